@@ -1,0 +1,30 @@
+"""An alert the user should see: produced by the rules in `core.alerts`, shown by the UI/CLI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+
+from adl_monitor.core.levels import Level
+
+
+class AlertKind(str, Enum):
+    LEVEL = "level"  # a position rose into an alerting level
+    MONITORING_LOST = "monitoring_lost"  # an orange/red position went stale or errored
+    ADL_HIT = "adl_hit"  # the venue deleveraged the position
+    HEDGE_BROKEN = "hedge_broken"  # the other leg of a hedge was deleveraged
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    kind: AlertKind
+    at: datetime
+    account: str
+    exchange: str
+    symbol: str
+    side: str
+    level: Level
+    tier: int | None
+    title: str
+    body: str

@@ -1,0 +1,63 @@
+"""An open perpetual-futures position, as read from a venue and normalised."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Side(str, Enum):
+    LONG = "long"
+    SHORT = "short"
+
+    @property
+    def sign(self) -> int:
+        """+1 for a long, −1 for a short: PnL = sign × (mark − entry) × size."""
+        return 1 if self is Side.LONG else -1
+
+
+class MarginMode(str, Enum):
+    ISOLATED = "isolated"
+    CROSS = "cross"
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """One position of one account.
+
+    Money amounts are in the settlement currency (USDT for linear, the coin for inverse).
+    `notional` is the absolute position value at the mark price. `margin` is the margin held by
+    this position (isolated: position margin; cross: its share of the initial margin), when the
+    venue reports it.
+    """
+
+    account: str
+    exchange: str
+    symbol: str
+    side: Side
+    contracts: float
+    contract_size: float
+    entry_price: float
+    mark_price: float
+    notional: float
+    unrealized_pnl: float
+    margin_mode: MarginMode
+    leverage: float | None = None
+    margin: float | None = None
+    maintenance_margin: float | None = None
+    liquidation_price: float | None = None
+    inverse: bool = False
+    settle: str = "USDT"
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        """Identity across refreshes: account, symbol, side."""
+        return (self.account, self.symbol, self.side.value)
+
+    @property
+    def entry_notional(self) -> float:
+        """Absolute position value at the entry price, in the settlement currency."""
+        size = abs(self.contracts) * self.contract_size
+        if self.inverse:
+            return size / self.entry_price if self.entry_price else 0.0
+        return size * self.entry_price

@@ -1,0 +1,82 @@
+"""One refresh of every account: what the UI, the CLI and the alert rules consume."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+
+from adl_monitor.core.advice import Advice
+from adl_monitor.core.estimate import Estimate
+from adl_monitor.core.levels import Level, level_for_tier
+from adl_monitor.core.position import Position
+from adl_monitor.core.reading import AdlReading
+
+
+class AccountState(str, Enum):
+    LIVE = "live"
+    STALE = "stale"
+    ERROR = "error"
+    CONNECTING = "connecting"
+
+
+@dataclass(frozen=True, slots=True)
+class AccountStatus:
+    """An account's health. `error` is one sentence naming the account and what to do."""
+
+    name: str
+    exchange: str
+    state: AccountState
+    fetched_at: datetime | None = None
+    error: str | None = None
+    key_read_only: bool | None = None
+    warning: str | None = None
+    api_url: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.state is AccountState.LIVE
+
+
+@dataclass(frozen=True, slots=True)
+class PositionRisk:
+    """A position with both ADL numbers side by side, its alert level and any suggestion.
+
+    `stale` is True when the data is older than three refresh periods: the UI must then show
+    its age and never present the tier as current. `adl_hit` is True when the venue marked the
+    position as (partly) auto-deleveraged.
+    """
+
+    position: Position
+    exchange_adl: AdlReading | None
+    estimate: Estimate | None
+    fetched_at: datetime
+    advice: Advice | None = None
+    effective_leverage: float | None = None
+    pnl_pct: float | None = None
+    stale: bool = False
+    adl_hit: bool = False
+
+    @property
+    def level(self) -> Level:
+        """The exchange's own tier when it has one, otherwise our estimate."""
+        if self.exchange_adl is not None and self.exchange_adl.tier is not None:
+            return level_for_tier(self.exchange_adl.tier)
+        if self.estimate is not None:
+            return level_for_tier(self.estimate.tier)
+        return Level.NONE
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return self.position.key
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    generated_at: datetime
+    accounts: tuple[AccountStatus, ...] = ()
+    positions: tuple[PositionRisk, ...] = field(default_factory=tuple)
+
+    @property
+    def worst_level(self) -> Level:
+        return max((p.level for p in self.positions), default=Level.NONE)

@@ -1,0 +1,1 @@
+"""Config file, secrets (OS keyring), SQLite history."""

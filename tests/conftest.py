@@ -1,0 +1,75 @@
+"""Test isolation shared by every test.
+
+* Qt runs offscreen (desktop tests opt into Xvfb themselves).
+* Each test gets its own config, data, cache and log directories and an in-memory keyring.
+* No socket may connect anywhere but loopback: a test that would reach the internet fails.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import keyring
+import pytest
+
+from tests.memory_keyring import MemoryKeyring
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+_real_connect = socket.socket.connect
+_real_connect_ex = socket.socket.connect_ex
+
+
+def _check_address(sock: socket.socket, address: object) -> None:
+    if sock.family not in (socket.AF_INET, socket.AF_INET6):
+        return
+    host = address[0] if isinstance(address, tuple) else str(address)
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        if host == "localhost":
+            return
+        raise AssertionError(f"test tried to connect to {host!r}: only loopback is allowed")
+    if not ip.is_loopback:
+        raise AssertionError(f"test tried to connect to {host}: only loopback is allowed")
+
+
+def _guarded_connect(self: socket.socket, address: object) -> None:
+    _check_address(self, address)
+    return _real_connect(self, address)  # type: ignore[arg-type]
+
+
+def _guarded_connect_ex(self: socket.socket, address: object) -> int:
+    _check_address(self, address)
+    return _real_connect_ex(self, address)  # type: ignore[arg-type]
+
+
+socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
+socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign]
+
+
+@pytest.fixture(autouse=True)
+def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Own config/data/cache/log dirs per test; no ADLMON_* secrets leak in from outside."""
+    for name in list(os.environ):
+        if name.startswith("ADLMON_"):
+            monkeypatch.delenv(name)
+    for kind in ("CONFIG", "DATA", "CACHE", "LOG"):
+        path = tmp_path / kind.lower()
+        path.mkdir()
+        monkeypatch.setenv(f"ADLMON_{kind}_DIR", str(path))
+    yield tmp_path
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    """Every test talks to the real keyring API, backed by memory."""
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
