@@ -1,0 +1,1 @@
+"""One module per subcommand of `adl-monitor`; each has `register(subparsers)`."""
