@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class ActionKind(str, Enum):
+class ActionKind(StrEnum):
     REDUCE = "reduce"
     ADD_MARGIN = "add_margin"
     REALIZE_PROFIT = "realize_profit"

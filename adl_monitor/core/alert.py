@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 
 from adl_monitor.core.levels import Level
 
 
-class AlertKind(str, Enum):
+class AlertKind(StrEnum):
     LEVEL = "level"  # a position rose into an alerting level
     MONITORING_LOST = "monitoring_lost"  # an orange/red position went stale or errored
     ADL_HIT = "adl_hit"  # the venue deleveraged the position

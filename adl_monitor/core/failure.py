@@ -6,10 +6,10 @@ account's status sentence ("Binance main: the API key was rejected — …").
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
-class FailureKind(str, Enum):
+class FailureKind(StrEnum):
     BAD_KEY = "bad_key"
     PERMISSION = "permission"
     RATE_LIMIT = "rate_limit"

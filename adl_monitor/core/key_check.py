@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class KeyVerdict(str, Enum):
+class KeyVerdict(StrEnum):
     READ_ONLY = "read_only"
     CAN_TRADE = "can_trade"
     CAN_WITHDRAW = "can_withdraw"

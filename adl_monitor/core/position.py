@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class Side(str, Enum):
+class Side(StrEnum):
     LONG = "long"
     SHORT = "short"
 
@@ -16,7 +16,7 @@ class Side(str, Enum):
         return 1 if self is Side.LONG else -1
 
 
-class MarginMode(str, Enum):
+class MarginMode(StrEnum):
     ISOLATED = "isolated"
     CROSS = "cross"
 

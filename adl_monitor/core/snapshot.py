@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 
 from adl_monitor.core.advice import Advice
 from adl_monitor.core.estimate import Estimate
@@ -13,7 +13,7 @@ from adl_monitor.core.position import Position
 from adl_monitor.core.reading import AdlReading
 
 
-class AccountState(str, Enum):
+class AccountState(StrEnum):
     LIVE = "live"
     STALE = "stale"
     ERROR = "error"

@@ -1,0 +1,90 @@
+"""Turn whatever ccxt raises into a `VenueFailure` a trader can act on.
+
+ccxt's own classes are close but not quite what the user needs to hear: a refused connection
+arrives as `ExchangeNotAvailable` (the same class as a 503), a stale clock is a `NetworkError`,
+and an HTML page with HTTP 200 is no error at all (ccxt returns `[]`). The classification here
+looks at the exception's class, its cause and its text, in that order.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from adl_monitor.core.failure import FailureKind, VenueFailure
+
+# Venues word clock problems differently; ccxt maps only some of them to InvalidNonce.
+_CLOCK_WORDS = re.compile(
+    r"recvwindow|timestamp|time ?stamp|request expired|clock|-1021|server time", re.IGNORECASE
+)
+_QUERY_STRING = re.compile(r"\?[^\s\"']*")
+_MAX_DETAIL = 300
+
+
+def safe_detail(text: str, secrets: Iterable[str | None] = ()) -> str:
+    """`text` without query strings (signatures, keys) or any secret, cut to a log-friendly size."""
+    cleaned = _QUERY_STRING.sub("?…", text)
+    for secret in secrets:
+        if secret:
+            cleaned = cleaned.replace(secret, "<hidden>")
+    cleaned = " ".join(cleaned.split())
+    return cleaned if len(cleaned) <= _MAX_DETAIL else cleaned[: _MAX_DETAIL - 1] + "…"
+
+
+def parse_retry_after(headers: object) -> float | None:
+    """Seconds from a `Retry-After` header (delta-seconds form), if there is one."""
+    if not isinstance(headers, dict):
+        return None
+    for name, value in headers.items():
+        if str(name).lower() == "retry-after":
+            try:
+                seconds = float(str(value).strip())
+            except ValueError:
+                return None
+            return max(0.0, seconds)
+    return None
+
+
+def to_failure(
+    error: BaseException,
+    *,
+    secrets: Iterable[str | None] = (),
+    response_headers: object = None,
+) -> VenueFailure:
+    """Classify `error` (a ccxt exception, or anything else) as a `VenueFailure`."""
+    if isinstance(error, VenueFailure):
+        return error
+    import ccxt  # already imported by the client that raised; costs nothing here
+
+    detail = safe_detail(f"{type(error).__name__}: {error}", secrets)
+    text = str(error)
+    if isinstance(error, ccxt.InvalidNonce):
+        return VenueFailure(FailureKind.CLOCK_SKEW, detail)
+    if isinstance(error, ccxt.PermissionDenied):
+        return VenueFailure(FailureKind.PERMISSION, detail)
+    if isinstance(error, ccxt.AuthenticationError):
+        if _CLOCK_WORDS.search(text):
+            return VenueFailure(FailureKind.CLOCK_SKEW, detail)
+        return VenueFailure(FailureKind.BAD_KEY, detail)
+    if isinstance(error, ccxt.RateLimitExceeded | ccxt.DDoSProtection):
+        return VenueFailure(FailureKind.RATE_LIMIT, detail, parse_retry_after(response_headers))
+    if isinstance(error, ccxt.RequestTimeout):
+        return VenueFailure(FailureKind.NETWORK, detail)
+    if isinstance(error, ccxt.ExchangeNotAvailable):
+        # ccxt raises this both for a refused connection (with the transport error as cause)
+        # and for a venue that answered "unavailable" (no cause): only the second is the venue.
+        if error.__cause__ is not None and not isinstance(error, ccxt.OnMaintenance):
+            return VenueFailure(FailureKind.NETWORK, detail)
+        return VenueFailure(FailureKind.VENUE_DOWN, detail)
+    if isinstance(error, ccxt.NetworkError):
+        return VenueFailure(FailureKind.NETWORK, detail)
+    if isinstance(error, ccxt.BadResponse):
+        return VenueFailure(FailureKind.BAD_REPLY, detail)
+    if isinstance(error, ccxt.ExchangeError) and _CLOCK_WORDS.search(text):
+        return VenueFailure(FailureKind.CLOCK_SKEW, detail)
+    if isinstance(error, TimeoutError):
+        return VenueFailure(FailureKind.NETWORK, detail)
+    if isinstance(error, ValueError | KeyError | TypeError | IndexError):
+        # ccxt's parsers choke on a reply that has the wrong shape.
+        return VenueFailure(FailureKind.BAD_REPLY, detail)
+    return VenueFailure(FailureKind.UNKNOWN, detail)

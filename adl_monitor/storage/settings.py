@@ -1,0 +1,178 @@
+"""The user's settings: a registry of typed options with defaults (after Picard's `config`).
+
+Each option is declared once, here, with its type, default and bounds; everything that reads or
+writes a setting goes through the declaration, so a typo is an AttributeError, not a silently
+ignored key. Values live in the config TOML's `[settings]` table (storage/config.py). A value
+that is missing, of the wrong type or out of range reads as the default — a hand-edited config
+never crashes the app — and keys this version does not know are kept when saving, so a newer
+version's settings survive a round trip through an older one. No Qt here: the CLI and the
+engine read the same settings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from adl_monitor.core.levels import Level
+from adl_monitor.storage.config import load_config, save_config
+
+T = TypeVar("T")
+
+_CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+
+
+@dataclass(frozen=True, slots=True)
+class Option(Generic[T]):
+    """One setting: its key in `[settings]`, its default and a one-line description."""
+
+    name: str
+    default: T
+    doc: str
+
+    def coerce(self, value: object) -> T:
+        """Return `value` as this option's type, or raise ValueError saying why not."""
+        raise NotImplementedError
+
+
+@dataclass(frozen=True, slots=True)
+class BoolOption(Option[bool]):
+    def coerce(self, value: object) -> bool:
+        if isinstance(value, bool):
+            return value
+        raise ValueError(f"{self.name} must be true or false")
+
+
+@dataclass(frozen=True, slots=True)
+class IntOption(Option[int]):
+    minimum: int = 0
+    maximum: int = 2**31
+
+    def coerce(self, value: object) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"{self.name} must be a whole number")
+        if not self.minimum <= value <= self.maximum:
+            raise ValueError(f"{self.name} must be between {self.minimum} and {self.maximum}")
+        return value
+
+
+@dataclass(frozen=True, slots=True)
+class ClockOption(Option[str]):
+    """A time of day as "HH:MM" (24 h), e.g. the start of quiet hours."""
+
+    def coerce(self, value: object) -> str:
+        if isinstance(value, str) and _CLOCK.match(value.strip()):
+            return value.strip()
+        raise ValueError(f"{self.name} must be a time of day like 22:30")
+
+
+@dataclass(frozen=True, slots=True)
+class LevelsOption(Option[tuple[str, ...]]):
+    """A set of alert levels by name ("orange", "red"), stored as a list, kept in scale order."""
+
+    def coerce(self, value: object) -> tuple[str, ...]:
+        if not isinstance(value, list | tuple):
+            raise ValueError(f"{self.name} must be a list of levels")
+        levels = {Level.parse(str(item)) for item in value}  # ValueError names the words
+        levels.discard(Level.NONE)
+        return tuple(level.label for level in sorted(levels))
+
+
+class OptionRegistry:
+    """Every declared option by name; declaring the same name twice is a programming error."""
+
+    def __init__(self) -> None:
+        self._options: dict[str, Option[Any]] = {}
+
+    def register(self, option: Option[T]) -> Option[T]:
+        if option.name in self._options:
+            raise ValueError(f"setting {option.name!r} is declared twice")
+        self._options[option.name] = option
+        return option
+
+    def __iter__(self) -> Any:
+        return iter(self._options.values())
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._options
+
+
+OPTIONS = OptionRegistry()
+
+REFRESH_SECONDS: Option[int] = OPTIONS.register(
+    IntOption("refresh_seconds", 10, "how often positions are refreshed", 2, 600)
+)
+ALERT_LEVELS: Option[tuple[str, ...]] = OPTIONS.register(
+    LevelsOption("alert_levels", ("orange", "red"), "levels that raise a notification")
+)
+ALERT_COOLDOWN_MINUTES: Option[int] = OPTIONS.register(
+    IntOption("alert_cooldown_minutes", 30, "minimum time between two alerts of a position", 1, 1440)
+)
+QUIET_HOURS: Option[bool] = OPTIONS.register(
+    BoolOption("quiet_hours", False, "hold alerts during quiet hours")
+)
+QUIET_START: Option[str] = OPTIONS.register(ClockOption("quiet_start", "22:00", "quiet from"))
+QUIET_END: Option[str] = OPTIONS.register(ClockOption("quiet_end", "07:00", "quiet until"))
+RED_IN_QUIET_HOURS: Option[bool] = OPTIONS.register(
+    BoolOption("red_in_quiet_hours", True, "a red alert still goes through in quiet hours")
+)
+SOUND: Option[bool] = OPTIONS.register(BoolOption("sound", True, "play a sound with an alert"))
+CLOSE_TO_TRAY: Option[bool] = OPTIONS.register(
+    BoolOption("close_to_tray", True, "closing the window keeps monitoring in the tray")
+)
+START_MINIMISED: Option[bool] = OPTIONS.register(
+    BoolOption("start_minimised", False, "start hidden in the tray")
+)
+START_AT_LOGIN: Option[bool] = OPTIONS.register(
+    BoolOption("start_at_login", False, "start when the user logs in")
+)
+
+
+class Settings:
+    """Current setting values: `settings.get(SOUND)`, `settings.set(SOUND, False)`."""
+
+    def __init__(self, values: Mapping[str, Any] | None = None) -> None:
+        self._values: dict[str, Any] = dict(values or {})
+
+    def get(self, option: Option[T]) -> T:
+        if option.name not in self._values:
+            return option.default
+        try:
+            return option.coerce(self._values[option.name])
+        except ValueError:
+            return option.default
+
+    def set(self, option: Option[T], value: T) -> None:
+        """Store a value; raises ValueError (with the reason) for a value the option refuses."""
+        coerced = option.coerce(value)
+        self._values[option.name] = list(coerced) if isinstance(coerced, tuple) else coerced
+
+    def reset(self, option: Option[Any]) -> None:
+        self._values.pop(option.name, None)
+
+    def as_table(self) -> dict[str, Any]:
+        """The `[settings]` table: explicitly set values and unknown keys, never defaults."""
+        return dict(self._values)
+
+    def copy(self) -> Settings:
+        return Settings(self._values)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Settings):
+            return NotImplemented
+        return all(self.get(option) == other.get(option) for option in OPTIONS)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> Settings:
+        """Read `[settings]` from the config file (ConfigError when the file is broken)."""
+        return cls(load_config(path).settings)
+
+    def save(self, path: Path | None = None) -> Path:
+        """Write `[settings]` back, keeping the accounts as they are on disk now."""
+        config = load_config(path)
+        return save_config(config.with_settings(self.as_table()), path or config.path)

@@ -1,0 +1,44 @@
+"""The installed entry points answer --version and --help without starting Qt."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from adl_monitor import __version__
+from adl_monitor.cli import main
+
+SUBCOMMANDS = ["snapshot", "watch", "sim-exchange", "accounts"]
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--version"])
+    assert exited.value.code == 0
+    assert capsys.readouterr().out.strip() == f"adl-monitor {__version__}"
+
+
+def test_help_lists_every_subcommand(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    for command in SUBCOMMANDS:
+        assert command in out
+    assert "--demo" in out
+
+
+def test_python_dash_m_runs_without_loading_qt_or_ccxt() -> None:
+    script = (
+        "import sys, runpy\n"
+        "sys.argv = ['adl_monitor', '--help']\n"
+        "try:\n    runpy.run_module('adl_monitor', run_name='__main__')\n"
+        "except SystemExit as e:\n    assert e.code == 0\n"
+        "print('LOADED', [m for m in ('PySide6', 'ccxt') if m in sys.modules])\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert "usage: adl-monitor" in result.stdout
+    assert "LOADED []" in result.stdout
