@@ -1,17 +1,348 @@
-"""`adl-monitor accounts` (not built yet)."""
+"""`adl-monitor accounts add|list|remove|verify`: manage accounts; secrets go to the OS keyring.
+
+`add` reads the key, secret and passphrase from a hidden prompt, or from stdin (one per line)
+when stdin is not a terminal — never from the command line, where they would land in the shell
+history and the process list. It then asks the venue what the key may do, and only saves it
+when that is "read only": a key that can withdraw is always refused; a key that can trade only
+with `--allow-trading-key`, and the account then carries a permanent warning.
+"""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import getpass
 import sys
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
+
+from adl_monitor.core.account_spec import (
+    PASSPHRASE_EXCHANGES,
+    SUPPORTED_EXCHANGES,
+    AccountSpec,
+    Credentials,
+)
+from adl_monitor.core.failure import VenueFailure
+from adl_monitor.core.key_check import KeyCheck, KeyVerdict
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+VERIFY_TIMEOUT = 20.0
+
+
+class _Refused(Exception):
+    """A user-facing refusal; the message is one sentence."""
 
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser("accounts", help="(not built yet)")
+    parser = subparsers.add_parser("accounts", help="add, list, remove or verify exchange accounts")
+    actions = parser.add_subparsers(dest="accounts_action", metavar="ACTION", required=True)
+
+    add = actions.add_parser(
+        "add",
+        help="add an account (the key is read from a prompt or stdin and verified read-only)",
+        description="Add an account. The API key, secret and (OKX, KuCoin, Bitget) passphrase "
+        "are read from a hidden prompt, or one per line from stdin when it is not a terminal. "
+        "The key must be read-only: a key that can withdraw is refused; a key that can trade "
+        "is refused unless --allow-trading-key.",
+    )
+    add.add_argument("name", help="a name for the account, e.g. 'binance-main'")
+    add.add_argument(
+        "--exchange",
+        required=True,
+        choices=SUPPORTED_EXCHANGES,
+        metavar="ID",
+        help="ccxt id: " + ", ".join(SUPPORTED_EXCHANGES),
+    )
+    add.add_argument(
+        "--api-url",
+        default=None,
+        help="base URL replacing the venue's REST host (testnet, proxy, simulator)",
+    )
+    add.add_argument("--wallet-address", default=None, help="Hyperliquid: the wallet address")
+    add.add_argument(
+        "--allow-trading-key",
+        action="store_true",
+        help="accept a key that can trade (never one that can withdraw)",
+    )
+
+    listing = actions.add_parser("list", help="list the configured accounts")
+    remove = actions.add_parser("remove", help="remove an account and its stored key")
+    remove.add_argument("name")
+    verify = actions.add_parser(
+        "verify", help="check that every key (or NAME's) is read-only; exit 1 when one is not"
+    )
+    verify.add_argument("name", nargs="?", default=None)
+    for sub in (add, listing, remove, verify):
+        sub.add_argument("--config", default=None, help="config file (default: platform dir)")
+        sub.set_defaults(func=run)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    print("adl-monitor accounts: not built yet", file=sys.stderr)
-    return 1
+    from adl_monitor.commands.sources import setup_cli_logging
+
+    setup_cli_logging(False)
+    from adl_monitor.storage.config import ConfigError
+    from adl_monitor.storage.secrets import SecretStoreError
+
+    action = {"add": _add, "list": _list, "remove": _remove, "verify": _verify}
+    try:
+        return action[args.accounts_action](args)
+    except (_Refused, ConfigError, SecretStoreError) as error:
+        print(error, file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("Cancelled; nothing was saved.", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def _config_path(args: argparse.Namespace) -> Path | None:
+    return Path(args.config).expanduser() if args.config else None
+
+
+# -- add -------------------------------------------------------------------------------------
+
+
+def _add(args: argparse.Namespace) -> int:
+    from adl_monitor.storage.config import load_config, save_config
+    from adl_monitor.storage.secrets import SecretStore
+
+    name = args.name.strip()
+    if not name:
+        raise _Refused("The account name must not be empty.")
+    config = load_config(_config_path(args))
+    if config.account(name) is not None:
+        raise _Refused(
+            f"An account named {name!r} already exists — remove it first with "
+            f"`adl-monitor accounts remove {name}`, or pick another name."
+        )
+    spec = AccountSpec(
+        name=name,
+        exchange=args.exchange,
+        api_url=args.api_url or None,
+        wallet_address=args.wallet_address or None,
+    )
+    if spec.exchange == "hyperliquid" and not spec.wallet_address:
+        raise _Refused(
+            f"{name}: Hyperliquid accounts are read by wallet address — add "
+            "--wallet-address 0x…; no API key is needed."
+        )
+    credentials = _read_credentials(spec) if spec.needs_key else None
+    check = _check_or_refuse(spec, credentials)
+    spec = _accept_or_refuse(spec, check, args.allow_trading_key)
+    store = SecretStore()
+    if credentials is not None:
+        store.set(spec, credentials)
+    try:
+        save_config(config.with_account(spec), _config_path(args) or config.path)
+    except BaseException:
+        if credentials is not None:
+            store.delete(spec)
+        raise
+    print(f"{name}: saved ({_verdict_words(check)}).")
+    return EXIT_OK
+
+
+def _read_credentials(spec: AccountSpec) -> Credentials:
+    """From a hidden prompt on a terminal, else one value per line from stdin."""
+    wants_password = spec.exchange in PASSPHRASE_EXCHANGES
+    if sys.stdin.isatty():
+        api_key = getpass.getpass(f"{spec.name} API key: ").strip()
+        secret = getpass.getpass(f"{spec.name} API secret: ").strip()
+        password = getpass.getpass(f"{spec.name} passphrase: ").strip() if wants_password else ""
+    else:
+        lines = [line.strip() for line in sys.stdin.read().splitlines()]
+        lines = [line for line in lines if line]
+        api_key = lines[0] if lines else ""
+        secret = lines[1] if len(lines) > 1 else ""
+        password = lines[2] if len(lines) > 2 and wants_password else ""
+    if not api_key or not secret:
+        order = "key, secret and passphrase" if wants_password else "key and secret"
+        raise _Refused(
+            f"{spec.name}: no API key was given — type it at the prompt, or pipe the {order} "
+            "on stdin, one per line. Nothing was saved."
+        )
+    if wants_password and not password:
+        raise _Refused(
+            f"{spec.name}: {spec.exchange} keys need their passphrase too. Nothing was saved."
+        )
+    return Credentials(api_key, secret, password or None)
+
+
+def _check_or_refuse(spec: AccountSpec, credentials: Credentials | None) -> KeyCheck:
+    try:
+        return _run_checks([(spec, credentials)])[0]
+    except VenueFailure as failure:
+        raise _Refused(
+            f"{spec.name}: could not verify the key — {_sentence_tail(failure, spec)} "
+            "Nothing was saved."
+        ) from None
+
+
+def _accept_or_refuse(spec: AccountSpec, check: KeyCheck, allow_trading: bool) -> AccountSpec:
+    from dataclasses import replace
+
+    permissions = _permissions(check)
+    if check.verdict is KeyVerdict.CAN_WITHDRAW:
+        raise _Refused(
+            f"{spec.name}: refused — this API key can withdraw funds{permissions}. Create a "
+            "read-only key on the exchange and add it again. Nothing was saved."
+        )
+    if check.verdict is KeyVerdict.CAN_TRADE:
+        if not allow_trading:
+            raise _Refused(
+                f"{spec.name}: refused — this API key can trade{permissions}. Use a read-only "
+                "key, or pass --allow-trading-key to accept it with a permanent warning. "
+                "Nothing was saved."
+            )
+        print(
+            f"WARNING {spec.name}: this API key can trade{permissions}; saved because of "
+            "--allow-trading-key, and the account will carry this warning everywhere.",
+            file=sys.stderr,
+        )
+        return replace(spec, allow_trading_key=True)
+    if check.verdict is KeyVerdict.UNVERIFIED:
+        reason = check.message.rstrip(".") or "the exchange offers no way to ask"
+        print(
+            f"{spec.name}: could not verify that the key is read-only — {reason}. Check on the "
+            "exchange that it cannot trade or withdraw.",
+            file=sys.stderr,
+        )
+    return spec
+
+
+# -- list, remove ----------------------------------------------------------------------------
+
+
+def _list(args: argparse.Namespace) -> int:
+    from adl_monitor.commands.snapshot_text import table
+    from adl_monitor.storage.config import load_config
+    from adl_monitor.storage.secrets import SecretStore, env_credentials
+
+    config = load_config(_config_path(args))
+    if not config.accounts:
+        print(
+            "No accounts configured — add one with `adl-monitor accounts add NAME --exchange ID`.",
+            end="\n",
+        )
+        return EXIT_OK
+    store = SecretStore()
+    rows = []
+    for spec in config.accounts:
+        if not spec.needs_key:
+            key = "not needed"
+        elif env_credentials(spec) is not None:
+            key = "environment"
+        else:
+            key = "keyring" if store.has(spec) else "MISSING"
+        warning = (
+            "key can trade (accepted with --allow-trading-key)" if (spec.allow_trading_key) else ""
+        )
+        rows.append((spec.name, spec.exchange, spec.api_url or "", key, warning))
+    print(table(rows, ("NAME", "EXCHANGE", "API URL", "KEY", "WARNING")))
+    return EXIT_OK
+
+
+def _remove(args: argparse.Namespace) -> int:
+    from adl_monitor.storage.config import load_config, save_config
+    from adl_monitor.storage.secrets import SecretStore
+
+    config = load_config(_config_path(args))
+    spec = config.account(args.name)
+    if spec is None:
+        where = config.path or _config_path(args)
+        raise _Refused(f"There is no account named {args.name!r} in {where}.")
+    save_config(config.without_account(spec.name), _config_path(args) or config.path)
+    SecretStore().delete(spec)
+    print(f"{spec.name}: removed, and its key deleted from the keyring.")
+    return EXIT_OK
+
+
+# -- verify ----------------------------------------------------------------------------------
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from adl_monitor.engine.account_worker import missing_key_sentence
+    from adl_monitor.storage.config import load_config
+    from adl_monitor.storage.secrets import SecretStore
+
+    config = load_config(_config_path(args))
+    specs = config.accounts
+    if args.name is not None:
+        spec = config.account(args.name)
+        if spec is None:
+            raise _Refused(f"There is no account named {args.name!r} in {config.path}.")
+        specs = (spec,)
+    if not specs:
+        raise _Refused("No accounts configured — nothing to verify.")
+    store = SecretStore()
+    pairs = [(spec, store.get(spec)) for spec in specs]
+    results = _run_checks(pairs, return_failures=True)
+    all_read_only = True
+    for (spec, credentials), result in zip(pairs, results, strict=True):
+        if spec.needs_key and credentials is None:
+            all_read_only = False
+            print(f"{missing_key_sentence(spec.name)} (not verified)")
+        elif isinstance(result, VenueFailure):
+            all_read_only = False
+            print(f"{spec.name}: NOT verified — {_sentence_tail(result, spec)}")
+        elif result.read_only:
+            print(f"{spec.name}: read-only ({_verdict_words(result)}).")
+        else:
+            all_read_only = False
+            print(f"{spec.name}: NOT read-only — {_verdict_words(result)}.")
+    return EXIT_OK if all_read_only else EXIT_FAILED
+
+
+# -- shared ----------------------------------------------------------------------------------
+
+
+def _run_checks(
+    pairs: Sequence[tuple[AccountSpec, Credentials | None]], *, return_failures: bool = False
+) -> list[Any]:
+    """Ask every venue at once; one event loop for the lot."""
+    from adl_monitor.engine.connector import venue_connector_factory
+    from adl_monitor.engine.engine import check_account_key
+    from adl_monitor.storage.paths import cache_dir
+
+    factory = venue_connector_factory(cache_dir())
+
+    async def check_all() -> list[Any]:
+        return list(
+            await asyncio.gather(
+                *(check_account_key(s, c, factory, VERIFY_TIMEOUT) for s, c in pairs),
+                return_exceptions=return_failures,
+            )
+        )
+
+    results = asyncio.run(check_all())
+    for result in results:
+        if isinstance(result, BaseException) and not isinstance(result, VenueFailure):
+            raise result
+    return results
+
+
+def _permissions(check: KeyCheck) -> str:
+    return f" (permissions: {', '.join(check.permissions)})" if check.permissions else ""
+
+
+def _verdict_words(check: KeyCheck) -> str:
+    permissions = _permissions(check)
+    words = {
+        KeyVerdict.READ_ONLY: "the exchange reports the key as read-only",
+        KeyVerdict.NOT_NEEDED: "no key needed: read by wallet address",
+        KeyVerdict.CAN_TRADE: f"the key can trade{permissions}",
+        KeyVerdict.CAN_WITHDRAW: f"the key can withdraw funds{permissions}",
+        KeyVerdict.UNVERIFIED: "could not verify: "
+        + (check.message.rstrip(".") or "the exchange offers no way to ask"),
+    }
+    return words[check.verdict]
+
+
+def _sentence_tail(failure: VenueFailure, spec: AccountSpec) -> str:
+    """The failure's advice without the leading account name (the caller already names it)."""
+    sentence = failure.sentence(spec.name)
+    prefix = f"{spec.name}: "
+    return sentence[len(prefix) :] if sentence.startswith(prefix) else sentence

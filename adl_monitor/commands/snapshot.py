@@ -1,17 +1,92 @@
-"""`adl-monitor snapshot` (not built yet)."""
+"""`adl-monitor snapshot`: one refresh of every account, as a table or as JSON.
+
+Exit codes (DESIGN.md §6): 0; 1 when any account failed (or nothing could be monitored);
+2 when `--fail-on LEVEL` is given and a position is at or above that level — the risk is the
+more urgent signal, so 2 wins over 1.
+"""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 from typing import Any
 
+from adl_monitor.commands.sources import (
+    SourcesError,
+    add_source_arguments,
+    config_path_arg,
+    open_sources,
+    setup_cli_logging,
+)
+
+EXIT_OK = 0
+EXIT_ACCOUNT_FAILED = 1
+EXIT_AT_RISK = 2
+
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser("snapshot", help="(not built yet)")
+    parser = subparsers.add_parser(
+        "snapshot",
+        help="refresh every account once and print the positions",
+        description="Refresh every account once and print positions with both ADL numbers. "
+        "Exit 0, 1 when an account failed, 2 when --fail-on is reached.",
+    )
+    add_source_arguments(parser)
+    parser.add_argument(
+        "--fail-on",
+        choices=("yellow", "orange", "red"),
+        default=None,
+        help="exit 2 when a position is at or above this level",
+    )
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    print("adl-monitor snapshot: not built yet", file=sys.stderr)
-    return 1
+    setup_cli_logging(args.verbose)
+    from adl_monitor.core.levels import Level
+    from adl_monitor.core.snapshot import Snapshot
+    from adl_monitor.engine.engine import Engine
+    from adl_monitor.engine.snapshot_json import dumps, snapshot_to_dict
+
+    try:
+        sources = open_sources(config_path_arg(args.config), args.demo, args.scenario)
+    except SourcesError as error:
+        print(error, file=sys.stderr)
+        return EXIT_ACCOUNT_FAILED
+    with sources:
+        engine = Engine(
+            sources.accounts,
+            sources.credentials,
+            settings=sources.engine_settings,
+            alert_settings=sources.alert_settings,
+            history_path=sources.history_path,
+            calibration_path=sources.calibration_path,
+            cache_dir=sources.cache_dir,
+        )
+
+        async def once() -> Snapshot:
+            try:
+                return await engine.run_once()
+            finally:
+                await engine.stop()
+
+        snapshot = asyncio.run(once())
+    if engine.history_notice:
+        print(engine.history_notice, file=sys.stderr)
+    if args.json:
+        print(dumps(snapshot_to_dict(snapshot), indent=2))
+    else:
+        from adl_monitor.commands.snapshot_text import render_snapshot
+
+        print(render_snapshot(snapshot))
+    for status in snapshot.accounts:
+        if not status.ok and status.error:
+            print(status.error, file=sys.stderr)
+    if args.fail_on is not None:
+        threshold = Level.parse(args.fail_on)
+        if any(risk.level >= threshold for risk in snapshot.positions):
+            return EXIT_AT_RISK
+    if any(not status.ok for status in snapshot.accounts):
+        return EXIT_ACCOUNT_FAILED
+    return EXIT_OK

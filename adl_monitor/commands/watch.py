@@ -1,17 +1,124 @@
-"""`adl-monitor watch` (not built yet)."""
+"""`adl-monitor watch`: headless monitoring, one line per snapshot and per alert.
+
+With `--json` each line is one JSON object: a snapshot document (DESIGN.md §6) with
+`"type": "snapshot"`, or an alert with `"type": "alert"`. The engine runs on its own thread
+(`EngineRunner`, as in the GUI); this thread only prints, so Ctrl-C always ends cleanly.
+"""
 
 from __future__ import annotations
 
 import argparse
+import queue
 import sys
 from typing import Any
 
+from adl_monitor.commands.sources import (
+    SourcesError,
+    add_source_arguments,
+    config_path_arg,
+    open_sources,
+    setup_cli_logging,
+)
+from adl_monitor.core.alert import Alert
+from adl_monitor.core.snapshot import Snapshot
+
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser("watch", help="(not built yet)")
+    parser = subparsers.add_parser(
+        "watch",
+        help="monitor headless: one line per snapshot and per alert",
+        description="Monitor every account until interrupted (Ctrl-C), printing one line per "
+        "snapshot and per alert (JSON lines with --json).",
+    )
+    add_source_arguments(parser)
+    parser.add_argument(
+        "--count",
+        type=int,
+        default=None,
+        metavar="N",
+        help="stop after N snapshots (for scripts)",
+    )
+    parser.add_argument(
+        "--refresh",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="refresh every SECONDS instead of each venue's own cadence",
+    )
     parser.set_defaults(func=run)
 
 
+class _Printer:
+    """The engine's listener: hands everything over to the main thread through a queue."""
+
+    def __init__(self) -> None:
+        self.items: queue.Queue[Snapshot | Alert] = queue.Queue()
+
+    def on_snapshot(self, snapshot: Snapshot) -> None:
+        self.items.put(snapshot)
+
+    def on_alert(self, alert: Alert) -> None:
+        self.items.put(alert)
+
+
 def run(args: argparse.Namespace) -> int:
-    print("adl-monitor watch: not built yet", file=sys.stderr)
-    return 1
+    setup_cli_logging(args.verbose)
+    from dataclasses import replace
+
+    from adl_monitor.engine.runner import EngineRunner
+
+    try:
+        sources = open_sources(config_path_arg(args.config), args.demo, args.scenario)
+    except SourcesError as error:
+        print(error, file=sys.stderr)
+        return 1
+    settings = sources.engine_settings
+    if args.refresh is not None and args.refresh > 0:
+        settings = replace(settings, refresh_seconds=args.refresh)
+    printer = _Printer()
+    runner = EngineRunner(
+        sources.accounts,
+        sources.credentials,
+        history_path=sources.history_path,
+        calibration_path=sources.calibration_path,
+        cache_dir=sources.cache_dir,
+        settings=settings,
+        alert_settings=sources.alert_settings,
+    )
+    runner.add_listener(printer)
+    try:
+        runner.start()
+        if runner.history_notice:
+            print(runner.history_notice, file=sys.stderr)
+        _print_until_done(printer, args)
+    except KeyboardInterrupt:
+        pass
+    except BrokenPipeError:
+        sys.stderr.close()  # the reader went away (`| head`): stop quietly
+    finally:
+        runner.stop()
+        sources.close()
+    return 0
+
+
+def _print_until_done(printer: _Printer, args: argparse.Namespace) -> None:
+    from adl_monitor.commands.snapshot_text import alert_line, summary_line
+    from adl_monitor.engine.snapshot_json import alert_to_dict, dumps, snapshot_to_dict
+
+    snapshots = 0
+    while args.count is None or snapshots < args.count:
+        try:
+            item = printer.items.get(timeout=0.5)
+        except queue.Empty:
+            continue
+        if isinstance(item, Snapshot):
+            snapshots += 1
+            if args.json:
+                line = dumps({"type": "snapshot", **snapshot_to_dict(item)})
+            else:
+                line = summary_line(item)
+        elif args.json:
+            line = dumps({"type": "alert", **alert_to_dict(item)})
+        else:
+            line = alert_line(item)
+        print(line, flush=True)

@@ -57,6 +57,8 @@ class Scenario:
     """Liquidation notional (USDT, last 10 s) that pushes fills 1 % past the mark."""
     outages: tuple[Outage, ...] = ()
     demo_wallet: float = 60_000.0
+    long_share: float = 0.5
+    """Share of the synthetic traders who are long (a crowded long side deepens ADL on shorts)."""
     entry_spread: dict[str, float] = field(default_factory=dict)
     """Stdev of synthetic traders' entries around the start price, per base (default 3 %)."""
 
@@ -90,6 +92,7 @@ _EVERYDAY_HOLDINGS: tuple[DemoHolding, ...] = (
     _holding("okx", "SOL", L, 10, CROSS, 7_500, -0.012),
     _holding("hyperliquid", "BTC", L, 20, CROSS, 30_000, -0.01),
     _holding("hyperliquid", "ETH", S, 5, ISO, 15_000, 0.02),
+    _holding("hyperliquid", "SOL", L, 10, CROSS, 8_000, 0.015),
 )
 
 _CALM = Scenario(
@@ -118,14 +121,14 @@ _SQUEEZE = Scenario(
         "SOL": ((0, 0.0), (15, 0.004), (45, 0.06), (75, 0.12), (110, 0.15), (300, 0.13)),
     },
     noise=0.0005,
-    insurance={"bybit": 150_000.0},
+    insurance={"bybit": 5_000.0},
     holdings=(
-        _holding("bybit", "BTC", L, 50, ISO, 60_000, 0.0),
+        _holding("bybit", "BTC", L, 25, ISO, 60_000, 0.0),
         _holding("bybit", "ETH", S, 10, CROSS, 20_000, 0.005),
-        _holding("bybit", "SOL", L, 20, ISO, 12_000, 0.01),
+        _holding("bybit", "SOL", L, 50, ISO, 12_000, 0.005),
         *(h for h in _EVERYDAY_HOLDINGS if h.exchange != "bybit"),
     ),
-    depth=2_500_000.0,
+    depth=80_000.0,
 )
 
 _CASCADE = Scenario(
@@ -143,20 +146,22 @@ _CASCADE = Scenario(
                 (560, -0.26), (640, -0.21), (780, -0.19), (900, -0.185)),
     },
     noise=0.0008,
-    insurance={"bybit": 300_000.0, "binanceusdm": 600_000.0, "okx": 400_000.0,
-               "hyperliquid": 200_000.0},
+    insurance={"bybit": 3_000.0, "binanceusdm": 8_000.0, "okx": 5_000.0,
+               "hyperliquid": 2_000.0},
     holdings=(
         _holding("bybit", "BTC", S, 3, CROSS, 30_000, 0.004),
         _holding("bybit", "SOL", S, 10, ISO, 15_000, 0.01),
         _holding("bybit", "ETH", L, 10, CROSS, 12_000, -0.005),
-        _holding("binanceusdm", "BTC", S, 5, CROSS, 40_000, 0.0),
+        _holding("binanceusdm", "BTC", S, 4, CROSS, 80_000, 0.0),
         _holding("binanceusdm", "SOL", L, 5, ISO, 10_000, -0.01),
-        _holding("okx", "SOL", S, 2, CROSS, 20_000, 0.005),
+        _holding("okx", "SOL", S, 4, CROSS, 60_000, 0.005),
         _holding("okx", "ETH", S, 20, ISO, 10_000, 0.0),
         _holding("hyperliquid", "BTC", S, 10, CROSS, 25_000, 0.002),
         _holding("hyperliquid", "ETH", L, 3, CROSS, 10_000, -0.02),
     ),
-    depth=6_000_000.0,
+    depth=20_000.0,
+    demo_wallet=20_000.0,
+    long_share=0.65,
 )
 
 _HEDGE_LEG = Scenario(
@@ -171,13 +176,13 @@ _HEDGE_LEG = Scenario(
         "SOL": ((0, 0.0), (60, -0.03), (140, -0.07), (300, -0.05)),
     },
     noise=0.0005,
-    insurance={"bybit": 120_000.0},
+    insurance={"bybit": 500.0},
     holdings=(
         _holding("binanceusdm", "BTC", L, 5, CROSS, 60_000, 0.0),
         _holding("bybit", "BTC", S, 25, ISO, 60_000, 0.0),
         *(h for h in _EVERYDAY_HOLDINGS if h.exchange in ("okx", "hyperliquid")),
     ),
-    depth=2_500_000.0,
+    depth=80_000.0,
 )
 
 _OUTAGE = Scenario(

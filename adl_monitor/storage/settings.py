@@ -12,7 +12,7 @@ engine read the same settings.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -93,7 +93,7 @@ class OptionRegistry:
         self._options[option.name] = option
         return option
 
-    def __iter__(self) -> Any:
+    def __iter__(self) -> Iterator[Option[Any]]:
         return iter(self._options.values())
 
     def __contains__(self, name: object) -> bool:
@@ -103,13 +103,15 @@ class OptionRegistry:
 OPTIONS = OptionRegistry()
 
 REFRESH_SECONDS: Option[int] = OPTIONS.register(
-    IntOption("refresh_seconds", 10, "how often positions are refreshed", 2, 600)
+    IntOption("refresh_seconds", 0, "seconds between refreshes; 0 = each venue's own pace", 0, 600)
 )
 ALERT_LEVELS: Option[tuple[str, ...]] = OPTIONS.register(
     LevelsOption("alert_levels", ("orange", "red"), "levels that raise a notification")
 )
 ALERT_COOLDOWN_MINUTES: Option[int] = OPTIONS.register(
-    IntOption("alert_cooldown_minutes", 30, "minimum time between two alerts of a position", 1, 1440)
+    IntOption(
+        "alert_cooldown_minutes", 30, "minimum time between two alerts of a position", 1, 1440
+    )
 )
 QUIET_HOURS: Option[bool] = OPTIONS.register(
     BoolOption("quiet_hours", False, "hold alerts during quiet hours")
@@ -176,3 +178,4 @@ class Settings:
         """Write `[settings]` back, keeping the accounts as they are on disk now."""
         config = load_config(path)
         return save_config(config.with_settings(self.as_table()), path or config.path)
+

@@ -1,0 +1,233 @@
+"""Where the accounts to monitor come from — shared by `snapshot`, `watch` and the GUI.
+
+Either the user's config (accounts from the TOML file, secrets from the environment or the OS
+keyring), or demo mode: the simulated exchange started on 127.0.0.1 in a background thread,
+with its demo accounts and their published read-only keys. Demo mode keeps its own history and
+calibration files, so simulated positions never mix with the user's real history.
+
+Problems become a `SourcesError` whose message is one sentence saying what to do; the caller
+prints it (CLI) or shows it (GUI) — never a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import time, timedelta
+from pathlib import Path
+from typing import Any
+
+from adl_monitor.core.account_spec import AccountSpec, Credentials
+from adl_monitor.core.alerts import AlertSettings, QuietHours
+from adl_monitor.core.levels import Level
+from adl_monitor.engine.settings import EngineSettings
+from adl_monitor.storage import paths
+
+_log = logging.getLogger(__name__)
+
+DEFAULT_DEMO_SCENARIO = "calm"
+
+
+class SourcesError(Exception):
+    """Accounts could not be set up; the message is one sentence for the user."""
+
+
+@dataclass
+class Sources:
+    """The accounts to monitor and how to unlock them. Close it to stop the simulator."""
+
+    accounts: tuple[AccountSpec, ...]
+    credentials: Callable[[AccountSpec], Credentials | None]
+    demo: bool
+    sim: Any = None
+    """The running `SimExchangeThread` in demo mode, else None."""
+    scenario: str | None = None
+    config_path: Path | None = None
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    """The config's `[settings]` table (empty in pure demo mode)."""
+    history_path: Path = field(default_factory=paths.default_history_path)
+    calibration_path: Path = field(default_factory=lambda: paths.data_dir() / "calibration.json")
+    cache_dir: Path = field(default_factory=paths.cache_dir)
+
+    @property
+    def engine_settings(self) -> EngineSettings:
+        return EngineSettings.from_config(self.settings)
+
+    @property
+    def alert_settings(self) -> AlertSettings:
+        return alert_settings_from_config(self.settings)
+
+    @property
+    def base_url(self) -> str | None:
+        """The simulator's `http://127.0.0.1:PORT` in demo mode."""
+        return getattr(self.sim, "base_url", None) if self.sim is not None else None
+
+    def close(self) -> None:
+        sim, self.sim = self.sim, None
+        if sim is not None:
+            try:
+                sim.stop()
+            except Exception:
+                _log.warning("stopping the simulated exchange failed", exc_info=True)
+
+    def __enter__(self) -> Sources:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_sources(
+    config_path: Path | None = None,
+    demo: bool = False,
+    scenario: str | None = None,
+    *,
+    demo_when_empty: bool = False,
+    seed: int = 1,
+    speed: float = 1.0,
+) -> Sources:
+    """The config's accounts, or the simulator's demo accounts when `demo` (or when the config
+    has none and `demo_when_empty`, as the GUI does). Raises `SourcesError`."""
+    from adl_monitor.storage.config import ConfigError, load_config
+
+    settings: Mapping[str, Any] = {}
+    try:
+        config = load_config(config_path)
+    except ConfigError as error:
+        if not demo:
+            raise SourcesError(str(error)) from None
+        _log.warning("demo mode ignores the broken config: %s", error)
+    else:
+        settings = config.settings
+        if not demo and config.accounts:
+            return _configured(config.accounts, config.path or config_path, settings)
+        if not demo and not demo_when_empty:
+            where = config.path or config_path or paths.default_config_path()
+            raise SourcesError(
+                f"No account is configured in {where} — add one with "
+                "`adl-monitor accounts add NAME --exchange ID`, or try --demo."
+            )
+    return _demo(scenario or DEFAULT_DEMO_SCENARIO, settings, seed, speed)
+
+
+def _configured(
+    accounts: tuple[AccountSpec, ...], config_path: Path | None, settings: Mapping[str, Any]
+) -> Sources:
+    from adl_monitor.storage.secrets import SecretStore
+
+    store = SecretStore()
+    return Sources(
+        accounts=accounts,
+        credentials=store.get,
+        demo=False,
+        config_path=config_path,
+        settings=settings,
+    )
+
+
+def _demo(scenario: str, settings: Mapping[str, Any], seed: int, speed: float) -> Sources:
+    from adl_monitor.sim.scenarios import get_scenario
+
+    try:
+        get_scenario(scenario)
+    except ValueError as error:
+        raise SourcesError(f"{str(error).capitalize()}.") from None
+    sim_thread = _sim_thread_class()(scenario=scenario, seed=seed, speed=speed)
+    try:
+        base_url = sim_thread.start()
+        demo_accounts = list(sim_thread.sim.demo_accounts())
+    except Exception as error:
+        _log.warning("the simulated exchange did not start", exc_info=True)
+        try:
+            sim_thread.stop()
+        finally:
+            raise SourcesError(
+                f"The simulated exchange could not start ({error}) — see the log file."
+            ) from None
+    _log.info("simulated exchange (%s) at %s", scenario, base_url)
+    by_name = {account.name: account for account in demo_accounts}
+
+    def credentials(spec: AccountSpec) -> Credentials | None:
+        account = by_name.get(spec.name)
+        return account.credentials() if account is not None else None
+
+    data = paths.data_dir()
+    return Sources(
+        accounts=tuple(account.spec() for account in demo_accounts),
+        credentials=credentials,
+        demo=True,
+        sim=sim_thread,
+        scenario=scenario,
+        settings=settings,
+        history_path=data / "demo-history.sqlite3",
+        calibration_path=data / "demo-calibration.json",
+    )
+
+
+def _sim_thread_class() -> Any:
+    from adl_monitor.sim.thread import SimExchangeThread
+
+    return SimExchangeThread
+
+
+def alert_settings_from_config(table: Mapping[str, Any]) -> AlertSettings:
+    """The alert rules' settings from the config's `[settings]` (invalid values → defaults)."""
+    from adl_monitor.storage.settings import (
+        ALERT_COOLDOWN_MINUTES,
+        ALERT_LEVELS,
+        QUIET_END,
+        QUIET_HOURS,
+        QUIET_START,
+        RED_IN_QUIET_HOURS,
+        Settings,
+    )
+
+    settings = Settings(table)
+    quiet = None
+    if settings.get(QUIET_HOURS):
+        quiet = QuietHours(_clock(settings.get(QUIET_START)), _clock(settings.get(QUIET_END)))
+    return AlertSettings(
+        levels=frozenset(Level.parse(name) for name in settings.get(ALERT_LEVELS)),
+        cooldown=timedelta(minutes=settings.get(ALERT_COOLDOWN_MINUTES)),
+        quiet_hours=quiet,
+        red_in_quiet_hours=settings.get(RED_IN_QUIET_HOURS),
+    )
+
+
+def _clock(text: str) -> time:
+    hours, minutes = text.split(":")
+    return time(int(hours), int(minutes))
+
+
+# -- command-line glue shared by `snapshot` and `watch` ----------------------------------------
+
+
+def add_source_arguments(parser: Any) -> None:
+    """`--config PATH | --demo [--scenario NAME]`, `--json`, `--verbose`."""
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--config", default=None, help="config file (default: platform dir)")
+    group.add_argument("--demo", action="store_true", help="use the simulated exchange")
+    parser.add_argument(
+        "--scenario",
+        default=None,
+        help=f"simulator scenario for --demo (default {DEFAULT_DEMO_SCENARIO})",
+    )
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument("--verbose", action="store_true", help="more detail in the log file")
+
+
+def setup_cli_logging(verbose: bool) -> None:
+    """The rotating log file gets the tracebacks; the terminal gets sentences."""
+    try:
+        from adl_monitor.logging_setup import setup_logging
+    except ImportError:
+        return
+    try:
+        setup_logging(verbose=verbose)
+    except Exception:
+        _log.debug("logging setup failed", exc_info=True)
+
+
+def config_path_arg(value: str | None) -> Path | None:
+    return Path(value).expanduser() if value else None

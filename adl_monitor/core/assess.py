@@ -1,0 +1,103 @@
+"""One account's reading turned into `PositionRisk` rows: the pipeline step the engine calls.
+
+For each position: the venue's ranking score (with the account figures of its settlement
+currency), the exchange tier when the venue gave one, the local estimate, advice at orange/red,
+PnL %, effective leverage, staleness and the ADL-hit flag.
+
+A row is stale when the reading is older than `stale_after` seconds — or when the venue's ADL
+indicator itself is (Binance refreshes it every 30 s, apart from the positions): a tier that old
+must not be shown as current. Only fresh, known exchange tiers calibrate the estimator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import datetime
+
+from adl_monitor.core.account_reading import AccountReading
+from adl_monitor.core.account_spec import AccountSpec
+from adl_monitor.core.advisor import advise
+from adl_monitor.core.estimator import RankEstimator
+from adl_monitor.core.formulas import effective_leverage, pnl_fraction, score_position
+from adl_monitor.core.levels import Level
+from adl_monitor.core.position import Position
+from adl_monitor.core.reading import AdlReading
+from adl_monitor.core.snapshot import PositionRisk
+
+ADVISED_LEVELS = frozenset({Level.ORANGE, Level.RED})
+
+
+def assess(
+    reading: AccountReading,
+    spec: AccountSpec,
+    estimator: RankEstimator,
+    *,
+    now: datetime,
+    stale_after: float,
+) -> tuple[PositionRisk, ...]:
+    """Score, estimate and advise every position of one account's reading."""
+    reading_stale = _older_than(reading.fetched_at, now, stale_after)
+    return tuple(
+        _assess_position(position, reading, spec, estimator, now, stale_after, reading_stale)
+        for position in reading.positions
+    )
+
+
+def sort_riskiest_first(risks: Iterable[PositionRisk]) -> list[PositionRisk]:
+    """Worst level first; then the higher tier, the higher score; then a stable name order."""
+    return sorted(risks, key=_risk_order)
+
+
+def _assess_position(
+    position: Position,
+    reading: AccountReading,
+    spec: AccountSpec,
+    estimator: RankEstimator,
+    now: datetime,
+    stale_after: float,
+    reading_stale: bool,
+) -> PositionRisk:
+    exchange = spec.exchange
+    figures = reading.figures.get(position.settle)
+    score = score_position(exchange, position, figures)
+    key = (position.symbol, position.side.value)
+    adl = reading.adl.get(key)
+    adl_stale = adl is not None and adl.known and _older_than(adl.updated_at, now, stale_after)
+    stale = reading_stale or adl_stale
+    if adl is not None and adl.tier is not None and not stale:
+        source = (spec.name, position.symbol, position.side.value)
+        estimator.observe(exchange, score, adl.tier, source=source, at=adl.updated_at)
+    estimate = estimator.estimate(exchange, score)
+    risk = PositionRisk(
+        position=position,
+        exchange_adl=adl,
+        estimate=estimate,
+        fetched_at=reading.fetched_at,
+        effective_leverage=effective_leverage(position, figures),
+        pnl_pct=pnl_fraction(position),
+        stale=stale,
+        adl_hit=key in reading.adl_hits,
+    )
+    if risk.level not in ADVISED_LEVELS:
+        return risk
+    current_tier = _known_tier(adl, estimate.tier)
+    advice = advise(exchange, position, figures, estimator, current_tier)
+    return replace(risk, advice=advice)
+
+
+def _known_tier(adl: AdlReading | None, estimated: int) -> int:
+    if adl is not None and adl.tier is not None:
+        return adl.tier
+    return estimated
+
+
+def _older_than(at: datetime, now: datetime, seconds: float) -> bool:
+    return (now - at).total_seconds() > seconds
+
+
+def _risk_order(risk: PositionRisk) -> tuple[int, int, float, str, str, str]:
+    tier = _known_tier(risk.exchange_adl, risk.estimate.tier if risk.estimate else 0)
+    score = risk.estimate.score if risk.estimate else float("-inf")
+    account, symbol, side = risk.key
+    return (-int(risk.level), -tier, -score, account, symbol, side)

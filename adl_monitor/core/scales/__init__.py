@@ -1,0 +1,62 @@
+"""Venue ADL indicators mapped onto the common tier scale (DESIGN.md §4).
+
+`map_indicator` never raises and never guesses: a value it cannot place honestly comes back as
+tier None with a reason a trader can read, beside the raw value kept verbatim.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from adl_monitor.core.reading import AdlReading
+from adl_monitor.core.scales.numbers import Unmappable, describe_value
+from adl_monitor.core.scales.venues import NO_INDICATOR, SCALES, VenueScale
+
+__all__ = ["NO_INDICATOR", "has_indicator", "map_indicator", "scale_description"]
+
+_UNKNOWN_VENUE = "no ADL scale is known for this exchange"
+
+
+def scale_description(exchange: str) -> str:
+    """The venue's own scale in words, for tooltips."""
+    scale = SCALES.get(exchange) if isinstance(exchange, str) else None
+    return scale.description if scale is not None else _UNKNOWN_VENUE
+
+
+def has_indicator(exchange: str) -> bool:
+    """Whether the venue publishes an ADL indicator at all (Hyperliquid does not)."""
+    scale = SCALES.get(exchange) if isinstance(exchange, str) else None
+    return scale is not None and scale.mapper is not None
+
+
+def map_indicator(
+    exchange: str, raw: object, updated_at: datetime, *, side: str | None = None
+) -> AdlReading:
+    """The venue's raw indicator as a reading on the common scale; `raw` is kept as sent.
+
+    `side` ("long"/"short", or "both" for a Binance one-way position) picks the slot of a
+    Binance adlQuantile object; other venues report one value per position and ignore it.
+    """
+    scale = SCALES.get(exchange) if isinstance(exchange, str) else None
+    description = scale.description if scale is not None else _UNKNOWN_VENUE
+    if scale is None:
+        return AdlReading(
+            raw, None, updated_at, description, f"{_UNKNOWN_VENUE} ({describe_value(exchange)})"
+        )
+    if scale.mapper is None:
+        return AdlReading(raw, None, updated_at, description, NO_INDICATOR)
+    try:
+        tier = scale.mapper(_field_value(scale, raw), side)
+    except Unmappable as unmappable:
+        return AdlReading(raw, None, updated_at, description, str(unmappable))
+    return AdlReading(raw, tier, updated_at, description)
+
+
+def _field_value(scale: VenueScale, raw: object) -> object:
+    """The indicator itself when a connector passed the venue's whole position object."""
+    if isinstance(raw, Mapping):
+        for field in scale.fields:
+            if field in raw:
+                return raw[field]
+    return raw

@@ -1,0 +1,287 @@
+"""One account's refresh loop: REST at the venue's cadence, a websocket stream where there is
+one, back-off on failures. One asyncio task per account, so one failing or hanging account never
+delays or hides the others; every request has its own time-out.
+
+Life of a worker:
+
+1. look the credentials up (off the loop: a keyring call may block), build the connector;
+2. REST-fetch at the refresh period; after the first success, start the position stream when
+   the venue has one — while it delivers, REST only reconciles every `reconcile_seconds`;
+3. a retryable failure (network, rate limit, venue down, bad reply) retries with exponential
+   back-off and jitter, never sooner than the venue's Retry-After; a non-retryable one (bad key,
+   missing permission, clock skew, incomplete setup) closes the connector and retries slowly,
+   with the credentials looked up again, because the user may fix the key meanwhile;
+4. `wake()` (the user's "refresh now") cuts any wait short.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+
+from adl_monitor.core.account_spec import AccountSpec, Credentials
+from adl_monitor.core.failure import FailureKind, VenueFailure
+from adl_monitor.engine.account_tracker import AccountTracker
+from adl_monitor.engine.backoff import Backoff
+from adl_monitor.engine.connector import Connector, ConnectorFactory
+from adl_monitor.engine.settings import EngineSettings
+
+_log = logging.getLogger(__name__)
+
+CredentialLookup = Callable[[AccountSpec], Awaitable[Credentials | None]]
+_CLOSE_TIMEOUT = 5.0
+
+
+class MissingKey(VenueFailure):
+    """The account needs an API key and none is stored: the sentence says where to put it."""
+
+    def __init__(self) -> None:
+        super().__init__(FailureKind.CONFIG, "no API key stored for this account")
+
+    def sentence(self, account: str) -> str:
+        return missing_key_sentence(account)
+
+
+def missing_key_sentence(account: str) -> str:
+    prefix = AccountSpec(account, "").env_prefix
+    return (
+        f"{account}: no API key found — add it with `adl-monitor accounts add` (or in "
+        f"Accounts), or set {prefix}API_KEY and {prefix}SECRET."
+    )
+
+
+def as_failure(error: BaseException) -> VenueFailure:
+    """Anything a connector raised, as a VenueFailure (time-outs are network failures)."""
+    if isinstance(error, VenueFailure):
+        return error
+    if isinstance(error, TimeoutError):
+        return VenueFailure(FailureKind.NETWORK, "the request timed out")
+    return VenueFailure(FailureKind.UNKNOWN, type(error).__name__)
+
+
+class _SessionOver(Exception):
+    """A non-retryable failure ended this connector's session: reconnect after a slow wait."""
+
+
+class AccountWorker:
+    def __init__(
+        self,
+        tracker: AccountTracker,
+        *,
+        make_connector: ConnectorFactory,
+        lookup_credentials: CredentialLookup,
+        settings: Callable[[], EngineSettings],
+        on_change: Callable[[], None],
+        rng: random.Random,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.tracker = tracker
+        self._make_connector = make_connector
+        self._lookup_credentials = lookup_credentials
+        self._settings = settings
+        self._on_change = on_change
+        self._rng = rng
+        self._clock = clock
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self._connector: Connector | None = None
+        self._main: asyncio.Task[None] | None = None
+        self._stream: asyncio.Task[None] | None = None
+        self._key_task: asyncio.Task[None] | None = None
+        self.venue_period: float = 5.0
+        """The venue's own position cadence, known once the connector is built."""
+
+    @property
+    def spec(self) -> AccountSpec:
+        return self.tracker.spec
+
+    def start(self) -> None:
+        self._main = asyncio.create_task(self._run(), name=f"account:{self.spec.name}")
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def stop(self) -> None:
+        """Close the exchange first (so in-flight requests end), then cancel the tasks."""
+        self._stopping = True
+        await self._close_connector()
+        tasks = [t for t in (self._key_task, self._stream, self._main) if t is not None]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    # -- the loop ------------------------------------------------------------------------
+
+    async def _run(self) -> None:
+        connect_backoff = self._new_backoff()
+        while not self._stopping:
+            try:
+                connector = await self._connect()
+            except VenueFailure as connect_failure:
+                self._record_failure(connect_failure)
+                await self._sleep(self._delay_after(connect_failure, connect_backoff))
+                continue
+            connect_backoff.reset()
+            try:
+                await self._session(connector)
+            except _SessionOver:
+                failure = self.tracker.failure
+                await self._close_connector()
+                await self._sleep(self._slow_delay(failure.retry_after if failure else None))
+
+    async def _connect(self) -> Connector:
+        try:
+            credentials = await self._lookup_credentials(self.spec)
+        except Exception as error:  # the keyring said no: its message names the account
+            _log.warning("%s: credential lookup failed: %s", self.spec.name, type(error).__name__)
+            raise _KeyringFailure(str(error)) from None
+        if self.spec.needs_key and credentials is None:
+            raise MissingKey()
+        try:
+            connector = self._make_connector(self.spec, credentials)
+        except VenueFailure:
+            raise
+        except Exception as error:
+            _log.warning("%s: could not build the connector", self.spec.name, exc_info=True)
+            raise VenueFailure(FailureKind.CONFIG, type(error).__name__) from None
+        self._connector = connector
+        self.venue_period = float(connector.position_interval)
+        self.tracker.adl_period = float(connector.adl_interval)
+        return connector
+
+    async def _session(self, connector: Connector) -> None:
+        backoff = self._new_backoff()
+        self._key_task = asyncio.create_task(self._check_key(connector))
+        while not self._stopping:
+            settings = self._settings()
+            period = settings.period_for(self.venue_period)
+            interval = period
+            if self.tracker.streaming:
+                interval = max(period, settings.reconcile_seconds)
+            self.tracker.period = interval
+            self.tracker.stale_after_periods = settings.stale_after_periods
+            try:
+                reading = await asyncio.wait_for(connector.fetch(), settings.request_timeout)
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                if self._stopping:
+                    return
+                failure = as_failure(error)
+                self._record_failure(failure, error)
+                if not failure.retryable:
+                    raise _SessionOver() from None
+                await self._sleep(backoff.next_delay(failure.retry_after))
+                continue
+            if self._stopping:
+                return
+            backoff.reset()
+            self.tracker.record_reading(reading)
+            self._on_change()
+            self._maybe_start_stream(connector, settings)
+            await self._sleep(interval)
+
+    def _maybe_start_stream(self, connector: Connector, settings: EngineSettings) -> None:
+        if self._stream is not None and not self._stream.done():
+            return
+        if self._stream is not None or not settings.use_websocket or not connector.supports_watch:
+            return
+        self._stream = asyncio.create_task(self._watch(connector), name=f"stream:{self.spec.name}")
+
+    async def _watch(self, connector: Connector) -> None:
+        """Stream position updates; on any failure fall back to REST until the stream is back."""
+        backoff = self._new_backoff()
+        while not self._stopping:
+            try:
+                reading = await connector.watch()
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                if self._stopping:
+                    return
+                failure = as_failure(error)
+                _log.info("%s: position stream failed: %s", self.spec.name, failure)
+                if self.tracker.streaming:
+                    self.tracker.streaming = False
+                    self.wake()  # REST takes over at the full cadence right away
+                if not failure.retryable:
+                    return
+                await asyncio.sleep(backoff.next_delay(failure.retry_after))
+                continue
+            if self._stopping:
+                return
+            backoff.reset()
+            self.tracker.streaming = True
+            self.tracker.record_reading(reading)
+            self._on_change()
+
+    async def _check_key(self, connector: Connector) -> None:
+        """Ask the venue once per session what the key may do; failures leave it unknown."""
+        try:
+            check = await asyncio.wait_for(connector.check_key(), self._settings().request_timeout)
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:
+            _log.info("%s: key check failed: %s", self.spec.name, as_failure(error))
+            return
+        if not self._stopping:
+            self.tracker.record_key_check(check)
+            self._on_change()
+
+    # -- helpers -------------------------------------------------------------------------
+
+    def _record_failure(self, failure: VenueFailure, error: BaseException | None = None) -> None:
+        if not isinstance(failure, MissingKey | _KeyringFailure):
+            _log.warning("%s: %s", self.spec.name, failure)
+        if error is not None and not isinstance(error, VenueFailure | TimeoutError):
+            _log.warning("%s: unexpected error", self.spec.name, exc_info=error)
+        self.tracker.record_failure(failure, failure.sentence(self.spec.name), self._clock())
+        self._on_change()
+
+    def _delay_after(self, failure: VenueFailure, backoff: Backoff) -> float:
+        if failure.retryable:
+            return backoff.next_delay(failure.retry_after)
+        return self._slow_delay(failure.retry_after)
+
+    def _slow_delay(self, retry_after: float | None) -> float:
+        delay = self._settings().slow_retry_seconds * self._rng.uniform(0.8, 1.0)
+        return max(delay, retry_after or 0.0)
+
+    def _new_backoff(self) -> Backoff:
+        settings = self._settings()
+        return Backoff(settings.backoff_initial, settings.backoff_max, self._rng)
+
+    async def _sleep(self, seconds: float) -> None:
+        """Wait `seconds`, or less when `wake()` is called."""
+        self._wake.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), timeout=max(0.0, seconds))
+
+    async def _close_connector(self) -> None:
+        connector, self._connector = self._connector, None
+        self.tracker.streaming = False
+        if self._stream is not None:
+            self._stream.cancel()
+            await asyncio.gather(self._stream, return_exceptions=True)
+            self._stream = None
+        if connector is not None:
+            try:
+                await asyncio.wait_for(connector.close(), _CLOSE_TIMEOUT)
+            except Exception as error:
+                _log.info("%s: closing the connector failed: %s", self.spec.name, error)
+
+
+class _KeyringFailure(VenueFailure):
+    """The OS keyring could not be read: its own message already names the account."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(FailureKind.CONFIG, "keyring unavailable")
+        self._message = message
+
+    def sentence(self, account: str) -> str:
+        text = self._message.rstrip(".")
+        return f"{text}." if text.startswith(account) else f"{account}: {text}."

@@ -1,0 +1,446 @@
+"""The engine, as plain asyncio: one worker per account, one publisher, one maintenance task.
+
+Qt-free and thread-agnostic: `EngineRunner` runs it on its own thread for the GUI and `watch`;
+`snapshot` and the benchmarks run it under `asyncio.run`. Every method must be called on the
+loop that runs it.
+
+Data path on every update: a worker records a reading (or a failure) in its tracker and marks
+the engine dirty; the publisher waits a short coalescing window (so four accounts answering
+together make one snapshot, not four), builds the snapshot, runs the alert rules, notifies the
+listeners, then writes history on its own thread. A heartbeat rebuilds the snapshot when
+nothing arrives but some account crosses the staleness line, so silence is shown as staleness.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Protocol, TypeVar
+
+from adl_monitor.core.account_spec import AccountSpec, Credentials
+from adl_monitor.core.alert import Alert
+from adl_monitor.core.alerts import AlertRules, AlertSettings
+from adl_monitor.core.failure import VenueFailure
+from adl_monitor.core.key_check import KeyCheck, KeyVerdict
+from adl_monitor.core.snapshot import Snapshot
+from adl_monitor.engine.account_tracker import AccountTracker
+from adl_monitor.engine.account_worker import (
+    AccountWorker,
+    MissingKey,
+    as_failure,
+)
+from adl_monitor.engine.backoff import Backoff
+from adl_monitor.engine.calibration import load_estimator, save_estimator
+from adl_monitor.engine.connector import Connector, ConnectorFactory, venue_connector_factory
+from adl_monitor.engine.settings import EngineSettings
+from adl_monitor.engine.snapshot_builder import SnapshotBuilder
+from adl_monitor.storage.history import History, HistoryPoint, PositionKey
+
+_log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+CALIBRATION_SAVE_SECONDS = 300.0
+PRUNE_SECONDS = 3600.0
+ONE_SHOT_ATTEMPTS = 3
+
+
+class EngineListener(Protocol):
+    """Receives the engine's output. Called on the engine's thread: hand over, don't block."""
+
+    def on_snapshot(self, snapshot: Snapshot) -> None: ...
+
+    def on_alert(self, alert: Alert) -> None: ...
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Engine:
+    def __init__(
+        self,
+        accounts: Sequence[AccountSpec],
+        credentials: Callable[[AccountSpec], Credentials | None],
+        *,
+        settings: EngineSettings | None = None,
+        alert_settings: AlertSettings | None = None,
+        history_path: Path | None = None,
+        calibration_path: Path | None = None,
+        cache_dir: Path | None = None,
+        connector_factory: ConnectorFactory | None = None,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        """`history_path` None uses the platform default; `settings.record_history` False
+        records none. `calibration_path` None keeps calibration in memory only."""
+        self._accounts = _unique(accounts)
+        self._credentials = credentials
+        self._settings = settings or EngineSettings()
+        self._alert_rules = AlertRules(alert_settings or AlertSettings())
+        self._history_path = history_path
+        self._calibration_path = calibration_path
+        self._make_connector = connector_factory or venue_connector_factory(cache_dir)
+        self._clock = clock
+        self._rng = random.Random(self._settings.jitter_seed)
+        self._estimator = load_estimator(calibration_path)
+        self._builder = SnapshotBuilder(self._estimator)
+        self._workers: dict[str, AccountWorker] = {}
+        self._trackers: dict[str, AccountTracker] = {}
+        self._listeners: list[EngineListener] = []
+        self._dirty = asyncio.Event()
+        self._credential_lock = asyncio.Lock()
+        self._tasks: list[asyncio.Task[None]] = []
+        self._db: ThreadPoolExecutor | None = None
+        self._history: History | None = None
+        self._running = False
+        self.latest: Snapshot | None = None
+        self.history_notice: str | None = None
+
+    # -- listeners and settings (any time, on the loop) ------------------------------------
+
+    def add_listener(self, listener: EngineListener) -> None:
+        self._listeners = [*self._listeners, listener]
+
+    def remove_listener(self, listener: EngineListener) -> None:
+        self._listeners = [item for item in self._listeners if item is not listener]
+
+    @property
+    def settings(self) -> EngineSettings:
+        return self._settings
+
+    @property
+    def accounts(self) -> tuple[AccountSpec, ...]:
+        return self._accounts
+
+    def update_settings(self, settings: EngineSettings) -> None:
+        self._settings = settings
+        for tracker in self._trackers.values():
+            tracker.stale_after_periods = settings.stale_after_periods
+        self.refresh_now()
+
+    def update_alert_settings(self, settings: AlertSettings) -> None:
+        self._alert_rules.update_settings(settings)
+
+    def snooze(self, until: datetime | None) -> None:
+        self._alert_rules.snooze(until)
+
+    def pause_alerts(self, paused: bool) -> None:
+        self._alert_rules.pause(paused)
+
+    def refresh_now(self) -> None:
+        for worker in self._workers.values():
+            worker.wake()
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Open history, start one worker per account and the publisher. Returns at once."""
+        if self._running:
+            return
+        self._running = True
+        await self._open_history()
+        for spec in self._accounts:
+            self._start_worker(spec)
+        self._tasks = [
+            asyncio.create_task(self._publisher(), name="engine:publisher"),
+            asyncio.create_task(self._maintenance(), name="engine:maintenance"),
+        ]
+        self._dirty.set()  # a first snapshot: every account "connecting"
+
+    async def stop(self) -> None:
+        """Close exchanges (workers), cancel tasks, save calibration, close history."""
+        if not self._running:
+            await self._close_history()
+            return
+        self._running = False
+        workers = list(self._workers.values())
+        self._workers.clear()
+        await asyncio.gather(*(worker.stop() for worker in workers), return_exceptions=True)
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks = []
+        save_estimator(self._estimator, self._calibration_path)
+        await self._close_history()
+
+    async def set_accounts(self, accounts: Sequence[AccountSpec]) -> None:
+        """Add, remove or replace accounts live; unchanged accounts keep running undisturbed."""
+        accounts = _unique(accounts)
+        wanted = {spec.name: spec for spec in accounts}
+        stopping = [
+            worker
+            for name, worker in self._workers.items()
+            if name not in wanted or wanted[name] != worker.spec
+        ]
+        for worker in stopping:
+            del self._workers[worker.spec.name]
+            self._trackers.pop(worker.spec.name, None)
+        await asyncio.gather(*(worker.stop() for worker in stopping), return_exceptions=True)
+        self._accounts = accounts
+        if self._running:
+            for spec in accounts:
+                if spec.name not in self._workers:
+                    self._start_worker(spec)
+        self._dirty.set()
+
+    async def reload_account(self, name: str) -> None:
+        """Restart one account (e.g. after its key changed in the keyring)."""
+        worker = self._workers.pop(name, None)
+        if worker is None:
+            return
+        self._trackers.pop(name, None)
+        await worker.stop()
+        if self._running:
+            self._start_worker(worker.spec)
+        self._dirty.set()
+
+    def _start_worker(self, spec: AccountSpec) -> None:
+        tracker = AccountTracker(
+            spec=spec,
+            period=self._settings.period_for(5.0),
+            stale_after_periods=self._settings.stale_after_periods,
+        )
+        worker = AccountWorker(
+            tracker,
+            make_connector=self._make_connector,
+            lookup_credentials=self._lookup_credentials,
+            settings=lambda: self._settings,
+            on_change=self._dirty.set,
+            rng=random.Random(self._rng.random()),
+            clock=self._clock,
+        )
+        self._trackers[spec.name] = tracker
+        self._workers[spec.name] = worker
+        worker.start()
+
+    def _ordered_trackers(self) -> list[AccountTracker]:
+        return [self._trackers[s.name] for s in self._accounts if s.name in self._trackers]
+
+    async def _lookup_credentials(self, spec: AccountSpec) -> Credentials | None:
+        """Off the loop (a keyring call may block on D-Bus), one lookup at a time."""
+        async with self._credential_lock:
+            return await asyncio.to_thread(self._credentials, spec)
+
+    # -- one refresh of everything (the `snapshot` command) ------------------------------
+
+    async def run_once(self) -> Snapshot:
+        """Read every account once (retrying brief failures), check keys, build one snapshot.
+
+        Accounts run concurrently with a time-out each; the snapshot is published to the
+        listeners and written to history like any other.
+        """
+        self._trackers = {
+            spec.name: AccountTracker(
+                spec,
+                period=self._settings.period_for(5.0),
+                stale_after_periods=self._settings.stale_after_periods,
+            )
+            for spec in self._accounts
+        }
+        await self._open_history()
+        await asyncio.gather(*(self._read_once(t) for t in self._trackers.values()))
+        snapshot = await self._publish()
+        save_estimator(self._estimator, self._calibration_path)
+        return snapshot
+
+    async def _read_once(self, tracker: AccountTracker) -> None:
+        spec = tracker.spec
+        settings = self._settings
+        connector: Connector | None = None
+        try:
+            credentials = await self._lookup_credentials(spec)
+            if spec.needs_key and credentials is None:
+                raise MissingKey()
+            connector = self._make_connector(spec, credentials)
+            tracker.period = settings.period_for(float(connector.position_interval))
+            tracker.adl_period = float(connector.adl_interval)
+            key_task = asyncio.create_task(self._key_check(connector, tracker))
+            backoff = Backoff(settings.backoff_initial, settings.backoff_max, self._rng)
+            for attempt in range(ONE_SHOT_ATTEMPTS):
+                try:
+                    reading = await asyncio.wait_for(connector.fetch(), settings.request_timeout)
+                except Exception as error:
+                    failure = as_failure(error)
+                    last = attempt == ONE_SHOT_ATTEMPTS - 1
+                    delay = backoff.next_delay(failure.retry_after)
+                    if last or not failure.retryable or delay > settings.request_timeout:
+                        raise failure from None
+                    await asyncio.sleep(delay)
+                else:
+                    tracker.record_reading(reading)
+                    break
+            await key_task
+        except Exception as error:
+            failure = as_failure(error)
+            _log.warning("%s: %s", spec.name, failure)
+            tracker.record_failure(failure, failure.sentence(spec.name), self._clock())
+        finally:
+            if connector is not None:
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(connector.close(), 5.0)
+
+    async def _key_check(self, connector: Connector, tracker: AccountTracker) -> None:
+        try:
+            check = await asyncio.wait_for(connector.check_key(), self._settings.request_timeout)
+        except Exception as error:
+            _log.info("%s: key check failed: %s", tracker.spec.name, as_failure(error))
+            return
+        tracker.record_key_check(check)
+
+    # -- key verification (Accounts dialog, `accounts verify`) ---------------------------
+
+    async def verify_key(
+        self, spec: AccountSpec, credentials: Credentials | None = None
+    ) -> KeyCheck:
+        """What the key may do, in words; never raises. None → the stored credentials."""
+        try:
+            if credentials is None and spec.needs_key:
+                credentials = await self._lookup_credentials(spec)
+            return await check_account_key(
+                spec, credentials, self._make_connector, self._settings.request_timeout
+            )
+        except VenueFailure as failure:
+            return KeyCheck(KeyVerdict.UNVERIFIED, message=failure.sentence(spec.name))
+        except Exception as error:
+            _log.warning("%s: key verification failed", spec.name, exc_info=True)
+            return KeyCheck(KeyVerdict.UNVERIFIED, message=as_failure(error).sentence(spec.name))
+
+    # -- publishing ------------------------------------------------------------------------
+
+    async def _publisher(self) -> None:
+        while True:
+            try:
+                await asyncio.wait_for(self._dirty.wait(), timeout=self._heartbeat())
+            except TimeoutError:
+                now = self._clock()
+                if not any(t.staleness_changed(now) for t in self._trackers.values()):
+                    continue
+            else:
+                await asyncio.sleep(self._settings.coalesce_seconds)
+            self._dirty.clear()
+            try:
+                await self._publish()
+            except Exception:
+                _log.warning("building a snapshot failed", exc_info=True)
+
+    def _heartbeat(self) -> float:
+        periods = [t.period for t in self._trackers.values()] or [1.0]
+        return max(0.05, min(1.0, min(periods) / 2))
+
+    async def _publish(self) -> Snapshot:
+        now = self._clock()
+        trackers = self._ordered_trackers()
+        snapshot = self._builder.build(trackers, now)
+        for tracker in trackers:
+            tracker.mark_reported(now)
+        try:
+            alerts = self._alert_rules.feed(snapshot, now)
+        except Exception:
+            _log.warning("the alert rules failed on a snapshot", exc_info=True)
+            alerts = []
+        self.latest = snapshot
+        for listener in self._listeners:
+            try:
+                listener.on_snapshot(snapshot)
+                for alert in alerts:
+                    listener.on_alert(alert)
+            except Exception:
+                _log.warning("a snapshot listener failed", exc_info=True)
+        await self._in_history(lambda history: history.record(snapshot, alerts))
+        return snapshot
+
+    async def _maintenance(self) -> None:
+        last_prune = time.monotonic()
+        while True:
+            await asyncio.sleep(CALIBRATION_SAVE_SECONDS)
+            await asyncio.to_thread(save_estimator, self._estimator, self._calibration_path)
+            if time.monotonic() - last_prune >= PRUNE_SECONDS:
+                last_prune = time.monotonic()
+                await self._in_history(lambda history: history.prune())
+
+    # -- history (its own thread: SQLite never runs on the loop or the GUI thread) ---------
+
+    async def _open_history(self) -> None:
+        if self._db is not None or not self._settings.record_history:
+            return
+        self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="adlmon-history")
+        retention = self._settings.history_retention_days
+
+        def open_history() -> History:
+            history = History(self._history_path, retention_days=retention)
+            history.prune()
+            return history
+
+        loop = asyncio.get_running_loop()
+        try:
+            self._history = await loop.run_in_executor(self._db, open_history)
+        except Exception:
+            _log.warning("could not open the history database", exc_info=True)
+            return
+        self.history_notice = self._history.notice
+
+    async def _in_history(self, action: Callable[[History], T]) -> T | None:
+        history, executor = self._history, self._db
+        if history is None or executor is None:
+            return None
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(executor, action, history)
+        except Exception:
+            _log.warning("history access failed", exc_info=True)
+            return None
+
+    async def history_for(self, key: PositionKey, since: datetime) -> list[HistoryPoint]:
+        """The recorded points of one position since `since`, oldest first (for charts)."""
+        points = await self._in_history(lambda history: history.series(key, since))
+        return points or []
+
+    async def _close_history(self) -> None:
+        history, executor = self._history, self._db
+        self._history, self._db = None, None
+        if executor is None:
+            return
+        if history is not None:
+            loop = asyncio.get_running_loop()
+            with contextlib.suppress(Exception):
+                await loop.run_in_executor(executor, history.close)
+        executor.shutdown(wait=False)
+
+
+async def check_account_key(
+    spec: AccountSpec,
+    credentials: Credentials | None,
+    make_connector: ConnectorFactory,
+    timeout: float,
+) -> KeyCheck:
+    """Open a throw-away connector and ask the venue what the key may do.
+
+    Raises `VenueFailure` when the venue could not be asked or refused the key (the sentence
+    says which); `KeyCheck(UNVERIFIED)` means the venue has no way to tell.
+    """
+    if spec.needs_key and credentials is None:
+        raise MissingKey()
+    connector = make_connector(spec, credentials)
+    try:
+        return await asyncio.wait_for(connector.check_key(), timeout)
+    except VenueFailure:
+        raise
+    except Exception as error:
+        raise as_failure(error) from None
+    finally:
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(connector.close(), 5.0)
+
+
+def _unique(accounts: Sequence[AccountSpec]) -> tuple[AccountSpec, ...]:
+    """Accounts by name, the first of any duplicate name kept (names identify accounts)."""
+    seen: dict[str, AccountSpec] = {}
+    for spec in accounts:
+        seen.setdefault(spec.name, spec)
+    return tuple(seen.values())

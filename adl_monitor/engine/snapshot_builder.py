@@ -1,0 +1,78 @@
+"""Turns every account's latest state into one `Snapshot`, riskiest position first.
+
+Each new reading is assessed exactly once: `core.assess` also feeds the estimator's
+calibration, and a snapshot rebuilt only because another account updated (or because time
+passed) must not count the same exchange tier twice. Rebuilds reuse the assessed rows and only
+re-mark their staleness against the current time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from adl_monitor.core.account_reading import AccountReading
+from adl_monitor.core.account_spec import AccountSpec
+from adl_monitor.core.assess import assess, sort_riskiest_first
+from adl_monitor.core.estimator import RankEstimator
+from adl_monitor.core.snapshot import PositionRisk, Snapshot
+from adl_monitor.engine.account_tracker import AccountTracker
+
+
+@dataclass(frozen=True, slots=True)
+class _Assessed:
+    reading: AccountReading
+    spec: AccountSpec
+    rows: tuple[PositionRisk, ...]
+
+
+def _older_than(at: datetime, now: datetime, seconds: float) -> bool:
+    return (now - at).total_seconds() > seconds
+
+
+def restale(
+    risk: PositionRisk, now: datetime, stale_after: float, adl_stale_after: float
+) -> PositionRisk:
+    """`risk` with `stale` recomputed for `now`: the positions are older than `stale_after`,
+    or the venue's ADL indicator older than `adl_stale_after` (its own, slower cadence)."""
+    adl = risk.exchange_adl
+    stale = _older_than(risk.fetched_at, now, stale_after) or (
+        adl is not None and adl.known and _older_than(adl.updated_at, now, adl_stale_after)
+    )
+    return risk if stale == risk.stale else replace(risk, stale=stale)
+
+
+class SnapshotBuilder:
+    def __init__(self, estimator: RankEstimator) -> None:
+        self.estimator = estimator
+        self._assessed: dict[str, _Assessed] = {}
+
+    def build(self, trackers: Sequence[AccountTracker], now: datetime) -> Snapshot:
+        statuses = tuple(tracker.status(now) for tracker in trackers)
+        rows: list[PositionRisk] = []
+        for tracker in trackers:
+            rows.extend(self._rows(tracker, now))
+        names = {tracker.spec.name for tracker in trackers}
+        for gone in set(self._assessed) - names:
+            del self._assessed[gone]
+        return Snapshot(
+            generated_at=now, accounts=statuses, positions=tuple(sort_riskiest_first(rows))
+        )
+
+    def _rows(self, tracker: AccountTracker, now: datetime) -> tuple[PositionRisk, ...]:
+        reading = tracker.reading
+        if reading is None:
+            return ()
+        stale_after = tracker.stale_after.total_seconds()
+        adl_stale_after = tracker.adl_stale_after.total_seconds()
+        previous = self._assessed.get(tracker.spec.name)
+        if previous is None or previous.reading is not reading or previous.spec != tracker.spec:
+            # assess() judges the indicator's freshness (and so whether it calibrates the
+            # estimator) by one threshold: give it the indicator's own; rows are re-marked below.
+            rows = assess(
+                reading, tracker.spec, self.estimator, now=now, stale_after=adl_stale_after
+            )
+            previous = _Assessed(reading, tracker.spec, rows)
+            self._assessed[tracker.spec.name] = previous
+        return tuple(restale(risk, now, stale_after, adl_stale_after) for risk in previous.rows)

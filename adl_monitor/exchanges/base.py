@@ -1,0 +1,375 @@
+"""The part of reading an exchange account that is the same on every venue.
+
+A venue module subclasses `VenueConnector` and overrides only what differs there: which ccxt
+class, which market types, where the ADL indicator sits, which call returns the balances, and how
+to read the key's permissions. Everything else — building and redirecting the ccxt client, the
+on-disk market cache, error classification, the ADL cadence, merging websocket updates — is here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib
+import logging
+import time
+from collections.abc import Awaitable, Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, ClassVar, TypeVar
+from urllib.parse import urlsplit
+
+from adl_monitor.core.account import AccountFigures
+from adl_monitor.core.account_reading import AccountReading, PositionKey
+from adl_monitor.core.account_spec import AccountSpec, Credentials
+from adl_monitor.core.failure import FailureKind, VenueFailure
+from adl_monitor.core.key_check import KeyCheck
+from adl_monitor.core.position import Position
+from adl_monitor.core.reading import AdlReading
+from adl_monitor.core.scales import map_indicator
+from adl_monitor.exchanges import market_cache
+from adl_monitor.exchanges.errors import to_failure
+from adl_monitor.exchanges.position_builder import build_position, is_open, position_key
+from adl_monitor.exchanges.response_guard import install_response_guard
+from adl_monitor.exchanges.urls import redirect_urls
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+UnifiedPosition = dict[str, Any]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def is_loopback(api_url: str | None) -> bool:
+    return api_url is not None and urlsplit(api_url).hostname in LOOPBACK_HOSTS
+
+
+class VenueConnector:
+    """Reads one account at one venue through ccxt. One instance per account.
+
+    All methods run on the engine's event loop. `fetch()` never returns stale data silently:
+    the ADL readings it reuses between indicator refreshes keep their original `updated_at`.
+    """
+
+    exchange_id: ClassVar[str] = ""
+    ccxt_id: ClassVar[str] = ""  # the ccxt class name when it differs from exchange_id
+    market_types: ClassVar[tuple[str, ...] | None] = None  # options["fetchMarkets"]["types"]
+    position_interval: float = 5.0
+    adl_interval: float = 5.0
+    supports_watch: bool = False
+    indicator_field: ClassVar[str | None] = None  # key in position["info"] holding the indicator
+    request_timeout_ms: ClassVar[int] = 10_000
+
+    def __init__(
+        self,
+        spec: AccountSpec,
+        credentials: Credentials | None,
+        *,
+        cache_dir: Path | None = None,
+    ) -> None:
+        self.spec = spec
+        self._credentials = credentials
+        self._cache_dir = cache_dir
+        self._client: Any = None
+        self._market_refresh: asyncio.Task[None] | None = None
+        self._adl: dict[PositionKey, AdlReading] = {}
+        self._adl_refreshed_at: float | None = None  # time.monotonic() of the last ADL read
+        self._positions: dict[PositionKey, UnifiedPosition] = {}
+        self._figures: dict[str, AccountFigures] = {}
+        self._hits: frozenset[PositionKey] = frozenset()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(account={self.spec.name!r}, exchange={self.exchange_id!r})"
+
+    # ----------------------------------------------------------------------------- lifecycle
+
+    @property
+    def client(self) -> Any:
+        """The ccxt client (after `open()`): for tests and benchmarks, not for the engine."""
+        if self._client is None:
+            raise RuntimeError(f"{self!r} is not open")
+        return self._client
+
+    async def open(self) -> None:
+        """Build the ccxt client and restore its markets; raises `VenueFailure`."""
+        if self._client is not None:
+            return
+        if self.spec.needs_key and self._credentials is None:
+            raise VenueFailure(FailureKind.CONFIG, "no API key stored for this account")
+        self._client = self._build_client()
+        await self._guarded(self._restore_markets())
+
+    async def close(self) -> None:
+        if self._market_refresh is not None:
+            self._market_refresh.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._market_refresh
+            self._market_refresh = None
+        client, self._client = self._client, None
+        if client is not None:
+            with contextlib.suppress(Exception):
+                await client.close()
+
+    def _build_client(self) -> Any:
+        # Imported here: `import ccxt` costs ≈0.45 s and must not run before the first paint.
+        module = importlib.import_module(
+            "ccxt.pro" if self.supports_watch else "ccxt.async_support"
+        )
+        client_class = getattr(module, self.ccxt_id or self.exchange_id)
+        config: dict[str, Any] = {
+            # The limiter stays on against real venues; on loopback it only slows tests.
+            "enableRateLimit": not is_loopback(self.spec.api_url),
+            "timeout": self.request_timeout_ms,
+        }
+        if self._credentials is not None:
+            config["apiKey"] = self._credentials.api_key
+            config["secret"] = self._credentials.secret
+            if self._credentials.password:
+                config["password"] = self._credentials.password
+        client = client_class(config)
+        # ccxt logs every request with its headers (API key, signature) at DEBUG level.
+        logging.getLogger("ccxt").setLevel(max(logging.INFO, logging.getLogger("ccxt").level))
+        if self.spec.api_url:
+            client.urls["api"] = redirect_urls(client.urls["api"], self.spec.api_url)
+        if self.market_types is not None:
+            fetch_markets = client.options.get("fetchMarkets")
+            fetch_markets = dict(fetch_markets) if isinstance(fetch_markets, dict) else {}
+            fetch_markets["types"] = list(self.market_types)
+            client.options["fetchMarkets"] = fetch_markets
+        client.has["fetchCurrencies"] = False
+        client.options["fetchCurrencies"] = False
+        self._configure(client)
+        install_response_guard(client)
+        return client
+
+    def _configure(self, client: Any) -> None:
+        """Venue hook: extra client options (wallet address, default settle, …)."""
+
+    async def _restore_markets(self) -> None:
+        client = self._client
+        path = self._markets_file()
+        cached = market_cache.load(path) if path is not None else None
+        if cached is not None:
+            client.set_markets(cached.markets)
+            if cached.is_old():
+                self._market_refresh = asyncio.create_task(self._refresh_markets())
+            return
+        await client.load_markets()
+        self._save_markets()
+
+    async def _refresh_markets(self) -> None:
+        try:
+            await self.client.load_markets(True)
+        except Exception as error:  # the cached copy keeps working; try again next start
+            log.warning("%s: market refresh failed: %s", self.spec.name, to_failure(error))
+            return
+        self._save_markets()
+
+    def _markets_file(self) -> Path | None:
+        if self._cache_dir is None:
+            return None
+        return market_cache.cache_file(self._cache_dir, self.exchange_id, self.spec.api_url)
+
+    def _save_markets(self) -> None:
+        path = self._markets_file()
+        if path is None or not self._client.markets:
+            return
+        try:
+            market_cache.save(path, self._client.markets)
+        except (OSError, TypeError, ValueError) as error:
+            log.warning("%s: could not cache markets: %s", self.spec.name, error)
+
+    # ------------------------------------------------------------------------------ reading
+
+    async def fetch(self) -> AccountReading:
+        """Positions, their ADL readings and the account figures, by REST."""
+        return await self._guarded(self._fetch())
+
+    async def _fetch(self) -> AccountReading:
+        await self.open()
+        fetched_at = utc_now()
+        positions, figures = await self._read_account()
+        self._positions = self._keyed(positions)
+        self._figures = figures
+        if self._adl_due():
+            raw = await self._read_indicators(list(self._positions.values()))
+            self._adl = self._map(raw, fetched_at)
+            self._adl_refreshed_at = time.monotonic()
+        self._hits = frozenset(await self._read_hits(list(self._positions.values())))
+        return self._reading(fetched_at)
+
+    async def watch(self) -> AccountReading:
+        """Wait for the next websocket position update and merge it into the last REST state.
+
+        Only for `supports_watch` venues. The figures stay those of the last `fetch()`; the
+        engine reconciles by REST periodically and after any failure here.
+        """
+        if not self.supports_watch:
+            raise VenueFailure(FailureKind.CONFIG, f"{self.exchange_id} has no position stream")
+        return await self._guarded(self._watch())
+
+    async def _watch(self) -> AccountReading:
+        await self.open()
+        updates = [self._normalise(u) for u in await self.client.watch_positions()]
+        fetched_at = utc_now()
+        raw_indicators: dict[PositionKey, object] = {}
+        for update in updates:
+            self._merge(update)
+            key = position_key(update)
+            value = self._indicator(update)
+            if key is not None and value is not None and is_open(update):
+                raw_indicators[key] = value
+        self._adl.update(self._map(raw_indicators, fetched_at))
+        self._hits = self._hits | frozenset(
+            key
+            for update in updates
+            if self._is_adl_hit(update) and (key := position_key(update)) is not None
+        )
+        return self._reading(fetched_at)
+
+    def _merge(self, update: UnifiedPosition) -> None:
+        """Fields the stream left empty keep their REST value (some streams omit mark price)."""
+        key = position_key(update)
+        if not is_open(update):
+            symbol = update.get("symbol")
+            gone = [k for k in self._positions if k == key or (key is None and k[0] == symbol)]
+            for k in gone:
+                self._positions.pop(k, None)
+            return
+        if key is None:
+            return
+        previous = self._positions.get(key, {})
+        merged = dict(previous)
+        merged.update({name: value for name, value in update.items() if value is not None})
+        info = dict(previous.get("info") or {})
+        info.update(update.get("info") or {})
+        merged["info"] = info
+        self._positions[key] = merged
+
+    def _reading(self, fetched_at: datetime) -> AccountReading:
+        built: list[Position] = []
+        for unified in self._positions.values():
+            market = self._market(unified.get("symbol"))
+            position = build_position(self.spec.name, self.exchange_id, unified, market)
+            if position is not None:
+                built.append(position)
+        keys = {(p.symbol, p.side.value) for p in built}
+        return AccountReading(
+            fetched_at=fetched_at,
+            positions=tuple(built),
+            adl={key: reading for key, reading in self._adl.items() if key in keys},
+            figures=dict(self._figures),
+            adl_hits=frozenset(key for key in self._hits if key in keys),
+        )
+
+    def _keyed(self, positions: list[UnifiedPosition]) -> dict[PositionKey, UnifiedPosition]:
+        keyed: dict[PositionKey, UnifiedPosition] = {}
+        for unified in map(self._normalise, positions):
+            key = position_key(unified)
+            if key is not None and is_open(unified):
+                keyed[key] = unified
+        return keyed
+
+    def _adl_due(self) -> bool:
+        if self._adl_refreshed_at is None:
+            return True
+        if any(key not in self._adl for key in self._positions):
+            return True  # a new position: do not wait a whole period for its first tier
+        return time.monotonic() - self._adl_refreshed_at >= self.adl_interval - 0.5
+
+    def _map(
+        self, raw: Mapping[PositionKey, object], at: datetime
+    ) -> dict[PositionKey, AdlReading]:
+        return {
+            key: map_indicator(self.exchange_id, value, at, side=key[1])
+            for key, value in raw.items()
+        }
+
+    def _market(self, symbol: object) -> Mapping[str, Any] | None:
+        markets = self._client.markets or {}
+        market = markets.get(symbol) if isinstance(symbol, str) else None
+        return market if isinstance(market, Mapping) else None
+
+    # ------------------------------------------------------------------------- venue hooks
+
+    async def _read_account(self) -> tuple[list[UnifiedPosition], dict[str, AccountFigures]]:
+        """Positions (ccxt unified) and figures, with as few requests as the venue allows."""
+        positions: list[UnifiedPosition] = await self.client.fetch_positions()
+        return positions, await self._read_figures()
+
+    def _normalise(self, unified: UnifiedPosition) -> UnifiedPosition:
+        """Venue hook: correct a unified field ccxt gets wrong for this venue."""
+        return unified
+
+    async def _read_figures(self) -> dict[str, AccountFigures]:
+        """The balances the venue's ranking formula needs; none by default."""
+        return {}
+
+    async def _read_indicators(self, positions: list[UnifiedPosition]) -> dict[PositionKey, object]:
+        """The raw ADL indicator per position; by default `info[indicator_field]`."""
+        raw: dict[PositionKey, object] = {}
+        for unified in positions:
+            key = position_key(unified)
+            value = self._indicator(unified)
+            if key is not None and value is not None:
+                raw[key] = value
+        return raw
+
+    def _indicator(self, unified: Mapping[str, Any]) -> object:
+        if self.indicator_field is None:
+            return None
+        info = unified.get("info")
+        return info.get(self.indicator_field) if isinstance(info, Mapping) else None
+
+    async def _read_hits(self, positions: list[UnifiedPosition]) -> set[PositionKey]:
+        """Positions the venue says were auto-deleveraged (from the position reply by default)."""
+        return {
+            key
+            for unified in positions
+            if self._is_adl_hit(unified) and (key := position_key(unified)) is not None
+        }
+
+    def _is_adl_hit(self, unified: Mapping[str, Any]) -> bool:
+        return False
+
+    async def check_key(self) -> KeyCheck:
+        """The venue's verdict on the key's permissions (VENUES.md); raises `VenueFailure`."""
+        await self.open()
+        return await self._guarded(self._check_key())
+
+    async def _check_key(self) -> KeyCheck:
+        raise NotImplementedError
+
+    # ------------------------------------------------------------------------------ errors
+
+    async def _guarded(self, awaitable: Awaitable[T]) -> T:
+        """Await `awaitable`, turning any ccxt exception into a `VenueFailure`."""
+        try:
+            return await awaitable
+        except (VenueFailure, asyncio.CancelledError):
+            raise
+        except Exception as error:
+            log.debug("%s: %s", self.spec.name, type(error).__name__, exc_info=True)
+            raise self._failure(error) from None
+
+    def _failure(self, error: BaseException) -> VenueFailure:
+        headers = getattr(self._client, "last_response_headers", None)
+        return to_failure(error, secrets=self._secrets(), response_headers=headers)
+
+    def _secrets(self) -> tuple[str | None, ...]:
+        if self._credentials is None:
+            return ()
+        return (self._credentials.secret, self._credentials.password, self._credentials.api_key)
+
+    def _symbol_for(self, market_id: object, market_type: str = "swap") -> str | None:
+        """Unified symbol for a venue market id, or None when the market is unknown."""
+        if not isinstance(market_id, str):
+            return None
+        market = self.client.safe_market(market_id, None, None, market_type)
+        symbol = market.get("symbol") if isinstance(market, Mapping) else None
+        return symbol if isinstance(symbol, str) else None

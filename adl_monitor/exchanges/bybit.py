@@ -1,0 +1,86 @@
+"""Bybit (v5, unified trading account).
+
+What differs here: the indicator is `adlRankIndicator` in every position of `/v5/position/list`
+(ccxt's unified ADL method asks for one symbol only, so it is not used); a position the venue
+deleveraged carries `positionStatus == "Adl"`. The position list needs a category per call, so
+linear and inverse are two requests; balances come from the unified wallet.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from typing import Any
+
+from adl_monitor.core.account import AccountFigures
+from adl_monitor.core.key_check import KeyCheck, KeyVerdict
+from adl_monitor.exchanges.base import UnifiedPosition, VenueConnector
+from adl_monitor.exchanges.values import as_dict, as_list, number
+
+_CATEGORIES = ("linear", "inverse")
+
+
+def key_check_from_query_api(reply: Mapping[str, Any]) -> KeyCheck:
+    """Verdict from `GET /v5/user/query-api`: `readOnly == 1` is a read-only key.
+
+    `permissions` lists scopes even on read-only keys (the venue documents readOnly as the
+    switch), so they only name what the key could do; a "Withdraw" wallet scope always refuses.
+    """
+    result = as_dict(reply.get("result"))
+    scopes = as_dict(result.get("permissions"))
+    granted = tuple(f"{group}:{name}" for group, names in scopes.items() for name in as_list(names))
+    wallet = [str(name) for name in as_list(scopes.get("Wallet"))]
+    if any("withdraw" in name.lower() for name in wallet):
+        return KeyCheck(KeyVerdict.CAN_WITHDRAW, granted, "the key may withdraw funds")
+    read_only = str(result.get("readOnly", "")).strip()
+    if read_only == "1":
+        return KeyCheck(KeyVerdict.READ_ONLY, (), "read-only (readOnly = 1)")
+    if read_only == "0":
+        return KeyCheck(KeyVerdict.CAN_TRADE, granted, "the key has read-write access")
+    return KeyCheck(KeyVerdict.UNVERIFIED, (), "Bybit's reply did not say whether it is read-only")
+
+
+class BybitConnector(VenueConnector):
+    exchange_id = "bybit"
+    market_types = _CATEGORIES
+    supports_watch = True
+    indicator_field = "adlRankIndicator"
+
+    def _configure(self, client: Any) -> None:
+        # Bybit accounts are unified trading accounts (the wallet read below assumes it); saying
+        # so spares ccxt's two probing requests before the first websocket subscription.
+        client.options["enableUnifiedMargin"] = False
+        client.options["enableUnifiedAccount"] = True
+
+    async def _read_account(self) -> tuple[list[UnifiedPosition], dict[str, AccountFigures]]:
+        lists = await asyncio.gather(
+            *(self.client.fetch_positions(None, {"subType": category}) for category in _CATEGORIES)
+        )
+        positions = [position for chunk in lists for position in chunk]
+        return positions, await self._read_figures()
+
+    async def _read_figures(self) -> dict[str, AccountFigures]:
+        reply = as_dict(
+            await self.client.privateGetV5AccountWalletBalance({"accountType": "UNIFIED"})
+        )
+        figures: dict[str, AccountFigures] = {}
+        for entry in as_list(as_dict(reply.get("result")).get("list")):
+            for coin_entry in as_list(as_dict(entry).get("coin")):
+                coin = as_dict(coin_entry)
+                currency = coin.get("coin")
+                if not isinstance(currency, str):
+                    continue
+                figures[currency] = AccountFigures(
+                    currency=currency,
+                    wallet_balance=number(coin, "walletBalance"),
+                    equity=number(coin, "equity"),
+                    maintenance_margin=number(coin, "totalPositionMM"),
+                    initial_margin=number(coin, "totalPositionIM"),
+                )
+        return figures
+
+    def _is_adl_hit(self, unified: Mapping[str, Any]) -> bool:
+        return as_dict(unified.get("info")).get("positionStatus") == "Adl"
+
+    async def _check_key(self) -> KeyCheck:
+        return key_check_from_query_api(as_dict(await self.client.privateGetV5UserQueryApi()))

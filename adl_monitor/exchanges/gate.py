@@ -1,0 +1,83 @@
+"""Gate (futures, USDT settled).
+
+What differs here: the indicator is `adl_ranking` in each position, on an inverted scale
+(1 = front); balances from `/futures/usdt/accounts`. The key check needs the account permission
+to read `/account/main_keys`; a key without it cannot be verified, which is said as such.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from adl_monitor.core.account import AccountFigures
+from adl_monitor.core.failure import FailureKind
+from adl_monitor.core.key_check import KeyCheck, KeyVerdict
+from adl_monitor.exchanges.base import UnifiedPosition, VenueConnector
+from adl_monitor.exchanges.values import as_dict, as_list, number
+
+SETTLE = "usdt"
+
+
+def key_check_from_main_keys(reply: object) -> KeyCheck:
+    """Verdict from `GET /account/main_keys`: read-only when every `perms[].read_only` is true."""
+    entries = reply if isinstance(reply, list) else [reply]
+    perms = [as_dict(p) for entry in entries for p in as_list(as_dict(entry).get("perms"))]
+    if not perms:
+        return KeyCheck(KeyVerdict.UNVERIFIED, (), "Gate's reply listed no permissions")
+    writable = tuple(str(p.get("name")) for p in perms if p.get("read_only") is not True)
+    if any("withdraw" in name.lower() for name in writable):
+        return KeyCheck(KeyVerdict.CAN_WITHDRAW, writable, "the key may withdraw funds")
+    if writable:
+        return KeyCheck(KeyVerdict.CAN_TRADE, writable, "read-write: " + ", ".join(writable))
+    return KeyCheck(KeyVerdict.READ_ONLY, (), "read-only")
+
+
+class GateConnector(VenueConnector):
+    exchange_id = "gate"
+    market_types = ("swap",)
+    supports_watch = True
+    indicator_field = "adl_ranking"
+
+    def _configure(self, client: Any) -> None:
+        client.options["defaultType"] = "swap"
+        swap = dict(client.options.get("swap") or {})
+        swap["fetchMarkets"] = {"settlementCurrencies": [SETTLE]}
+        client.options["swap"] = swap
+
+    def _normalise(self, unified: UnifiedPosition) -> UnifiedPosition:
+        # ccxt reads the margin mode from `leverage` ("0" = cross); Gate's newer explicit
+        # `pos_margin_mode` wins when present.
+        mode = as_dict(unified.get("info")).get("pos_margin_mode")
+        if mode in ("isolated", "cross"):
+            return {**unified, "marginMode": mode}
+        return unified
+
+    async def _read_figures(self) -> dict[str, AccountFigures]:
+        account = as_dict(await self.client.privateFuturesGetSettleAccounts({"settle": SETTLE}))
+        currency = str(account.get("currency") or SETTLE.upper())
+        wallet = number(account, "total")
+        pnl = number(account, "unrealised_pnl") or 0.0
+        return {
+            currency: AccountFigures(
+                currency=currency,
+                wallet_balance=wallet,
+                equity=None if wallet is None else wallet + pnl,
+                maintenance_margin=number(account, "maintenance_margin"),
+                initial_margin=number(account, "position_initial_margin", "position_margin"),
+            )
+        }
+
+    async def _check_key(self) -> KeyCheck:
+        try:
+            reply = await self.client.privateAccountGetMainKeys()
+        except Exception as error:
+            failure = self._failure(error)
+            if failure.kind in (FailureKind.PERMISSION, FailureKind.BAD_KEY):
+                return KeyCheck(
+                    KeyVerdict.UNVERIFIED,
+                    (),
+                    "could not verify: the key may not read Gate's key list "
+                    "(it needs the account read permission)",
+                )
+            raise failure from None
+        return key_check_from_main_keys(reply)

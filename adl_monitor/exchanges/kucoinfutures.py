@@ -1,0 +1,60 @@
+"""KuCoin Futures.
+
+What differs here: the indicator `delevPercentage` (0–1) comes with each position; a position
+closed by ADL says `changeReason == "adl"` (position stream); balances from `account-overview`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from adl_monitor.core.account import AccountFigures
+from adl_monitor.core.key_check import KeyCheck, KeyVerdict
+from adl_monitor.exchanges.base import VenueConnector
+from adl_monitor.exchanges.values import as_dict, number
+
+SETTLE = "USDT"
+_READ_PERMISSION = "General"
+
+
+def key_check_from_api_key(reply: Mapping[str, Any]) -> KeyCheck:
+    """Verdict from `GET /api/v1/user/api-key`: only "General" is read-only."""
+    permission = as_dict(reply.get("data")).get("permission")
+    if not isinstance(permission, str) or not permission:
+        return KeyCheck(KeyVerdict.UNVERIFIED, (), "KuCoin's reply did not include permission")
+    granted = tuple(
+        p.strip() for p in permission.split(",") if p.strip() and p.strip() != _READ_PERMISSION
+    )
+    if any("withdraw" in p.lower() for p in granted):
+        return KeyCheck(KeyVerdict.CAN_WITHDRAW, granted, "the key may withdraw funds")
+    if granted:
+        return KeyCheck(KeyVerdict.CAN_TRADE, granted, "the key may " + ", ".join(granted))
+    return KeyCheck(KeyVerdict.READ_ONLY, (), "read-only (General)")
+
+
+class KucoinFuturesConnector(VenueConnector):
+    exchange_id = "kucoinfutures"
+    market_types = ("swap",)
+    supports_watch = True
+    indicator_field = "delevPercentage"
+
+    async def _read_figures(self) -> dict[str, AccountFigures]:
+        reply = await self.client.futuresPrivateGetAccountOverview({"currency": SETTLE})
+        data = as_dict(as_dict(reply).get("data"))
+        currency = str(data.get("currency") or SETTLE)
+        return {
+            currency: AccountFigures(
+                currency=currency,
+                # KuCoin: marginBalance excludes unrealized PnL, accountEquity includes it.
+                wallet_balance=number(data, "marginBalance"),
+                equity=number(data, "accountEquity"),
+                initial_margin=number(data, "positionMargin"),
+            )
+        }
+
+    def _is_adl_hit(self, unified: Mapping[str, Any]) -> bool:
+        return str(as_dict(unified.get("info")).get("changeReason", "")).lower() == "adl"
+
+    async def _check_key(self) -> KeyCheck:
+        return key_check_from_api_key(as_dict(await self.client.privateGetUserApiKey()))

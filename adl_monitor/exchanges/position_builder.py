@@ -1,0 +1,107 @@
+"""Turn a ccxt unified position (plus its market) into the core `Position`.
+
+ccxt's unified fields are mostly right; where a venue leaves one empty the value is derived
+from the others (notional at mark, unrealized PnL), never guessed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from adl_monitor.core.account_reading import PositionKey
+from adl_monitor.core.position import MarginMode, Position, Side
+from adl_monitor.exchanges.values import to_float
+
+
+def position_side(unified: Mapping[str, Any]) -> Side | None:
+    """The unified `side`, or the sign of `contracts` when ccxt left side empty."""
+    side = unified.get("side")
+    if side in ("long", "short"):
+        return Side(side)
+    contracts = to_float(unified.get("contracts"))
+    if contracts:
+        return Side.LONG if contracts > 0 else Side.SHORT
+    return None
+
+
+def position_key(unified: Mapping[str, Any]) -> PositionKey | None:
+    side = position_side(unified)
+    symbol = unified.get("symbol")
+    if side is None or not isinstance(symbol, str):
+        return None
+    return (symbol, side.value)
+
+
+def is_open(unified: Mapping[str, Any]) -> bool:
+    contracts = to_float(unified.get("contracts"))
+    return bool(contracts) and position_side(unified) is not None
+
+
+def _settle(symbol: str, market: Mapping[str, Any] | None) -> str:
+    if market and isinstance(market.get("settle"), str):
+        return str(market["settle"])
+    return symbol.split(":", 1)[1].split("-")[0] if ":" in symbol else "USDT"
+
+
+def build_position(
+    account: str,
+    exchange: str,
+    unified: Mapping[str, Any],
+    market: Mapping[str, Any] | None,
+) -> Position | None:
+    """The core Position, or None for a closed (zero-size) or unreadable entry."""
+    side = position_side(unified)
+    symbol = unified.get("symbol")
+    contracts = abs(to_float(unified.get("contracts")) or 0.0)
+    if side is None or not isinstance(symbol, str) or contracts == 0:
+        return None
+    market = market or {}
+    contract_size = (
+        to_float(unified.get("contractSize")) or to_float(market.get("contractSize")) or 1.0
+    )
+    inverse = bool(market.get("inverse"))
+    entry = to_float(unified.get("entryPrice")) or 0.0
+    mark = to_float(unified.get("markPrice")) or 0.0
+    size = contracts * contract_size
+    if mark > 0:
+        notional = size / mark if inverse else size * mark
+    else:
+        notional = abs(to_float(unified.get("notional")) or 0.0)
+        if notional and size:
+            mark = size / notional if inverse else notional / size
+    pnl = to_float(unified.get("unrealizedPnl"))
+    if pnl is None:
+        pnl = _pnl(side, size, entry, mark, inverse)
+    mode = MarginMode.ISOLATED if unified.get("marginMode") == "isolated" else MarginMode.CROSS
+    if mode is MarginMode.ISOLATED:
+        margin = to_float(unified.get("collateral")) or to_float(unified.get("initialMargin"))
+    else:
+        margin = to_float(unified.get("initialMargin"))
+    return Position(
+        account=account,
+        exchange=exchange,
+        symbol=symbol,
+        side=side,
+        contracts=contracts,
+        contract_size=contract_size,
+        entry_price=entry,
+        mark_price=mark,
+        notional=notional,
+        unrealized_pnl=pnl,
+        margin_mode=mode,
+        leverage=to_float(unified.get("leverage")) or None,
+        margin=margin,
+        maintenance_margin=to_float(unified.get("maintenanceMargin")),
+        liquidation_price=to_float(unified.get("liquidationPrice")) or None,
+        inverse=inverse,
+        settle=_settle(symbol, market),
+    )
+
+
+def _pnl(side: Side, size: float, entry: float, mark: float, inverse: bool) -> float:
+    if not entry or not mark:
+        return 0.0
+    if inverse:
+        return side.sign * size * (1 / entry - 1 / mark)
+    return side.sign * size * (mark - entry)

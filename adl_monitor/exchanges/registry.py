@@ -1,0 +1,52 @@
+"""Which connector class reads which venue: the one place the engine asks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from adl_monitor.core.account_spec import AccountSpec, Credentials
+from adl_monitor.core.failure import FailureKind, VenueFailure
+from adl_monitor.exchanges.base import VenueConnector
+from adl_monitor.exchanges.binance import BinanceCoinmConnector, BinanceUsdmConnector
+from adl_monitor.exchanges.bitget import BitgetConnector
+from adl_monitor.exchanges.bybit import BybitConnector
+from adl_monitor.exchanges.gate import GateConnector
+from adl_monitor.exchanges.htx import HtxConnector
+from adl_monitor.exchanges.hyperliquid import HyperliquidConnector
+from adl_monitor.exchanges.kucoinfutures import KucoinFuturesConnector
+from adl_monitor.exchanges.okx import OkxConnector
+from adl_monitor.exchanges.phemex import PhemexConnector
+
+_CONNECTORS: dict[str, type[VenueConnector]] = {
+    cls.exchange_id: cls
+    for cls in (
+        BinanceUsdmConnector,
+        BinanceCoinmConnector,
+        BybitConnector,
+        OkxConnector,
+        GateConnector,
+        HtxConnector,
+        KucoinFuturesConnector,
+        BitgetConnector,
+        PhemexConnector,
+        HyperliquidConnector,
+    )
+}
+
+
+def supported_exchanges() -> tuple[str, ...]:
+    return tuple(_CONNECTORS)
+
+
+def connector_for(
+    spec: AccountSpec, credentials: Credentials | None, *, cache_dir: Path | None = None
+) -> VenueConnector:
+    """A connector for `spec` (not opened yet); raises `VenueFailure(CONFIG)` for unknown ids."""
+    try:
+        connector_class = _CONNECTORS[spec.exchange]
+    except KeyError:
+        known = ", ".join(_CONNECTORS)
+        raise VenueFailure(
+            FailureKind.CONFIG, f"unknown exchange {spec.exchange!r}; supported: {known}"
+        ) from None
+    return connector_class(spec, credentials, cache_dir=cache_dir)

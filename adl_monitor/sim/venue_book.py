@@ -1,0 +1,205 @@
+"""One venue's book: its positions, liquidation engine, insurance fund and ADL queue.
+
+Per tick the venue liquidates every position whose mark crossed its liquidation price. The
+liquidation order fills with slippage that grows with the liquidation volume of the last ten
+seconds; whatever equity is left goes to the insurance fund, a shortfall is paid from it. When
+the fund cannot pay, the venue closes the liquidated size against the opposite side at the
+bankruptcy price, starting from the front of the ADL queue (auto-deleveraging), and marks the
+positions it hit the way the venue does.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+from adl_monitor.core.estimate import Score
+from adl_monitor.core.position import Side
+from adl_monitor.sim.book_position import BookPosition, SimAccount
+from adl_monitor.sim.ranking import rank_queue
+
+IMPACT_WINDOW = 10.0  # seconds of liquidation volume that move liquidation fills
+BASE_SLIPPAGE = 0.001
+RANK_INTERVAL = 0.5  # sim seconds a computed queue stays valid while nothing structural changes
+
+QueueKey = tuple[str, Side]
+
+
+def opposite(side: Side) -> Side:
+    return Side.SHORT if side is Side.LONG else Side.LONG
+
+
+@dataclass(frozen=True)
+class AdlEvent:
+    """The venue deleveraged `qty` coins of a demo position at `price`."""
+
+    at: float
+    account: str
+    pid: int
+    base: str
+    side: Side
+    qty: float
+    price: float
+    entry: float
+    realized_pnl: float
+    full: bool
+    leverage: float
+    margin_mode: str
+
+
+@dataclass(frozen=True)
+class LiquidationEvent:
+    at: float
+    base: str
+    side: Side
+    qty: float
+    price: float
+    deficit: float
+    deleveraged: bool
+
+
+@dataclass
+class RankedQueue:
+    at: float
+    positions: list[BookPosition]
+    scores: list[Score]
+    percentiles: list[float]
+
+    def percentile_of(self, pid: int) -> tuple[float, Score] | None:
+        for held, pct, score in zip(self.positions, self.percentiles, self.scores, strict=True):
+            if held.pid == pid:
+                return pct, score
+        return None
+
+
+class VenueBook:
+    def __init__(self, exchange: str, insurance: dict[str, float], depth: float) -> None:
+        self.exchange = exchange
+        self.queues: dict[QueueKey, list[BookPosition]] = {}
+        self.insurance = dict(insurance)
+        self.initial_insurance = dict(insurance)
+        self.depth = depth
+        self.demo_accounts: dict[str, SimAccount] = {}
+        self.adl_events: list[AdlEvent] = []
+        self.liquidations: list[LiquidationEvent] = []
+        self.deleveraged_leverages: list[float] = []
+        """Nominal leverage of every position ADL hit (synthetic ones too), in order."""
+        self._recent: dict[QueueKey, deque[tuple[float, float]]] = {}
+        self._ranked: dict[QueueKey, RankedQueue] = {}
+        self.version = 0
+        """Bumped on every structural change (a position closed, reduced or marked)."""
+
+    def add(self, position: BookPosition) -> None:
+        self.queues.setdefault((position.base, position.side), []).append(position)
+        if position.account.demo:
+            self.demo_accounts.setdefault(position.account.name, position.account)
+
+    def open_positions(self) -> int:
+        return sum(len(q) for q in self.queues.values())
+
+    # --- ranking ---------------------------------------------------------------------------
+
+    def ranked(self, key: QueueKey, t: float, marks: dict[str, float]) -> RankedQueue:
+        """The queue of one side of one symbol, ranked at most RANK_INTERVAL ago."""
+        cached = self._ranked.get(key)
+        if cached is not None and 0.0 <= t - cached.at < RANK_INTERVAL:
+            return cached
+        positions = list(self.queues.get(key, []))
+        scores, percentiles = rank_queue(self.exchange, positions, marks)
+        ranked = RankedQueue(t, positions, scores, percentiles)
+        self._ranked[key] = ranked
+        return ranked
+
+    def _invalidate(self, key: QueueKey) -> None:
+        self._ranked.pop(key, None)
+        self.version += 1
+
+    # --- liquidation and ADL ---------------------------------------------------------------
+
+    def step(self, t: float, marks: dict[str, float]) -> None:
+        """Liquidate what the marks at sim time `t` put past liquidation."""
+        for key, queue in list(self.queues.items()):
+            base, side = key
+            mark = marks[base]
+            doomed = [p for p in queue if side.sign * (mark - p.liq) <= 0]
+            for position in doomed:
+                if not position.closed:
+                    self._liquidate(position, t, mark, marks)
+
+    def _impact(self, key: QueueKey, t: float, notional: float) -> float:
+        recent = self._recent.setdefault(key, deque())
+        while recent and recent[0][0] < t - IMPACT_WINDOW:
+            recent.popleft()
+        recent.append((t, notional))
+        volume = sum(n for _, n in recent)
+        return BASE_SLIPPAGE + 0.01 * volume / self.depth
+
+    def _liquidate(
+        self, position: BookPosition, t: float, mark: float, marks: dict[str, float]
+    ) -> None:
+        key = (position.base, position.side)
+        impact = self._impact(key, t, position.size * mark)
+        fill = mark * (1.0 - position.side.sign * impact)
+        left = position.collateral + position.side.sign * (fill - position.entry) * position.size
+        fund = self.insurance.get(position.base, 0.0)
+        deleveraged = False
+        if left >= 0:
+            self.insurance[position.base] = fund + left
+        elif fund >= -left:
+            self.insurance[position.base] = fund + left
+        else:
+            deleveraged = True
+        self.liquidations.append(
+            LiquidationEvent(t, position.base, position.side, position.size, fill,
+                             max(0.0, -left), deleveraged)
+        )
+        qty, price = position.size, position.bankruptcy_price
+        position.account.wallet -= position.collateral
+        position.reduce(position.size)
+        self._remove(position)
+        if deleveraged:
+            self._deleverage(position.base, opposite(position.side), qty, price, t, marks)
+
+    def _deleverage(
+        self, base: str, side: Side, qty: float, price: float, t: float, marks: dict[str, float]
+    ) -> None:
+        """Close `qty` coins of `side` at `price`, front of the queue first."""
+        key = (base, side)
+        ranked = self.ranked(key, t, marks)
+        order = sorted(
+            range(len(ranked.positions)), key=lambda i: ranked.percentiles[i], reverse=True
+        )
+        remaining = qty
+        for i in order:
+            if remaining <= 1e-12:
+                break
+            target = ranked.positions[i]
+            if target.closed:
+                continue
+            take = min(remaining, target.size)
+            remaining -= take
+            pnl = target.side.sign * (price - target.entry) * take
+            full = take >= target.size - 1e-12
+            target.reduce(take)
+            self.deleveraged_leverages.append(target.leverage)
+            target.account.wallet += pnl
+            target.status = "Adl"
+            target.adl_at = t
+            target.updated_at = t
+            if target.account.demo:
+                self.adl_events.append(
+                    AdlEvent(t, target.account.name, target.pid, base, side, take, price,
+                             target.entry, pnl, full, target.leverage, target.margin_mode.value)
+                )
+            if target.closed:
+                self._remove(target)
+        self._invalidate(key)
+
+    def _remove(self, position: BookPosition) -> None:
+        key = (position.base, position.side)
+        queue = self.queues.get(key, [])
+        if position in queue:
+            queue.remove(position)
+        if position in position.account.positions and not position.account.demo:
+            position.account.positions.remove(position)
+        self._invalidate(key)

@@ -1,0 +1,139 @@
+"""Hyperliquid's `POST /info`: markets, and positions public by wallet address — no ADL field,
+no key; the app can only estimate the queue here."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aiohttp import web
+
+from adl_monitor.core.position import MarginMode
+from adl_monitor.sim.demo import HYPERLIQUID_DEMO_WALLET
+from adl_monitor.sim.instruments import INSTRUMENTS
+from adl_monitor.sim.venues.base import Dialect, VenueError, num
+
+DESERIALIZE = "Failed to deserialize the JSON body into the target type: "
+
+
+class Hyperliquid(Dialect):
+    exchange = "hyperliquid"
+
+    def __init__(self, world: Any) -> None:
+        super().__init__(world)
+        self.routes = {("POST", "/info"): self.info}
+        self.kinds = {
+            "meta": self.meta,
+            "metaAndAssetCtxs": self.meta_and_ctxs,
+            "spotMeta": self.spot_meta,
+            "spotMetaAndAssetCtxs": self.spot_meta_and_ctxs,
+            "allMids": self.all_mids,
+            "perpDexs": self.perp_dexs,
+            "clearinghouseState": self.clearinghouse_state,
+            "spotClearinghouseState": self.spot_clearinghouse_state,
+            "userAbstraction": self.user_abstraction,
+        }
+
+    async def info(self, request: web.Request) -> web.Response:
+        try:
+            body = json.loads(await request.text())
+        except ValueError:
+            raise VenueError(400, DESERIALIZE + "expected value at line 1 column 1") from None
+        kind = body.get("type") if isinstance(body, dict) else None
+        handler = self.kinds.get(str(kind))
+        if handler is None:
+            raise VenueError(422, DESERIALIZE + f"unknown variant `{kind}` at line 1 column 20")
+        return web.json_response(handler(body))
+
+    @staticmethod
+    def _user(body: dict[str, Any]) -> str:
+        user = body.get("user")
+        if not isinstance(user, str) or not user:
+            raise VenueError(422, DESERIALIZE + "missing field `user` at line 1 column 30")
+        return user.lower()
+
+    def meta(self, body: dict[str, Any]) -> dict[str, Any]:
+        return {"universe": [{"szDecimals": inst.hl_sz_decimals, "name": inst.base,
+                              "maxLeverage": min(inst.max_leverage, 40), "marginTableId": 56}
+                             for inst in INSTRUMENTS], "marginTables": []}
+
+    def meta_and_ctxs(self, body: dict[str, Any]) -> list[Any]:
+        marks = self.world.marks()
+        ctxs = []
+        for inst in INSTRUMENTS:
+            mark = marks[inst.base]
+            ctxs.append({
+                "funding": "0.0000125", "openInterest": "10000.0", "prevDayPx": num(inst.price),
+                "dayNtlVlm": "1000000000.0", "premium": "0.0", "oraclePx": num(mark),
+                "markPx": num(mark), "midPx": num(mark), "impactPxs": [num(mark), num(mark)],
+                "dayBaseVlm": "10000.0",
+            })
+        return [self.meta(body), ctxs]
+
+    def spot_meta(self, body: dict[str, Any]) -> dict[str, Any]:
+        return {"tokens": [{"name": "USDC", "szDecimals": 8, "weiDecimals": 8, "index": 0,
+                            "tokenId": "0x6d1e7cde53ba9467b783cb7c530ce054",
+                            "isCanonical": True, "evmContract": None, "fullName": None}],
+                "universe": []}
+
+    def spot_meta_and_ctxs(self, body: dict[str, Any]) -> list[Any]:
+        return [self.spot_meta(body), []]
+
+    def all_mids(self, body: dict[str, Any]) -> dict[str, str]:
+        return {base: num(price) for base, price in self.world.marks().items()}
+
+    def perp_dexs(self, body: dict[str, Any]) -> list[Any]:
+        return [None]
+
+    def user_abstraction(self, body: dict[str, Any]) -> str:
+        self._user(body)
+        return "disabled"
+
+    def spot_clearinghouse_state(self, body: dict[str, Any]) -> dict[str, Any]:
+        self._user(body)
+        return {"balances": []}
+
+    def clearinghouse_state(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Any address answers (as on Hyperliquid); only the demo wallet holds positions."""
+        user = self._user(body)
+        world = self.world
+        entries = []
+        value = 0.0
+        margin_used = 0.0
+        notional = 0.0
+        maintenance = 0.0
+        if user == HYPERLIQUID_DEMO_WALLET.lower():
+            account = world.demo_account(self.exchange)
+            value = account.wallet
+            for view in world.demo_views(self.exchange):
+                held = view.position
+                upnl = held.upnl(view.mark)
+                used = held.initial_margin(view.mark) + (
+                    upnl if held.margin_mode is MarginMode.ISOLATED else 0.0
+                )
+                value += upnl
+                margin_used += used
+                notional += held.size * view.mark
+                maintenance += held.mmr * held.size * view.mark
+                leverage: dict[str, Any] = {"type": held.margin_mode.value,
+                                            "value": int(held.leverage)}
+                if held.margin_mode is MarginMode.ISOLATED:
+                    leverage["rawUsd"] = num(held.collateral - held.side.sign * held.size
+                                             * held.entry)
+                entries.append({"type": "oneWay", "position": {
+                    "coin": held.base, "szi": num(held.size * held.side.sign),
+                    "leverage": leverage, "entryPx": num(held.entry),
+                    "positionValue": num(held.size * view.mark), "unrealizedPnl": num(upnl),
+                    "returnOnEquity": num(upnl / held.initial_margin(view.mark)),
+                    "liquidationPx": num(held.liq), "marginUsed": num(used),
+                    "maxLeverage": 40,
+                    "cumFunding": {"allTime": "0.0", "sinceChange": "0.0", "sinceOpen": "0.0"},
+                }})
+        summary = {"accountValue": num(value), "totalNtlPos": num(notional),
+                   "totalRawUsd": num(value), "totalMarginUsed": num(margin_used)}
+        return {
+            "marginSummary": summary, "crossMarginSummary": summary,
+            "crossMaintenanceMarginUsed": num(maintenance),
+            "withdrawable": num(max(0.0, value - margin_used)),
+            "assetPositions": entries, "time": world.now_ms(),
+        }

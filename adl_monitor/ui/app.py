@@ -1,0 +1,305 @@
+"""The desktop app's composition: window, tray, notifier and the bridge to the engine.
+
+Start-up order matters for a snappy first paint: the window shows first; only then is the engine
+started on a background thread (that is where ccxt is imported, the simulator started in demo
+mode and the keyring read). Snapshots then arrive as Qt signals through `bridge.EngineBridge`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QObject, Qt
+from PySide6.QtWidgets import QApplication, QSystemTrayIcon
+
+from adl_monitor.core.account_spec import AccountSpec, Credentials
+from adl_monitor.core.alert import Alert
+from adl_monitor.core.levels import Level
+from adl_monitor.storage import paths
+from adl_monitor.storage import settings as opt
+from adl_monitor.storage.config import ConfigError, load_config
+from adl_monitor.ui.accounts_dialog import AccountsDialog
+from adl_monitor.ui.bridge import EngineBridge, EngineSession, StartInfo
+from adl_monitor.ui.icons import app_icon
+from adl_monitor.ui.main_window import MainWindow
+from adl_monitor.ui.notifier import Notifier
+from adl_monitor.ui.position_history import Sample
+from adl_monitor.ui.settings_dialog import SettingsDialog
+from adl_monitor.ui.theme import follow_system_theme
+from adl_monitor.ui.tray import TrayIcon
+
+_log = logging.getLogger(__name__)
+
+SIM_SPEED_ENV = "ADLMON_SIM_SPEED"
+"""Developer and desktop-test knob: how fast the simulated exchange's clock runs."""
+
+
+def _sim_speed() -> float:
+    try:
+        return max(0.1, float(os.environ.get(SIM_SPEED_ENV, "1")))
+    except ValueError:
+        return 1.0
+
+
+def make_engine_starter(config_path: Path | None, demo: bool, scenario: str | None) -> object:
+    """A function (run on a worker thread) that opens the sources and builds the runner."""
+
+    def start() -> EngineSession:
+        from adl_monitor.commands.sources import open_sources
+        from adl_monitor.engine.runner import EngineRunner
+        from adl_monitor.storage.secrets import SecretStore
+
+        sources = open_sources(
+            config_path, demo, scenario, demo_when_empty=True, speed=_sim_speed()
+        )
+        store = SecretStore()
+        source_lookup = sources.credentials
+
+        def credentials(spec: AccountSpec) -> Credentials | None:
+            # Demo accounts have published keys; accounts the user adds are in the keyring.
+            return source_lookup(spec) or store.get(spec)
+
+        runner = EngineRunner(
+            sources.accounts,
+            credentials,
+            history_path=sources.history_path,
+            calibration_path=sources.calibration_path,
+            cache_dir=sources.cache_dir,
+            settings=sources.engine_settings,
+            alert_settings=sources.alert_settings,
+        )
+        return EngineSession(
+            runner=runner,
+            demo=sources.demo,
+            scenario=sources.scenario,
+            accounts=tuple(sources.accounts),
+            close=sources.close,
+            secrets=store,
+        )
+
+    return start
+
+
+class DesktopApp(QObject):
+    """Wires the window, tray, notifier and dialogs to the bridge."""
+
+    def __init__(
+        self, app: QApplication, bridge: EngineBridge, config_path: Path | None, demo: bool
+    ) -> None:
+        super().__init__(app)
+        self._app = app
+        self.bridge = bridge
+        self.config_path = config_path
+        self.forced_demo = demo
+        self.demo_accounts: tuple[AccountSpec, ...] = ()
+        self.info: StartInfo | None = None
+        try:
+            self.settings = opt.Settings.load(config_path)
+            config_problem = ""
+        except ConfigError as error:
+            self.settings = opt.Settings()
+            config_problem = str(error)
+        self.window = MainWindow(paths.config_dir() / "window.ini")
+        if config_problem:
+            self.window.show_notice(config_problem)
+        self.tray = TrayIcon(self)
+        self.notifier = Notifier(self)
+        self._apply_window_settings()
+
+        bridge.snapshot_received.connect(self.window.apply_snapshot)
+        bridge.snapshot_received.connect(self.tray.set_snapshot)
+        bridge.alert_raised.connect(self.on_alert)
+        bridge.started.connect(self.on_started)
+        bridge.start_failed.connect(self.on_start_failed)
+        bridge.history_loaded.connect(self.on_history)
+        self.window.refresh_requested.connect(bridge.refresh_now)
+        self.window.settings_requested.connect(self.open_settings)
+        self.window.accounts_requested.connect(self.open_accounts)
+        self.window.quit_requested.connect(self.quit)
+        self.window.position_selected.connect(self.on_position_selected)
+        self.window.first_shown.connect(self.start_engine)
+        self.notifier.clicked.connect(self.show_position)
+        self.notifier.fallback.connect(self.on_notification_fallback)
+        self.tray.show_requested.connect(self.window.show_and_raise)
+        self.tray.snooze_requested.connect(self.snooze)
+        self.tray.pause_toggled.connect(self.pause)
+        self.tray.quit_requested.connect(self.quit)
+        self._history_requested: set[tuple[str, str, str]] = set()
+        self._engine_started = False
+
+    # -- start and stop ------------------------------------------------------------------
+    def show(self) -> None:
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            self.tray.show()
+        if self.settings.get(opt.START_MINIMISED) and self.tray.isVisible():
+            self.start_engine()  # no window to paint first
+        else:
+            self.window.show()
+
+    def start_engine(self) -> None:
+        if not self._engine_started:
+            self._engine_started = True
+            self.bridge.start()
+
+    def on_started(self, info: StartInfo) -> None:
+        self.info = info
+        if info.demo:
+            self.demo_accounts = info.accounts
+            configured = bool(self._configured_accounts())
+            self.window.show_demo(info.scenario, configured)
+        self.window.last_update.setText(self.tr("Connecting…"))
+
+    def on_start_failed(self, sentence: str) -> None:
+        self.window.show_notice(self.tr("Monitoring could not start: {why}").format(why=sentence))
+        self.window.last_update.setText(self.tr("Not monitoring"))
+
+    def quit(self) -> None:
+        self.window.save_layout()
+        self.tray.hide()
+        self.notifier.close()
+        self.bridge.stop()
+        self._app.quit()
+
+    # -- alerts --------------------------------------------------------------------------
+    def on_alert(self, alert: Alert) -> None:
+        self.window.note_alert(alert)
+        self.notifier.notify(alert, sound=self.settings.get(opt.SOUND))
+
+    def on_notification_fallback(self, title: str, body: str, level: Level) -> None:
+        self.tray.show_alert_message(title, body, level)
+        if self.settings.get(opt.SOUND):
+            QApplication.beep()
+
+    def show_position(self, key: tuple[str, str, str]) -> None:
+        self.window.show_and_raise()
+        self.window.select_position(tuple(key))  # type: ignore[arg-type]
+
+    def snooze(self, until: datetime) -> None:
+        self.bridge.snooze(until)
+        self.window.set_alert_state(
+            self.tr("Alerts snoozed until {time}").format(time=until.strftime("%a %H:%M"))
+        )
+
+    def pause(self, paused: bool) -> None:
+        self.bridge.pause_alerts(paused)
+        self.window.set_alert_state(self.tr("Alerts paused") if paused else "")
+
+    # -- history -------------------------------------------------------------------------
+    def on_position_selected(self, key: tuple[str, str, str] | None) -> None:
+        if key is None or key in self._history_requested:
+            return
+        self._history_requested.add(key)
+        self.bridge.load_history(key, datetime.now(UTC) - timedelta(days=2))
+
+    def on_history(self, key: tuple[str, str, str], points: Sequence[object]) -> None:
+        samples = [_sample(point) for point in points]
+        self.window.history.add_samples(key, [s for s in samples if s is not None])
+        if self.window.detail.key == key:
+            row = self.window.model.row_of(key)
+            if row is not None:
+                self.window.detail.show_position(self.window.model.risk_at(row))
+
+    # -- dialogs -------------------------------------------------------------------------
+    def open_settings(self) -> None:
+        dialog = SettingsDialog(self.settings, self.config_path, self.window)
+        dialog.applied.connect(self.apply_settings)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def apply_settings(self, settings: opt.Settings) -> None:
+        from adl_monitor.commands.sources import alert_settings_from_config
+        from adl_monitor.engine.settings import EngineSettings
+
+        self.settings = settings
+        self._apply_window_settings()
+        table = settings.as_table()
+        self.bridge.update_settings(
+            EngineSettings.from_config(table), alert_settings_from_config(table)
+        )
+
+    def _apply_window_settings(self) -> None:
+        self.window.keep_in_tray = self.settings.get(opt.CLOSE_TO_TRAY) and (
+            QSystemTrayIcon.isSystemTrayAvailable()
+        )
+
+    def open_accounts(self) -> None:
+        dialog = AccountsDialog(self.bridge, self.config_path, self.window)
+        dialog.accounts_changed.connect(self.on_accounts_changed)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def _configured_accounts(self) -> tuple[AccountSpec, ...]:
+        try:
+            return load_config(self.config_path).accounts
+        except ConfigError:
+            return ()
+
+    def on_accounts_changed(self, accounts: tuple[AccountSpec, ...]) -> None:
+        """Monitor what the config now says; the demo accounts stay only under --demo."""
+        if self.info is None:
+            return
+        if self.info.demo and not self.forced_demo and accounts:
+            self.window.hide_demo()
+            self.bridge.set_accounts(accounts)
+            return
+        base = self.demo_accounts if self.info.demo else ()
+        self.bridge.set_accounts((*base, *accounts))
+
+
+def _sample(point: object) -> Sample | None:
+    """A history database point (storage.history.HistoryPoint) as a chart sample."""
+    at = getattr(point, "at", None)
+    mark = getattr(point, "mark_price", None)
+    entry = getattr(point, "entry_price", None)
+    if at is None or mark is None or entry is None:
+        return None
+    return Sample(
+        at=at.timestamp(),
+        mark=mark,
+        entry=entry,
+        liquidation=getattr(point, "liquidation_price", None),
+        score=getattr(point, "score", None),
+        exchange_tier=getattr(point, "exchange_tier", None),
+        estimated_tier=getattr(point, "estimate_tier", None),
+    )
+
+
+def _setup_logging() -> None:
+    try:
+        from adl_monitor.logging_setup import setup_logging
+    except ImportError:
+        return
+    try:
+        setup_logging()
+    except Exception:
+        _log.debug("logging setup failed", exc_info=True)
+
+
+def run_app(args: argparse.Namespace) -> int:
+    """`adl-monitor` / `adl-monitor --demo [--scenario NAME] [--config PATH]`."""
+    _setup_logging()
+    QCoreApplication.setOrganizationName("adl-monitor")
+    QCoreApplication.setApplicationName("ADL Monitor")
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setWindowIcon(app_icon())
+    app.setDesktopFileName("adl-monitor")
+    app.setQuitOnLastWindowClosed(False)  # the tray keeps running; quit() ends it
+    follow_system_theme(app)
+    config_path = Path(args.config).expanduser() if getattr(args, "config", None) else None
+    demo = bool(getattr(args, "demo", False))
+    scenario = getattr(args, "scenario", None)
+    bridge = EngineBridge(make_engine_starter(config_path, demo, scenario))  # type: ignore[arg-type]
+    desktop = DesktopApp(app, bridge, config_path, demo)
+    desktop.show()
+    try:
+        return app.exec()
+    finally:
+        bridge.stop()
+        desktop.notifier.close()

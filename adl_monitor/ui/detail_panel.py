@@ -1,0 +1,187 @@
+"""The selected position in detail: its price against entry and liquidation, its tiers over time.
+
+Two pyqtgraph plots sharing a time axis. The top one shows the mark price with the entry and the
+liquidation price as horizontal lines; the bottom one shows the exchange tier and the estimated
+tier (steps, 0–5) and the estimate's score on its own right-hand axis.
+"""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from adl_monitor.core.levels import Level
+from adl_monitor.core.snapshot import PositionRisk
+from adl_monitor.core.venue_names import venue_display_name
+from adl_monitor.ui import formatting as fmt
+from adl_monitor.ui.colours import LEVEL_COLOURS
+from adl_monitor.ui.position_history import PositionHistory, PositionKey
+
+_EXCHANGE_PEN = "#3d8bfd"
+_ESTIMATE_PEN = "#b35cff"
+
+
+class DetailPanel(QWidget):
+    def __init__(self, history: PositionHistory, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._history = history
+        self._key: PositionKey | None = None
+        self._risk: PositionRisk | None = None
+
+        self.title = QLabel(self.tr("Select a position to see its chart"))
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        font = self.title.font()
+        font.setBold(True)
+        self.title.setFont(font)
+        self.summary = QLabel("")
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+
+        self.graphs = pg.GraphicsLayoutWidget()
+        self.graphs.setMinimumHeight(220)
+        self.price_plot = self.graphs.addPlot(
+            row=0, col=0, axisItems={"bottom": pg.DateAxisItem(orientation="bottom")}
+        )
+        self.price_plot.setLabel("left", self.tr("Price"))
+        self.price_plot.showGrid(x=True, y=True, alpha=0.2)
+        self.price_plot.addLegend(offset=(8, 8))
+        self.mark_curve = self.price_plot.plot(
+            name=self.tr("mark"), pen=pg.mkPen("#3d8bfd", width=2)
+        )
+        self.entry_line = pg.InfiniteLine(
+            angle=0,
+            pen=pg.mkPen("#8a8f98", width=1, style=Qt.PenStyle.DashLine),
+            label=self.tr("entry"),
+            labelOpts={"position": 0.05, "color": "#8a8f98"},
+        )
+        self.liquidation_line = pg.InfiniteLine(
+            angle=0,
+            pen=pg.mkPen(LEVEL_COLOURS[Level.RED], width=1, style=Qt.PenStyle.DashLine),
+            label=self.tr("liquidation"),
+            labelOpts={"position": 0.05, "color": LEVEL_COLOURS[Level.RED]},
+        )
+        self.price_plot.addItem(self.entry_line, ignoreBounds=False)
+        self.price_plot.addItem(self.liquidation_line, ignoreBounds=False)
+
+        self.tier_plot = self.graphs.addPlot(
+            row=1, col=0, axisItems={"bottom": pg.DateAxisItem(orientation="bottom")}
+        )
+        self.tier_plot.setXLink(self.price_plot)
+        self.tier_plot.setLabel("left", self.tr("Tier"))
+        self.tier_plot.setYRange(-0.2, 5.4, padding=0)
+        self.tier_plot.setLimits(yMin=-0.5, yMax=5.8)
+        self.tier_plot.getAxis("left").setTicks([[(t, str(t)) for t in range(6)]])
+        self.tier_plot.showGrid(x=True, y=True, alpha=0.2)
+        self.tier_plot.addLegend(offset=(-8, -8))  # bottom right: tiers tend to sit high
+        self.exchange_curve = self.tier_plot.plot(
+            name=self.tr("exchange tier"), pen=pg.mkPen(_EXCHANGE_PEN, width=2), stepMode="right"
+        )
+        self.estimate_curve = self.tier_plot.plot(
+            name=self.tr("estimated tier"),
+            pen=pg.mkPen(_ESTIMATE_PEN, width=2, style=Qt.PenStyle.DashLine),
+            stepMode="right",
+        )
+        self.score_view = pg.ViewBox()
+        self.tier_plot.showAxis("right")
+        self.tier_plot.scene().addItem(self.score_view)
+        self.tier_plot.getAxis("right").linkToView(self.score_view)
+        self.tier_plot.getAxis("right").setLabel(self.tr("score"))
+        self.score_view.setXLink(self.tier_plot)
+        self.score_curve = pg.PlotDataItem(pen=pg.mkPen("#8a8f98", width=1))
+        self.score_view.addItem(self.score_curve)
+        self.tier_plot.vb.sigResized.connect(self._sync_score_view)
+        self.graphs.ci.layout.setRowStretchFactor(0, 3)
+        self.graphs.ci.layout.setRowStretchFactor(1, 2)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.title)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.graphs, 1)
+        self.apply_palette(self.palette())
+        self._clear()
+
+    def apply_palette(self, palette: QPalette) -> None:
+        """Follow the light/dark scheme: plot background and axes from the window palette."""
+        background = palette.color(QPalette.ColorRole.Base)
+        foreground = palette.color(QPalette.ColorRole.Text)
+        self.graphs.setBackground(background)
+        for plot in (self.price_plot, self.tier_plot):
+            for name in ("left", "bottom", "right"):
+                axis = plot.getAxis(name)
+                axis.setPen(pg.mkPen(foreground))
+                axis.setTextPen(pg.mkPen(foreground))
+
+    def _sync_score_view(self) -> None:
+        self.score_view.setGeometry(self.tier_plot.vb.sceneBoundingRect())
+        self.score_view.linkedViewChanged(self.tier_plot.vb, self.score_view.XAxis)
+
+    @property
+    def key(self) -> PositionKey | None:
+        return self._key
+
+    def show_position(self, risk: PositionRisk | None) -> None:
+        """Show `risk` (or nothing); called on selection and on every snapshot."""
+        self._risk = risk
+        self._key = risk.key if risk is not None else None
+        if risk is None:
+            self._clear()
+            return
+        p = risk.position
+        side = self.tr("long") if p.side.value == "long" else self.tr("short")
+        venue = venue_display_name(p.exchange)
+        self.title.setText(f"{p.symbol} {side} — {p.account} · {venue}")
+        pieces = [
+            self.tr("PnL {pnl}, effective leverage {lev}").format(
+                pnl=fmt.percent(risk.pnl_pct), lev=fmt.leverage(risk.effective_leverage)
+            )
+        ]
+        if risk.stale:
+            pieces.append(
+                self.tr("STALE — data is {age} old").format(
+                    age=fmt.age(fmt.age_seconds(risk.fetched_at))
+                )
+            )
+        if risk.advice is not None:
+            pieces.append(risk.advice.text)
+        self.summary.setText("  ·  ".join(pieces))
+        self._plot()
+
+    def _clear(self) -> None:
+        self.title.setText(self.tr("Select a position to see its chart"))
+        self.summary.setText("")
+        for curve in (self.mark_curve, self.exchange_curve, self.estimate_curve, self.score_curve):
+            curve.setData([], [])
+        self.entry_line.hide()
+        self.liquidation_line.hide()
+
+    def _plot(self) -> None:
+        if self._risk is None or self._key is None:
+            return
+        samples = self._history.samples(self._key)
+        times = [s.at for s in samples]
+        self.mark_curve.setData(times, [s.mark for s in samples])
+        few = len(samples) < 3  # a line needs two points: show the first ones as dots
+        for curve in (self.mark_curve, self.exchange_curve, self.estimate_curve):
+            curve.setSymbol("o" if few else None)
+            curve.setSymbolSize(6)
+        p = self._risk.position
+        self.entry_line.setValue(p.entry_price)
+        self.entry_line.show()
+        if p.liquidation_price is not None and p.liquidation_price > 0:
+            self.liquidation_line.setValue(p.liquidation_price)
+            self.liquidation_line.show()
+        else:
+            self.liquidation_line.hide()
+        self._steps(self.exchange_curve, times, [s.exchange_tier for s in samples])
+        self._steps(self.estimate_curve, times, [s.estimated_tier for s in samples])
+        scored = [(s.at, s.score) for s in samples if s.score is not None]
+        self.score_curve.setData([t for t, _ in scored], [v for _, v in scored])
+
+    @staticmethod
+    def _steps(curve: pg.PlotDataItem, times: list[float], tiers: list[int | None]) -> None:
+        """Tiers are steps: each value holds until the next reading (stepMode "right")."""
+        known = [(t, float(v)) for t, v in zip(times, tiers, strict=True) if v is not None]
+        curve.setData([t for t, _ in known], [v for _, v in known])

@@ -1,0 +1,123 @@
+"""Alerts as native desktop notifications, with the tray balloon as the fallback.
+
+desktop-notifier speaks freedesktop Notifications over D-Bus on Linux (and the native centres on
+macOS/Windows). Its API is asyncio, and its click callbacks need a running loop, so it lives on a
+small loop thread of its own: never on the GUI thread (a D-Bus round trip must not freeze the
+window) and not on the engine's loop (a stuck notification daemon must not delay a refresh).
+Results come back to the GUI thread through queued signals.
+
+When no notification service answers (no session bus, no daemon), the library only logs; we
+detect that because its `on_dispatched` callback never ran, and show the alert as a tray balloon.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QApplication
+
+from adl_monitor.core.alert import Alert
+from adl_monitor.core.levels import Level
+from adl_monitor.ui.icons import resource_path
+
+_log = logging.getLogger(__name__)
+
+APP_NAME = "ADL Monitor"
+
+
+class _LoopThread:
+    """An asyncio loop running forever in a daemon thread."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._run, name="adl-monitor-notifier", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self.loop)
+        self.loop.run_forever()
+        self.loop.close()
+
+    def stop(self) -> None:
+        if self.loop.is_running():
+            self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(timeout=2)
+
+
+class Notifier(QObject):
+    """`notify(alert)` from the GUI thread; `clicked(key)` when the user clicks one."""
+
+    clicked = Signal(object)  # (account, symbol, side) of the alert's position
+    sent = Signal(str, str)  # title, body: delivered to the notification service
+    fallback = Signal(str, str, object)  # title, body, Level: no service, show it another way
+
+    _clicked_from_loop = Signal(object)
+    _sent_from_loop = Signal(str, str)
+    _fallback_from_loop = Signal(str, str, object)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._loop: _LoopThread | None = None
+        self._notifier: Any = None
+        queued = Qt.ConnectionType.QueuedConnection
+        self._clicked_from_loop.connect(self.clicked, queued)
+        self._sent_from_loop.connect(self.sent, queued)
+        self._fallback_from_loop.connect(self.fallback, queued)
+
+    def notify(self, alert: Alert, *, sound: bool) -> None:
+        if self._loop is None:
+            self._loop = _LoopThread()
+        key = (alert.account, alert.symbol, alert.side)
+        future = asyncio.run_coroutine_threadsafe(self._send(alert, key, sound), self._loop.loop)
+        future.add_done_callback(self._log_failure)
+
+    @staticmethod
+    def _log_failure(future: Any) -> None:
+        error = future.exception()
+        if error is not None:
+            _log.warning("notification could not be sent: %s", type(error).__name__)
+
+    def _desktop_notifier(self) -> Any:
+        from desktop_notifier import DesktopNotifier, Icon
+
+        if self._notifier is None:
+            self._notifier = DesktopNotifier(
+                app_name=APP_NAME, app_icon=Icon(path=resource_path("adl-monitor.svg"))
+            )
+        return self._notifier
+
+    async def _send(self, alert: Alert, key: tuple[str, str, str], sound: bool) -> None:
+        from desktop_notifier import DEFAULT_SOUND, Button, Urgency
+
+        dispatched = threading.Event()
+        show_label = QApplication.translate("Notifier", "Show")
+
+        def on_click() -> None:
+            self._clicked_from_loop.emit(key)
+
+        try:
+            notifier = self._desktop_notifier()
+            await notifier.send(
+                title=alert.title,
+                message=alert.body,
+                urgency=Urgency.Critical if alert.level >= Level.RED else Urgency.Normal,
+                buttons=[Button(title=show_label, on_pressed=on_click)],
+                on_clicked=on_click,
+                on_dispatched=dispatched.set,
+                sound=DEFAULT_SOUND if sound else None,
+            )
+        except Exception as error:  # any backend failure means: use the fallback
+            _log.warning("desktop notification failed: %s", type(error).__name__)
+        if dispatched.is_set():
+            self._sent_from_loop.emit(alert.title, alert.body)
+        else:
+            self._fallback_from_loop.emit(alert.title, alert.body, alert.level)
+
+    def close(self) -> None:
+        if self._loop is not None:
+            self._loop.stop()
+            self._loop = None

@@ -1,0 +1,415 @@
+"""The positions table: one row per open position, both ADL numbers side by side.
+
+Rows keep their place across refreshes (updated in place, appended, removed) so the view's
+selection and scroll position survive a snapshot; ordering is the proxy's job
+(`position_filter.PositionFilterProxy`). Every value is formatted here, never computed: tiers,
+scores, levels and advice come from the engine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+
+from adl_monitor.core.levels import Level
+from adl_monitor.core.snapshot import PositionRisk, Snapshot
+from adl_monitor.core.venue_names import venue_display_name
+from adl_monitor.ui import formatting as fmt
+
+PositionKey = tuple[str, str, str]
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("PositionTableModel", text)
+
+
+class Column(IntEnum):
+    """Display order: who and what, then both ADL numbers, then the figures behind them."""
+
+    ACCOUNT = 0
+    SYMBOL = 1
+    SIDE = 2
+    EXCHANGE_TIER = 3
+    ESTIMATED_TIER = 4
+    PNL_PCT = 5
+    LEVERAGE = 6
+    SIZE = 7
+    NOTIONAL = 8
+    ENTRY = 9
+    MARK = 10
+    UPNL = 11
+    LIQUIDATION = 12
+    UPDATED = 13
+    SUGGESTION = 14
+
+
+class Role(IntEnum):
+    SORT = Qt.ItemDataRole.UserRole + 1  # a Python value the proxy compares
+    TIER = Qt.ItemDataRole.UserRole + 2  # TierCell for the lights delegate
+    KEY = Qt.ItemDataRole.UserRole + 3  # (account, symbol, side)
+    ACCOUNT = Qt.ItemDataRole.UserRole + 4
+    VENUE = Qt.ItemDataRole.UserRole + 5
+    LEVEL = Qt.ItemDataRole.UserRole + 6  # int(Level)
+    RISK = Qt.ItemDataRole.UserRole + 7  # the PositionRisk itself
+
+
+@dataclass(frozen=True, slots=True)
+class TierCell:
+    """What the lights delegate draws: a tier (None = unknown), and whether it is too old."""
+
+    tier: int | None
+    stale: bool
+    age: str = ""
+
+
+_NUMERIC = {
+    Column.SIZE,
+    Column.NOTIONAL,
+    Column.ENTRY,
+    Column.MARK,
+    Column.UPNL,
+    Column.PNL_PCT,
+    Column.LEVERAGE,
+    Column.LIQUIDATION,
+}
+
+
+def _header(column: Column) -> str:
+    tr = _tr
+    return {
+        Column.ACCOUNT: tr("Account"),
+        Column.SYMBOL: tr("Symbol"),
+        Column.SIDE: tr("Side"),
+        Column.SIZE: tr("Size"),
+        Column.NOTIONAL: tr("Notional"),
+        Column.ENTRY: tr("Entry"),
+        Column.MARK: tr("Mark"),
+        Column.UPNL: tr("uPnL"),
+        Column.PNL_PCT: tr("PnL %"),
+        Column.LEVERAGE: tr("Leverage (eff.)"),
+        Column.LIQUIDATION: tr("Liq. price"),
+        Column.EXCHANGE_TIER: tr("Exchange tier"),
+        Column.ESTIMATED_TIER: tr("Estimated tier"),
+        Column.UPDATED: tr("Updated"),
+        Column.SUGGESTION: tr("Suggestion"),
+    }[column]
+
+
+def _header_tip(column: Column) -> str | None:
+    tr = _tr
+    return {
+        Column.EXCHANGE_TIER: tr(
+            "The ADL indicator the exchange itself reports, on the common 5-light scale"
+        ),
+        Column.ESTIMATED_TIER: tr(
+            "ADL Monitor's own estimate from the venue's ranking formula, with a range"
+        ),
+        Column.LEVERAGE: tr("Nominal leverage / effective leverage (notional ÷ equity at risk)"),
+        Column.UPDATED: tr("Age of the data; stale rows are greyed and never shown as current"),
+    }.get(column)
+
+
+def _venue_scale(risk: PositionRisk) -> str:
+    if risk.exchange_adl is not None and risk.exchange_adl.scale:
+        return risk.exchange_adl.scale
+    try:
+        from adl_monitor.core.scales import scale_description
+    except ImportError:  # pragma: no cover - core.scales arrives with the connectors
+        return ""
+    try:
+        return str(scale_description(risk.position.exchange))
+    except (KeyError, ValueError):
+        return ""
+
+
+def risk_order(risk: PositionRisk) -> tuple[float, ...]:
+    """Riskiest first when sorted descending: level, then exchange tier, estimate, score."""
+    exchange_tier = risk.exchange_adl.tier if risk.exchange_adl is not None else None
+    estimate = risk.estimate
+    return (
+        float(risk.level),
+        float(exchange_tier if exchange_tier is not None else -1),
+        float(estimate.tier if estimate is not None else -1),
+        float(estimate.score if estimate is not None else float("-inf")),
+    )
+
+
+class PositionTableModel(QAbstractTableModel):
+    """Rows of `PositionRisk`, keyed by (account, symbol, side)."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[PositionRisk] = []
+        self._now = datetime.now(UTC)
+
+    # -- updates -------------------------------------------------------------------------
+    def set_snapshot(self, snapshot: Snapshot) -> None:
+        """Update rows in place, drop closed positions, append new ones."""
+        self._now = max(self._now, snapshot.generated_at)
+        incoming = {risk.key: risk for risk in snapshot.positions}
+        for row in reversed(range(len(self._rows))):
+            if self._rows[row].key not in incoming:
+                self.beginRemoveRows(QModelIndex(), row, row)
+                del self._rows[row]
+                self.endRemoveRows()
+        for row, old in enumerate(self._rows):
+            self._rows[row] = incoming.pop(old.key)
+        if self._rows:
+            self._emit_changed(0, len(self._rows) - 1)
+        if incoming:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(incoming) - 1)
+            self._rows.extend(incoming.values())
+            self.endInsertRows()
+
+    def tick(self, now: datetime | None = None) -> None:
+        """Let ages move on between snapshots (called by a one-second timer)."""
+        self._now = now or datetime.now(UTC)
+        if self._rows:
+            last = len(self._rows) - 1
+            for column in (Column.EXCHANGE_TIER, Column.ESTIMATED_TIER, Column.UPDATED):
+                self.dataChanged.emit(self.index(0, column), self.index(last, column))
+
+    def _emit_changed(self, first: int, last: int) -> None:
+        self.dataChanged.emit(self.index(first, 0), self.index(last, len(Column) - 1))
+
+    def risk_at(self, row: int) -> PositionRisk:
+        return self._rows[row]
+
+    def row_of(self, key: PositionKey) -> int | None:
+        return next((i for i, risk in enumerate(self._rows) if risk.key == key), None)
+
+    def risks(self) -> tuple[PositionRisk, ...]:
+        return tuple(self._rows)
+
+    # -- Qt model API --------------------------------------------------------------------
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(Column)
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(Column):
+            return None
+        column = Column(section)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _header(column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return _header_tip(column)
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        risk = self._rows[index.row()]
+        column = Column(index.column())
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(risk, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(risk, column)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if column in _NUMERIC:
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return self._foreground(risk, column)
+        if role == Role.SORT:
+            return self._sort_value(risk, column)
+        if role == Role.TIER:
+            return self._tier_cell(risk, column)
+        if role == Role.KEY:
+            return risk.key
+        if role == Role.ACCOUNT:
+            return risk.position.account
+        if role == Role.VENUE:
+            return risk.position.exchange
+        if role == Role.LEVEL:
+            return int(risk.level)
+        if role == Role.RISK:
+            return risk
+        return None
+
+    # -- cell contents -------------------------------------------------------------------
+    def _age(self, moment: datetime | None) -> float | None:
+        return fmt.age_seconds(moment, self._now)
+
+    def _updated_text(self, risk: PositionRisk) -> str:
+        seconds = self._age(risk.fetched_at)
+        if risk.stale:
+            return self.tr("stale {age}").format(age=fmt.age(seconds))
+        return self.tr("{age} ago").format(age=fmt.age(seconds))
+
+    def _display(self, risk: PositionRisk, column: Column) -> str | None:
+        p = risk.position
+        if column is Column.ACCOUNT:
+            return f"{p.account} · {venue_display_name(p.exchange)}"
+        if column is Column.SYMBOL:
+            return p.symbol
+        if column is Column.SIDE:
+            return self.tr("Long") if p.side.value == "long" else self.tr("Short")
+        if column is Column.SIZE:
+            return fmt.size(p.contracts)
+        if column is Column.NOTIONAL:
+            return f"{fmt.amount(p.notional)} {p.settle}"
+        if column is Column.ENTRY:
+            return fmt.price(p.entry_price)
+        if column is Column.MARK:
+            return fmt.price(p.mark_price)
+        if column is Column.UPNL:
+            return fmt.signed_amount(p.unrealized_pnl)
+        if column is Column.PNL_PCT:
+            return fmt.percent(risk.pnl_pct)
+        if column is Column.LEVERAGE:
+            return f"{fmt.leverage(p.leverage)} ({fmt.leverage(risk.effective_leverage)})"
+        if column is Column.LIQUIDATION:
+            return fmt.price(p.liquidation_price)
+        if column is Column.EXCHANGE_TIER:
+            tier = risk.exchange_adl.tier if risk.exchange_adl is not None else None
+            return self.tr("unknown") if tier is None else f"{tier}/5"
+        if column is Column.ESTIMATED_TIER:
+            estimate = risk.estimate
+            return self.tr("unknown") if estimate is None else f"{estimate.tier}/5"
+        if column is Column.UPDATED:
+            return self._updated_text(risk)
+        return risk.advice.text if risk.advice is not None else ""
+
+    def _foreground(self, risk: PositionRisk, column: Column) -> QColor | None:
+        palette = QGuiApplication.palette()
+        if risk.stale:
+            return palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
+        if column in (Column.UPNL, Column.PNL_PCT):
+            pnl = risk.position.unrealized_pnl
+            if pnl > 0:
+                return QColor("#2fb344")
+            if pnl < 0:
+                return QColor("#db2828")
+        return None
+
+    def _sort_value(self, risk: PositionRisk, column: Column) -> Any:
+        p = risk.position
+        values: dict[Column, Any] = {
+            Column.ACCOUNT: (p.account.lower(), p.exchange),
+            Column.SYMBOL: p.symbol,
+            Column.SIDE: p.side.value,
+            Column.SIZE: abs(p.contracts),
+            Column.NOTIONAL: p.notional,
+            Column.ENTRY: p.entry_price,
+            Column.MARK: p.mark_price,
+            Column.UPNL: p.unrealized_pnl,
+            Column.PNL_PCT: risk.pnl_pct,
+            Column.LEVERAGE: risk.effective_leverage,
+            Column.LIQUIDATION: p.liquidation_price,
+            Column.EXCHANGE_TIER: risk_order(risk),
+            Column.ESTIMATED_TIER: (
+                (risk.estimate.tier, risk.estimate.score) if risk.estimate else (-1, float("-inf"))
+            ),
+            Column.UPDATED: risk.fetched_at.timestamp(),
+            Column.SUGGESTION: risk.advice.text if risk.advice else "",
+        }
+        return values[column]
+
+    def _tier_cell(self, risk: PositionRisk, column: Column) -> TierCell | None:
+        age = fmt.age(self._age(risk.fetched_at))
+        if column is Column.EXCHANGE_TIER:
+            tier = risk.exchange_adl.tier if risk.exchange_adl is not None else None
+            return TierCell(tier, risk.stale, age)
+        if column is Column.ESTIMATED_TIER:
+            return TierCell(risk.estimate.tier if risk.estimate else None, risk.stale, age)
+        return None
+
+    def _tooltip(self, risk: PositionRisk, column: Column) -> str | None:
+        if column is Column.EXCHANGE_TIER:
+            return self._exchange_tip(risk)
+        if column is Column.ESTIMATED_TIER:
+            return self._estimate_tip(risk)
+        if column is Column.UPDATED:
+            return self.tr("Fetched at {time}").format(time=fmt.local_time(risk.fetched_at))
+        if column is Column.SUGGESTION and risk.advice is not None:
+            return risk.advice.text
+        if column is Column.LIQUIDATION and risk.position.liquidation_price is None:
+            return self.tr("The exchange reports no liquidation price for this position")
+        return None
+
+    def _stale_line(self, risk: PositionRisk) -> list[str]:
+        if not risk.stale:
+            return []
+        return [
+            self.tr("STALE: the last data is {age} old and may no longer be true").format(
+                age=fmt.age(self._age(risk.fetched_at))
+            )
+        ]
+
+    def _exchange_tip(self, risk: PositionRisk) -> str:
+        reading = risk.exchange_adl
+        scale = _venue_scale(risk)
+        if reading is None:
+            lines = [
+                self.tr("{venue} reports no ADL indicator for this position").format(
+                    venue=risk.position.exchange
+                )
+            ]
+        else:
+            if reading.tier is None:
+                head = self.tr("Exchange tier: unknown")
+            else:
+                head = self.tr("Exchange tier: {tier} of 5 ({level})").format(
+                    tier=reading.tier, level=_level_word(risk.level)
+                )
+            lines = [head, self.tr("Raw value: {raw}").format(raw=reading.raw)]
+            if reading.reason:
+                lines.append(reading.reason)
+            lines.append(
+                self.tr("Reported at {time} ({age} ago)").format(
+                    time=fmt.local_time(reading.updated_at),
+                    age=fmt.age(self._age(reading.updated_at)),
+                )
+            )
+        if scale:
+            lines.append(self.tr("Venue's scale: {scale}").format(scale=scale))
+        return "\n".join(lines + self._stale_line(risk))
+
+    def _estimate_tip(self, risk: PositionRisk) -> str:
+        estimate = risk.estimate
+        if estimate is None:
+            return "\n".join([self.tr("No estimate for this position"), *self._stale_line(risk)])
+        lines = [
+            self.tr("Estimated tier: {tier} of 5 (range {low}–{high})").format(
+                tier=estimate.tier, low=estimate.low, high=estimate.high
+            ),
+            self.tr("Score: {score:.4g}").format(score=estimate.score),
+            self.tr("Based on: {basis}").format(basis=estimate.basis),
+            self.tr("Computed {age} ago").format(age=fmt.age(self._age(risk.fetched_at))),
+        ]
+        return "\n".join(lines + self._stale_line(risk))
+
+
+def _level_word(level: Level) -> str:
+    tr = _tr
+    return {
+        Level.NONE: tr("grey"),
+        Level.GREEN: tr("green"),
+        Level.YELLOW: tr("yellow"),
+        Level.ORANGE: tr("orange"),
+        Level.RED: tr("red"),
+    }[level]

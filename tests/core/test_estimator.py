@@ -1,0 +1,229 @@
+"""The local tier estimate: a documented prior, calibrated by the tiers a venue reports."""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from adl_monitor.core.account import AccountFigures
+from adl_monitor.core.estimate import Score
+from adl_monitor.core.estimator import MIN_READINGS, RankEstimator
+from adl_monitor.core.formulas import describe, score_position
+from adl_monitor.core.position import MarginMode, Position, Side
+from adl_monitor.core.queue import queue_percentiles, tier_for_percentile
+
+
+def make_position(
+    exchange: str, leverage: float, move: float, side: Side = Side.LONG
+) -> tuple[Position, AccountFigures]:
+    """An isolated position of 1 000 USDT at entry whose price moved by `move` in its favour
+    (negative: against it), alone in its account."""
+    entry = 100.0
+    contracts = 10.0
+    mark = entry * (1 + side.sign * move)
+    upnl = side.sign * (mark - entry) * contracts
+    margin = entry * contracts / leverage
+    notional = mark * contracts
+    position = Position(
+        account="synthetic",
+        exchange=exchange,
+        symbol="BTC/USDT:USDT",
+        side=side,
+        contracts=contracts,
+        contract_size=1.0,
+        entry_price=entry,
+        mark_price=mark,
+        notional=notional,
+        unrealized_pnl=upnl,
+        margin_mode=MarginMode.ISOLATED,
+        leverage=leverage,
+        margin=margin,
+        maintenance_margin=0.005 * notional,
+    )
+    figures = AccountFigures("USDT", margin, margin + upnl, 0.005 * notional, margin)
+    return position, figures
+
+
+def venue_book(exchange: str, size: int, seed: int, scale: float = 1.0) -> list[tuple[Score, int]]:
+    """A synthetic venue book unlike the prior's: leverage log-uniform 1–50×, moves normal.
+
+    Each position's true tier comes from ranking the whole book with `core.queue`, as the
+    venue does. `scale` stretches every price move (a market that moved further).
+    """
+    rng = random.Random(seed)
+    book: list[Score] = []
+    for _ in range(size):
+        leverage = math.exp(rng.uniform(0.0, math.log(50.0)))
+        move = rng.gauss(0.01, 0.04) * scale
+        move = max(move, -0.9 / leverage)  # still alive
+        side = rng.choice((Side.LONG, Side.SHORT))
+        book.append(score_position(exchange, *make_position(exchange, leverage, move, side)))
+    tiers = [tier_for_percentile(p) for p in queue_percentiles(book)]
+    return list(zip(book, tiers, strict=True))
+
+
+def agreement(estimator: RankEstimator, exchange: str, book: list[tuple[Score, int]]) -> float:
+    profitable = [(s, t) for s, t in book if s.profitable]
+    hits = sum(1 for s, t in profitable if estimator.estimate(exchange, s).tier == t)
+    return hits / len(profitable)
+
+
+def test_calibration_converges_to_the_venue_tiers() -> None:
+    book = venue_book("bybit", 3000, seed=1)
+    estimator = RankEstimator()
+    before = agreement(estimator, "bybit", book)
+    rng = random.Random(2)
+    for score, tier in rng.sample(book, 500):
+        estimator.observe("bybit", score, tier)
+    after = agreement(estimator, "bybit", book)
+    assert after >= 0.95, (before, after)
+    assert after > before
+    off_by_more = [
+        (s, t) for s, t in book if s.profitable and abs(estimator.estimate("bybit", s).tier - t) > 1
+    ]
+    assert not off_by_more
+
+
+def test_calibration_is_robust_to_a_noisy_indicator() -> None:
+    book = venue_book("binanceusdm", 3000, seed=3)
+    estimator = RankEstimator()
+    rng = random.Random(4)
+    for score, tier in rng.sample(book, 600):
+        if rng.random() < 0.2:  # one reading in five lags or jumps a tier
+            tier = min(5, max(1, tier + rng.choice((-1, 1))))
+        estimator.observe("binanceusdm", score, tier)
+    assert agreement(estimator, "binanceusdm", book) >= 0.9
+
+
+def test_memory_is_bounded_and_follows_a_changed_market() -> None:
+    estimator = RankEstimator(window=400)
+    calm = venue_book("okx", 2000, seed=5)
+    wild = venue_book("okx", 2000, seed=6, scale=4.0)
+    for score, tier in calm:
+        estimator.observe("okx", score, tier)
+    assert estimator.readings("okx") == 400
+    for score, tier in wild[:400]:
+        estimator.observe("okx", score, tier)
+    assert estimator.readings("okx") == 400
+    assert agreement(estimator, "okx", wild) >= 0.9
+
+
+def test_losing_positions_are_back_of_the_queue_never_tier_zero() -> None:
+    estimator = RankEstimator()
+    for exchange in ("bybit", "binanceusdm", "htx", "bitget", "hyperliquid"):
+        losing = score_position(exchange, *make_position(exchange, 20.0, -0.03))
+        assert not losing.profitable
+        estimate = estimator.estimate(exchange, losing)
+        assert (estimate.tier, estimate.low, estimate.high) == (1, 1, 1)
+        assert "back of the queue" in estimate.basis
+
+
+def test_the_prior_warns_of_a_highly_levered_winner_and_not_of_a_small_one() -> None:
+    estimator = RankEstimator()
+    for exchange in ("bybit", "okx", "binanceusdm", "htx", "bitget", "hyperliquid"):
+        big = score_position(exchange, *make_position(exchange, 100.0, 0.05))
+        small = score_position(exchange, *make_position(exchange, 2.0, 0.003))
+        assert estimator.estimate(exchange, big).tier >= 4, exchange
+        assert estimator.estimate(exchange, small).tier <= 2, exchange
+
+
+def test_basis_names_the_formula_inputs_and_the_calibration() -> None:
+    estimator = RankEstimator()
+    score = score_position("bybit", *make_position("bybit", 10.0, 0.05))
+    prior = estimator.estimate("bybit", score)
+    assert prior.basis.startswith(describe(score))
+    assert "prior: not yet calibrated" in prior.basis
+    sample = venue_book("bybit", 200, seed=7)[:50]
+    for reading, tier in sample:
+        estimator.observe("bybit", reading, tier)
+    kept = sum(1 for reading, _ in sample if reading.profitable)  # losers teach nothing
+    assert kept >= MIN_READINGS
+    calibrated = estimator.estimate("bybit", score)
+    assert f"calibrated on {kept} readings from Bybit" in calibrated.basis
+    assert calibrated.low <= calibrated.tier <= calibrated.high
+
+
+def test_hyperliquid_stays_on_its_prior_whatever_other_venues_teach() -> None:
+    estimator = RankEstimator()
+    before = estimator.thresholds("hyperliquid")
+    for score, tier in venue_book("bybit", 500, seed=8):
+        estimator.observe("bybit", score, tier)
+    assert estimator.thresholds("hyperliquid") == before
+    score = score_position("hyperliquid", *make_position("hyperliquid", 10.0, 0.05))
+    assert (
+        "Hyperliquid publishes no ADL indicator" in estimator.estimate("hyperliquid", score).basis
+    )
+
+
+def test_each_venue_is_calibrated_on_its_own() -> None:
+    estimator = RankEstimator()
+    okx_before = estimator.thresholds("okx")
+    for score, tier in venue_book("bybit", 500, seed=9):
+        estimator.observe("bybit", score, tier)
+    assert estimator.calibrated("bybit") and not estimator.calibrated("okx")
+    assert estimator.thresholds("okx") == okx_before
+    assert estimator.thresholds("bybit") != okx_before
+
+
+def test_tier_zero_and_unknown_readings_do_not_calibrate() -> None:
+    estimator = RankEstimator()
+    score = score_position("bybit", *make_position("bybit", 10.0, 0.05))
+    for tier in (0, 6, -1):
+        estimator.observe("bybit", score, tier)
+    assert estimator.readings("bybit") == 0
+
+
+def test_calibration_survives_a_restart() -> None:
+    estimator = RankEstimator(window=300)
+    book = venue_book("gate", 800, seed=10)
+    for score, tier in book[:400]:
+        estimator.observe("gate", score, tier)
+    restored = RankEstimator.from_dict(json.loads(json.dumps(estimator.to_dict())))
+    assert restored.readings("gate") == estimator.readings("gate")
+    assert restored.thresholds("gate") == estimator.thresholds("gate")
+    for score, _ in book:
+        assert restored.estimate("gate", score) == estimator.estimate("gate", score)
+
+
+def test_damaged_state_costs_calibration_not_start_up() -> None:
+    damaged = {
+        "version": 1,
+        "window": "lots",
+        "venues": {"bybit": [[0.5, 5], ["x", 3], [0.1], [float("nan"), 2], [0.2, 9]], "okx": 7},
+    }
+    estimator = RankEstimator.from_dict(damaged)
+    assert estimator.readings("bybit") == 1
+    assert estimator.readings("okx") == 0
+    assert RankEstimator.from_dict({"version": 99}).readings("bybit") == 0
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    readings=st.lists(
+        st.tuples(
+            st.floats(min_value=1e-4, max_value=10.0, allow_nan=False),
+            st.integers(min_value=1, max_value=5),
+        ),
+        min_size=MIN_READINGS,
+        max_size=80,
+    ),
+    probes=st.lists(st.floats(min_value=1e-5, max_value=20.0), min_size=2, max_size=20),
+)
+def test_the_mapping_is_monotone_whatever_it_was_fed(
+    readings: list[tuple[float, int]], probes: list[float]
+) -> None:
+    """However noisy the readings, a higher score never gets a lower estimated tier."""
+    estimator = RankEstimator()
+    for value, tier in readings:
+        estimator.observe("kucoinfutures", Score(value, "classic", True), tier)
+    cuts = estimator.thresholds("kucoinfutures")
+    assert cuts == sorted(cuts)
+    tiers = [
+        estimator.estimate("kucoinfutures", Score(v, "classic", True)).tier for v in sorted(probes)
+    ]
+    assert tiers == sorted(tiers)
+    assert all(1 <= t <= 5 for t in tiers)

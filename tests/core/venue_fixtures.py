@@ -1,0 +1,14 @@
+"""Venue responses copied from /work/shared/fixtures into tests/fixtures/venues (CI has no
+../shared): read them from the copy."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "venues"
+
+
+def load(venue: str, name: str) -> Any:
+    return json.loads((FIXTURES / venue / name).read_text(encoding="utf-8"))

@@ -1,0 +1,91 @@
+"""Fixtures for engine tests: the simulated exchange on loopback with its clock frozen (tests
+move sim time with `advance`), the real connector factory with every client it built kept so
+a test can assert it points at 127.0.0.1, and settings fast enough for a test to watch an
+account go stale and recover in well under a second of real time."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from adl_monitor.core.account_reading import AccountReading
+from adl_monitor.core.account_spec import AccountSpec, Credentials
+from adl_monitor.engine.connector import Connector, venue_connector_factory
+from adl_monitor.engine.settings import EngineSettings
+from adl_monitor.sim.thread import SimExchangeThread
+from tests.helpers import assert_loopback_client
+
+FAST = EngineSettings(
+    refresh_seconds=0.2,
+    request_timeout=1.0,
+    use_websocket=False,  # the simulator speaks REST only
+    backoff_initial=0.05,
+    backoff_max=0.3,
+    slow_retry_seconds=0.5,
+    coalesce_seconds=0.01,
+    jitter_seed=7,
+)
+
+
+@pytest.fixture
+def start_sim() -> Iterator[Callable[..., SimExchangeThread]]:
+    started: list[SimExchangeThread] = []
+
+    def start(scenario: str = "calm", speed: float = 0.0) -> SimExchangeThread:
+        sim = SimExchangeThread(scenario=scenario, seed=3, speed=speed, traders_per_side=40)
+        sim.start()
+        started.append(sim)
+        return sim
+
+    yield start
+    for sim in started:
+        sim.stop()
+
+
+class RecordingFactory:
+    """The real connector factory; keeps each connector's ccxt client for loopback checks."""
+
+    def __init__(self, cache_dir: Path | None) -> None:
+        self._make = venue_connector_factory(cache_dir)
+        self.clients: list[Any] = []
+
+    def __call__(self, spec: AccountSpec, credentials: Credentials | None) -> Connector:
+        connector = self._make(spec, credentials)
+        real_fetch = connector.fetch
+
+        async def fetch() -> AccountReading:
+            reading = await real_fetch()
+            client = connector.client  # type: ignore[attr-defined]
+            assert_loopback_client(client)
+            self.clients.append(client)
+            return reading
+
+        connector.fetch = fetch  # type: ignore[method-assign]
+        return connector
+
+
+@pytest.fixture
+def factory(tmp_path: Path) -> RecordingFactory:
+    return RecordingFactory(tmp_path / "markets")
+
+
+def demo_setup(
+    sim: SimExchangeThread,
+) -> tuple[list[AccountSpec], Callable[[AccountSpec], Credentials | None]]:
+    accounts = sim.sim.demo_accounts()
+    by_name = {account.name: account.credentials() for account in accounts}
+    return [account.spec() for account in accounts], lambda spec: by_name.get(spec.name)
+
+
+async def until(predicate: Callable[[], bool], timeout: float = 10.0) -> None:
+    """Poll `predicate` on the running loop until it holds (fails the test after `timeout`)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not predicate():
+        if loop.time() > deadline:
+            raise AssertionError("condition not reached in time")
+        await asyncio.sleep(0.02)

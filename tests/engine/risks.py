@@ -1,0 +1,52 @@
+"""Real core objects for storage and JSON tests (built the way the engine builds them)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from adl_monitor.core.estimate import Estimate
+from adl_monitor.core.position import MarginMode, Position, Side
+from adl_monitor.core.reading import AdlReading
+from adl_monitor.core.snapshot import PositionRisk
+
+
+def position_risk(
+    at: datetime,
+    *,
+    account: str = "main",
+    symbol: str = "BTC/USDT:USDT",
+    side: Side = Side.LONG,
+    mark: float = 101_000.0,
+    tier: int | None = 3,
+    raw: object = 3,
+    estimate_tier: int = 3,
+    stale: bool = False,
+) -> PositionRisk:
+    position = Position(
+        account=account,
+        exchange="bybit",
+        symbol=symbol,
+        side=side,
+        contracts=0.5,
+        contract_size=1.0,
+        entry_price=100_000.0,
+        mark_price=mark,
+        notional=0.5 * mark,
+        unrealized_pnl=0.5 * (mark - 100_000.0) * side.sign,
+        margin_mode=MarginMode.ISOLATED,
+        leverage=10.0,
+        liquidation_price=91_000.0,
+    )
+    adl = AdlReading(raw=raw, tier=tier, updated_at=at) if tier is not None else None
+    estimate = Estimate(
+        score=0.12, tier=estimate_tier, low=estimate_tier - 1, high=estimate_tier, basis="test"
+    )
+    return PositionRisk(
+        position=position,
+        exchange_adl=adl,
+        estimate=estimate,
+        fetched_at=at,
+        effective_leverage=9.5,
+        pnl_pct=position.unrealized_pnl / position.entry_notional,
+        stale=stale,
+    )

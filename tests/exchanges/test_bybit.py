@@ -1,0 +1,106 @@
+"""Bybit: the v5 position list and key info examples through the real ccxt client."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from adl_monitor.core.key_check import KeyVerdict
+from adl_monitor.core.position import Side
+from tests.exchanges.fixture_server import FixtureServer, fixture
+from tests.exchanges.markets import by_symbol, market
+
+MARKETS = by_symbol(
+    market("BTCUSD", "BTC/USD:BTC", inverse=True),
+    market("BTCUSDT", "BTC/USDT:USDT"),
+)
+WALLET = {
+    "retCode": 0,
+    "retMsg": "OK",
+    "result": {
+        "list": [
+            {
+                "accountType": "UNIFIED",
+                "totalEquity": "3.31",
+                "coin": [
+                    {
+                        "coin": "BTC",
+                        "walletBalance": "0.5",
+                        "equity": "0.49970587",
+                        "totalPositionMM": "0.0000015",
+                        "totalPositionIM": "0.00010923",
+                    }
+                ],
+            }
+        ]
+    },
+    "retExtInfo": {},
+    "time": 1697684980172,
+}
+
+
+def serve_positions(server: FixtureServer, inverse_reply: dict[str, object]) -> None:
+    empty = {"retCode": 0, "retMsg": "OK", "result": {"list": [], "category": "linear"}}
+
+    async def position_list(request: web.Request) -> web.Response:
+        category = request.query.get("category")
+        return web.json_response(inverse_reply if category == "inverse" else empty)
+
+    server.route("GET", "/v5/position/list", position_list)
+    server.reply("GET", "/v5/account/wallet-balance", WALLET)
+
+
+async def test_inverse_position_with_its_adl_rank(servers, open_connector) -> None:
+    server = await servers("bybit")
+    serve_positions(server, fixture("bybit", "positionList"))
+    connector = await open_connector(server, MARKETS)
+
+    reading = await connector.fetch()
+
+    (position,) = reading.positions
+    assert (position.symbol, position.side) == ("BTC/USD:BTC", Side.SHORT)
+    assert position.contracts == 300
+    assert position.inverse and position.settle == "BTC"
+    assert position.mark_price == 28224.5
+    assert position.unrealized_pnl == -0.00029413
+    assert position.notional == 300 / 28224.5
+    adl = reading.adl[("BTC/USD:BTC", "short")]
+    assert (adl.raw, adl.tier) == (2, 2)
+    assert reading.figures["BTC"].wallet_balance == 0.5
+    assert reading.adl_hits == frozenset()
+    # Both categories asked: an inverse position is not missed by a linear-only query.
+    assert server.hits["/v5/position/list"] == 2
+
+
+async def test_position_status_adl_is_a_hit(servers, open_connector) -> None:
+    reply = fixture("bybit", "positionList")
+    reply["result"]["list"][0]["positionStatus"] = "Adl"
+    server = await servers("bybit")
+    serve_positions(server, reply)
+    connector = await open_connector(server, MARKETS)
+
+    reading = await connector.fetch()
+
+    assert reading.adl_hits == {("BTC/USD:BTC", "short")}
+
+
+async def test_query_api_example_is_read_only(servers, open_connector) -> None:
+    server = await servers("bybit")
+    server.reply("GET", "/v5/user/query-api", fixture("bybit", "queryApi"))
+    connector = await open_connector(server, MARKETS)
+
+    check = await connector.check_key()
+
+    assert check.verdict is KeyVerdict.READ_ONLY
+
+
+async def test_read_write_key_can_trade(servers, open_connector) -> None:
+    reply = fixture("bybit", "queryApi")
+    reply["result"]["readOnly"] = 0
+    server = await servers("bybit")
+    server.reply("GET", "/v5/user/query-api", reply)
+    connector = await open_connector(server, MARKETS)
+
+    check = await connector.check_key()
+
+    assert check.verdict is KeyVerdict.CAN_TRADE
+    assert "ContractTrade:Order" in check.permissions

@@ -1,0 +1,47 @@
+"""Without a notification service, an alert still reaches the user through the tray."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from adl_monitor.core.alert import Alert, AlertKind
+from adl_monitor.core.levels import Level
+from adl_monitor.ui.notifier import Notifier
+from adl_monitor.ui.tray import TrayIcon
+
+
+def _alert() -> Alert:
+    return Alert(
+        kind=AlertKind.LEVEL,
+        at=datetime.now(UTC),
+        account="demo-bybit",
+        exchange="bybit",
+        symbol="BTC/USDT:USDT",
+        side="long",
+        level=Level.RED,
+        tier=5,
+        title="Bybit BTC/USDT:USDT long is now red (tier 5)",
+        body="PnL +18.0 %, effective leverage 21×. Reduce by 40 % to reach tier 3.",
+    )
+
+
+@pytest.fixture
+def no_session_bus(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", f"unix:path={tmp_path}/no-bus")
+
+
+def test_falls_back_to_the_tray_without_a_notification_service(qtbot, no_session_bus) -> None:  # type: ignore[no-untyped-def]
+    tray = TrayIcon()
+    notifier = Notifier()
+    notifier.fallback.connect(tray.show_alert_message)
+    try:
+        with qtbot.waitSignal(tray.message_shown, timeout=10_000) as blocker:
+            notifier.notify(_alert(), sound=False)
+        title, body = blocker.args
+        assert "BTC/USDT:USDT long" in title and "red" in title
+        assert "Reduce by 40 %" in body
+    finally:
+        notifier.close()
+        tray.deleteLater()

@@ -1,0 +1,117 @@
+"""The positions table: a well-behaved Qt model, riskiest first, filters, stale rows marked."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from adl_monitor.core.levels import Level
+from adl_monitor.core.position import Side
+from adl_monitor.ui.position_filter import PositionFilterProxy
+from adl_monitor.ui.position_model import Column, PositionTableModel, Role
+from tests.ui.conftest import NOW, make_risk, make_snapshot, minutes_ago
+
+
+def _rows(proxy: PositionFilterProxy) -> list[tuple[str, str, str]]:
+    return [proxy.index(row, 0).data(Role.KEY) for row in range(proxy.rowCount())]
+
+
+def _model_with(*risks):  # type: ignore[no-untyped-def]
+    model = PositionTableModel()
+    model.set_snapshot(make_snapshot(*risks))
+    proxy = PositionFilterProxy()
+    proxy.setSourceModel(model)
+    return model, proxy
+
+
+def test_model_passes_qt_model_tester_through_updates(qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+    model = PositionTableModel()
+    proxy = PositionFilterProxy()
+    proxy.setSourceModel(model)
+    qtmodeltester.check(proxy, force_py=True)
+    model.set_snapshot(make_snapshot(make_risk("a"), make_risk("b", exchange_tier=5)))
+    model.set_snapshot(make_snapshot(make_risk("b", exchange_tier=3), make_risk("c")))
+    model.set_snapshot(make_snapshot())
+    model.set_snapshot(make_snapshot(make_risk("d", stale=True, exchange_tier=None)))
+    qtmodeltester.check(proxy, force_py=True)
+    qtmodeltester.check(model, force_py=True)
+
+
+def test_riskiest_position_comes_first_by_default() -> None:
+    _, proxy = _model_with(
+        make_risk("calm", exchange_tier=1, estimated_tier=1),
+        make_risk("red", exchange_tier=5, estimated_tier=4),
+        make_risk("orange", exchange_tier=4, estimated_tier=5),
+        # No exchange indicator (Hyperliquid): the estimate decides its level.
+        make_risk("estimated-red", estimated_tier=5, no_reading=True, score=9.0),
+    )
+    accounts = [key[0] for key in _rows(proxy)]
+    assert accounts[0] == "red"
+    assert accounts.index("estimated-red") < accounts.index("orange")
+    assert accounts[-1] == "calm"
+
+
+def test_rows_keep_their_identity_across_snapshots() -> None:
+    model, proxy = _model_with(make_risk("a", exchange_tier=1), make_risk("b", exchange_tier=2))
+    model.set_snapshot(make_snapshot(make_risk("a", exchange_tier=5), make_risk("b", exchange_tier=2)))
+    assert _rows(proxy)[0][0] == "a"
+    assert model.rowCount() == 2
+    model.set_snapshot(make_snapshot(make_risk("b", exchange_tier=2)))
+    assert [k[0] for k in _rows(proxy)] == ["b"]
+
+
+def test_filters_by_account_venue_level_and_text() -> None:
+    _, proxy = _model_with(
+        make_risk("main", "BTC/USDT:USDT", exchange_tier=5),
+        make_risk("main", "ETH/USDT:USDT", Side.SHORT, exchange_tier=2),
+        make_risk("okx-sub", "SOL/USDT:USDT", exchange="okx", exchange_tier=4),
+    )
+    proxy.set_account("main")
+    assert {k[1] for k in _rows(proxy)} == {"BTC/USDT:USDT", "ETH/USDT:USDT"}
+    proxy.set_account(None)
+    proxy.set_venue("okx")
+    assert [k[0] for k in _rows(proxy)] == ["okx-sub"]
+    proxy.set_venue(None)
+    proxy.set_minimum_level(Level.ORANGE)
+    assert {k[1] for k in _rows(proxy)} == {"BTC/USDT:USDT", "SOL/USDT:USDT"}
+    proxy.set_minimum_level(Level.NONE)
+    proxy.set_find_text("eth")
+    assert [k[1] for k in _rows(proxy)] == ["ETH/USDT:USDT"]
+
+
+def test_stale_row_shows_its_age_and_is_greyed() -> None:
+    model, _ = _model_with(make_risk("old", stale=True, fetched_at=minutes_ago(2)))
+    model.tick(NOW)
+    updated = model.index(0, Column.UPDATED)
+    assert updated.data() == "stale 2 min"
+    tier = model.index(0, Column.EXCHANGE_TIER).data(Role.TIER)
+    assert tier.stale and tier.age == "2 min"
+    assert "STALE" in model.index(0, Column.EXCHANGE_TIER).data(Qt.ItemDataRole.ToolTipRole)
+    assert model.index(0, Column.SYMBOL).data(Qt.ItemDataRole.ForegroundRole) is not None
+
+
+def test_tooltips_give_raw_value_scale_age_and_estimate_basis() -> None:
+    model, _ = _model_with(make_risk(exchange_tier=4, estimated_tier=3, fetched_at=minutes_ago(0.5)))
+    model.tick(NOW)
+    exchange_tip = model.index(0, Column.EXCHANGE_TIER).data(Qt.ItemDataRole.ToolTipRole)
+    assert "Raw value: 4" in exchange_tip
+    assert "adlRankIndicator" in exchange_tip
+    assert "30 s ago" in exchange_tip
+    estimate_tip = model.index(0, Column.ESTIMATED_TIER).data(Qt.ItemDataRole.ToolTipRole)
+    assert "range 2–4" in estimate_tip
+    assert "classic formula" in estimate_tip
+
+
+def test_unknown_tier_reads_unknown_with_the_reason() -> None:
+    model, _ = _model_with(make_risk(exchange_tier=None))
+    index = model.index(0, Column.EXCHANGE_TIER)
+    assert index.data() == "unknown"
+    assert index.data(Role.TIER).tier is None
+    assert "unrecognised value" in index.data(Qt.ItemDataRole.ToolTipRole)
+
+
+def test_suggestion_and_numbers_are_shown() -> None:
+    model, _ = _model_with(make_risk(advice="Reduce by 25 % to reach tier 3"))
+    assert model.index(0, Column.SUGGESTION).data() == "Reduce by 25 % to reach tier 3"
+    assert model.index(0, Column.PNL_PCT).data() == "+10.0 %"
+    assert model.index(0, Column.LEVERAGE).data() == "10.0× (7.5×)"
+    assert model.index(0, Column.ACCOUNT).data() == "main · Bybit"
