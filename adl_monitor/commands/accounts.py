@@ -173,7 +173,8 @@ def _read_credentials(spec: AccountSpec) -> Credentials:
 
 def _check_or_refuse(spec: AccountSpec, credentials: Credentials | None) -> KeyCheck:
     try:
-        return _run_checks([(spec, credentials)])[0]
+        check: KeyCheck = _run_checks([(spec, credentials)])[0]
+        return check
     except VenueFailure as failure:
         raise _Refused(
             f"{spec.name}: could not verify the key — {_sentence_tail(failure, spec)} "

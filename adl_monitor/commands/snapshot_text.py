@@ -5,6 +5,7 @@ A stale row says so in its tier column instead of showing the tier as if it were
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from adl_monitor.core.alert import Alert
@@ -76,7 +77,7 @@ def position_rows(snapshot: Snapshot) -> list[tuple[str, ...]]:
     ]
 
 
-def table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> str:
+def table(rows: Sequence[tuple[str, ...]], header: tuple[str, ...]) -> str:
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     lines = [
         "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip()

@@ -151,6 +151,14 @@ class AccountWorker:
         self._connector = connector
         self.venue_period = float(connector.position_interval)
         self.tracker.adl_period = float(connector.adl_interval)
+        try:
+            # Markets first: fetch and the key check must not race to restore them.
+            await asyncio.wait_for(connector.open(), self._settings().request_timeout)
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:
+            await self._close_connector()
+            raise as_failure(error) from None
         return connector
 
     async def _session(self, connector: Connector) -> None:

@@ -118,6 +118,11 @@ class Engine:
     def accounts(self) -> tuple[AccountSpec, ...]:
         return self._accounts
 
+    def streaming(self, name: str) -> bool:
+        """True while the account's positions arrive by websocket (REST only reconciles)."""
+        tracker = self._trackers.get(name)
+        return tracker is not None and tracker.streaming
+
     def update_settings(self, settings: EngineSettings) -> None:
         self._settings = settings
         for tracker in self._trackers.values():
@@ -260,6 +265,7 @@ class Engine:
             connector = self._make_connector(spec, credentials)
             tracker.period = settings.period_for(float(connector.position_interval))
             tracker.adl_period = float(connector.adl_interval)
+            await asyncio.wait_for(connector.open(), settings.request_timeout)
             key_task = asyncio.create_task(self._key_check(connector, tracker))
             backoff = Backoff(settings.backoff_initial, settings.backoff_max, self._rng)
             for attempt in range(ONE_SHOT_ATTEMPTS):

@@ -32,6 +32,7 @@ from adl_monitor.exchanges.errors import to_failure
 from adl_monitor.exchanges.position_builder import build_position, is_open, position_key
 from adl_monitor.exchanges.response_guard import install_response_guard
 from adl_monitor.exchanges.urls import redirect_urls
+from adl_monitor.exchanges.values import to_float
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,20 @@ UnifiedPosition = dict[str, Any]
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def reduced_positions(
+    before: Mapping[PositionKey, UnifiedPosition], after: Mapping[PositionKey, UnifiedPosition]
+) -> set[PositionKey]:
+    """Positions that were closed, or got smaller, between two reads."""
+    reduced: set[PositionKey] = set()
+    for key, old in before.items():
+        new = after.get(key)
+        old_size = abs(to_float(old.get("contracts")) or 0.0)
+        new_size = abs(to_float(new.get("contracts")) or 0.0) if new is not None else 0.0
+        if new_size < old_size:
+            reduced.add(key)
+    return reduced
 
 
 def is_loopback(api_url: str | None) -> bool:
@@ -80,8 +95,10 @@ class VenueConnector:
         self._adl: dict[PositionKey, AdlReading] = {}
         self._adl_refreshed_at: float | None = None  # time.monotonic() of the last ADL read
         self._positions: dict[PositionKey, UnifiedPosition] = {}
+        self._rest_positions: dict[PositionKey, UnifiedPosition] = {}
         self._figures: dict[str, AccountFigures] = {}
         self._hits: frozenset[PositionKey] = frozenset()
+        self._opening = asyncio.Lock()
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(account={self.spec.name!r}, exchange={self.exchange_id!r})"
@@ -97,12 +114,22 @@ class VenueConnector:
 
     async def open(self) -> None:
         """Build the ccxt client and restore its markets; raises `VenueFailure`."""
-        if self._client is not None:
-            return
+        async with self._opening:  # fetch() and watch() may both be first
+            if self._client is None:
+                await self._open()
+
+    async def _open(self) -> None:
         if self.spec.needs_key and self._credentials is None:
             raise VenueFailure(FailureKind.CONFIG, "no API key stored for this account")
         self._client = self._build_client()
-        await self._guarded(self._restore_markets())
+        try:
+            await self._guarded(self._restore_markets())
+        except BaseException:
+            # Leave no half-open client behind: the next open() starts over.
+            client, self._client = self._client, None
+            with contextlib.suppress(Exception):
+                await client.close()
+            raise
 
     async def close(self) -> None:
         if self._market_refresh is not None:
@@ -187,20 +214,36 @@ class VenueConnector:
     # ------------------------------------------------------------------------------ reading
 
     async def fetch(self) -> AccountReading:
-        """Positions, their ADL readings and the account figures, by REST."""
+        """Positions, their ADL readings and the account figures, by REST.
+
+        `adl_hits` holds the positions the venue marks as being deleveraged now, and those the
+        venue's history shows closed or reduced by ADL since the previous `fetch()` — each such
+        event is reported once, in the reading that first sees it (the key may then name a
+        position that is no longer open: its other leg may need the user's attention).
+        """
         return await self._guarded(self._fetch())
 
     async def _fetch(self) -> AccountReading:
         await self.open()
         fetched_at = utc_now()
         positions, figures = await self._read_account()
-        self._positions = self._keyed(positions)
+        # Compared with the previous REST read, not with stream updates merged since then.
+        previous = self._rest_positions
+        self._positions = self._rest_positions = self._keyed(positions)
         self._figures = figures
         if self._adl_due():
             raw = await self._read_indicators(list(self._positions.values()))
             self._adl = self._map(raw, fetched_at)
             self._adl_refreshed_at = time.monotonic()
-        self._hits = frozenset(await self._read_hits(list(self._positions.values())))
+        hits = {
+            key
+            for key, unified in self._positions.items()
+            if self._is_adl_hit(unified)  # the venue marks the open position itself
+        }
+        reduced = reduced_positions(previous, self._positions)
+        if reduced:  # closed or smaller since the last read: was it the venue's ADL?
+            hits |= await self._adl_closes(reduced)
+        self._hits = frozenset(hits)
         return self._reading(fetched_at)
 
     async def watch(self) -> AccountReading:
@@ -225,7 +268,7 @@ class VenueConnector:
             if key is not None and value is not None and is_open(update):
                 raw_indicators[key] = value
         self._adl.update(self._map(raw_indicators, fetched_at))
-        self._hits = self._hits | frozenset(
+        self._hits = frozenset(
             key
             for update in updates
             if self._is_adl_hit(update) and (key := position_key(update)) is not None
@@ -264,7 +307,7 @@ class VenueConnector:
             positions=tuple(built),
             adl={key: reading for key, reading in self._adl.items() if key in keys},
             figures=dict(self._figures),
-            adl_hits=frozenset(key for key in self._hits if key in keys),
+            adl_hits=self._hits,
         )
 
     def _keyed(self, positions: list[UnifiedPosition]) -> dict[PositionKey, UnifiedPosition]:
@@ -326,16 +369,15 @@ class VenueConnector:
         info = unified.get("info")
         return info.get(self.indicator_field) if isinstance(info, Mapping) else None
 
-    async def _read_hits(self, positions: list[UnifiedPosition]) -> set[PositionKey]:
-        """Positions the venue says were auto-deleveraged (from the position reply by default)."""
-        return {
-            key
-            for unified in positions
-            if self._is_adl_hit(unified) and (key := position_key(unified)) is not None
-        }
-
     def _is_adl_hit(self, unified: Mapping[str, Any]) -> bool:
+        """Whether the venue marks this (still open) position as being auto-deleveraged."""
         return False
+
+    async def _adl_closes(self, reduced: set[PositionKey]) -> set[PositionKey]:
+        """Which of the positions that closed or shrank since the last read the venue's ADL
+        did, from its trade or position history. Venue hook; asked only when something shrank.
+        """
+        return set()
 
     async def check_key(self) -> KeyCheck:
         """The venue's verdict on the key's permissions (VENUES.md); raises `VenueFailure`."""
@@ -354,8 +396,10 @@ class VenueConnector:
         except (VenueFailure, asyncio.CancelledError):
             raise
         except Exception as error:
-            log.debug("%s: %s", self.spec.name, type(error).__name__, exc_info=True)
-            raise self._failure(error) from None
+            failure = self._failure(error)
+            # No traceback: ccxt's messages carry URLs and headers; the detail is sanitised.
+            log.debug("%s: %s", self.spec.name, failure)
+            raise failure from None
 
     def _failure(self, error: BaseException) -> VenueFailure:
         headers = getattr(self._client, "last_response_headers", None)

@@ -3,16 +3,19 @@
 What differs here: the indicator is `adlRankIndicator` in every position of `/v5/position/list`
 (ccxt's unified ADL method asks for one symbol only, so it is not used); a position the venue
 deleveraged carries `positionStatus == "Adl"`. The position list needs a category per call, so
-linear and inverse are two requests; balances come from the unified wallet.
+linear and inverse are two requests; balances come from the unified wallet. A position closed by
+ADL only shows in the execution list (`execType` "AdlTrade"), asked when a position shrank.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Mapping
 from typing import Any
 
 from adl_monitor.core.account import AccountFigures
+from adl_monitor.core.account_reading import PositionKey
 from adl_monitor.core.key_check import KeyCheck, KeyVerdict
 from adl_monitor.exchanges.base import UnifiedPosition, VenueConnector
 from adl_monitor.exchanges.values import as_dict, as_list, number
@@ -45,6 +48,11 @@ class BybitConnector(VenueConnector):
     market_types = _CATEGORIES
     supports_watch = True
     indicator_field = "adlRankIndicator"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._since_ms = int(time.time() * 1000)  # ADL fills before we started are old news
+        self._seen_fills: set[object] = set()
 
     def _configure(self, client: Any) -> None:
         # Bybit accounts are unified trading accounts (the wallet read below assumes it); saying
@@ -81,6 +89,32 @@ class BybitConnector(VenueConnector):
 
     def _is_adl_hit(self, unified: Mapping[str, Any]) -> bool:
         return as_dict(unified.get("info")).get("positionStatus") == "Adl"
+
+    async def _adl_closes(self, reduced: set[PositionKey]) -> set[PositionKey]:
+        """ADL fills (`execType` "AdlTrade") since start, for the categories that shrank.
+
+        A fully deleveraged position simply vanishes from the position list; only the
+        execution list says it was the venue's ADL and not the user's own close.
+        """
+        categories = {
+            "inverse" if (self._market(symbol) or {}).get("inverse") else "linear"
+            for symbol, _side in reduced
+        }
+        hits: set[PositionKey] = set()
+        for category in sorted(categories):
+            reply = await self.client.privateGetV5ExecutionList(
+                {"category": category, "execType": "AdlTrade", "startTime": self._since_ms}
+            )
+            for entry in as_list(as_dict(as_dict(reply).get("result")).get("list")):
+                fill = as_dict(entry)
+                if fill.get("execType") != "AdlTrade" or fill.get("execId") in self._seen_fills:
+                    continue
+                symbol = self._symbol_for(fill.get("symbol"))
+                side = "long" if fill.get("side") == "Sell" else "short"  # the closing side
+                if symbol is not None and (symbol, side) in reduced:
+                    self._seen_fills.add(fill.get("execId"))
+                    hits.add((symbol, side))
+        return hits
 
     async def _check_key(self) -> KeyCheck:
         return key_check_from_query_api(as_dict(await self.client.privateGetV5UserQueryApi()))

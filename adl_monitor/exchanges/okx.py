@@ -2,7 +2,8 @@
 
 What differs here: the indicator is `adl` in each position of `/api/v5/account/positions` (no
 unified method); OKX reports ADL closes only in positions-history (`type` 5 = partly, 6 = fully
-closed by ADL), read once a minute. Balances per currency come from `/api/v5/account/balance`.
+closed by ADL), asked only after a position closed or shrank. Balances per currency come from
+`/api/v5/account/balance`.
 """
 
 from __future__ import annotations
@@ -14,11 +15,10 @@ from typing import Any
 from adl_monitor.core.account import AccountFigures
 from adl_monitor.core.account_reading import PositionKey
 from adl_monitor.core.key_check import KeyCheck, KeyVerdict
-from adl_monitor.exchanges.base import UnifiedPosition, VenueConnector
+from adl_monitor.exchanges.base import VenueConnector
 from adl_monitor.exchanges.values import as_dict, as_list, number, to_float
 
 _ADL_CLOSE_TYPES = {"5", "6"}  # positions-history: 5 partially, 6 fully closed by ADL
-HISTORY_INTERVAL = 60.0
 
 
 def key_check_from_config(reply: Mapping[str, Any]) -> KeyCheck:
@@ -43,9 +43,8 @@ class OkxConnector(VenueConnector):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._history_read_at: float | None = None
         self._since_ms = int(time.time() * 1000)  # ADL closes before we started are old news
-        self._history_hits: set[PositionKey] = set()
+        self._seen_events: set[tuple[object, object]] = set()
 
     async def _read_figures(self) -> dict[str, AccountFigures]:
         reply = as_dict(await self.client.privateGetAccountBalance())
@@ -65,25 +64,26 @@ class OkxConnector(VenueConnector):
                 )
         return figures
 
-    async def _read_hits(self, positions: list[UnifiedPosition]) -> set[PositionKey]:
-        due = self._history_read_at is None or (
-            time.monotonic() - self._history_read_at >= HISTORY_INTERVAL
-        )
-        if due and positions:
-            reply = as_dict(await self.client.privateGetAccountPositionsHistory())
-            self._history_read_at = time.monotonic()
-            for entry in as_list(reply.get("data")):
-                row = as_dict(entry)
-                updated = to_float(row.get("uTime")) or 0.0
-                if str(row.get("type")) not in _ADL_CLOSE_TYPES or updated < self._since_ms:
-                    continue
-                symbol = self._symbol_for(row.get("instId"))
-                side = row.get("posSide")
-                if side not in ("long", "short"):
-                    side = row.get("direction")
-                if symbol is not None and side in ("long", "short"):
-                    self._history_hits.add((symbol, str(side)))
-        return set(self._history_hits)
+    async def _adl_closes(self, reduced: set[PositionKey]) -> set[PositionKey]:
+        reply = as_dict(await self.client.privateGetAccountPositionsHistory({"instType": "SWAP"}))
+        hits: set[PositionKey] = set()
+        for entry in as_list(reply.get("data")):
+            row = as_dict(entry)
+            event = (row.get("posId"), row.get("uTime"))
+            updated = to_float(row.get("uTime")) or 0.0
+            if str(row.get("type")) not in _ADL_CLOSE_TYPES or updated < self._since_ms:
+                continue
+            if event in self._seen_events:
+                continue
+            symbol = self._symbol_for(row.get("instId"))
+            side = row.get("posSide")
+            if side not in ("long", "short"):
+                side = row.get("direction")  # one-way ("net") positions name it here
+            key = (symbol, str(side)) if symbol is not None else None
+            if key is not None and key in reduced:
+                self._seen_events.add(event)
+                hits.add(key)
+        return hits
 
     async def _check_key(self) -> KeyCheck:
         return key_check_from_config(as_dict(await self.client.privateGetAccountConfig()))

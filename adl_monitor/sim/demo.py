@@ -15,7 +15,7 @@ positions are public by wallet address, see `HYPERLIQUID_DEMO_WALLET`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from adl_monitor.core.account_spec import AccountSpec, Credentials
 
@@ -38,7 +38,7 @@ DEMO_ACCOUNT_NAMES: dict[str, str] = {
 }
 
 
-class KeyPower(str, Enum):
+class KeyPower(StrEnum):
     """What a simulated API key may do beyond reading."""
 
     READ_ONLY = "read_only"

@@ -6,6 +6,7 @@ the same prices however the clock is driven (real time, `advance()`, any speed).
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 
@@ -18,7 +19,7 @@ _REVERSION = 0.97  # noise forgets ~3 % of itself per second: wiggles, no drift 
 def _shape(keyframes: Keyframes, t: float) -> float:
     if t <= keyframes[0][0]:
         return keyframes[0][1]
-    for (t0, m0), (t1, m1) in zip(keyframes, keyframes[1:], strict=False):
+    for (t0, m0), (t1, m1) in itertools.pairwise(keyframes):
         if t <= t1:
             return m0 + (m1 - m0) * (t - t0) / (t1 - t0)
     return keyframes[-1][1]

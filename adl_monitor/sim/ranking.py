@@ -11,10 +11,10 @@ import bisect
 from collections.abc import Sequence
 
 from adl_monitor.core.account import AccountFigures
+from adl_monitor.core.estimate import Score
 from adl_monitor.core.formulas import rank_key, score_position
 from adl_monitor.core.position import Position
 from adl_monitor.core.queue import queue_percentiles
-from adl_monitor.core.estimate import Score
 from adl_monitor.sim.book_position import BookPosition
 from adl_monitor.sim.instruments import BY_BASE
 
@@ -23,7 +23,9 @@ def settle_currency(exchange: str) -> str:
     return "USDC" if exchange == "hyperliquid" else "USDT"
 
 
-def account_figures(exchange: str, position: BookPosition, marks: dict[str, float]) -> AccountFigures:
+def account_figures(
+    exchange: str, position: BookPosition, marks: dict[str, float]
+) -> AccountFigures:
     """The account-wide numbers of the position's owner at the given marks."""
     account = position.account
     upnl = 0.0

@@ -15,6 +15,7 @@ import ipaddress
 import itertools
 import json
 import time
+from typing import Any
 
 from aiohttp import web
 
@@ -59,14 +60,21 @@ class SimExchange:
             scenario, seed, traders_per_side=traders_per_side, epoch_ms=int(time.time() * 1000)
         )
         self.speed = max(0.0, speed)
+        self.outage_hang = OUTAGE_HANG
+        """Real seconds a request hangs in an outage; tests shorten it."""
         self.base_url = ""
         self._runner: web.AppRunner | None = None
         self._clock: asyncio.Task[None] | None = None
         self._requests = itertools.count()
+        self._stopping: asyncio.Event | None = None
         self.dialects: dict[str, Dialect] = {
             d.exchange: d
-            for d in (Bybit(self._get_world), Binance(self._get_world), Okx(self._get_world),
-                      Hyperliquid(self._get_world))
+            for d in (
+                Bybit(self._get_world),
+                Binance(self._get_world),
+                Okx(self._get_world),
+                Hyperliquid(self._get_world),
+            )
         }
 
     def _get_world(self) -> World:
@@ -77,6 +85,7 @@ class SimExchange:
     async def start(self, port: int = 0, host: str = LOOPBACK) -> str:
         """Listen on 127.0.0.1:`port` (0 = any free port); return the base URL."""
         check_loopback(host)
+        self._stopping = asyncio.Event()
         app = web.Application()
         app.router.add_get("/__sim/truth", self._truth)
         app.router.add_post("/__sim/advance", self._advance)
@@ -85,15 +94,15 @@ class SimExchange:
         await self._runner.setup()
         site = web.TCPSite(self._runner, host, port, reuse_address=True)
         await site.start()
-        server = site._server
-        assert server is not None and server.sockets
-        bound = server.sockets[0].getsockname()[1]
+        bound = int(self._runner.addresses[0][1])
         self.base_url = f"http://{LOOPBACK}:{bound}"
         if self.speed > 0:
             self._clock = asyncio.create_task(self._run_clock())
         return self.base_url
 
     async def stop(self) -> None:
+        if self._stopping is not None:
+            self._stopping.set()  # release requests hanging in an outage
         if self._clock is not None:
             self._clock.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -123,7 +132,7 @@ class SimExchange:
         """Move sim time forward now (tests, benchmarks): liquidations and ADL happen on the way."""
         self.world.advance(seconds)
 
-    def truth(self) -> dict[str, object]:
+    def truth(self) -> dict[str, Any]:
         return self.world.truth()
 
     # --- routes ------------------------------------------------------------------------------
@@ -147,8 +156,13 @@ class SimExchange:
         if self.world.outage(venue):
             # Half the requests get a 503 from the "load balancer", half hang past any timeout.
             if next(self._requests) % 2 == 0:
-                return web.Response(status=503, text="<html><body><h1>503 Service Unavailable"
-                                    "</h1></body></html>", content_type="text/html")
-            await asyncio.sleep(OUTAGE_HANG)
+                return web.Response(
+                    status=503,
+                    text="<html><body><h1>503 Service Unavailable</h1></body></html>",
+                    content_type="text/html",
+                )
+            if self._stopping is not None:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stopping.wait(), self.outage_hang)
             return web.Response(status=504, text="504 Gateway Time-out")
         return await dialect.handle(request, "/" + request.match_info["tail"])

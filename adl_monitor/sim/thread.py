@@ -49,8 +49,9 @@ class SimExchangeThread:
                 except BaseException as error:  # reported to the starting thread
                     ready.set_exception(error)
 
-            loop.create_task(boot())
+            booting = loop.create_task(boot())
             loop.run_forever()
+            del booting
             loop.close()
 
         self._thread = threading.Thread(target=run, name="sim-exchange", daemon=True)

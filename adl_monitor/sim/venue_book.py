@@ -86,8 +86,6 @@ class VenueBook:
         """Nominal leverage of every position ADL hit (synthetic ones too), in order."""
         self._recent: dict[QueueKey, deque[tuple[float, float]]] = {}
         self._ranked: dict[QueueKey, RankedQueue] = {}
-        self.version = 0
-        """Bumped on every structural change (a position closed, reduced or marked)."""
 
     def add(self, position: BookPosition) -> None:
         self.queues.setdefault((position.base, position.side), []).append(position)
@@ -112,7 +110,6 @@ class VenueBook:
 
     def _invalidate(self, key: QueueKey) -> None:
         self._ranked.pop(key, None)
-        self.version += 1
 
     # --- liquidation and ADL ---------------------------------------------------------------
 
@@ -143,15 +140,14 @@ class VenueBook:
         left = position.collateral + position.side.sign * (fill - position.entry) * position.size
         fund = self.insurance.get(position.base, 0.0)
         deleveraged = False
-        if left >= 0:
-            self.insurance[position.base] = fund + left
-        elif fund >= -left:
+        if left >= 0 or fund >= -left:
             self.insurance[position.base] = fund + left
         else:
             deleveraged = True
         self.liquidations.append(
-            LiquidationEvent(t, position.base, position.side, position.size, fill,
-                             max(0.0, -left), deleveraged)
+            LiquidationEvent(
+                t, position.base, position.side, position.size, fill, max(0.0, -left), deleveraged
+            )
         )
         qty, price = position.size, position.bankruptcy_price
         position.account.wallet -= position.collateral
@@ -188,8 +184,20 @@ class VenueBook:
             target.updated_at = t
             if target.account.demo:
                 self.adl_events.append(
-                    AdlEvent(t, target.account.name, target.pid, base, side, take, price,
-                             target.entry, pnl, full, target.leverage, target.margin_mode.value)
+                    AdlEvent(
+                        t,
+                        target.account.name,
+                        target.pid,
+                        base,
+                        side,
+                        take,
+                        price,
+                        target.entry,
+                        pnl,
+                        full,
+                        target.leverage,
+                        target.margin_mode.value,
+                    )
                 )
             if target.closed:
                 self._remove(target)

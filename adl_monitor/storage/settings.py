@@ -110,7 +110,7 @@ ALERT_LEVELS: Option[tuple[str, ...]] = OPTIONS.register(
 )
 ALERT_COOLDOWN_MINUTES: Option[int] = OPTIONS.register(
     IntOption(
-        "alert_cooldown_minutes", 30, "minimum time between two alerts of a position", 1, 1440
+        "alert_cooldown_minutes", 15, "minimum time between two alerts of a position", 1, 1440
     )
 )
 QUIET_HOURS: Option[bool] = OPTIONS.register(
@@ -178,4 +178,3 @@ class Settings:
         """Write `[settings]` back, keeping the accounts as they are on disk now."""
         config = load_config(path)
         return save_config(config.with_settings(self.as_table()), path or config.path)
-

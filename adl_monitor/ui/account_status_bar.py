@@ -73,7 +73,7 @@ class AccountStatusStrip(QWidget):
         self.error_label = QLabel("")
         self.error_label.setTextFormat(Qt.TextFormat.PlainText)
         self.error_label.setStyleSheet("color: #db2828;")
-        self._layout.addWidget(self.error_label)
+        self._layout.addWidget(self.error_label, 1)
         self._statuses: tuple[AccountStatus, ...] = ()
 
     def set_accounts(

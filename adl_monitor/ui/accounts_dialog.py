@@ -67,9 +67,10 @@ def describe_key_check(check: KeyCheck) -> tuple[str, str]:
     elif check.verdict is KeyVerdict.NOT_NEEDED:
         text, colour = tr("No key needed: positions are read by wallet address."), _GREEN
     else:
-        text, colour = tr("Could not verify the key."), _ORANGE
+        text, colour = tr("The key could not be verified:"), _ORANGE
+        return (f"{text} {check.message}" if check.message else text), colour
     if check.message:
-        text = f"{text} {check.message}"
+        text += "\n" + tr("The exchange's answer: {message}").format(message=check.message)
     return text, colour
 
 
@@ -110,9 +111,9 @@ class AccountsDialog(QDialog):
         self.key_hint.setWordWrap(True)
         self.verify_button = QPushButton(self.tr("Verify"))
         self.save_button = QPushButton(self.tr("Save"))
-        self.result = QLabel("")
-        self.result.setWordWrap(True)
-        self.result.setTextFormat(Qt.TextFormat.PlainText)
+        self.result_label = QLabel("")
+        self.result_label.setWordWrap(True)
+        self.result_label.setTextFormat(Qt.TextFormat.PlainText)
         self.badge = QLabel("⚠ " + self.tr("This account's key can trade"))
         self.badge.setStyleSheet(f"color: {_ORANGE}; font-weight: bold;")
         self.badge.hide()
@@ -143,7 +144,7 @@ class AccountsDialog(QDialog):
         action_row.addStretch(1)
         action_row.addWidget(self.save_button)
         right.addLayout(action_row)
-        right.addWidget(self.result)
+        right.addWidget(self.result_label)
         right.addStretch(1)
 
         body = QHBoxLayout()
@@ -221,7 +222,7 @@ class AccountsDialog(QDialog):
             if spec
             else self.tr("The key and secret go to the system keyring, never to the config file.")
         )
-        self.result.clear()
+        self.result_label.clear()
         self._last_check = None
         self._update_fields()
 
@@ -266,8 +267,8 @@ class AccountsDialog(QDialog):
         return Credentials(key, secret, password if spec.exchange in PASSPHRASE_EXCHANGES else None)
 
     def _say(self, text: str, colour: str) -> None:
-        self.result.setStyleSheet(f"color: {colour};")
-        self.result.setText(text)
+        self.result_label.setStyleSheet(f"color: {colour};")
+        self.result_label.setText(text)
 
     # -- actions -------------------------------------------------------------------------
     def verify(self) -> None:

@@ -7,6 +7,9 @@ tier (steps, 0–5) and the estimate's score on its own right-hand axis.
 
 from __future__ import annotations
 
+import time
+from datetime import datetime
+
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
@@ -19,8 +22,32 @@ from adl_monitor.ui import formatting as fmt
 from adl_monitor.ui.colours import LEVEL_COLOURS
 from adl_monitor.ui.position_history import PositionHistory, PositionKey
 
-_EXCHANGE_PEN = "#3d8bfd"
+_MARK_PEN = "#3d8bfd"
+_EXCHANGE_PEN = "#e8590c"
 _ESTIMATE_PEN = "#b35cff"
+
+
+class ClockAxis(pg.DateAxisItem):  # type: ignore[misc]
+    """Local clock times ("14:02:30") at every zoom below a day, dates beyond.
+
+    pyqtgraph's own labels turn into "16.500" (seconds of the minute) when zoomed in, which
+    reads like a price, not a time.
+    """
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        if spacing >= 86_400:
+            pattern = "%d %b"
+        elif spacing >= 60:
+            pattern = "%H:%M"
+        else:
+            pattern = "%H:%M:%S"
+        labels = []
+        for value in values:
+            try:
+                labels.append(datetime.fromtimestamp(value).strftime(pattern))
+            except (OverflowError, OSError, ValueError):
+                labels.append("")
+        return labels
 
 
 class DetailPanel(QWidget):
@@ -42,10 +69,11 @@ class DetailPanel(QWidget):
         self.graphs = pg.GraphicsLayoutWidget()
         self.graphs.setMinimumHeight(220)
         self.price_plot = self.graphs.addPlot(
-            row=0, col=0, axisItems={"bottom": pg.DateAxisItem(orientation="bottom")}
+            row=0, col=0, axisItems={"bottom": ClockAxis(orientation="bottom")}
         )
         self.price_plot.setLabel("left", self.tr("Price"))
         self.price_plot.showGrid(x=True, y=True, alpha=0.2)
+        self.price_plot.getViewBox().setDefaultPadding(0.08)  # room for the line labels
         self.price_plot.addLegend(offset=(8, 8))
         self.mark_curve = self.price_plot.plot(
             name=self.tr("mark"), pen=pg.mkPen("#3d8bfd", width=2)
@@ -54,19 +82,23 @@ class DetailPanel(QWidget):
             angle=0,
             pen=pg.mkPen("#8a8f98", width=1, style=Qt.PenStyle.DashLine),
             label=self.tr("entry"),
-            labelOpts={"position": 0.05, "color": "#8a8f98"},
+            labelOpts={"position": 0.97, "color": "#8a8f98", "anchors": [(1, 1), (1, 1)]},
         )
         self.liquidation_line = pg.InfiniteLine(
             angle=0,
             pen=pg.mkPen(LEVEL_COLOURS[Level.RED], width=1, style=Qt.PenStyle.DashLine),
             label=self.tr("liquidation"),
-            labelOpts={"position": 0.05, "color": LEVEL_COLOURS[Level.RED]},
+            labelOpts={
+                "position": 0.97,
+                "color": LEVEL_COLOURS[Level.RED],
+                "anchors": [(1, 0), (1, 0)],
+            },
         )
         self.price_plot.addItem(self.entry_line, ignoreBounds=False)
         self.price_plot.addItem(self.liquidation_line, ignoreBounds=False)
 
         self.tier_plot = self.graphs.addPlot(
-            row=1, col=0, axisItems={"bottom": pg.DateAxisItem(orientation="bottom")}
+            row=1, col=0, axisItems={"bottom": ClockAxis(orientation="bottom")}
         )
         self.tier_plot.setXLink(self.price_plot)
         self.tier_plot.setLabel("left", self.tr("Tier"))
@@ -164,9 +196,15 @@ class DetailPanel(QWidget):
         times = [s.at for s in samples]
         self.mark_curve.setData(times, [s.mark for s in samples])
         few = len(samples) < 3  # a line needs two points: show the first ones as dots
-        for curve in (self.mark_curve, self.exchange_curve, self.estimate_curve):
+        for curve, colour in (
+            (self.mark_curve, _MARK_PEN),
+            (self.exchange_curve, _EXCHANGE_PEN),
+            (self.estimate_curve, _ESTIMATE_PEN),
+        ):
             curve.setSymbol("o" if few else None)
             curve.setSymbolSize(6)
+            curve.setSymbolBrush(colour)
+            curve.setSymbolPen(colour)
         p = self._risk.position
         self.entry_line.setValue(p.entry_price)
         self.entry_line.show()
@@ -177,6 +215,11 @@ class DetailPanel(QWidget):
             self.liquidation_line.hide()
         self._steps(self.exchange_curve, times, [s.exchange_tier for s in samples])
         self._steps(self.estimate_curve, times, [s.estimated_tier for s in samples])
+        if len(times) < 2:  # nothing to span yet: show the last five minutes
+            now = time.time()
+            self.price_plot.setXRange(now - 300, now + 5, padding=0)
+        else:
+            self.price_plot.enableAutoRange(axis="x")
         scored = [(s.at, s.score) for s in samples if s.score is not None]
         self.score_curve.setData([t for t, _ in scored], [v for _, v in scored])
 

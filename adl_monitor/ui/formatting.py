@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 
 from PySide6.QtCore import QCoreApplication
 
+from adl_monitor.core.levels import Level
+
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("formatting", text)
@@ -79,6 +81,18 @@ def age(seconds: float | None) -> str:
     if hours < 48:
         return _tr("{h} h {m} min").format(h=hours, m=rest)
     return _tr("{d} days").format(d=hours // 24)
+
+
+def level_word(level: Level) -> str:
+    """The level's colour word, translated ("red")."""
+    words = {
+        Level.NONE: _tr("grey"),
+        Level.GREEN: _tr("green"),
+        Level.YELLOW: _tr("yellow"),
+        Level.ORANGE: _tr("orange"),
+        Level.RED: _tr("red"),
+    }
+    return words[level]
 
 
 def local_time(moment: datetime | None) -> str:

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -59,6 +59,8 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(app_icon())
         self._state_path = window_state_path
         self._shown_once = False
+        self._painted_once = False
+        self._first_announced = False
         self.keep_in_tray = False  # set by the app from the close-to-tray setting
         self.history = PositionHistory()
 
@@ -107,10 +109,10 @@ class MainWindow(QMainWindow):
         }
         for level in _LEVEL_FILTERS:
             self.level_filter.addItem(level_names[level], int(level))
-        self.find = QLineEdit()
-        self.find.setPlaceholderText(self.tr("Find (Ctrl+F)"))
-        self.find.setClearButtonEnabled(True)
-        self.find.textChanged.connect(self.proxy.set_find_text)
+        self.find_box = QLineEdit()
+        self.find_box.setPlaceholderText(self.tr("Find (Ctrl+F)"))
+        self.find_box.setClearButtonEnabled(True)
+        self.find_box.textChanged.connect(self.proxy.set_find_text)
         self.account_filter.currentIndexChanged.connect(
             lambda: self.proxy.set_account(self.account_filter.currentData())
         )
@@ -125,7 +127,7 @@ class MainWindow(QMainWindow):
         filters.addWidget(self.venue_filter)
         filters.addWidget(self.level_filter)
         filters.addStretch(1)
-        filters.addWidget(self.find, 1)
+        filters.addWidget(self.find_box, 1)
 
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(self.table)
@@ -198,8 +200,8 @@ class MainWindow(QMainWindow):
             self.addAction(action)  # shortcuts work while the menu bar is hidden, too
 
     def focus_find(self) -> None:
-        self.find.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.find.selectAll()
+        self.find_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.find_box.selectAll()
 
     # -- data in -------------------------------------------------------------------------
     def apply_snapshot(self, snapshot: Snapshot) -> None:
@@ -304,7 +306,7 @@ class MainWindow(QMainWindow):
         source = self.model.index(row, 0)
         index = self.proxy.mapFromSource(source)
         if not index.isValid():
-            self.find.clear()
+            self.find_box.clear()
             for combo in (self.account_filter, self.venue_filter, self.level_filter):
                 combo.setCurrentIndex(0)
             index = self.proxy.mapFromSource(source)
@@ -381,7 +383,19 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if not self._shown_once:
             self._shown_once = True
-            QTimer.singleShot(0, self.first_shown)
+            QTimer.singleShot(1500, self._announce_first_paint)  # in case no paint arrives
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted_once:
+            self._painted_once = True
+            QTimer.singleShot(0, self._announce_first_paint)
+
+    def _announce_first_paint(self) -> None:
+        """`first_shown` once, after the window's first paint: then the engine may start."""
+        if not self._first_announced:
+            self._first_announced = True
+            self.first_shown.emit()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import time
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -27,6 +28,9 @@ from adl_monitor.ui.icons import resource_path
 _log = logging.getLogger(__name__)
 
 APP_NAME = "ADL Monitor"
+RETRY_SERVICE_AFTER = 300.0
+"""Seconds to use the fallback straight away after the notification service failed, instead of
+paying (and logging) a failed D-Bus connection for every alert."""
 
 
 class _LoopThread:
@@ -63,6 +67,7 @@ class Notifier(QObject):
         super().__init__(parent)
         self._loop: _LoopThread | None = None
         self._notifier: Any = None
+        self._service_failed_at: float | None = None  # time.monotonic(), loop thread only
         queued = Qt.ConnectionType.QueuedConnection
         self._clicked_from_loop.connect(self.clicked, queued)
         self._sent_from_loop.connect(self.sent, queued)
@@ -93,6 +98,10 @@ class Notifier(QObject):
     async def _send(self, alert: Alert, key: tuple[str, str, str], sound: bool) -> None:
         from desktop_notifier import DEFAULT_SOUND, Button, Urgency
 
+        failed_at = self._service_failed_at
+        if failed_at is not None and time.monotonic() - failed_at < RETRY_SERVICE_AFTER:
+            self._fallback_from_loop.emit(alert.title, alert.body, alert.level)
+            return
         dispatched = threading.Event()
         show_label = QApplication.translate("Notifier", "Show")
 
@@ -113,8 +122,11 @@ class Notifier(QObject):
         except Exception as error:  # any backend failure means: use the fallback
             _log.warning("desktop notification failed: %s", type(error).__name__)
         if dispatched.is_set():
+            self._service_failed_at = None
             self._sent_from_loop.emit(alert.title, alert.body)
         else:
+            self._service_failed_at = time.monotonic()
+            self._notifier = None  # reconnect from scratch next time
             self._fallback_from_loop.emit(alert.title, alert.body, alert.level)
 
     def close(self) -> None:

@@ -23,7 +23,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
-from adl_monitor.core.levels import Level
 from adl_monitor.core.snapshot import PositionRisk, Snapshot
 from adl_monitor.core.venue_names import venue_display_name
 from adl_monitor.ui import formatting as fmt
@@ -136,11 +135,13 @@ def _venue_scale(risk: PositionRisk) -> str:
 
 
 def risk_order(risk: PositionRisk) -> tuple[float, ...]:
-    """Riskiest first when sorted descending: level, then exchange tier, estimate, score."""
+    """Riskiest first when sorted descending: level, then fresh before stale, then exchange
+    tier, estimate, score. A stale red stays near the top: it may still be red."""
     exchange_tier = risk.exchange_adl.tier if risk.exchange_adl is not None else None
     estimate = risk.estimate
     return (
         float(risk.level),
+        0.0 if risk.stale else 1.0,
         float(exchange_tier if exchange_tier is not None else -1),
         float(estimate.tier if estimate is not None else -1),
         float(estimate.score if estimate is not None else float("-inf")),
@@ -374,7 +375,7 @@ class PositionTableModel(QAbstractTableModel):
                 head = self.tr("Exchange tier: unknown")
             else:
                 head = self.tr("Exchange tier: {tier} of 5 ({level})").format(
-                    tier=reading.tier, level=_level_word(risk.level)
+                    tier=reading.tier, level=fmt.level_word(risk.level)
                 )
             lines = [head, self.tr("Raw value: {raw}").format(raw=reading.raw)]
             if reading.reason:
@@ -402,14 +403,3 @@ class PositionTableModel(QAbstractTableModel):
             self.tr("Computed {age} ago").format(age=fmt.age(self._age(risk.fetched_at))),
         ]
         return "\n".join(lines + self._stale_line(risk))
-
-
-def _level_word(level: Level) -> str:
-    tr = _tr
-    return {
-        Level.NONE: tr("grey"),
-        Level.GREEN: tr("green"),
-        Level.YELLOW: tr("yellow"),
-        Level.ORANGE: tr("orange"),
-        Level.RED: tr("red"),
-    }[level]

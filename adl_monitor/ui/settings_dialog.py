@@ -23,6 +23,7 @@ from adl_monitor.core.levels import Level
 from adl_monitor.storage import settings as opt
 from adl_monitor.storage.config import ConfigError
 from adl_monitor.ui import autostart
+from adl_monitor.ui import formatting as fmt
 
 _ALERTABLE = (Level.YELLOW, Level.ORANGE, Level.RED)
 
@@ -47,7 +48,9 @@ class SettingsDialog(QDialog):
         self.refresh.setToolTip(
             self.tr("0 keeps each venue's own cadence (Binance's ADL data only changes every 30 s)")
         )
-        self.level_boxes = {level: QCheckBox(level.label.capitalize()) for level in _ALERTABLE}
+        self.level_boxes = {
+            level: QCheckBox(fmt.level_word(level).capitalize()) for level in _ALERTABLE
+        }
         self.cooldown = QSpinBox()
         self.cooldown.setRange(1, 1440)
         self.cooldown.setSuffix(self.tr(" min"))
@@ -112,7 +115,8 @@ class SettingsDialog(QDialog):
     def _load(self) -> None:
         s = self._settings
         self.refresh.setValue(s.get(opt.REFRESH_SECONDS))
-        chosen = set(s.get(opt.ALERT_LEVELS))
+        levels: tuple[str, ...] = s.get(opt.ALERT_LEVELS)
+        chosen = set(levels)
         for level, box in self.level_boxes.items():
             box.setChecked(level.label in chosen)
         self.cooldown.setValue(s.get(opt.ALERT_COOLDOWN_MINUTES))

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from adl_monitor.core.levels import Level
 from adl_monitor.core.snapshot import Snapshot
+from adl_monitor.ui import formatting as fmt
 from adl_monitor.ui.icons import tray_icon
 
 
@@ -82,7 +83,7 @@ class TrayIcon(QSystemTrayIcon):
         counts = Counter(risk.level for risk in snapshot.positions)
         lines = [self.tr("ADL Monitor — {n} positions").format(n=len(snapshot.positions))]
         parts = [
-            self.tr("{count} {level}").format(count=counts[level], level=level.label)
+            self.tr("{count} {level}").format(count=counts[level], level=fmt.level_word(level))
             for level in (Level.RED, Level.ORANGE, Level.YELLOW, Level.GREEN)
             if counts[level]
         ]

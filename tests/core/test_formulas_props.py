@@ -111,7 +111,12 @@ def test_every_venue_more_profit_never_ranks_a_position_lower(
         return rank_key(score_position(exchange, position, None if classic else figures))
 
     low, high = sorted((gain_a, gain_b))
-    assert ranked(low) <= ranked(high)
+    before, after = ranked(low), ranked(high)
+    # A flat score (Hyperliquid's short: entry/mark × notional is constant) may differ by a
+    # rounding error either way; anything beyond that is a real drop.
+    assert before <= after or (
+        before[0] == after[0] and math.isclose(before[1], after[1], rel_tol=1e-9)
+    )
 
 
 @given(

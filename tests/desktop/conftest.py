@@ -7,6 +7,7 @@ skipped with the name of what to install. Every process started here is stopped 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -43,9 +44,10 @@ def _missing() -> list[str]:
 
 def _free_display() -> int:
     for number in range(90, 200):
-        if not Path(f"/tmp/.X11-unix/X{number}").exists() and not Path(
-            f"/tmp/.X{number}-lock"
-        ).exists():
+        if (
+            not Path(f"/tmp/.X11-unix/X{number}").exists()
+            and not Path(f"/tmp/.X{number}-lock").exists()
+        ):
             return number
     raise RuntimeError("no free X display number between :90 and :199")
 
@@ -122,14 +124,33 @@ def desktop(tmp_path: Path) -> Iterator[Desktop]:
                 env[key] = value.strip("'")
         bus_pid = int(env["DBUS_SESSION_BUS_PID"])
         processes.append(
-            subprocess.Popen(["dunst"], env=env, stdout=subprocess.DEVNULL,
-                             stderr=(logs / "dunst.log").open("wb"))
+            subprocess.Popen(
+                ["dunst"],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=(logs / "dunst.log").open("wb"),
+            )
         )
         processes.append(
             subprocess.Popen(
-                ["trayer", "--edge", "top", "--align", "right", "--widthtype", "pixel",
-                 "--width", "96", "--height", "24", "--transparent", "false"],
-                env=env, stdout=subprocess.DEVNULL, stderr=(logs / "trayer.log").open("wb"),
+                [
+                    "trayer",
+                    "--edge",
+                    "top",
+                    "--align",
+                    "right",
+                    "--widthtype",
+                    "pixel",
+                    "--width",
+                    "96",
+                    "--height",
+                    "24",
+                    "--transparent",
+                    "false",
+                ],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=(logs / "trayer.log").open("wb"),
             )
         )
         desktop = Desktop(env=env, display=display, workdir=tmp_path)
@@ -143,10 +164,8 @@ def desktop(tmp_path: Path) -> Iterator[Desktop]:
         for process in reversed(processes):
             _stop(process)
         if bus_pid is not None:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(bus_pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
 
 
 @dataclass
@@ -161,7 +180,7 @@ class NotificationLog:
             if "member=Notify" not in line or "method call" not in line:
                 continue
             strings = [
-                entry.strip()[len('string "'):-1]
+                entry.strip()[len('string "') : -1]
                 for entry in lines[index + 1 : index + 8]
                 if entry.strip().startswith('string "')
             ]

@@ -15,6 +15,8 @@ import time
 
 import pytest
 
+from adl_monitor.core.levels import Level
+from adl_monitor.ui.colours import LEVEL_COLOURS
 from tests.desktop.conftest import Desktop, NotificationLog
 
 POSITION = re.compile(r"(?P<symbol>[A-Z]+/[A-Z]+:[A-Z]+) (?P<side>long|short)")
@@ -31,6 +33,19 @@ def _wait(predicate, timeout: float, what: str, app: subprocess.Popen[bytes]):  
             return result
         time.sleep(0.25)
     pytest.fail(f"timed out waiting for {what}")
+
+
+def _has_colour(png, colour: str, top_right: tuple[int, int]) -> bool:  # type: ignore[no-untyped-def]
+    """Whether a pixel of exactly `colour` is in the screenshot's top-right corner."""
+    from PySide6.QtGui import QImage
+
+    image = QImage(str(png))
+    width, height = top_right
+    return any(
+        image.pixelColor(x, y).name() == colour
+        for x in range(image.width() - width, image.width())
+        for y in range(height)
+    )
 
 
 def _window_id(desktop: Desktop) -> str:
@@ -79,9 +94,11 @@ def test_a_position_turning_red_notifies_and_the_click_shows_its_chart(
             )
 
         # The scenario's story: a position climbs to orange, then to red — one alert each.
-        escalated, advice = _wait(turned_red, 45, "a position going from orange to red", app)
+        _escalated, advice = _wait(turned_red, 45, "a position going from orange to red", app)
         assert re.search(r"(Add|Reduce|Close|Realize|reduce|close)", advice), advice
-        desktop.screenshot("desktop-squeeze-notification.png")
+        screen = desktop.screenshot("desktop-squeeze-notification.png")
+        # The tray host (trayer, top right) shows our icon in the worst level's colour: red.
+        assert _has_colour(screen, LEVEL_COLOURS[Level.RED], top_right=(160, 30))
 
         # Hide every row with the find box, so nothing is selected; then click the notification.
         desktop.run("xdotool", "windowfocus", "--sync", window, check=False)
@@ -100,7 +117,7 @@ def test_a_position_turning_red_notifies_and_the_click_shows_its_chart(
             f"the window to show {position} after the click",
             app,
         )
-        time.sleep(1.0)  # let the chart draw its latest points
+        time.sleep(8.0)  # let the chart gather half a minute of sim time for the artifact
         shot = desktop.screenshot("desktop-main-window.png", window)
         assert shot.stat().st_size > 10_000
 

@@ -21,7 +21,7 @@ from tests.helpers import assert_loopback_client
 
 FAST = EngineSettings(
     refresh_seconds=0.2,
-    request_timeout=1.0,
+    request_timeout=3.0,
     use_websocket=False,  # the simulator speaks REST only
     backoff_initial=0.05,
     backoff_max=0.3,
@@ -43,7 +43,16 @@ def start_sim() -> Iterator[Callable[..., SimExchangeThread]]:
 
     yield start
     for sim in started:
+        quick_shutdown(sim)
         sim.stop()
+
+
+def quick_shutdown(sim: SimExchangeThread) -> None:
+    """During an outage the simulator holds requests open for 30 s; aiohttp's runner would
+    wait for them on stop (60 s by default). Tests do not need that grace period."""
+    runner = getattr(sim.sim, "_runner", None)
+    if runner is not None and hasattr(runner, "_shutdown_timeout"):
+        runner._shutdown_timeout = 0.2
 
 
 class RecordingFactory:

@@ -39,7 +39,11 @@ def _engine(
 def _status(snapshot: Snapshot | None, name: str) -> AccountState | None:
     if snapshot is None:
         return None
-    return next(s.state for s in snapshot.accounts if s.name == name)
+    return next((s.state for s in snapshot.accounts if s.name == name), None)
+
+
+def _all_live(snapshot: Snapshot | None) -> bool:
+    return snapshot is not None and all(s.state is AccountState.LIVE for s in snapshot.accounts)
 
 
 async def test_one_refresh_reads_all_four_venues_with_tiers_scores_and_estimates(
@@ -89,7 +93,7 @@ async def test_an_outage_makes_one_account_stale_while_the_others_keep_updating_
     engine.add_listener(Keep())
     await engine.start()
     try:
-        await until(lambda: all(s.ok for s in (engine.latest.accounts if engine.latest else ())))
+        await until(lambda: _all_live(engine.latest))
         sim.advance(45)  # the outage scenario takes OKX down from sim 0:40 to 2:10
         await until(lambda: _status(engine.latest, "demo-okx") is AccountState.STALE)
         stale = engine.latest
@@ -105,10 +109,14 @@ async def test_an_outage_makes_one_account_stale_while_the_others_keep_updating_
         # The others keep updating while OKX is down.
         bybit_before = next(s.fetched_at for s in stale.accounts if s.name == "demo-bybit")
         await until(
-            lambda: next(
-                s.fetched_at for s in engine.latest.accounts if s.name == "demo-bybit"  # type: ignore[union-attr]
-            )
-            > bybit_before  # type: ignore[operator]
+            lambda: (
+                next(
+                    s.fetched_at
+                    for s in engine.latest.accounts
+                    if s.name == "demo-bybit"  # type: ignore[union-attr]
+                )
+                > bybit_before
+            )  # type: ignore[operator]
         )
         assert _status(engine.latest, "demo-okx") is AccountState.STALE
 
@@ -139,7 +147,9 @@ async def test_a_bad_key_is_an_error_naming_the_account_and_hides_no_other_accou
         await until(lambda: _status(engine.latest, "demo-bybit") is AccountState.ERROR)
         await until(
             lambda: all(
-                s.ok for s in engine.latest.accounts if s.name != "demo-bybit"  # type: ignore[union-attr]
+                s.ok
+                for s in engine.latest.accounts
+                if s.name != "demo-bybit"  # type: ignore[union-attr]
             )
         )
         latest = engine.latest
@@ -219,8 +229,13 @@ async def test_history_records_each_refresh_for_the_chart(
         assert engine.latest is not None
         key = engine.latest.positions[0].key
         started = engine.latest.generated_at
-        await until(lambda: False if engine.latest is None else (
-            (engine.latest.generated_at - started).total_seconds() > 0.6))
+        await until(
+            lambda: (
+                False
+                if engine.latest is None
+                else ((engine.latest.generated_at - started).total_seconds() > 0.6)
+            )
+        )
         points = await engine.history_for(key, since=started.replace(year=2000))
     finally:
         await engine.stop()
@@ -228,3 +243,38 @@ async def test_history_records_each_refresh_for_the_chart(
     times = [p.at for p in points]
     assert times == sorted(times) and len(set(times)) == len(times)
     assert len({p.mark_price for p in points}) > 1  # the sim clock ran: prices moved
+
+
+async def test_bybit_positions_stream_by_websocket_and_the_others_fall_back_to_rest(
+    start_sim: Callable[..., SimExchangeThread], factory: RecordingFactory, tmp_path: Path
+) -> None:
+    sim = start_sim("squeeze")
+    accounts, credentials = demo_setup(sim)
+    engine = _engine(accounts, credentials, factory, tmp_path)
+    # REST would only reconcile once a minute while a stream delivers.
+    engine.update_settings(replace(FAST, use_websocket=True, reconcile_seconds=60.0))
+    await engine.start()
+    try:
+        await until(lambda: _all_live(engine.latest))
+        await until(lambda: engine.streaming("demo-bybit"))
+        assert not engine.streaming("demo-okx")  # no stream there: REST carries on
+
+        def bybit_tiers() -> dict[tuple[str, str, str], int | None]:
+            assert engine.latest is not None
+            return {
+                r.key: r.exchange_adl.tier if r.exchange_adl else None
+                for r in engine.latest.positions
+                if r.position.account == "demo-bybit"
+            }
+
+        before = bybit_tiers()
+        sim.advance(25)  # the squeeze moves the demo longs up the queue: pushed by websocket
+        await until(lambda: bybit_tiers() != before)
+        truth = {
+            ("demo-bybit", p["symbol"], p["side"]): p["tier"]
+            for p in sim.truth()["venues"]["bybit"]["positions"]
+        }
+        await until(lambda: bybit_tiers() == truth)
+        assert _all_live(engine.latest)
+    finally:
+        await engine.stop()

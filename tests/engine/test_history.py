@@ -19,8 +19,12 @@ T0 = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 KEY = ("main", "BTC/USDT:USDT", "long")
 
 
-def _snapshot(at: datetime, *risks_at: datetime, state: AccountState = AccountState.LIVE,
-              mark: float = 101_000.0) -> Snapshot:
+def _snapshot(
+    at: datetime,
+    *risks_at: datetime,
+    state: AccountState = AccountState.LIVE,
+    mark: float = 101_000.0,
+) -> Snapshot:
     status = AccountStatus("main", "bybit", state, fetched_at=at)
     risks = tuple(position_risk(t, mark=mark) for t in (risks_at or (at,)))
     return Snapshot(generated_at=at, accounts=(status,), positions=risks)
@@ -68,12 +72,23 @@ def test_a_snapshot_rebuilt_without_new_data_adds_no_rows(tmp_path: Path) -> Non
 
 def test_account_state_changes_and_alerts_are_kept(tmp_path: Path) -> None:
     history = History(tmp_path / "h.sqlite3")
-    alert = Alert(AlertKind.LEVEL, T0, "main", "bybit", "BTC/USDT:USDT", "long", Level.RED, 5,
-                  "Bybit BTC long → red", "PnL +12 %")
+    alert = Alert(
+        AlertKind.LEVEL,
+        T0,
+        "main",
+        "bybit",
+        "BTC/USDT:USDT",
+        "long",
+        Level.RED,
+        5,
+        "Bybit BTC long → red",
+        "PnL +12 %",
+    )
     history.record(_snapshot(T0), [alert])
     history.record(_snapshot(T0 + timedelta(seconds=10)))
-    history.record(_snapshot(T0 + timedelta(seconds=40), T0 + timedelta(seconds=10),
-                             state=AccountState.STALE))
+    history.record(
+        _snapshot(T0 + timedelta(seconds=40), T0 + timedelta(seconds=10), state=AccountState.STALE)
+    )
     events = history.account_events(T0)
     assert [e.state for e in events] == [AccountState.LIVE, AccountState.STALE]
     assert history.alerts(T0) == [alert]

@@ -124,6 +124,18 @@ async def test_okx_rate_limit_is_not_venue_down(servers, open_connector) -> None
     assert (failure.kind, failure.retry_after) == (FailureKind.RATE_LIMIT, 2.0)
 
 
+async def test_key_without_position_permission(servers, open_connector) -> None:
+    server = await servers("bybit")
+    server.reply(
+        "GET",
+        "/v5/position/list",
+        {"retCode": 10005, "retMsg": "Permission denied, please check your API key permissions."},
+    )
+    connector = await open_connector(server, by_symbol(market("BTCUSDT", "BTC/USDT:USDT")))
+
+    assert (await failure_of(connector.fetch())).kind is FailureKind.PERMISSION
+
+
 async def test_connection_refused_is_network(servers, open_connector) -> None:
     server = await servers("binanceusdm")
     connector = await open_connector(server, USDM_MARKETS)

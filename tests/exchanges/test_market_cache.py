@@ -7,9 +7,11 @@ import os
 import time
 from pathlib import Path
 
+import pytest
 from aiohttp import web
 
 from adl_monitor.core.account_spec import AccountSpec
+from adl_monitor.core.failure import FailureKind, VenueFailure
 from adl_monitor.exchanges import market_cache
 from adl_monitor.exchanges.registry import connector_for
 from tests.exchanges.conftest import TEST_CREDENTIALS
@@ -115,5 +117,23 @@ async def test_corrupt_cache_is_a_miss(servers, tmp_path: Path) -> None:
         assert server.hits["/api/v5/public/instruments"] >= 1
         assert market_cache.load(path) is not None  # rewritten whole
         assert not [p for p in os.listdir(tmp_path) if p.endswith(".tmp")]
+    finally:
+        await connector.close()
+
+
+async def test_failed_start_up_is_retried_cleanly(servers, tmp_path: Path) -> None:
+    server = await servers("okx")
+    server.reply("GET", "/api/v5/public/instruments", {"msg": "maintenance"}, status=503)
+    spec = AccountSpec(name="okx main", exchange="okx", api_url=server.api_url)
+    connector = connector_for(spec, TEST_CREDENTIALS, cache_dir=tmp_path)
+    try:
+        with pytest.raises(VenueFailure) as caught:
+            await connector.open()
+        assert caught.value.kind is FailureKind.VENUE_DOWN
+
+        serve_instruments(server)  # the venue is back
+        await connector.open()
+        assert_loopback_client(connector.client)
+        assert "BTC/USDT:USDT" in connector.client.markets
     finally:
         await connector.close()

@@ -54,32 +54,59 @@ async def test_margin_position_with_its_adl_value(servers, open_connector) -> No
 
 
 async def test_positions_history_adl_close_is_a_hit(servers, open_connector) -> None:
-    swap = fixture("okx", "positions")
-    row = swap["data"][0]
-    row.update(instType="SWAP", instId="BTC-USDT-SWAP", posSide="short", pos="3", adl="4")
+    def swap_position(size: str) -> dict[str, object]:
+        reply = fixture("okx", "positions")
+        reply["data"][0].update(
+            instType="SWAP", instId="BTC-USDT-SWAP", posSide="short", pos=size, adl="4"
+        )
+        return reply
+
     now_ms = str(int(time.time() * 1000) + 1000)
     history = {
         "code": "0",
         "msg": "",
         "data": [
-            {"instId": "BTC-USDT-SWAP", "type": "5", "posSide": "short", "uTime": now_ms},
-            {"instId": "BTC-USDT-SWAP", "type": "2", "posSide": "long", "uTime": now_ms},
-            {"instId": "BTC-USDT-SWAP", "type": "6", "posSide": "long", "uTime": "1"},
+            {
+                "instId": "BTC-USDT-SWAP",
+                "type": "5",
+                "posSide": "short",
+                "posId": "7",
+                "uTime": now_ms,
+            },
+            {
+                "instId": "BTC-USDT-SWAP",
+                "type": "2",
+                "posSide": "long",
+                "posId": "8",
+                "uTime": now_ms,
+            },
+            {
+                "instId": "BTC-USDT-SWAP",
+                "type": "6",
+                "posSide": "short",
+                "posId": "6",
+                "uTime": "1",
+            },
         ],
     }
     server = await servers("okx")
-    serve_account(server, swap, history)
+    serve_account(server, swap_position("3"), history)
     connector = await open_connector(server, MARKETS)
+    key = ("BTC/USDT:USDT", "short")
 
-    reading = await connector.fetch()
+    before = await connector.fetch()
+    assert before.adl[key].tier == 4
+    assert before.adl_hits == frozenset()
+    assert server.hits["/api/v5/account/positions-history"] == 0  # nothing shrank: not asked
+
+    serve_account(server, swap_position("2"), history)  # OKX's ADL took one contract
+    reduced = await connector.fetch()
     again = await connector.fetch()
 
-    key = ("BTC/USDT:USDT", "short")
-    assert reading.adl[key].tier == 4
-    # Only the recent partial ADL close (type 5) counts; the old full close predates the app.
-    assert reading.adl_hits == {key}
-    assert again.adl_hits == {key}
-    assert server.hits["/api/v5/account/positions-history"] == 1  # once a minute, not per fetch
+    # The recent partial ADL close (type 5) counts; the old full close predates the app.
+    assert reduced.adl_hits == {key}
+    assert again.adl_hits == frozenset()  # reported once
+    assert server.hits["/api/v5/account/positions-history"] == 1
 
 
 async def test_account_config_example_can_withdraw(servers, open_connector) -> None:

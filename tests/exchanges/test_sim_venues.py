@@ -6,6 +6,7 @@ report what the venue reports — same positions, same raw indicator — and the
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -145,4 +146,57 @@ async def test_outage_then_recovery() -> None:
     finally:
         await okx.close()
         await bybit.close()
+        await sim.stop()
+
+
+async def test_bybit_stream_follows_the_squeeze() -> None:
+    """watch() against the sim's private position topic: tiers move as the market rallies."""
+    sim = SimExchange("squeeze", seed=1, speed=0)
+    await sim.start()
+    account = next(a for a in sim.demo_accounts() if a.exchange == "bybit")
+    connector = connector_for(account.spec(), account.credentials())
+    try:
+        await connector.fetch()
+        await asyncio.wait_for(connector.watch(), 10)  # ccxt's REST snapshot
+        await asyncio.wait_for(connector.watch(), 10)  # the first push after subscribing
+        assert_loopback_client(connector.client)
+        seen_tiers: set[tuple[str, int | None]] = set()
+        for _ in range(2):
+            sim.advance(15)
+            reading = await asyncio.wait_for(connector.watch(), 10)
+            truth = {
+                (t["symbol"], t["side"]): t["reported"]
+                for t in truth_for(sim, "bybit", account.name)
+            }
+            streamed = {key: adl.tier for key, adl in reading.adl.items()}
+            assert streamed == truth
+            seen_tiers |= {(key[0], tier) for key, tier in streamed.items()}
+        assert ("BTC/USDT:USDT", 5) in seen_tiers  # the long reached the front of the queue
+    finally:
+        await connector.close()
+        await sim.stop()
+
+
+@pytest.mark.parametrize("venue", ("bybit", "okx"))
+async def test_adl_close_is_reported_once(venue: str) -> None:
+    """In the squeeze, the sim's ADL closes demo positions; the venue's history says so."""
+    sim = SimExchange("squeeze" if venue == "bybit" else "cascade", seed=1, speed=0)
+    await sim.start()
+    account = next(a for a in sim.demo_accounts() if a.exchange == venue)
+    connector = connector_for(account.spec(), account.credentials())
+    try:
+        await connector.fetch()
+        hits: list[frozenset[tuple[str, str]]] = []
+        for _ in range(40):
+            sim.advance(15)
+            hits.append((await connector.fetch()).adl_hits)
+            if sim.truth()["venues"][venue]["adl_events"] and len(hits) > 1 and not hits[-1]:
+                break
+        events = sim.truth()["venues"][venue]["adl_events"]
+        assert events, f"the scenario deleverages a demo position on {venue}"
+        reported = [key for reading in hits for key in reading]
+        assert {(e["symbol"], e["side"]) for e in events} <= set(reported)
+        assert len(reported) <= len(events)  # each close once, not again on every refresh
+    finally:
+        await connector.close()
         await sim.stop()

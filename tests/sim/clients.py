@@ -1,4 +1,4 @@
-"""Unmodified ccxt clients pointed at the simulated exchange, trimmed as the connectors trim them."""
+"""Unmodified ccxt clients pointed at the simulated exchange, trimmed as connectors trim them."""
 
 from __future__ import annotations
 

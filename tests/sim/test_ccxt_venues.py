@@ -65,8 +65,12 @@ async def test_bybit_marks_margin_mode_with_trade_mode(sim: SimExchange, client:
 async def test_binance_quantile_is_a_30_second_snapshot(sim: SimExchange, client: Client) -> None:
     binance = client("binanceusdm")
     sim.advance(30)  # a refresh boundary: the published quantile is the true tier − 1
-    published = {r["symbol"]: r["adlQuantile"]["BOTH"] for r in await binance.fapiPrivateGetAdlQuantile()}
-    tiers_now = {p["symbol"].replace("/", "")[:3]: p["tier"] for p in demo_truth(sim, "binanceusdm").values()}
+    published = {
+        r["symbol"]: r["adlQuantile"]["BOTH"] for r in await binance.fapiPrivateGetAdlQuantile()
+    }
+    tiers_now = {
+        p["symbol"].replace("/", "")[:3]: p["tier"] for p in demo_truth(sim, "binanceusdm").values()
+    }
     assert {s[:3]: q for s, q in published.items()} == {b: t - 1 for b, t in tiers_now.items()}
 
     drifted = False
@@ -107,13 +111,16 @@ async def test_key_permission_endpoints(client: Client, key: str | None, read_on
     assert (okx["data"][0]["perm"] == "read_only") is read_only
 
     binance = await client("binanceusdm", **overrides).sapiGetAccountApiRestrictions()
-    powers = [v for k, v in binance.items() if k.startswith(("enable", "permits")) and k not in (
-        "enableReading", "enableFixReadOnly")]
+    powers = [
+        v
+        for k, v in binance.items()
+        if k.startswith(("enable", "permits")) and k not in ("enableReading", "enableFixReadOnly")
+    ]
     assert binance["enableReading"] is True
     assert (not any(powers)) is read_only
     if key == DEMO_WITHDRAW_KEY:
         assert binance["enableWithdrawals"] is True
-        assert "read_only,withdraw,trade" == okx["data"][0]["perm"]
+        assert okx["data"][0]["perm"] == "read_only,withdraw,trade"
 
 
 async def test_venue_wide_risk_follows_the_insurance_fund(sim: SimExchange, client: Client) -> None:

@@ -97,3 +97,104 @@ def spec(name: str = "main", exchange: str = "bybit") -> AccountSpec:
 
 def minutes_ago(minutes: float) -> datetime:
     return NOW - timedelta(minutes=minutes)
+
+
+# -- the real engine against the simulated exchange, through the bridge ----------------------
+
+import contextlib  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
+
+import pytest  # noqa: E402
+
+from adl_monitor.core.account_spec import Credentials  # noqa: E402
+from adl_monitor.engine.connector import Connector, venue_connector_factory  # noqa: E402
+from adl_monitor.engine.runner import EngineRunner  # noqa: E402
+from adl_monitor.engine.settings import EngineSettings  # noqa: E402
+from adl_monitor.sim.thread import SimExchangeThread  # noqa: E402
+from adl_monitor.storage.secrets import SecretStore  # noqa: E402
+from adl_monitor.ui.bridge import EngineBridge, EngineSession  # noqa: E402
+from tests.helpers import assert_loopback_client  # noqa: E402
+
+FAST = EngineSettings(
+    refresh_seconds=0.3,
+    request_timeout=3.0,
+    use_websocket=False,
+    backoff_initial=0.05,
+    backoff_max=0.3,
+    coalesce_seconds=0.01,
+    jitter_seed=7,
+)
+
+
+class LoopbackCheckingFactory:
+    """The real connector factory; every ccxt client it opens must point at 127.0.0.1."""
+
+    def __init__(self, cache_dir: Path) -> None:
+        self._make = venue_connector_factory(cache_dir)
+        self.checked: list[str] = []
+
+    def __call__(self, spec: AccountSpec, credentials: Credentials | None) -> Connector:
+        connector = self._make(spec, credentials)
+        for name in ("fetch", "check_key"):
+            real = getattr(connector, name)
+
+            async def checked(real: Any = real, name: str = name) -> Any:
+                result = await real()
+                assert_loopback_client(connector.client)  # type: ignore[attr-defined]
+                self.checked.append(f"{spec.name}:{name}")
+                return result
+
+            setattr(connector, name, checked)
+        return connector
+
+
+@pytest.fixture
+def sim() -> Iterator[SimExchangeThread]:
+    thread = SimExchangeThread(scenario="calm", seed=3, speed=0.0, traders_per_side=40)
+    thread.start()
+    yield thread
+    thread.stop()
+
+
+@pytest.fixture
+def loopback_factory(tmp_path: Path) -> LoopbackCheckingFactory:
+    return LoopbackCheckingFactory(tmp_path / "markets")
+
+
+@pytest.fixture
+def engine_bridge(
+    qtbot: Any, sim: SimExchangeThread, loopback_factory: LoopbackCheckingFactory, tmp_path: Path
+) -> Iterator[EngineBridge]:
+    """A started bridge whose engine monitors the simulator's demo Bybit account."""
+    demo = {a.name: a for a in sim.sim.demo_accounts()}
+    store = SecretStore()
+
+    def credentials(spec: AccountSpec) -> Credentials | None:
+        account = demo.get(spec.name)
+        return account.credentials() if account is not None else store.get(spec)
+
+    def start() -> EngineSession:
+        runner = EngineRunner(
+            [demo["demo-bybit"].spec()],
+            credentials,
+            history_path=tmp_path / "history.sqlite3",
+            cache_dir=tmp_path / "markets",
+            settings=FAST,
+            connector_factory=loopback_factory,
+        )
+        return EngineSession(
+            runner=runner,
+            demo=True,
+            scenario="calm",
+            accounts=(demo["demo-bybit"].spec(),),
+            secrets=store,
+        )
+
+    bridge = EngineBridge(start)
+    with qtbot.waitSignal(bridge.started, timeout=15_000):
+        bridge.start()
+    yield bridge
+    with contextlib.suppress(Exception):
+        bridge.stop()

@@ -42,6 +42,9 @@ def test_falls_back_to_the_tray_without_a_notification_service(qtbot, no_session
         title, body = blocker.args
         assert "BTC/USDT:USDT long" in title and "red" in title
         assert "Reduce by 40 %" in body
+        # The next alert goes straight to the tray: no second failed D-Bus round trip.
+        with qtbot.waitSignal(tray.message_shown, timeout=10_000):
+            notifier.notify(_alert(), sound=False)
     finally:
         notifier.close()
         tray.deleteLater()

@@ -52,7 +52,9 @@ def test_riskiest_position_comes_first_by_default() -> None:
 
 def test_rows_keep_their_identity_across_snapshots() -> None:
     model, proxy = _model_with(make_risk("a", exchange_tier=1), make_risk("b", exchange_tier=2))
-    model.set_snapshot(make_snapshot(make_risk("a", exchange_tier=5), make_risk("b", exchange_tier=2)))
+    model.set_snapshot(
+        make_snapshot(make_risk("a", exchange_tier=5), make_risk("b", exchange_tier=2))
+    )
     assert _rows(proxy)[0][0] == "a"
     assert model.rowCount() == 2
     model.set_snapshot(make_snapshot(make_risk("b", exchange_tier=2)))
@@ -90,7 +92,9 @@ def test_stale_row_shows_its_age_and_is_greyed() -> None:
 
 
 def test_tooltips_give_raw_value_scale_age_and_estimate_basis() -> None:
-    model, _ = _model_with(make_risk(exchange_tier=4, estimated_tier=3, fetched_at=minutes_ago(0.5)))
+    model, _ = _model_with(
+        make_risk(exchange_tier=4, estimated_tier=3, fetched_at=minutes_ago(0.5))
+    )
     model.tick(NOW)
     exchange_tip = model.index(0, Column.EXCHANGE_TIER).data(Qt.ItemDataRole.ToolTipRole)
     assert "Raw value: 4" in exchange_tip

@@ -1,4 +1,4 @@
-"""Settings: typed options with defaults, persisted in the config's [settings], edited by a dialog."""
+"""Settings: typed options with defaults, kept in the config's [settings], edited in a dialog."""
 
 from __future__ import annotations
 

@@ -27,9 +27,13 @@ def tray(qapp):  # type: ignore[no-untyped-def]
 
 def test_icon_colour_follows_the_worst_level(tray: TrayIcon) -> None:
     assert _icon_colour(tray) == LEVEL_COLOURS[Level.NONE]
-    tray.set_snapshot(make_snapshot(make_risk("a", exchange_tier=1), make_risk("b", exchange_tier=3)))
+    tray.set_snapshot(
+        make_snapshot(make_risk("a", exchange_tier=1), make_risk("b", exchange_tier=3))
+    )
     assert _icon_colour(tray) == LEVEL_COLOURS[Level.YELLOW]
-    tray.set_snapshot(make_snapshot(make_risk("a", exchange_tier=5), make_risk("b", exchange_tier=3)))
+    tray.set_snapshot(
+        make_snapshot(make_risk("a", exchange_tier=5), make_risk("b", exchange_tier=3))
+    )
     assert _icon_colour(tray) == LEVEL_COLOURS[Level.RED]
     assert tray.level is Level.RED
     tray.set_snapshot(make_snapshot(make_risk("a", exchange_tier=4)))

@@ -33,9 +33,11 @@ def binance_ranking(
 ) -> float:
     """Score from the raw figures; `margin_balance` defaults to wallet balance + uPnL."""
     pnl_pct = max(0.0, upnl) / max(1.0, wallet_balance)
+    if pnl_pct == 0:
+        return 0.0  # no profit, no rank — whatever the margin ratio (even an infinite one)
     balance = wallet_balance + upnl if margin_balance is None else margin_balance
-    margin_ratio = maintenance_margin / balance if balance > 0 else 0.0
-    return pnl_pct * margin_ratio
+    # PnL % × (maintenance ÷ balance), multiplied first: a tiny balance must not overflow.
+    return pnl_pct * maintenance_margin / balance if balance > 0 else 0.0
 
 
 def _wallet(position: Position, figures: AccountFigures | None) -> tuple[str, float]:

@@ -104,50 +104,101 @@ class Binance(Dialect):
         for inst in INSTRUMENTS:
             tick = num(inst.tick)
             step = num(inst.qty_step)
-            symbols.append({
-                "symbol": inst.venue_id(self.exchange), "pair": inst.venue_id(self.exchange),
-                "contractType": "PERPETUAL", "deliveryDate": 4133404800000,
-                "onboardDate": 1569398400000, "status": "TRADING",
-                "maintMarginPercent": "2.5000", "requiredMarginPercent": "5.0000",
-                "baseAsset": inst.base, "quoteAsset": "USDT", "marginAsset": "USDT",
-                "pricePrecision": len(tick.split(".")[-1]) if "." in tick else 0,
-                "quantityPrecision": len(step.split(".")[-1]) if "." in step else 0,
-                "baseAssetPrecision": 8, "quotePrecision": 8, "underlyingType": "COIN",
-                "underlyingSubType": ["PoW"], "triggerProtect": "0.0500",
-                "liquidationFee": "0.012500", "marketTakeBound": "0.05",
-                "maxMoveOrderLimit": 10000,
-                "filters": [
-                    {"filterType": "PRICE_FILTER", "minPrice": tick, "maxPrice": "4529764",
-                     "tickSize": tick},
-                    {"filterType": "LOT_SIZE", "minQty": step, "maxQty": "1000", "stepSize": step},
-                    {"filterType": "MARKET_LOT_SIZE", "minQty": step, "maxQty": "120",
-                     "stepSize": step},
-                    {"filterType": "MAX_NUM_ORDERS", "limit": 200},
-                    {"filterType": "MIN_NOTIONAL", "notional": "100"},
-                    {"filterType": "PERCENT_PRICE", "multiplierUp": "1.0500",
-                     "multiplierDown": "0.9500", "multiplierDecimal": "4"},
+            symbols.append(
+                {
+                    "symbol": inst.venue_id(self.exchange),
+                    "pair": inst.venue_id(self.exchange),
+                    "contractType": "PERPETUAL",
+                    "deliveryDate": 4133404800000,
+                    "onboardDate": 1569398400000,
+                    "status": "TRADING",
+                    "maintMarginPercent": "2.5000",
+                    "requiredMarginPercent": "5.0000",
+                    "baseAsset": inst.base,
+                    "quoteAsset": "USDT",
+                    "marginAsset": "USDT",
+                    "pricePrecision": len(tick.split(".")[-1]) if "." in tick else 0,
+                    "quantityPrecision": len(step.split(".")[-1]) if "." in step else 0,
+                    "baseAssetPrecision": 8,
+                    "quotePrecision": 8,
+                    "underlyingType": "COIN",
+                    "underlyingSubType": ["PoW"],
+                    "triggerProtect": "0.0500",
+                    "liquidationFee": "0.012500",
+                    "marketTakeBound": "0.05",
+                    "maxMoveOrderLimit": 10000,
+                    "filters": [
+                        {
+                            "filterType": "PRICE_FILTER",
+                            "minPrice": tick,
+                            "maxPrice": "4529764",
+                            "tickSize": tick,
+                        },
+                        {
+                            "filterType": "LOT_SIZE",
+                            "minQty": step,
+                            "maxQty": "1000",
+                            "stepSize": step,
+                        },
+                        {
+                            "filterType": "MARKET_LOT_SIZE",
+                            "minQty": step,
+                            "maxQty": "120",
+                            "stepSize": step,
+                        },
+                        {"filterType": "MAX_NUM_ORDERS", "limit": 200},
+                        {"filterType": "MIN_NOTIONAL", "notional": "100"},
+                        {
+                            "filterType": "PERCENT_PRICE",
+                            "multiplierUp": "1.0500",
+                            "multiplierDown": "0.9500",
+                            "multiplierDecimal": "4",
+                        },
+                    ],
+                    "orderTypes": [
+                        "LIMIT",
+                        "MARKET",
+                        "STOP",
+                        "STOP_MARKET",
+                        "TAKE_PROFIT",
+                        "TAKE_PROFIT_MARKET",
+                        "TRAILING_STOP_MARKET",
+                    ],
+                    "timeInForce": ["GTC", "IOC", "FOK", "GTX", "GTD"],
+                    "permissionSets": ["GRID", "COPY"],
+                }
+            )
+        return web.json_response(
+            {
+                "timezone": "UTC",
+                "serverTime": self.world.now_ms(),
+                "futuresType": "U_MARGINED",
+                "rateLimits": [],
+                "exchangeFilters": [],
+                "assets": [
+                    {"asset": "USDT", "marginAvailable": True, "autoAssetExchange": "-10000"}
                 ],
-                "orderTypes": ["LIMIT", "MARKET", "STOP", "STOP_MARKET", "TAKE_PROFIT",
-                               "TAKE_PROFIT_MARKET", "TRAILING_STOP_MARKET"],
-                "timeInForce": ["GTC", "IOC", "FOK", "GTX", "GTD"],
-                "permissionSets": ["GRID", "COPY"],
-            })
-        return web.json_response({
-            "timezone": "UTC", "serverTime": self.world.now_ms(), "futuresType": "U_MARGINED",
-            "rateLimits": [], "exchangeFilters": [],
-            "assets": [{"asset": "USDT", "marginAvailable": True, "autoAssetExchange": "-10000"}],
-            "symbols": symbols,
-        })
+                "symbols": symbols,
+            }
+        )
 
     async def premium_index(self, request: web.Request) -> web.Response:
         symbol = self.symbol_param(request)
         marks = self.world.marks()
-        rows = [{
-            "symbol": inst.venue_id(self.exchange), "markPrice": num(marks[inst.base]),
-            "indexPrice": num(marks[inst.base]), "estimatedSettlePrice": num(marks[inst.base]),
-            "lastFundingRate": "0.00010000", "interestRate": "0.00010000",
-            "nextFundingTime": self.world.now_ms() + 3_600_000, "time": self.world.now_ms(),
-        } for inst in INSTRUMENTS if symbol in (None, inst.venue_id(self.exchange))]
+        rows = [
+            {
+                "symbol": inst.venue_id(self.exchange),
+                "markPrice": num(marks[inst.base]),
+                "indexPrice": num(marks[inst.base]),
+                "estimatedSettlePrice": num(marks[inst.base]),
+                "lastFundingRate": "0.00010000",
+                "interestRate": "0.00010000",
+                "nextFundingTime": self.world.now_ms() + 3_600_000,
+                "time": self.world.now_ms(),
+            }
+            for inst in INSTRUMENTS
+            if symbol in (None, inst.venue_id(self.exchange))
+        ]
         return web.json_response(rows[0] if symbol else rows)
 
     async def symbol_adl_risk(self, request: web.Request) -> web.Response:
@@ -161,8 +212,13 @@ class Binance(Dialect):
             start = book.initial_insurance.get(inst.base, 1.0) or 1.0
             left = book.insurance.get(inst.base, 0.0) / start
             risk = "high" if left < 0.2 else "medium" if left < 0.6 else "low"
-            rows.append({"symbol": inst.venue_id(self.exchange), "adlRisk": risk,
-                         "updateTime": self.world.now_ms()})
+            rows.append(
+                {
+                    "symbol": inst.venue_id(self.exchange),
+                    "adlRisk": risk,
+                    "updateTime": self.world.now_ms(),
+                }
+            )
         return web.json_response(rows[0] if symbol else rows)
 
     # --- private -----------------------------------------------------------------------------
@@ -174,13 +230,30 @@ class Binance(Dialect):
         for inst in INSTRUMENTS:
             if symbol not in (None, inst.venue_id(self.exchange)):
                 continue
-            rows.append({"symbol": inst.venue_id(self.exchange), "notionalCoef": 1.0, "brackets": [
-                {"bracket": 1, "initialLeverage": inst.max_leverage, "notionalCap": 5_000_000,
-                 "notionalFloor": 0, "maintMarginRatio": inst.mmr, "cum": 0.0},
-                {"bracket": 2, "initialLeverage": 20, "notionalCap": 50_000_000,
-                 "notionalFloor": 5_000_000, "maintMarginRatio": inst.mmr * 2.5,
-                 "cum": 5_000_000 * inst.mmr * 1.5},
-            ]})
+            rows.append(
+                {
+                    "symbol": inst.venue_id(self.exchange),
+                    "notionalCoef": 1.0,
+                    "brackets": [
+                        {
+                            "bracket": 1,
+                            "initialLeverage": inst.max_leverage,
+                            "notionalCap": 5_000_000,
+                            "notionalFloor": 0,
+                            "maintMarginRatio": inst.mmr,
+                            "cum": 0.0,
+                        },
+                        {
+                            "bracket": 2,
+                            "initialLeverage": 20,
+                            "notionalCap": 50_000_000,
+                            "notionalFloor": 5_000_000,
+                            "maintMarginRatio": inst.mmr * 2.5,
+                            "cum": 5_000_000 * inst.mmr * 1.5,
+                        },
+                    ],
+                }
+            )
         return web.json_response(rows)
 
     def views(self) -> list[DemoView]:
@@ -195,16 +268,25 @@ class Binance(Dialect):
         im = held.initial_margin(mark)
         upnl = held.upnl(mark)
         return {
-            "symbol": inst.venue_id(self.exchange), "positionSide": "BOTH",
-            "positionAmt": num(signed), "entryPrice": num(held.entry),
-            "breakEvenPrice": num(held.entry), "markPrice": num(mark),
-            "unRealizedProfit": num(upnl), "liquidationPrice": num(inst.round_price(held.liq)),
+            "symbol": inst.venue_id(self.exchange),
+            "positionSide": "BOTH",
+            "positionAmt": num(signed),
+            "entryPrice": num(held.entry),
+            "breakEvenPrice": num(held.entry),
+            "markPrice": num(mark),
+            "unRealizedProfit": num(upnl),
+            "liquidationPrice": num(inst.round_price(held.liq)),
             "isolatedMargin": num(held.collateral + upnl) if isolated else "0",
-            "notional": num(signed * mark), "marginAsset": "USDT",
+            "notional": num(signed * mark),
+            "marginAsset": "USDT",
             "isolatedWallet": num(held.collateral) if isolated else "0",
-            "initialMargin": num(im), "maintMargin": num(held.mmr * held.size * mark),
-            "positionInitialMargin": num(im), "openOrderInitialMargin": "0",
-            "adl": view.reported, "bidNotional": "0", "askNotional": "0",
+            "initialMargin": num(im),
+            "maintMargin": num(held.mmr * held.size * mark),
+            "positionInitialMargin": num(im),
+            "openOrderInitialMargin": "0",
+            "adl": view.reported,
+            "bidNotional": "0",
+            "askNotional": "0",
             "updateTime": self.world.to_ms(max(0.0, held.updated_at)),
         }
 
@@ -220,46 +302,86 @@ class Binance(Dialect):
         upnl = sum(v.position.upnl(v.mark) for v in views)
         im = sum(v.position.initial_margin(v.mark) for v in views)
         mm = sum(v.position.mmr * v.position.size * v.mark for v in views)
-        return {"wallet": account.wallet, "upnl": upnl, "im": im, "mm": mm,
-                "equity": account.wallet + upnl, "free": max(0.0, account.wallet + upnl - im)}
+        return {
+            "wallet": account.wallet,
+            "upnl": upnl,
+            "im": im,
+            "mm": mm,
+            "equity": account.wallet + upnl,
+            "free": max(0.0, account.wallet + upnl - im),
+        }
 
     async def account(self, request: web.Request) -> web.Response:
         await self.authenticate(request)
         t = self._totals()
         now = self.world.now_ms()
         asset = {
-            "asset": "USDT", "walletBalance": num(t["wallet"]), "unrealizedProfit": num(t["upnl"]),
-            "marginBalance": num(t["equity"]), "maintMargin": num(t["mm"]),
-            "initialMargin": num(t["im"]), "positionInitialMargin": num(t["im"]),
-            "openOrderInitialMargin": "0", "crossWalletBalance": num(t["wallet"]),
-            "crossUnPnl": num(t["upnl"]), "availableBalance": num(t["free"]),
-            "maxWithdrawAmount": num(t["free"]), "marginAvailable": True, "updateTime": now,
+            "asset": "USDT",
+            "walletBalance": num(t["wallet"]),
+            "unrealizedProfit": num(t["upnl"]),
+            "marginBalance": num(t["equity"]),
+            "maintMargin": num(t["mm"]),
+            "initialMargin": num(t["im"]),
+            "positionInitialMargin": num(t["im"]),
+            "openOrderInitialMargin": "0",
+            "crossWalletBalance": num(t["wallet"]),
+            "crossUnPnl": num(t["upnl"]),
+            "availableBalance": num(t["free"]),
+            "maxWithdrawAmount": num(t["free"]),
+            "marginAvailable": True,
+            "updateTime": now,
         }
-        positions = [{
-            "symbol": r["symbol"], "positionSide": "BOTH", "positionAmt": r["positionAmt"],
-            "unrealizedProfit": r["unRealizedProfit"], "isolatedMargin": r["isolatedMargin"],
-            "notional": r["notional"], "isolatedWallet": r["isolatedWallet"],
-            "initialMargin": r["initialMargin"], "maintMargin": r["maintMargin"],
-            "updateTime": r["updateTime"],
-        } for r in (self.position_row(v) for v in self.views())]
-        return web.json_response({
-            "totalInitialMargin": num(t["im"]), "totalMaintMargin": num(t["mm"]),
-            "totalWalletBalance": num(t["wallet"]), "totalUnrealizedProfit": num(t["upnl"]),
-            "totalMarginBalance": num(t["equity"]), "totalPositionInitialMargin": num(t["im"]),
-            "totalOpenOrderInitialMargin": "0", "totalCrossWalletBalance": num(t["wallet"]),
-            "totalCrossUnPnl": num(t["upnl"]), "availableBalance": num(t["free"]),
-            "maxWithdrawAmount": num(t["free"]), "assets": [asset], "positions": positions,
-        })
+        positions = [
+            {
+                "symbol": r["symbol"],
+                "positionSide": "BOTH",
+                "positionAmt": r["positionAmt"],
+                "unrealizedProfit": r["unRealizedProfit"],
+                "isolatedMargin": r["isolatedMargin"],
+                "notional": r["notional"],
+                "isolatedWallet": r["isolatedWallet"],
+                "initialMargin": r["initialMargin"],
+                "maintMargin": r["maintMargin"],
+                "updateTime": r["updateTime"],
+            }
+            for r in (self.position_row(v) for v in self.views())
+        ]
+        return web.json_response(
+            {
+                "totalInitialMargin": num(t["im"]),
+                "totalMaintMargin": num(t["mm"]),
+                "totalWalletBalance": num(t["wallet"]),
+                "totalUnrealizedProfit": num(t["upnl"]),
+                "totalMarginBalance": num(t["equity"]),
+                "totalPositionInitialMargin": num(t["im"]),
+                "totalOpenOrderInitialMargin": "0",
+                "totalCrossWalletBalance": num(t["wallet"]),
+                "totalCrossUnPnl": num(t["upnl"]),
+                "availableBalance": num(t["free"]),
+                "maxWithdrawAmount": num(t["free"]),
+                "assets": [asset],
+                "positions": positions,
+            }
+        )
 
     async def balance(self, request: web.Request) -> web.Response:
         await self.authenticate(request)
         t = self._totals()
-        return web.json_response([{
-            "accountAlias": "SgsR", "asset": "USDT", "balance": num(t["wallet"]),
-            "crossWalletBalance": num(t["wallet"]), "crossUnPnl": num(t["upnl"]),
-            "availableBalance": num(t["free"]), "maxWithdrawAmount": num(t["free"]),
-            "marginAvailable": True, "updateTime": self.world.now_ms(),
-        }])
+        return web.json_response(
+            [
+                {
+                    "accountAlias": "SgsR",
+                    "asset": "USDT",
+                    "balance": num(t["wallet"]),
+                    "crossWalletBalance": num(t["wallet"]),
+                    "crossUnPnl": num(t["upnl"]),
+                    "availableBalance": num(t["free"]),
+                    "maxWithdrawAmount": num(t["free"]),
+                    "marginAvailable": True,
+                    "updateTime": self.world.now_ms(),
+                }
+            ]
+        )
 
     async def adl_quantile(self, request: web.Request) -> web.Response:
         """One-way mode: the quantile sits in BOTH; LONG and SHORT are not used (0)."""
@@ -269,8 +391,12 @@ class Binance(Dialect):
         for view in self.views():
             venue_symbol = BY_BASE[view.position.base].venue_id(self.exchange)
             if symbol in (None, venue_symbol):
-                rows.append({"symbol": venue_symbol,
-                             "adlQuantile": {"LONG": 0, "SHORT": 0, "BOTH": view.reported}})
+                rows.append(
+                    {
+                        "symbol": venue_symbol,
+                        "adlQuantile": {"LONG": 0, "SHORT": 0, "BOTH": view.reported},
+                    }
+                )
         return web.json_response(rows)
 
     def _adl_orders(self, symbol: str | None) -> list[dict[str, Any]]:
@@ -281,16 +407,31 @@ class Binance(Dialect):
             if symbol not in (None, venue_symbol):
                 continue
             at = world.to_ms(event.at)
-            rows.append({
-                "orderId": 9_000_000_000 + n, "symbol": venue_symbol, "status": "FILLED",
-                "clientOrderId": "adl_autoclose", "price": num(event.price),
-                "avgPrice": num(event.price), "origQty": num(event.qty),
-                "executedQty": num(event.qty), "cumQuote": num(event.qty * event.price),
-                "timeInForce": "IOC", "type": "LIMIT", "reduceOnly": True,
-                "closePosition": False, "side": "SELL" if event.side is Side.LONG else "BUY",
-                "positionSide": "BOTH", "stopPrice": "0", "workingType": "CONTRACT_PRICE",
-                "origType": "LIMIT", "priceProtect": False, "time": at, "updateTime": at,
-            })
+            rows.append(
+                {
+                    "orderId": 9_000_000_000 + n,
+                    "symbol": venue_symbol,
+                    "status": "FILLED",
+                    "clientOrderId": "adl_autoclose",
+                    "price": num(event.price),
+                    "avgPrice": num(event.price),
+                    "origQty": num(event.qty),
+                    "executedQty": num(event.qty),
+                    "cumQuote": num(event.qty * event.price),
+                    "timeInForce": "IOC",
+                    "type": "LIMIT",
+                    "reduceOnly": True,
+                    "closePosition": False,
+                    "side": "SELL" if event.side is Side.LONG else "BUY",
+                    "positionSide": "BOTH",
+                    "stopPrice": "0",
+                    "workingType": "CONTRACT_PRICE",
+                    "origType": "LIMIT",
+                    "priceProtect": False,
+                    "time": at,
+                    "updateTime": at,
+                }
+            )
         return rows
 
     async def force_orders(self, request: web.Request) -> web.Response:
@@ -309,11 +450,20 @@ class Binance(Dialect):
     async def api_restrictions(self, request: web.Request) -> web.Response:
         power = await self.authenticate(request)
         trade = power is not KeyPower.READ_ONLY
-        return web.json_response({
-            "ipRestrict": False, "createTime": 1_767_225_600_000, "enableReading": True,
-            "enableWithdrawals": power is KeyPower.WITHDRAW, "enableInternalTransfer": False,
-            "enableMargin": False, "enableFutures": trade, "permitsUniversalTransfer": False,
-            "enableVanillaOptions": False, "enableFixApiTrade": False,
-            "enableFixReadOnly": False, "enableSpotAndMarginTrading": trade,
-            "enablePortfolioMarginTrading": False,
-        })
+        return web.json_response(
+            {
+                "ipRestrict": False,
+                "createTime": 1_767_225_600_000,
+                "enableReading": True,
+                "enableWithdrawals": power is KeyPower.WITHDRAW,
+                "enableInternalTransfer": False,
+                "enableMargin": False,
+                "enableFutures": trade,
+                "permitsUniversalTransfer": False,
+                "enableVanillaOptions": False,
+                "enableFixApiTrade": False,
+                "enableFixReadOnly": False,
+                "enableSpotAndMarginTrading": trade,
+                "enablePortfolioMarginTrading": False,
+            }
+        )

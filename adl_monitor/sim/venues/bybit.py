@@ -17,6 +17,9 @@ from adl_monitor.sim.venues.signing import hmac_hex, key_power, same, wall_ms
 from adl_monitor.sim.world import DemoView
 
 WS_PUSH_INTERVAL = 0.5  # real seconds between checks for changed positions
+ADL_STATUS_SECONDS = 60.0
+"""How long (sim seconds) a partly deleveraged position shows positionStatus "Adl": long
+enough for any refresh cadence to see it, then it reads "Normal" again."""
 
 
 class Bybit(Dialect):
@@ -40,13 +43,23 @@ class Bybit(Dialect):
     # --- envelope, auth ----------------------------------------------------------------------
 
     def ok(self, result: Any) -> web.Response:
-        body = {"retCode": 0, "retMsg": "OK", "result": result, "retExtInfo": {},
-                "time": self.world.now_ms()}
+        body = {
+            "retCode": 0,
+            "retMsg": "OK",
+            "result": result,
+            "retExtInfo": {},
+            "time": self.world.now_ms(),
+        }
         return web.json_response(body)
 
     def fail(self, code: int, message: str, status: int = 200) -> VenueError:
-        body = {"retCode": code, "retMsg": message, "result": {}, "retExtInfo": {},
-                "time": self.world.now_ms()}
+        body = {
+            "retCode": code,
+            "retMsg": message,
+            "result": {},
+            "retExtInfo": {},
+            "time": self.world.now_ms(),
+        }
         return VenueError(status, body)
 
     def not_found(self, request: web.Request, path: str) -> web.StreamResponse:
@@ -92,36 +105,52 @@ class Bybit(Dialect):
         if category not in ("linear", "inverse", "spot", "option"):
             raise self.fail(10001, "params error: category invalid")
         rows = []
-        if category == "linear" and request.query.get("status", "Trading") == "Trading" \
-                and not request.query.get("cursor"):
+        if (
+            category == "linear"
+            and request.query.get("status", "Trading") == "Trading"
+            and not request.query.get("cursor")
+        ):
             for inst in INSTRUMENTS:
-                rows.append({
-                    "symbol": inst.venue_id(self.exchange),
-                    "contractType": "LinearPerpetual",
-                    "status": "Trading",
-                    "baseCoin": inst.base,
-                    "quoteCoin": "USDT",
-                    "settleCoin": "USDT",
-                    "launchTime": "1585526400000",
-                    "deliveryTime": "0",
-                    "deliveryFeeRate": "",
-                    "priceScale": str(max(0, len(num(inst.tick).split(".")[-1]))),
-                    "leverageFilter": {"minLeverage": "1", "maxLeverage": f"{inst.max_leverage}.00",
-                                       "leverageStep": "0.01"},
-                    "priceFilter": {"minPrice": num(inst.tick), "maxPrice": "1999999.8",
-                                    "tickSize": num(inst.tick)},
-                    "lotSizeFilter": {"maxOrderQty": "1190", "minOrderQty": num(inst.qty_step),
-                                      "qtyStep": num(inst.qty_step), "postOnlyMaxOrderQty": "1190",
-                                      "maxMktOrderQty": "500", "minNotionalValue": "5"},
-                    "unifiedMarginTrade": True,
-                    "fundingInterval": 480,
-                    "settleCoinType": "USDT",
-                    "copyTrading": "both",
-                    "upperFundingRate": "0.005",
-                    "lowerFundingRate": "-0.005",
-                    "isPreListing": False,
-                    "preListingInfo": None,
-                })
+                rows.append(
+                    {
+                        "symbol": inst.venue_id(self.exchange),
+                        "contractType": "LinearPerpetual",
+                        "status": "Trading",
+                        "baseCoin": inst.base,
+                        "quoteCoin": "USDT",
+                        "settleCoin": "USDT",
+                        "launchTime": "1585526400000",
+                        "deliveryTime": "0",
+                        "deliveryFeeRate": "",
+                        "priceScale": str(max(0, len(num(inst.tick).split(".")[-1]))),
+                        "leverageFilter": {
+                            "minLeverage": "1",
+                            "maxLeverage": f"{inst.max_leverage}.00",
+                            "leverageStep": "0.01",
+                        },
+                        "priceFilter": {
+                            "minPrice": num(inst.tick),
+                            "maxPrice": "1999999.8",
+                            "tickSize": num(inst.tick),
+                        },
+                        "lotSizeFilter": {
+                            "maxOrderQty": "1190",
+                            "minOrderQty": num(inst.qty_step),
+                            "qtyStep": num(inst.qty_step),
+                            "postOnlyMaxOrderQty": "1190",
+                            "maxMktOrderQty": "500",
+                            "minNotionalValue": "5",
+                        },
+                        "unifiedMarginTrade": True,
+                        "fundingInterval": 480,
+                        "settleCoinType": "USDT",
+                        "copyTrading": "both",
+                        "upperFundingRate": "0.005",
+                        "lowerFundingRate": "-0.005",
+                        "isPreListing": False,
+                        "preListingInfo": None,
+                    }
+                )
         return self.ok({"category": category, "list": rows, "nextPageCursor": ""})
 
     async def tickers(self, request: web.Request) -> web.Response:
@@ -131,9 +160,15 @@ class Bybit(Dialect):
         if category == "linear":
             for inst in INSTRUMENTS:
                 mark = marks[inst.base]
-                rows.append({"symbol": inst.venue_id(self.exchange), "lastPrice": num(mark),
-                             "markPrice": num(mark), "indexPrice": num(mark),
-                             "fundingRate": "0.0001"})
+                rows.append(
+                    {
+                        "symbol": inst.venue_id(self.exchange),
+                        "lastPrice": num(mark),
+                        "markPrice": num(mark),
+                        "indexPrice": num(mark),
+                        "fundingRate": "0.0001",
+                    }
+                )
         return self.ok({"category": category, "list": rows})
 
     async def adl_alert(self, request: web.Request) -> web.Response:
@@ -142,16 +177,18 @@ class Bybit(Dialect):
         rows = []
         for inst in INSTRUMENTS:
             balance = book.insurance.get(inst.base, 0.0)
-            rows.append({
-                "coin": "USDT",
-                "symbol": inst.venue_id(self.exchange),
-                "balance": num(balance, 2),
-                "maxBalance": num(max(balance, book.initial_insurance.get(inst.base, 0.0)), 2),
-                "insurancePnlRatio": "-0.3",
-                "pnlRatio": num(-1.0 if balance <= 0 else 0.0, 4),
-                "adlTriggerThreshold": "10000",
-                "adlStopRatio": "-0.25",
-            })
+            rows.append(
+                {
+                    "coin": "USDT",
+                    "symbol": inst.venue_id(self.exchange),
+                    "balance": num(balance, 2),
+                    "maxBalance": num(max(balance, book.initial_insurance.get(inst.base, 0.0)), 2),
+                    "insurancePnlRatio": "-0.3",
+                    "pnlRatio": num(-1.0 if balance <= 0 else 0.0, 4),
+                    "adlTriggerThreshold": "10000",
+                    "adlStopRatio": "-0.25",
+                }
+            )
         return self.ok({"updatedTime": str(self.world.now_ms()), "list": rows})
 
     # --- private -----------------------------------------------------------------------------
@@ -169,22 +206,51 @@ class Bybit(Dialect):
         }
         if power is KeyPower.WITHDRAW:
             permissions["Wallet"].append("Withdraw")
-        return self.ok({
-            "id": "1000001", "note": "adl-monitor demo", "apiKey": request.headers["X-BAPI-API-KEY"],
-            "readOnly": 1 if power is KeyPower.READ_ONLY else 0, "secret": "",
-            "permissions": permissions, "ips": ["*"], "type": 1, "deadlineDay": 83,
-            "expiredAt": "2027-01-01T00:00:00Z", "createdAt": "2026-01-01T00:00:00Z",
-            "unified": 0, "uta": 1, "userID": 1000001, "inviterID": 0, "vipLevel": "No VIP",
-            "mktMakerLevel": "0", "affiliateID": 0, "rsaPublicKey": "", "isMaster": True,
-            "parentUid": "0", "kycLevel": "LEVEL_1", "kycRegion": "",
-        })
+        return self.ok(
+            {
+                "id": "1000001",
+                "note": "adl-monitor demo",
+                "apiKey": request.headers["X-BAPI-API-KEY"],
+                "readOnly": 1 if power is KeyPower.READ_ONLY else 0,
+                "secret": "",
+                "permissions": permissions,
+                "ips": ["*"],
+                "type": 1,
+                "deadlineDay": 83,
+                "expiredAt": "2027-01-01T00:00:00Z",
+                "createdAt": "2026-01-01T00:00:00Z",
+                "unified": 0,
+                "uta": 1,
+                "userID": 1000001,
+                "inviterID": 0,
+                "vipLevel": "No VIP",
+                "mktMakerLevel": "0",
+                "affiliateID": 0,
+                "rsaPublicKey": "",
+                "isMaster": True,
+                "parentUid": "0",
+                "kycLevel": "LEVEL_1",
+                "kycRegion": "",
+                "userIDInt64": "1000001",
+                "inviterIDInt64": "0",
+                "affiliateIDInt64": "0",
+            }
+        )
 
     async def account_info(self, request: web.Request) -> web.Response:
         await self.authenticate(request)
-        return self.ok({"unifiedMarginStatus": 6, "marginMode": "REGULAR_MARGIN",
-                        "isMasterTrader": False, "spotHedgingStatus": "OFF",
-                        "updatedTime": str(self.world.now_ms()), "dcpStatus": "OFF",
-                        "timeWindow": 10, "smpGroup": 0})
+        return self.ok(
+            {
+                "unifiedMarginStatus": 6,
+                "marginMode": "REGULAR_MARGIN",
+                "isMasterTrader": False,
+                "spotHedgingStatus": "OFF",
+                "updatedTime": str(self.world.now_ms()),
+                "dcpStatus": "OFF",
+                "timeWindow": 10,
+                "smpGroup": 0,
+            }
+        )
 
     async def wallet_balance(self, request: web.Request) -> web.Response:
         await self.authenticate(request)
@@ -199,22 +265,37 @@ class Bybit(Dialect):
         mm = sum(v.position.mmr * v.position.size * v.mark for v in views)
         equity = account.wallet + upnl
         coin = {
-            "coin": "USDT", "equity": num(equity, 4), "usdValue": num(equity, 4),
-            "walletBalance": num(account.wallet, 4), "free": "",
-            "locked": "0", "spotHedgingQty": "0", "borrowAmount": "0",
-            "availableToWithdraw": "", "accruedInterest": "0", "totalOrderIM": "0",
-            "totalPositionIM": num(im, 4), "totalPositionMM": num(mm, 4),
-            "unrealisedPnl": num(upnl, 4), "cumRealisedPnl": "0", "bonus": "0",
-            "marginCollateral": True, "collateralSwitch": True,
+            "coin": "USDT",
+            "equity": num(equity, 4),
+            "usdValue": num(equity, 4),
+            "walletBalance": num(account.wallet, 4),
+            "free": "",
+            "locked": "0",
+            "spotHedgingQty": "0",
+            "borrowAmount": "0",
+            "availableToWithdraw": "",
+            "accruedInterest": "0",
+            "totalOrderIM": "0",
+            "totalPositionIM": num(im, 4),
+            "totalPositionMM": num(mm, 4),
+            "unrealisedPnl": num(upnl, 4),
+            "cumRealisedPnl": "0",
+            "bonus": "0",
+            "marginCollateral": True,
+            "collateralSwitch": True,
         }
         entry = {
-            "accountType": "UNIFIED", "accountIMRate": num(im / equity if equity > 0 else 0, 4),
+            "accountType": "UNIFIED",
+            "accountIMRate": num(im / equity if equity > 0 else 0, 4),
             "accountMMRate": num(mm / equity if equity > 0 else 0, 4),
-            "totalEquity": num(equity, 4), "totalWalletBalance": num(account.wallet, 4),
+            "totalEquity": num(equity, 4),
+            "totalWalletBalance": num(account.wallet, 4),
             "totalMarginBalance": num(equity, 4),
             "totalAvailableBalance": num(max(0.0, equity - im), 4),
-            "totalPerpUPL": num(upnl, 4), "totalInitialMargin": num(im, 4),
-            "totalMaintenanceMargin": num(mm, 4), "coin": [coin],
+            "totalPerpUPL": num(upnl, 4),
+            "totalInitialMargin": num(im, 4),
+            "totalMaintenanceMargin": num(mm, 4),
+            "coin": [coin],
         }
         return self.ok({"list": [entry]})
 
@@ -225,28 +306,42 @@ class Bybit(Dialect):
         isolated = held.margin_mode is MarginMode.ISOLATED
         mark = view.mark
         return {
-            "positionIdx": 0, "riskId": 1, "riskLimitValue": "2000000",
+            "positionIdx": 0,
+            "riskId": 1,
+            "riskLimitValue": "2000000",
             "symbol": inst.venue_id(self.exchange),
             "side": "Buy" if held.side is Side.LONG else "Sell",
-            "size": num(held.size), "avgPrice": num(held.entry),
+            "size": num(held.size),
+            "avgPrice": num(held.entry),
             "positionValue": num(held.size * held.entry, 4),
             "tradeMode": 1 if isolated else 0,
-            "positionStatus": held.status,
+            "positionStatus": "Adl"
+            if held.adl_at is not None and world.t - held.adl_at < ADL_STATUS_SECONDS
+            else "Normal",
             "autoAddMargin": 0,
             "adlRankIndicator": view.reported if held.size > 0 else 0,
-            "leverage": num(held.leverage), "breakEvenPrice": num(held.entry),
+            "leverage": num(held.leverage),
+            "breakEvenPrice": num(held.entry),
             "positionBalance": num(held.initial_margin(mark), 4),
             "markPrice": num(mark),
-            "liqPrice": num(inst.round_price(held.liq)),
+            "liqPrice": num(inst.round_price(held.liq)) if held.liq > 0 else "",
             "bustPrice": num(inst.round_price(held.bankruptcy_price)),
             "positionMM": num(held.mmr * held.size * mark, 4),
             "positionMMByMp": num(held.mmr * held.size * mark, 4),
             "positionIM": num(held.initial_margin(mark), 4),
             "positionIMByMp": num(held.initial_margin(mark), 4),
-            "tpslMode": "Full", "takeProfit": "0", "stopLoss": "0", "trailingStop": "0",
-            "unrealisedPnl": num(held.upnl(mark), 4), "curRealisedPnl": "0",
-            "cumRealisedPnl": "0", "seq": 8_000_000_000 + held.pid, "isReduceOnly": False,
-            "mmrSysUpdatedTime": "", "leverageSysUpdatedTime": "", "sessionAvgPrice": "",
+            "tpslMode": "Full",
+            "takeProfit": "0",
+            "stopLoss": "0",
+            "trailingStop": "0",
+            "unrealisedPnl": num(held.upnl(mark), 4),
+            "curRealisedPnl": "0",
+            "cumRealisedPnl": "0",
+            "seq": 8_000_000_000 + held.pid,
+            "isReduceOnly": False,
+            "mmrSysUpdateTime": "",
+            "leverageSysUpdatedTime": "",
+            "sessionAvgPrice": "",
             "createdTime": str(world.to_ms(held.opened_at)),
             "updatedTime": str(world.to_ms(max(held.updated_at, 0.0))),
         }
@@ -273,17 +368,25 @@ class Bybit(Dialect):
         world = self.world
         rows = []
         for event in reversed(world.books[self.exchange].adl_events):
-            rows.append({
-                "symbol": f"{event.base}USDT",
-                "side": "Sell" if event.side is Side.LONG else "Buy",
-                "orderId": f"adl-{event.pid}-{int(event.at * 1000)}", "orderLinkId": "",
-                "execId": f"adl-exec-{event.pid}-{int(event.at * 1000)}",
-                "execPrice": num(event.price), "execQty": num(event.qty),
-                "execValue": num(event.qty * event.price, 4), "execFee": "0",
-                "execType": "AdlTrade", "orderType": "Market", "feeRate": "0",
-                "closedSize": num(event.qty), "isMaker": False,
-                "execTime": str(world.to_ms(event.at)),
-            })
+            rows.append(
+                {
+                    "symbol": f"{event.base}USDT",
+                    "side": "Sell" if event.side is Side.LONG else "Buy",
+                    "orderId": f"adl-{event.pid}-{int(event.at * 1000)}",
+                    "orderLinkId": "",
+                    "execId": f"adl-exec-{event.pid}-{int(event.at * 1000)}",
+                    "execPrice": num(event.price),
+                    "execQty": num(event.qty),
+                    "execValue": num(event.qty * event.price, 4),
+                    "execFee": "0",
+                    "execType": "AdlTrade",
+                    "orderType": "Market",
+                    "feeRate": "0",
+                    "closedSize": num(event.qty),
+                    "isMaker": False,
+                    "execTime": str(world.to_ms(event.at)),
+                }
+            )
         return self.ok({"list": rows, "nextPageCursor": "", "category": "linear"})
 
     # --- websocket ---------------------------------------------------------------------------
@@ -355,16 +458,31 @@ class Bybit(Dialect):
                 for key in list(state["sent"]):
                     if key not in seen:  # closed, e.g. fully deleveraged: Bybit pushes size 0
                         del state["sent"][key]
-                        changed.append({"symbol": key, "side": "", "size": "0", "positionIdx": 0,
-                                        "positionStatus": "Normal", "adlRankIndicator": 0,
-                                        "markPrice": "0", "entryPrice": "0", "leverage": "10",
-                                        "updatedTime": str(self.world.now_ms())})
+                        changed.append(
+                            {
+                                "symbol": key,
+                                "side": "",
+                                "size": "0",
+                                "positionIdx": 0,
+                                "positionStatus": "Normal",
+                                "adlRankIndicator": 0,
+                                "markPrice": "0",
+                                "entryPrice": "0",
+                                "leverage": "10",
+                                "updatedTime": str(self.world.now_ms()),
+                            }
+                        )
                 for row in changed:
                     row.setdefault("category", "linear")
                     row["entryPrice"] = row.pop("avgPrice", row.get("entryPrice", "0"))
+                    row["mmrSysUpdatedTime"] = row.pop("mmrSysUpdateTime", "")
                 if changed:
-                    await ws.send_json({
-                        "id": f"sim-{self.world.now_ms()}", "topic": "position",
-                        "creationTime": self.world.now_ms(), "data": changed,
-                    })
+                    await ws.send_json(
+                        {
+                            "id": f"sim-{self.world.now_ms()}",
+                            "topic": "position",
+                            "creationTime": self.world.now_ms(),
+                            "data": changed,
+                        }
+                    )
             await asyncio.sleep(WS_PUSH_INTERVAL)

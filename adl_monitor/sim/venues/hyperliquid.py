@@ -53,28 +53,56 @@ class Hyperliquid(Dialect):
         return user.lower()
 
     def meta(self, body: dict[str, Any]) -> dict[str, Any]:
-        return {"universe": [{"szDecimals": inst.hl_sz_decimals, "name": inst.base,
-                              "maxLeverage": min(inst.max_leverage, 40), "marginTableId": 56}
-                             for inst in INSTRUMENTS], "marginTables": []}
+        return {
+            "universe": [
+                {
+                    "szDecimals": inst.hl_sz_decimals,
+                    "name": inst.base,
+                    "maxLeverage": min(inst.max_leverage, 40),
+                    "marginTableId": 56,
+                }
+                for inst in INSTRUMENTS
+            ],
+            "marginTables": [],
+        }
 
     def meta_and_ctxs(self, body: dict[str, Any]) -> list[Any]:
         marks = self.world.marks()
         ctxs = []
         for inst in INSTRUMENTS:
             mark = marks[inst.base]
-            ctxs.append({
-                "funding": "0.0000125", "openInterest": "10000.0", "prevDayPx": num(inst.price),
-                "dayNtlVlm": "1000000000.0", "premium": "0.0", "oraclePx": num(mark),
-                "markPx": num(mark), "midPx": num(mark), "impactPxs": [num(mark), num(mark)],
-                "dayBaseVlm": "10000.0",
-            })
+            ctxs.append(
+                {
+                    "funding": "0.0000125",
+                    "openInterest": "10000.0",
+                    "prevDayPx": num(inst.price),
+                    "dayNtlVlm": "1000000000.0",
+                    "premium": "0.0",
+                    "oraclePx": num(mark),
+                    "markPx": num(mark),
+                    "midPx": num(mark),
+                    "impactPxs": [num(mark), num(mark)],
+                    "dayBaseVlm": "10000.0",
+                }
+            )
         return [self.meta(body), ctxs]
 
     def spot_meta(self, body: dict[str, Any]) -> dict[str, Any]:
-        return {"tokens": [{"name": "USDC", "szDecimals": 8, "weiDecimals": 8, "index": 0,
-                            "tokenId": "0x6d1e7cde53ba9467b783cb7c530ce054",
-                            "isCanonical": True, "evmContract": None, "fullName": None}],
-                "universe": []}
+        return {
+            "tokens": [
+                {
+                    "name": "USDC",
+                    "szDecimals": 8,
+                    "weiDecimals": 8,
+                    "index": 0,
+                    "tokenId": "0x6d1e7cde53ba9467b783cb7c530ce054",
+                    "isCanonical": True,
+                    "evmContract": None,
+                    "fullName": None,
+                }
+            ],
+            "universe": [],
+        }
 
     def spot_meta_and_ctxs(self, body: dict[str, Any]) -> list[Any]:
         return [self.spot_meta(body), []]
@@ -115,25 +143,47 @@ class Hyperliquid(Dialect):
                 margin_used += used
                 notional += held.size * view.mark
                 maintenance += held.mmr * held.size * view.mark
-                leverage: dict[str, Any] = {"type": held.margin_mode.value,
-                                            "value": int(held.leverage)}
+                leverage: dict[str, Any] = {
+                    "type": held.margin_mode.value,
+                    "value": str(int(held.leverage)),
+                }
                 if held.margin_mode is MarginMode.ISOLATED:
-                    leverage["rawUsd"] = num(held.collateral - held.side.sign * held.size
-                                             * held.entry)
-                entries.append({"type": "oneWay", "position": {
-                    "coin": held.base, "szi": num(held.size * held.side.sign),
-                    "leverage": leverage, "entryPx": num(held.entry),
-                    "positionValue": num(held.size * view.mark), "unrealizedPnl": num(upnl),
-                    "returnOnEquity": num(upnl / held.initial_margin(view.mark)),
-                    "liquidationPx": num(held.liq), "marginUsed": num(used),
-                    "maxLeverage": 40,
-                    "cumFunding": {"allTime": "0.0", "sinceChange": "0.0", "sinceOpen": "0.0"},
-                }})
-        summary = {"accountValue": num(value), "totalNtlPos": num(notional),
-                   "totalRawUsd": num(value), "totalMarginUsed": num(margin_used)}
+                    leverage["rawUsd"] = num(
+                        held.collateral - held.side.sign * held.size * held.entry
+                    )
+                entries.append(
+                    {
+                        "type": "oneWay",
+                        "position": {
+                            "coin": held.base,
+                            "szi": num(held.size * held.side.sign),
+                            "leverage": leverage,
+                            "entryPx": num(held.entry),
+                            "positionValue": num(held.size * view.mark),
+                            "unrealizedPnl": num(upnl),
+                            "returnOnEquity": num(upnl / held.initial_margin(view.mark)),
+                            "liquidationPx": num(held.liq) if held.liq > 0 else None,
+                            "marginUsed": num(used),
+                            "maxLeverage": "40",
+                            "cumFunding": {
+                                "allTime": "0.0",
+                                "sinceChange": "0.0",
+                                "sinceOpen": "0.0",
+                            },
+                        },
+                    }
+                )
+        summary = {
+            "accountValue": num(value),
+            "totalNtlPos": num(notional),
+            "totalRawUsd": num(value),
+            "totalMarginUsed": num(margin_used),
+        }
         return {
-            "marginSummary": summary, "crossMarginSummary": summary,
+            "marginSummary": summary,
+            "crossMarginSummary": summary,
             "crossMaintenanceMarginUsed": num(maintenance),
             "withdrawable": num(max(0.0, value - margin_used)),
-            "assetPositions": entries, "time": world.now_ms(),
+            "assetPositions": entries,
+            "time": world.now_ms(),
         }

@@ -102,42 +102,97 @@ class Okx(Dialect):
         rows = []
         for inst in INSTRUMENTS:
             uly = f"{inst.base}-USDT"
-            rows.append({
-                "alias": "", "baseCcy": "", "category": "1", "ctMult": "1", "ctType": "linear",
-                "ctVal": num(inst.okx_ct_val), "ctValCcy": inst.base, "expTime": "",
-                "instFamily": uly, "instId": inst.venue_id(self.exchange), "instType": "SWAP",
-                "lever": str(inst.max_leverage), "listTime": "1611916828000", "lotSz": "0.01",
-                "maxIcebergSz": "100000000", "maxLmtAmt": "20000000", "maxLmtSz": "100000000",
-                "maxMktAmt": "", "maxMktSz": "12000", "maxStopSz": "12000",
-                "maxTriggerSz": "100000000", "maxTwapSz": "100000000", "minSz": "0.01",
-                "optType": "", "quoteCcy": "", "ruleType": "normal", "settleCcy": "USDT",
-                "state": "live", "stk": "", "tickSz": num(inst.tick), "uly": uly,
-                "instIdCode": 10_000 + INSTRUMENTS.index(inst),
-            })
+            rows.append(
+                {
+                    "alias": "",
+                    "baseCcy": "",
+                    "category": "1",
+                    "ctMult": "1",
+                    "ctType": "linear",
+                    "ctVal": num(inst.okx_ct_val),
+                    "ctValCcy": inst.base,
+                    "expTime": "",
+                    "instFamily": uly,
+                    "instId": inst.venue_id(self.exchange),
+                    "instType": "SWAP",
+                    "lever": str(inst.max_leverage),
+                    "listTime": "1611916828000",
+                    "lotSz": "0.01",
+                    "maxIcebergSz": "100000000",
+                    "maxLmtAmt": "20000000",
+                    "maxLmtSz": "100000000",
+                    "maxMktAmt": "",
+                    "maxMktSz": "12000",
+                    "maxStopSz": "12000",
+                    "maxTriggerSz": "100000000",
+                    "maxTwapSz": "100000000",
+                    "minSz": "0.01",
+                    "optType": "",
+                    "quoteCcy": "",
+                    "ruleType": "normal",
+                    "settleCcy": "USDT",
+                    "state": "live",
+                    "stk": "",
+                    "tickSz": num(inst.tick),
+                    "uly": uly,
+                    "instIdCode": 10_000 + INSTRUMENTS.index(inst),
+                }
+            )
         return self.ok(rows)
 
     async def mark_price(self, request: web.Request) -> web.Response:
         self.inst_type(request, required=True)
         marks = self.world.marks()
-        return self.ok([{"instId": inst.venue_id(self.exchange), "instType": "SWAP",
-                         "markPx": num(marks[inst.base]), "ts": str(self.world.now_ms())}
-                        for inst in INSTRUMENTS])
+        return self.ok(
+            [
+                {
+                    "instId": inst.venue_id(self.exchange),
+                    "instType": "SWAP",
+                    "markPx": num(marks[inst.base]),
+                    "ts": str(self.world.now_ms()),
+                }
+                for inst in INSTRUMENTS
+            ]
+        )
 
     # --- private -----------------------------------------------------------------------------
 
     async def config(self, request: web.Request) -> web.Response:
         power = await self.authenticate(request, "/api/v5/account/config")
-        return self.ok([{
-            "acctLv": "2", "acctStpMode": "cancel_maker", "autoLoan": False,
-            "ctIsoMode": "automatic", "enableSpotBorrow": False, "greeksType": "PA",
-            "feeType": "0", "ip": "", "type": "0", "kycLv": "2", "label": "adl-monitor demo",
-            "level": "Lv1", "levelTmp": "", "liquidationGear": "-1",
-            "mainUid": "700000000000001", "mgnIsoMode": "automatic", "opAuth": "0",
-            "perm": PERMS[power], "posMode": "net_mode", "roleType": "0",
-            "spotBorrowAutoRepay": False, "spotOffsetType": "", "spotRoleType": "0",
-            "spotTraderInsts": [], "traderInsts": [], "uid": "700000000000001",
-            "settleCcy": "USDT", "settleCcyList": ["USD", "USDC", "USDG"],
-        }])
+        return self.ok(
+            [
+                {
+                    "acctLv": "2",
+                    "acctStpMode": "cancel_maker",
+                    "autoLoan": False,
+                    "ctIsoMode": "automatic",
+                    "enableSpotBorrow": False,
+                    "greeksType": "PA",
+                    "feeType": "0",
+                    "ip": "",
+                    "type": "0",
+                    "kycLv": "2",
+                    "label": "adl-monitor demo",
+                    "level": "Lv1",
+                    "levelTmp": "",
+                    "liquidationGear": "-1",
+                    "mainUid": "700000000000001",
+                    "mgnIsoMode": "automatic",
+                    "opAuth": "0",
+                    "perm": PERMS[power],
+                    "posMode": "net_mode",
+                    "roleType": "0",
+                    "spotBorrowAutoRepay": False,
+                    "spotOffsetType": "",
+                    "spotRoleType": "0",
+                    "spotTraderInsts": [],
+                    "traderInsts": [],
+                    "uid": "700000000000001",
+                    "settleCcy": "USDT",
+                    "settleCcyList": ["USD", "USDC", "USDG"],
+                }
+            ]
+        )
 
     def views(self) -> list[DemoView]:
         return self.world.demo_views(self.exchange)
@@ -149,25 +204,61 @@ class Okx(Dialect):
         upnl = sum(v.position.upnl(v.mark) for v in views)
         im = sum(v.position.initial_margin(v.mark) for v in views)
         mm = sum(v.position.mmr * v.position.size * v.mark for v in views)
-        iso_eq = sum(v.position.collateral + v.position.upnl(v.mark) for v in views
-                     if v.position.margin_mode is MarginMode.ISOLATED)
+        iso_eq = sum(
+            v.position.collateral + v.position.upnl(v.mark)
+            for v in views
+            if v.position.margin_mode is MarginMode.ISOLATED
+        )
         equity = account.wallet + upnl
         now = str(self.world.now_ms())
         detail = {
-            "availBal": num(max(0.0, equity - im)), "availEq": num(max(0.0, equity - im)),
-            "borrowFroz": "", "cashBal": num(account.wallet), "ccy": "USDT", "crossLiab": "",
-            "disEq": num(equity), "eq": num(equity), "eqUsd": num(equity), "fixedBal": "0",
-            "frozenBal": num(im), "imr": num(im), "interest": "", "isoEq": num(iso_eq),
-            "isoLiab": "", "isoUpl": "0", "liab": "", "maxLoan": "", "mgnRatio": "",
-            "mmr": num(mm), "notionalLever": "", "ordFrozen": "0", "spotInUseAmt": "",
-            "stgyEq": "0", "twap": "0", "uTime": now, "upl": num(upnl), "uplLiab": "",
+            "availBal": num(max(0.0, equity - im)),
+            "availEq": num(max(0.0, equity - im)),
+            "borrowFroz": "",
+            "cashBal": num(account.wallet),
+            "ccy": "USDT",
+            "crossLiab": "",
+            "disEq": num(equity),
+            "eq": num(equity),
+            "eqUsd": num(equity),
+            "fixedBal": "0",
+            "frozenBal": num(im),
+            "imr": num(im),
+            "interest": "",
+            "isoEq": num(iso_eq),
+            "isoLiab": "",
+            "isoUpl": "0",
+            "liab": "",
+            "maxLoan": "",
+            "mgnRatio": "",
+            "mmr": num(mm),
+            "notionalLever": "",
+            "ordFrozen": "0",
+            "spotInUseAmt": "",
+            "stgyEq": "0",
+            "twap": "0",
+            "uTime": now,
+            "upl": num(upnl),
+            "uplLiab": "",
         }
-        return self.ok([{
-            "adjEq": num(equity), "borrowFroz": "", "details": [detail], "imr": num(im),
-            "isoEq": num(iso_eq), "mgnRatio": num(equity / mm if mm else 0.0),
-            "mmr": num(mm), "notionalUsd": num(sum(v.position.size * v.mark for v in views)),
-            "ordFroz": "", "totalEq": num(equity), "uTime": now, "upl": num(upnl),
-        }])
+        return self.ok(
+            [
+                {
+                    "adjEq": num(equity),
+                    "borrowFroz": "",
+                    "details": [detail],
+                    "imr": num(im),
+                    "isoEq": num(iso_eq),
+                    "mgnRatio": num(equity / mm if mm else 0.0),
+                    "mmr": num(mm),
+                    "notionalUsd": num(sum(v.position.size * v.mark for v in views)),
+                    "ordFroz": "",
+                    "totalEq": num(equity),
+                    "uTime": now,
+                    "upl": num(upnl),
+                }
+            ]
+        )
 
     def position_row(self, view: DemoView) -> dict[str, Any]:
         held = view.position
@@ -180,27 +271,70 @@ class Okx(Dialect):
         im = held.initial_margin(mark)
         mm = held.mmr * held.size * mark
         return {
-            "adl": str(view.reported), "availPos": num(contracts) if isolated else "",
-            "avgPx": num(held.entry), "baseBal": "", "baseBorrowed": "", "baseInterest": "",
-            "bePx": num(held.entry), "bizRefId": "", "bizRefType": "",
-            "cTime": str(world.to_ms(held.opened_at)), "ccy": "USDT", "clSpotInUseAmt": "",
-            "closeOrderAlgo": [], "deltaBS": "", "deltaPA": "", "fee": "0", "fundingFee": "0",
-            "gammaBS": "", "gammaPA": "", "hedgedPos": "", "idxPx": num(mark),
-            "imr": "" if isolated else num(im), "instId": inst.venue_id(self.exchange),
-            "instType": "SWAP", "interest": "", "last": num(mark), "lever": num(held.leverage),
-            "liab": "", "liabCcy": "", "liqPenalty": "0",
-            "liqPx": num(inst.round_price(held.liq)), "margin": num(im) if isolated else "",
-            "markPx": num(mark), "maxSpotInUseAmt": "", "mgnMode": held.margin_mode.value,
-            "mgnRatio": num((held.collateral + upnl) / mm if mm else 0.0), "mmr": num(mm),
-            "notionalUsd": num(held.size * mark), "optVal": "", "pendingCloseOrdLiabVal": "",
-            "pnl": "0", "pos": num(contracts * held.side.sign), "posCcy": "",
-            "posId": str(1_700_000_000_000_000_000 + held.pid), "posSide": "net",
-            "quoteBal": "", "quoteBorrowed": "", "quoteInterest": "", "realizedPnl": "0",
-            "spotInUseAmt": "", "spotInUseCcy": "", "thetaBS": "", "thetaPA": "",
-            "tradeId": str(100_000 + held.pid), "uTime": str(world.to_ms(max(0.0, held.updated_at))),
-            "upl": num(upnl), "uplLastPx": num(upnl),
-            "uplRatio": num(upnl / im if im else 0.0), "uplRatioLastPx": num(upnl / im if im else 0.0),
-            "usdPx": "", "vegaBS": "", "vegaPA": "", "nonSettleAvgPx": "", "settledPnl": "",
+            "adl": str(view.reported),
+            "availPos": num(contracts) if isolated else "",
+            "avgPx": num(held.entry),
+            "baseBal": "",
+            "baseBorrowed": "",
+            "baseInterest": "",
+            "bePx": num(held.entry),
+            "bizRefId": "",
+            "bizRefType": "",
+            "cTime": str(world.to_ms(held.opened_at)),
+            "ccy": "USDT",
+            "clSpotInUseAmt": "",
+            "closeOrderAlgo": [],
+            "deltaBS": "",
+            "deltaPA": "",
+            "fee": "0",
+            "fundingFee": "0",
+            "gammaBS": "",
+            "gammaPA": "",
+            "hedgedPos": "",
+            "idxPx": num(mark),
+            "imr": "" if isolated else num(im),
+            "instId": inst.venue_id(self.exchange),
+            "instType": "SWAP",
+            "interest": "",
+            "last": num(mark),
+            "lever": num(held.leverage),
+            "liab": "",
+            "liabCcy": "",
+            "liqPenalty": "0",
+            "liqPx": num(inst.round_price(held.liq)) if held.liq > 0 else "",
+            "margin": num(im) if isolated else "",
+            "markPx": num(mark),
+            "maxSpotInUseAmt": "",
+            "mgnMode": held.margin_mode.value,
+            "mgnRatio": num((held.collateral + upnl) / mm if mm else 0.0),
+            "mmr": num(mm),
+            "notionalUsd": num(held.size * mark),
+            "optVal": "",
+            "pendingCloseOrdLiabVal": "",
+            "pnl": "0",
+            "pos": num(contracts * held.side.sign),
+            "posCcy": "",
+            "posId": str(1_700_000_000_000_000_000 + held.pid),
+            "posSide": "net",
+            "quoteBal": "",
+            "quoteBorrowed": "",
+            "quoteInterest": "",
+            "realizedPnl": "0",
+            "spotInUseAmt": "",
+            "spotInUseCcy": "",
+            "thetaBS": "",
+            "thetaPA": "",
+            "tradeId": str(100_000 + held.pid),
+            "uTime": str(world.to_ms(max(0.0, held.updated_at))),
+            "upl": num(upnl),
+            "uplLastPx": num(upnl),
+            "uplRatio": num(upnl / im if im else 0.0),
+            "uplRatioLastPx": num(upnl / im if im else 0.0),
+            "usdPx": "",
+            "vegaBS": "",
+            "vegaPA": "",
+            "nonSettleAvgPx": "",
+            "settledPnl": "",
         }
 
     async def positions(self, request: web.Request) -> web.Response:
@@ -229,18 +363,33 @@ class Okx(Dialect):
                 if wanted_type not in (None, kind):
                     continue
                 inst = BY_BASE[event.base]
-                rows.append({
-                    "cTime": str(world.to_ms(-3600.0)), "ccy": "USDT",
-                    "closeAvgPx": num(event.price),
-                    "closeTotalPos": num(event.qty / inst.okx_ct_val),
-                    "direction": event.side.value, "fee": "0", "fundingFee": "0",
-                    "instId": inst.venue_id(self.exchange), "instType": "SWAP",
-                    "lever": num(event.leverage), "liqPenalty": "0", "mgnMode": event.margin_mode,
-                    "openAvgPx": num(event.entry), "openMaxPos": num(event.qty / inst.okx_ct_val),
-                    "pnl": num(event.realized_pnl), "pnlRatio": "0",
-                    "posId": str(1_700_000_000_000_000_000 + event.pid), "posSide": "net",
-                    "realizedPnl": num(event.realized_pnl), "triggerPx": "", "type": kind,
-                    "uTime": str(world.to_ms(event.at)), "uly": f"{event.base}-USDT",
-                    "nonSettleAvgPx": "", "settledPnl": "",
-                })
+                rows.append(
+                    {
+                        "cTime": str(world.to_ms(-3600.0)),
+                        "ccy": "USDT",
+                        "closeAvgPx": num(event.price),
+                        "closeTotalPos": num(event.qty / inst.okx_ct_val),
+                        "direction": event.side.value,
+                        "fee": "0",
+                        "fundingFee": "0",
+                        "instId": inst.venue_id(self.exchange),
+                        "instType": "SWAP",
+                        "lever": num(event.leverage),
+                        "liqPenalty": "0",
+                        "mgnMode": event.margin_mode,
+                        "openAvgPx": num(event.entry),
+                        "openMaxPos": num(event.qty / inst.okx_ct_val),
+                        "pnl": num(event.realized_pnl),
+                        "pnlRatio": "0",
+                        "posId": str(1_700_000_000_000_000_000 + event.pid),
+                        "posSide": "net",
+                        "realizedPnl": num(event.realized_pnl),
+                        "triggerPx": "",
+                        "type": kind,
+                        "uTime": str(world.to_ms(event.at)),
+                        "uly": f"{event.base}-USDT",
+                        "nonSettleAvgPx": "",
+                        "settledPnl": "",
+                    }
+                )
         return self.ok(rows)

@@ -1,0 +1,52 @@
+"""`python -m benchmarks [--quick] [--only NAME]`: run the benchmarks and print one table."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+
+from benchmarks import engine_memory, fetch_overhead, snapshot_assembly, startup
+from benchmarks.common import Row
+
+BENCHMARKS: dict[str, Callable[[int], Awaitable[list[Row]]]] = {
+    "fetch": fetch_overhead.run,
+    "snapshot": snapshot_assembly.run,
+    "memory": engine_memory.run,
+    "startup": startup.run,
+}
+
+
+def _print_table(rows: list[Row]) -> None:
+    header = Row("benchmark", "measured (ours vs reference)", "ratio", "note")
+    table = [header, *rows]
+    widths = [max(len(getattr(r, f)) for r in table) for f in ("benchmark", "measured", "ratio")]
+    for row in table:
+        cells = (row.benchmark, row.measured, row.ratio)
+        print("  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)), row.note)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="fewer repeats")
+    parser.add_argument("--only", choices=sorted(BENCHMARKS), action="append")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.ERROR)
+    repeats = 10 if args.quick else 40
+    rows: list[Row] = []
+    started = time.perf_counter()
+    for name, bench in BENCHMARKS.items():
+        if args.only and name not in args.only:
+            continue
+        rows.extend(asyncio.run(bench(repeats)))
+    _print_table(rows)
+    print(
+        f"\n{len(rows)} measurements in {time.perf_counter() - started:.0f} s "
+        f"(repeats {repeats}; loopback simulator, frozen clock)"
+    )
+
+
+if __name__ == "__main__":
+    main()

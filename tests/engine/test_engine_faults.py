@@ -1,0 +1,91 @@
+"""Faults the engine must turn into an honest account status: a captive-portal HTML page with
+HTTP 200 (never "no positions"), and a rate limit whose Retry-After is honoured."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from adl_monitor.core.snapshot import AccountState, Snapshot
+from adl_monitor.engine.engine import Engine
+from adl_monitor.sim.thread import SimExchangeThread
+from tests.engine.conftest import FAST, RecordingFactory, demo_setup, until
+from tests.engine.fault_proxy import FaultProxy
+
+
+def _state(snapshot: Snapshot | None) -> AccountState | None:
+    return snapshot.accounts[0].state if snapshot and snapshot.accounts else None
+
+
+@pytest.fixture
+async def proxied_bybit(
+    start_sim: Callable[..., SimExchangeThread], factory: RecordingFactory, tmp_path: Path
+) -> AsyncIterator[tuple[Engine, FaultProxy]]:
+    sim = start_sim()
+    accounts, credentials = demo_setup(sim)
+    proxy = FaultProxy(sim.base_url)
+    base = await proxy.start()
+    bybit = next(a for a in accounts if a.exchange == "bybit")
+    spec = replace(bybit, api_url=f"{base}/bybit")
+    engine = Engine(
+        [spec],
+        lambda s: credentials(bybit),
+        settings=FAST,
+        history_path=tmp_path / "history.sqlite3",
+        connector_factory=factory,
+    )
+    await engine.start()
+    await until(
+        lambda: (
+            _state(engine.latest) is AccountState.LIVE
+            and engine.latest is not None
+            and engine.latest.accounts[0].key_read_only is not None
+        )
+    )
+    yield engine, proxy
+    await engine.stop()
+    await proxy.close()
+
+
+async def test_an_html_page_is_a_bad_reply_not_an_empty_account(
+    proxied_bybit: tuple[Engine, FaultProxy],
+) -> None:
+    engine, proxy = proxied_bybit
+    assert engine.latest is not None
+    positions = {r.key for r in engine.latest.positions}
+    assert positions
+
+    proxy.fault = "html"
+    await until(lambda: _state(engine.latest) is AccountState.STALE)
+    latest = engine.latest
+    assert latest is not None
+    error = latest.accounts[0].error
+    assert error is not None and error.startswith("demo-bybit: ") and "JSON" in error
+    assert {r.key for r in latest.positions} == positions  # kept, not emptied
+    assert all(r.stale for r in latest.positions)
+
+    proxy.fault = None
+    await until(lambda: _state(engine.latest) is AccountState.LIVE)
+    assert engine.latest is not None and not any(r.stale for r in engine.latest.positions)
+
+
+async def test_a_rate_limit_is_waited_out_for_as_long_as_retry_after_says(
+    proxied_bybit: tuple[Engine, FaultProxy],
+) -> None:
+    engine, proxy = proxied_bybit
+    proxy.retry_after = 1.5  # far longer than the 0.3 s back-off cap of these settings
+    proxy.fault_once = True
+    proxy.fault = "rate_limit"
+    await until(lambda: any(fault == "rate_limit" for _, fault in proxy.hits))
+    await until(lambda: _state(engine.latest) is AccountState.STALE)
+    latest = engine.latest
+    assert latest is not None and latest.accounts[0].error is not None
+    assert "rate-limiting" in latest.accounts[0].error
+    limited_at = next(t for t, fault in proxy.hits if fault == "rate_limit")
+    await until(lambda: proxy.hits[-1][0] > limited_at)
+    next_request = next(t for t, _ in proxy.hits if t > limited_at)
+    assert next_request - limited_at >= proxy.retry_after - 0.05
+    await until(lambda: _state(engine.latest) is AccountState.LIVE)

@@ -1,0 +1,69 @@
+"""The classification of ccxt's exceptions, and what a failure's detail may contain."""
+
+from __future__ import annotations
+
+import aiohttp
+import ccxt
+import pytest
+
+from adl_monitor.core.failure import FailureKind
+from adl_monitor.exchanges.errors import parse_retry_after, safe_detail, to_failure
+
+
+def _raised_from_transport() -> ccxt.ExchangeNotAvailable:
+    try:
+        try:
+            raise aiohttp.ClientConnectionError("Connection refused")
+        except aiohttp.ClientConnectionError as cause:
+            raise ccxt.ExchangeNotAvailable("okx GET http://127.0.0.1:1/okx") from cause
+    except ccxt.ExchangeNotAvailable as error:
+        return error
+
+
+@pytest.mark.parametrize(
+    ("error", "kind"),
+    [
+        (ccxt.AuthenticationError("bybit {retCode:10003, Invalid apikey}"), FailureKind.BAD_KEY),
+        (
+            ccxt.PermissionDenied("bybit permission denied for current apikey"),
+            FailureKind.PERMISSION,
+        ),
+        (ccxt.AccountSuspended("binance account suspended"), FailureKind.BAD_KEY),
+        (
+            ccxt.InvalidNonce("Timestamp for this request is outside of the recvWindow"),
+            FailureKind.CLOCK_SKEW,
+        ),
+        (ccxt.AuthenticationError("okx 50102 Timestamp request expired"), FailureKind.CLOCK_SKEW),
+        (ccxt.ExchangeError("kucoin 400002 KC-API-TIMESTAMP Invalid"), FailureKind.CLOCK_SKEW),
+        (ccxt.RateLimitExceeded("too many requests"), FailureKind.RATE_LIMIT),
+        (ccxt.DDoSProtection("418 I'm a teapot"), FailureKind.RATE_LIMIT),
+        (ccxt.RequestTimeout("timed out"), FailureKind.NETWORK),
+        (ccxt.NetworkError("reset by peer"), FailureKind.NETWORK),
+        (_raised_from_transport(), FailureKind.NETWORK),
+        (ccxt.ExchangeNotAvailable("system busy"), FailureKind.VENUE_DOWN),
+        (ccxt.OnMaintenance("maintenance"), FailureKind.VENUE_DOWN),
+        (ccxt.BadResponse("not json"), FailureKind.BAD_REPLY),
+        (ccxt.ExchangeError("something else"), FailureKind.UNKNOWN),
+    ],
+)
+def test_kind_per_ccxt_exception(error: BaseException, kind: FailureKind) -> None:
+    assert to_failure(error).kind is kind
+
+
+def test_retry_after_from_headers() -> None:
+    failure = to_failure(ccxt.RateLimitExceeded("429"), response_headers={"retry-after": "12"})
+    assert failure.retry_after == 12.0
+    assert parse_retry_after({"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"}) is None
+    assert parse_retry_after(None) is None
+
+
+def test_detail_hides_query_strings_and_secrets() -> None:
+    message = (
+        "binanceusdm GET https://fapi.binance.com/fapi/v3/positionRisk?timestamp=1&signature=abc "
+        "401 {'echo': 'my-secret-value'}"
+    )
+    detail = safe_detail(message, ["my-secret-value", None])
+    assert "signature" not in detail and "abc" not in detail
+    assert "my-secret-value" not in detail
+    assert "/fapi/v3/positionRisk" in detail
+    assert len(safe_detail("x" * 5000)) <= 300

@@ -1,0 +1,139 @@
+"""Accounts dialog: secrets go to the keyring (never the config), "Verify" asks the venue.
+
+The engine and the simulated exchange are real: the verdicts come from the simulator's key
+permission endpoints through the real connectors, on loopback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from adl_monitor.sim.demo import DEMO_API_KEY, DEMO_SECRET, DEMO_TRADE_KEY, DEMO_WITHDRAW_KEY
+from adl_monitor.storage.config import load_config
+from adl_monitor.storage.secrets import SERVICE
+from adl_monitor.ui.accounts_dialog import AccountsDialog
+from adl_monitor.ui.bridge import EngineBridge
+from tests.memory_keyring import MemoryKeyring
+
+
+@pytest.fixture
+def config_path(tmp_path: Path) -> Path:
+    return tmp_path / "cfg" / "config.toml"
+
+
+def _dialog(qtbot, bridge: EngineBridge, config_path: Path) -> AccountsDialog:  # type: ignore[no-untyped-def]
+    dialog = AccountsDialog(bridge, config_path)
+    qtbot.addWidget(dialog)
+    return dialog
+
+
+def _fill(dialog: AccountsDialog, sim, name: str, key: str) -> None:  # type: ignore[no-untyped-def]
+    dialog.new_account()
+    dialog.name.setText(name)
+    dialog.exchange.setCurrentIndex(dialog.exchange.findData("bybit"))
+    dialog.api_url.setText(f"{sim.base_url}/bybit")
+    dialog.api_key.setText(key)
+    dialog.secret.setText(DEMO_SECRET)
+
+
+def _verify(qtbot, dialog: AccountsDialog, bridge: EngineBridge) -> str:  # type: ignore[no-untyped-def]
+    with qtbot.waitSignal(bridge.key_checked, timeout=15_000):
+        dialog.verify_button.click()
+    qtbot.waitUntil(lambda: dialog.verify_button.isEnabled())
+    return dialog.result_label.text()
+
+
+def test_secret_goes_to_the_keyring_and_not_to_the_config(
+    qtbot,
+    engine_bridge: EngineBridge,
+    sim,
+    config_path: Path,
+    memory_keyring: MemoryKeyring,
+    loopback_factory,
+) -> None:  # type: ignore[no-untyped-def]
+    dialog = _dialog(qtbot, engine_bridge, config_path)
+    _fill(dialog, sim, "my bybit", DEMO_API_KEY)
+    assert "Read-only key" in _verify(qtbot, dialog, engine_bridge)
+    assert "my bybit:check_key" in loopback_factory.checked
+
+    with qtbot.waitSignal(engine_bridge.secret_stored, timeout=10_000) as stored:
+        dialog.save_button.click()
+    assert stored.args == ["my bybit", ""]
+    assert "in the system keyring" in dialog.result_label.text()
+    assert DEMO_SECRET in memory_keyring.store[(SERVICE, "my bybit")]
+    text = config_path.read_text(encoding="utf-8")
+    assert DEMO_SECRET not in text and DEMO_API_KEY not in text
+    (spec,) = load_config(config_path).accounts
+    assert (spec.name, spec.exchange, spec.api_url) == (
+        "my bybit",
+        "bybit",
+        f"{sim.base_url}/bybit",
+    )
+    assert not dialog.api_key.text() and not dialog.secret.text()  # the form forgets the key
+
+
+def test_trading_key_is_named_and_kept_only_with_a_warning(
+    qtbot, engine_bridge: EngineBridge, sim, config_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    dialog = _dialog(qtbot, engine_bridge, config_path)
+    _fill(dialog, sim, "trader", DEMO_TRADE_KEY)
+    assert "This key can trade" in _verify(qtbot, dialog, engine_bridge)
+    dialog.save_button.click()
+    assert "tick" in dialog.result_label.text()
+    assert not config_path.exists() or not load_config(config_path).accounts
+
+    dialog.allow_trading.setChecked(True)
+    with qtbot.waitSignal(engine_bridge.secret_stored, timeout=10_000):
+        dialog.save_button.click()
+    assert load_config(config_path).account("trader").allow_trading_key  # type: ignore[union-attr]
+    assert dialog.badge.isVisibleTo(dialog)
+    assert "⚠" in dialog.list.item(0).text()
+
+
+def test_withdrawal_key_is_refused(
+    qtbot, engine_bridge: EngineBridge, sim, config_path: Path, memory_keyring: MemoryKeyring
+) -> None:  # type: ignore[no-untyped-def]
+    dialog = _dialog(qtbot, engine_bridge, config_path)
+    _fill(dialog, sim, "risky", DEMO_WITHDRAW_KEY)
+    assert "can withdraw funds" in _verify(qtbot, dialog, engine_bridge)
+    dialog.allow_trading.setChecked(True)
+    dialog.save_button.click()
+    assert "refused" in dialog.result_label.text()
+    assert not memory_keyring.store
+    assert not config_path.exists() or not load_config(config_path).accounts
+
+
+def test_wrong_secret_is_explained(
+    qtbot, engine_bridge: EngineBridge, sim, config_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    dialog = _dialog(qtbot, engine_bridge, config_path)
+    _fill(dialog, sim, "typo", DEMO_API_KEY)
+    dialog.secret.setText("not-the-secret")
+    words = _verify(qtbot, dialog, engine_bridge)
+    assert "could not be verified" in words
+    assert "typo" in words and "rejected" in words
+    assert "Read-only" not in words
+
+
+def test_remove_deletes_the_account_and_its_key(
+    qtbot,
+    engine_bridge: EngineBridge,
+    sim,
+    config_path: Path,
+    memory_keyring: MemoryKeyring,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # type: ignore[no-untyped-def]
+    dialog = _dialog(qtbot, engine_bridge, config_path)
+    _fill(dialog, sim, "gone soon", DEMO_API_KEY)
+    with qtbot.waitSignal(engine_bridge.secret_stored, timeout=10_000):
+        dialog.save_button.click()
+    assert (SERVICE, "gone soon") in memory_keyring.store
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    dialog.list.setCurrentRow(0)
+    with qtbot.waitSignal(engine_bridge.secret_stored, timeout=10_000):
+        dialog.remove_button.click()
+    assert load_config(config_path).accounts == ()
+    qtbot.waitUntil(lambda: (SERVICE, "gone soon") not in memory_keyring.store)

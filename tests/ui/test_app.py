@@ -1,0 +1,113 @@
+"""The whole app in one process: no account configured → the simulated exchange, said plainly.
+
+Also: the window paints before the engine (and with it ccxt) starts.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from adl_monitor.storage import settings as opt
+from adl_monitor.ui.accounts_dialog import AccountsDialog
+from adl_monitor.ui.app import DesktopApp, make_engine_starter
+from adl_monitor.ui.bridge import EngineBridge
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints", "support raise")  # offscreen's limits
+def test_without_accounts_the_app_runs_on_the_simulated_exchange(qtbot, qapp) -> None:  # type: ignore[no-untyped-def]
+    bridge = EngineBridge(make_engine_starter(None, False, None))  # type: ignore[arg-type]
+    desktop = DesktopApp(qapp, bridge, None, demo=False)
+    qtbot.addWidget(desktop.window)
+    try:
+        with qtbot.waitSignal(bridge.started, timeout=30_000) as started:
+            desktop.show()
+        info = started.args[0]
+        assert info.demo and info.scenario == "calm"
+        assert all(spec.api_url.startswith("http://127.0.0.1:") for spec in info.accounts)
+        banner = desktop.window.banner
+        assert banner.isVisible()
+        assert "simulated exchange, scenario calm" in banner.label.text()
+        assert "No account is configured" in banner.label.text()
+
+        qtbot.waitUntil(lambda: desktop.window.model.rowCount() >= 4, timeout=30_000)
+        assert {risk.position.account for risk in desktop.window.model.risks()} >= {
+            "demo-bybit",
+            "demo-okx",
+        }
+        assert desktop.window.detail.key is not None  # the riskiest position's chart
+        assert "ADL Monitor" in desktop.tray.toolTip()
+
+        # A click on a notification lands on its position, whatever was selected before.
+        target = desktop.window.model.risks()[-1].key
+        desktop.window.table.clearSelection()
+        with qtbot.waitSignal(desktop.window.position_selected):
+            desktop.notifier.clicked.emit(target)
+        assert desktop.window.selected_key() == target
+        assert desktop.window.detail.key == target
+
+        # New settings reach the running engine.
+        runner = bridge.runner
+        changed = desktop.settings.copy()
+        changed.set(opt.REFRESH_SECONDS, 7)
+        desktop.apply_settings(changed)
+        qtbot.waitUntil(lambda: runner.engine.settings.refresh_seconds == 7.0)
+
+        banner.button.click()
+        dialog = desktop.window.findChild(AccountsDialog)
+        assert dialog is not None and dialog.isVisible()
+        dialog.close()
+    finally:
+        desktop.quit()
+
+
+STARTUP_PROBE = textwrap.dedent(
+    """
+    import json, os, sys
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QApplication
+    app = QApplication([])
+    from adl_monitor.ui import app as ui_app
+    from adl_monitor.ui.bridge import EngineBridge
+
+    seen = {"ccxt_after_import": "ccxt" in sys.modules, "painted": False}
+
+    class PaintSpy(QObject):
+        def eventFilter(self, obj, event):
+            if event.type() == QEvent.Type.Paint:
+                seen["painted"] = True
+            return False
+
+    def start(self):
+        seen["painted_before_start"] = seen["painted"]
+        seen["ccxt_before_start"] = "ccxt" in sys.modules
+        QTimer.singleShot(0, app.quit)
+
+    EngineBridge.start = start
+    desktop = ui_app.DesktopApp(app, EngineBridge(lambda: None), None, demo=True)
+    spy = PaintSpy()
+    desktop.window.installEventFilter(spy)
+    desktop.show()
+    app.exec()
+    print(json.dumps(seen))
+    """
+)
+
+
+def test_window_paints_before_the_engine_and_ccxt_start() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", STARTUP_PROBE], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    assert seen == {
+        "ccxt_after_import": False,
+        "painted": True,
+        "painted_before_start": True,
+        "ccxt_before_start": False,
+    }

@@ -1,0 +1,97 @@
+"""The main window: layout that persists, shortcuts, status bar sentences, landing on a position."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+
+from adl_monitor.core.snapshot import AccountState, AccountStatus, Snapshot
+from adl_monitor.ui.main_window import MainWindow
+from adl_monitor.ui.position_model import Column
+from tests.ui.conftest import NOW, make_risk, make_snapshot, minutes_ago
+
+
+def _window(qtbot, tmp_path: Path) -> MainWindow:  # type: ignore[no-untyped-def]
+    window = MainWindow(tmp_path / "window.ini")
+    qtbot.addWidget(window)
+    return window
+
+
+def test_geometry_and_column_layout_persist(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window = _window(qtbot, tmp_path)
+    window.resize(700, 500)
+    header = window.table.horizontalHeader()
+    header.moveSection(header.visualIndex(Column.SUGGESTION), 0)
+    header.resizeSection(Column.SYMBOL, 211)
+    window.save_layout()
+
+    again = _window(qtbot, tmp_path)
+    again_header = again.table.horizontalHeader()
+    assert again_header.visualIndex(Column.SUGGESTION) == 0
+    assert again_header.sectionSize(Column.SYMBOL) == 211
+    assert (again.width(), again.height()) == (700, 500)
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints")  # the offscreen platform's own limitation
+def test_shortcuts(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window = _window(qtbot, tmp_path)
+    assert QKeySequence("F5") in window.refresh_action.shortcuts()
+    assert QKeySequence("Ctrl+R") in window.refresh_action.shortcuts()
+    assert window.settings_action.shortcut() == QKeySequence("Ctrl+,")
+    assert window.quit_action.shortcut() == QKeySequence("Ctrl+Q")
+    with qtbot.waitActive(window):
+        window.show()
+        window.activateWindow()
+    with qtbot.waitSignal(window.refresh_requested):
+        qtbot.keyClick(window.windowHandle(), Qt.Key.Key_F5)
+    with qtbot.waitSignal(window.settings_requested):
+        qtbot.keyClick(window.windowHandle(), Qt.Key.Key_Comma, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window.windowHandle(), Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(window.find_box.hasFocus)
+
+
+def test_status_bar_names_each_accounts_state(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window = _window(qtbot, tmp_path)
+    error = "okx-main: the API key or secret was rejected — check it, or add the account again."
+    snapshot = Snapshot(
+        generated_at=NOW,
+        accounts=(
+            AccountStatus("bybit-main", "bybit", AccountState.LIVE, NOW, key_read_only=False),
+            AccountStatus("binance", "binanceusdm", AccountState.STALE, minutes_ago(3)),
+            AccountStatus("okx-main", "okx", AccountState.ERROR, None, error=error),
+        ),
+    )
+    window.apply_snapshot(snapshot)
+    window.accounts_strip.tick(NOW)
+    strip = window.accounts_strip
+    assert "live" in strip.badge("bybit-main").text()  # type: ignore[union-attr]
+    assert "trading key" in strip.badge("bybit-main").text()  # type: ignore[union-attr]
+    assert "stale, last data 3 min ago" in strip.badge("binance").text()  # type: ignore[union-attr]
+    assert strip.error_label.text() == error
+
+
+def test_first_snapshot_selects_the_riskiest_and_charts_it(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window = _window(qtbot, tmp_path)
+    window.apply_snapshot(
+        make_snapshot(make_risk("calm", exchange_tier=1), make_risk("hot", exchange_tier=5))
+    )
+    assert window.selected_key() == ("hot", "BTC/USDT:USDT", "long")
+    assert window.detail.key == ("hot", "BTC/USDT:USDT", "long")
+    assert "hot" in window.windowTitle()
+    (_times, marks) = window.detail.mark_curve.getData()
+    assert list(marks) == [66_000.0]
+
+
+def test_landing_on_a_filtered_out_position_clears_the_filters(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window = _window(qtbot, tmp_path)
+    window.apply_snapshot(
+        make_snapshot(make_risk("calm", exchange_tier=1), make_risk("hot", exchange_tier=5))
+    )
+    window.find_box.setText("hot")
+    assert window.select_position(("calm", "BTC/USDT:USDT", "long"))
+    assert window.find_box.text() == ""
+    assert window.selected_key() == ("calm", "BTC/USDT:USDT", "long")
+    assert not window.select_position(("nobody", "X/Y:Y", "long"))
