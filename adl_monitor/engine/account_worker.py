@@ -272,10 +272,11 @@ class AccountWorker:
     async def _close_connector(self) -> None:
         connector, self._connector = self._connector, None
         self.tracker.streaming = False
-        if self._stream is not None:
-            self._stream.cancel()
-            await asyncio.gather(self._stream, return_exceptions=True)
-            self._stream = None
+        for task in (self._stream, self._key_task):
+            if task is not None and task is not asyncio.current_task():
+                task.cancel()
+                await asyncio.gather(task, return_exceptions=True)
+        self._stream = self._key_task = None
         if connector is not None:
             try:
                 await asyncio.wait_for(connector.close(), _CLOSE_TIMEOUT)

@@ -238,8 +238,11 @@ class Engine:
         """Read every account once (retrying brief failures), check keys, build one snapshot.
 
         Accounts run concurrently with a time-out each; the snapshot is published to the
-        listeners and written to history like any other.
+        listeners and written to history like any other. The alert rules are not consulted:
+        a one-off reading has no past to compare with. Not for an engine that was `start`ed.
         """
+        if self._running:
+            raise RuntimeError("run_once() is for an engine that is not running")
         self._trackers = {
             spec.name: AccountTracker(
                 spec,
@@ -250,7 +253,7 @@ class Engine:
         }
         await self._open_history()
         await asyncio.gather(*(self._read_once(t) for t in self._trackers.values()))
-        snapshot = await self._publish()
+        snapshot = await self._publish(feed_alerts=False)
         save_estimator(self._estimator, self._calibration_path)
         return snapshot
 
@@ -339,17 +342,18 @@ class Engine:
         periods = [t.period for t in self._trackers.values()] or [1.0]
         return max(0.05, min(1.0, min(periods) / 2))
 
-    async def _publish(self) -> Snapshot:
+    async def _publish(self, *, feed_alerts: bool = True) -> Snapshot:
         now = self._clock()
         trackers = self._ordered_trackers()
         snapshot = self._builder.build(trackers, now)
         for tracker in trackers:
             tracker.mark_reported(now)
+        alerts: list[Alert] = []
         try:
-            alerts = self._alert_rules.feed(snapshot, now)
+            if feed_alerts:
+                alerts = self._alert_rules.feed(snapshot, now)
         except Exception:
             _log.warning("the alert rules failed on a snapshot", exc_info=True)
-            alerts = []
         self.latest = snapshot
         for listener in self._listeners:
             try:

@@ -341,9 +341,15 @@ class VenueConnector:
     # ------------------------------------------------------------------------- venue hooks
 
     async def _read_account(self) -> tuple[list[UnifiedPosition], dict[str, AccountFigures]]:
-        """Positions (ccxt unified) and figures, with as few requests as the venue allows."""
-        positions: list[UnifiedPosition] = await self.client.fetch_positions()
-        return positions, await self._read_figures()
+        """Positions (ccxt unified) and figures, with as few requests as the venue allows.
+
+        The calls run concurrently: the response guard checks each reply on its own, so one
+        client may have several requests in flight.
+        """
+        positions, figures = await asyncio.gather(
+            self.client.fetch_positions(), self._read_figures()
+        )
+        return positions, figures
 
     def _normalise(self, unified: UnifiedPosition) -> UnifiedPosition:
         """Venue hook: correct a unified field ccxt gets wrong for this venue."""

@@ -8,6 +8,7 @@ as ccxt 4.5.90 knows them) that reports a key's permissions.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from adl_monitor.core.account import AccountFigures
@@ -25,10 +26,11 @@ class BitgetConnector(VenueConnector):
     supports_watch = True
 
     async def _read_account(self) -> tuple[list[UnifiedPosition], dict[str, AccountFigures]]:
-        positions: list[UnifiedPosition] = await self.client.fetch_positions(
-            None, {"productType": PRODUCT_TYPE}
+        positions, figures = await asyncio.gather(
+            self.client.fetch_positions(None, {"productType": PRODUCT_TYPE}),
+            self._read_figures(),
         )
-        return positions, await self._read_figures()
+        return positions, figures
 
     async def _read_figures(self) -> dict[str, AccountFigures]:
         reply = as_dict(

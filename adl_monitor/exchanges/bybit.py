@@ -61,11 +61,11 @@ class BybitConnector(VenueConnector):
         client.options["enableUnifiedAccount"] = True
 
     async def _read_account(self) -> tuple[list[UnifiedPosition], dict[str, AccountFigures]]:
-        lists = await asyncio.gather(
-            *(self.client.fetch_positions(None, {"subType": category}) for category in _CATEGORIES)
+        linear, inverse, figures = await asyncio.gather(
+            *(self.client.fetch_positions(None, {"subType": category}) for category in _CATEGORIES),
+            self._read_figures(),
         )
-        positions = [position for chunk in lists for position in chunk]
-        return positions, await self._read_figures()
+        return [*linear, *inverse], figures
 
     async def _read_figures(self) -> dict[str, AccountFigures]:
         reply = as_dict(

@@ -164,6 +164,7 @@ class AccountsDialog(QDialog):
         self.exchange.currentIndexChanged.connect(self._update_fields)
         bridge.key_checked.connect(self._on_key_checked)
         bridge.secret_stored.connect(self._on_secret_stored)
+        bridge.secure_store_missing.connect(self._on_no_secure_store)
         self._reload()
         if self.list.count() == 0:
             self.new_account()
@@ -361,14 +362,38 @@ class AccountsDialog(QDialog):
             field.clear()
         self.badge.setVisible(spec.allow_trading_key)
         self._reload(select=spec.name)
-        self.accounts_changed.emit(self._config().accounts)
+        if credentials is None:
+            self.accounts_changed.emit(self._config().accounts)
+        # else: announced once the key is in the keyring, so the engine finds it
 
     def _on_secret_stored(self, name: str, error: str) -> None:
+        """The keyring write finished (on a worker thread); only now may the engine look."""
         if error:
             self._say(error, _RED)
         elif name == self._editing:
             self._say(self.tr("Saved. The key is in the system keyring."), _GREEN)
             self.accounts_changed.emit(self._config().accounts)
+
+    def _on_no_secure_store(self, spec: AccountSpec, credentials: Credentials) -> None:
+        answer = QMessageBox.question(
+            self,
+            self.tr("No secure keyring"),
+            self.tr(
+                "This system has no secure keyring (such as GNOME Keyring or KWallet), so the "
+                "key of {name} cannot be stored. Keep it in memory until ADL Monitor quits? "
+                "You will have to enter it again next time."
+            ).format(name=spec.name),
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            self._say(
+                self.tr(
+                    "{name} is saved without its key: install a keyring and enter it again."
+                ).format(name=spec.name),
+                _ORANGE,
+            )
+            return
+        self._bridge.enable_session_only_secrets()
+        self._bridge.store_secret(spec, credentials)
 
     def remove_current(self) -> None:
         item = self.list.currentItem()

@@ -10,17 +10,19 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from adl_monitor.core.account_spec import AccountSpec, Credentials
 from adl_monitor.core.alert import Alert
 from adl_monitor.core.levels import Level
+from adl_monitor.core.snapshot import Snapshot
 from adl_monitor.storage import paths
 from adl_monitor.storage import settings as opt
 from adl_monitor.storage.config import ConfigError, load_config
@@ -245,8 +247,13 @@ class DesktopApp(QObject):
         if self.info is None:
             return
         if self.info.demo and not self.forced_demo and accounts:
+            # Leave the simulator for real accounts: a fresh engine with the user's own
+            # history file (demo positions never mix with real ones).
             self.window.hide_demo()
-            self.bridge.set_accounts(accounts)
+            self.window.apply_snapshot(Snapshot(generated_at=datetime.now(UTC)))
+            self.window.last_update.setText(self.tr("Connecting…"))
+            self.info = None
+            self.bridge.restart(make_engine_starter(self.config_path, False, None))  # type: ignore[arg-type]
             return
         base = self.demo_accounts if self.info.demo else ()
         self.bridge.set_accounts((*base, *accounts))
@@ -298,6 +305,12 @@ def run_app(args: argparse.Namespace) -> int:
     bridge = EngineBridge(make_engine_starter(config_path, demo, scenario))  # type: ignore[arg-type]
     desktop = DesktopApp(app, bridge, config_path, demo)
     desktop.show()
+    # Ctrl+C in the terminal quits cleanly: Python handles signals only between bytecodes,
+    # so a slow timer lets the interpreter run while Qt's loop waits.
+    signal.signal(signal.SIGINT, lambda *_: desktop.quit())
+    wake = QTimer()
+    wake.timeout.connect(lambda: None)
+    wake.start(500)
     try:
         return app.exec()
     finally:

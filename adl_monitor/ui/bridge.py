@@ -53,6 +53,7 @@ class EngineBridge(QObject):
     start_failed = Signal(str)  # one sentence
     key_checked = Signal(str, object)  # account name, KeyCheck — or str: why it failed
     secret_stored = Signal(str, str)  # account name, "" on success or the error sentence
+    secure_store_missing = Signal(object, object)  # AccountSpec, Credentials: not stored
     history_loaded = Signal(object, object)  # position key, list of history rows
 
     _snapshot_from_worker = Signal(object)
@@ -61,6 +62,7 @@ class EngineBridge(QObject):
     _failed_from_worker = Signal(str)
     _key_from_worker = Signal(str, object)
     _secret_from_worker = Signal(str, str)
+    _insecure_from_worker = Signal(object, object)
     _history_from_worker = Signal(object, object)
 
     def __init__(
@@ -70,6 +72,8 @@ class EngineBridge(QObject):
         self._start_engine = start_engine
         self._session: EngineSession | None = None
         self._stopping = False
+        self._generation = 0
+        self._fallback_store: Any = None
         self._lock = threading.Lock()
         queued = Qt.ConnectionType.QueuedConnection
         self._snapshot_from_worker.connect(self.snapshot_received, queued)
@@ -78,6 +82,7 @@ class EngineBridge(QObject):
         self._failed_from_worker.connect(self.start_failed, queued)
         self._key_from_worker.connect(self.key_checked, queued)
         self._secret_from_worker.connect(self.secret_stored, queued)
+        self._insecure_from_worker.connect(self.secure_store_missing, queued)
         self._history_from_worker.connect(self.history_loaded, queued)
 
     # -- listener: called on the engine's worker thread ---------------------------------
@@ -102,23 +107,48 @@ class EngineBridge(QObject):
         """Start the engine in the background; `started` or `start_failed` follows."""
         threading.Thread(target=self._start, name="adl-monitor-start", daemon=True).start()
 
+    def restart(self, start_engine: Callable[[], EngineSession]) -> None:
+        """Replace the running engine (e.g. demo → the user's first account) in the
+        background: the old one stops and closes, its late snapshots are dropped."""
+        with self._lock:
+            session, self._session = self._session, None
+            self._start_engine = start_engine
+            self._generation += 1
+
+        def work() -> None:
+            if session is not None:
+                self._shutdown(session)
+            self._start()
+
+        threading.Thread(target=work, name="adl-monitor-restart", daemon=True).start()
+
     def _start(self) -> None:
+        with self._lock:
+            generation = self._generation
+        session: EngineSession | None = None
         try:
             session = self._start_engine()
-            session.runner.add_listener(self)
+            session.runner.add_listener(_SessionListener(self, generation))
             session.runner.start()
         except Exception as error:
             _log.exception("the engine could not start")
+            if session is not None:
+                self._shutdown(session)  # e.g. the simulator already runs
             self._failed_from_worker.emit(str(error) or type(error).__name__)
             return
         with self._lock:
-            if self._stopping:
-                self._shutdown(session)
-                return
-            self._session = session
+            current = not self._stopping and generation == self._generation
+            if current:
+                self._session = session
+        if not current:
+            self._shutdown(session)
+            return
         self._started_from_worker.emit(
             StartInfo(demo=session.demo, scenario=session.scenario, accounts=session.accounts)
         )
+
+    def _is_current(self, generation: int) -> bool:
+        return not self._stopping and generation == self._generation
 
     def stop(self) -> None:
         """Stop the engine and close its sources (the simulator); blocks until done."""
@@ -189,6 +219,8 @@ class EngineBridge(QObject):
     def store_secret(self, spec: AccountSpec, credentials: Credentials | None) -> None:
         """Write (or with None, delete) the account's secret in the keyring, off the GUI
         thread; `secret_stored(name, error)` follows."""
+        from adl_monitor.storage.secrets import InsecureStoreError
+
         store = self._secret_store()
 
         def work() -> None:
@@ -197,6 +229,10 @@ class EngineBridge(QObject):
                     store.delete(spec)
                 else:
                     store.set(spec, credentials)
+            except InsecureStoreError:
+                # No secure keyring: the user may keep the key in memory for this session.
+                self._insecure_from_worker.emit(spec, credentials)
+                return
             except Exception as error:  # SecretStoreError carries the sentence
                 self._secret_from_worker.emit(spec.name, str(error) or type(error).__name__)
                 return
@@ -207,9 +243,15 @@ class EngineBridge(QObject):
     def _secret_store(self) -> Any:
         if self._session is not None and self._session.secrets is not None:
             return self._session.secrets
-        from adl_monitor.storage.secrets import SecretStore
+        if self._fallback_store is None:
+            from adl_monitor.storage.secrets import SecretStore
 
-        return SecretStore()
+            self._fallback_store = SecretStore()
+        return self._fallback_store
+
+    def enable_session_only_secrets(self) -> None:
+        """Keep keys in memory until the app quits (this machine has no secure keyring)."""
+        self._secret_store().enable_session_only()
 
     def load_history(self, key: tuple[str, str, str], since: datetime) -> None:
         """Ask the engine's history database for a position's past; `history_loaded` follows."""
@@ -227,3 +269,20 @@ class EngineBridge(QObject):
                 self._history_from_worker.emit(key, result.result())
 
         future.add_done_callback(done)
+
+
+class _SessionListener:
+    """The engine's listener for one session: forwards to the bridge while that session is
+    the current one, so a replaced engine's last snapshots never reach the window."""
+
+    def __init__(self, bridge: EngineBridge, generation: int) -> None:
+        self._bridge = bridge
+        self._generation = generation
+
+    def on_snapshot(self, snapshot: Snapshot) -> None:
+        if self._bridge._is_current(self._generation):
+            self._bridge.on_snapshot(snapshot)
+
+    def on_alert(self, alert: Alert) -> None:
+        if self._bridge._is_current(self._generation):
+            self._bridge.on_alert(alert)

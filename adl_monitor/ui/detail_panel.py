@@ -215,9 +215,9 @@ class DetailPanel(QWidget):
             self.liquidation_line.hide()
         self._steps(self.exchange_curve, times, [s.exchange_tier for s in samples])
         self._steps(self.estimate_curve, times, [s.estimated_tier for s in samples])
-        if len(times) < 2:  # nothing to span yet: show the last five minutes
+        if len(times) < 2:  # nothing to span yet: show the last two minutes
             now = time.time()
-            self.price_plot.setXRange(now - 300, now + 5, padding=0)
+            self.price_plot.setXRange(now - 120, now + 10, padding=0)
         else:
             self.price_plot.enableAutoRange(axis="x")
         scored = [(s.at, s.score) for s in samples if s.score is not None]

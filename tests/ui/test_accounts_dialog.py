@@ -137,3 +137,28 @@ def test_remove_deletes_the_account_and_its_key(
         dialog.remove_button.click()
     assert load_config(config_path).accounts == ()
     qtbot.waitUntil(lambda: (SERVICE, "gone soon") not in memory_keyring.store)
+
+
+def test_without_a_secure_keyring_the_key_can_stay_in_memory_for_the_session(
+    qtbot, engine_bridge: EngineBridge, sim, config_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    import keyring
+    from keyring.backends.fail import Keyring as NoKeyring
+
+    monkeypatch.setattr(keyring, "get_keyring", lambda: NoKeyring())
+    asked: list[str] = []
+
+    def yes(*args, **kwargs):  # type: ignore[no-untyped-def]
+        asked.append(args[2])
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", yes)
+    dialog = _dialog(qtbot, engine_bridge, config_path)
+    _fill(dialog, sim, "no keyring", DEMO_API_KEY)
+    with qtbot.waitSignal(engine_bridge.secret_stored, timeout=10_000) as stored:
+        dialog.save_button.click()
+    assert stored.args == ["no keyring", ""]
+    assert "no secure keyring" in asked[0]
+    spec = load_config(config_path).account("no keyring")
+    assert engine_bridge.session.secrets.get(spec).secret == DEMO_SECRET  # type: ignore[union-attr]
+    assert DEMO_SECRET not in config_path.read_text(encoding="utf-8")

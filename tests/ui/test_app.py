@@ -12,6 +12,7 @@ import textwrap
 
 import pytest
 
+from adl_monitor.sim.demo import DEMO_API_KEY, DEMO_SECRET
 from adl_monitor.storage import settings as opt
 from adl_monitor.ui.accounts_dialog import AccountsDialog
 from adl_monitor.ui.app import DesktopApp, make_engine_starter
@@ -60,6 +61,40 @@ def test_without_accounts_the_app_runs_on_the_simulated_exchange(qtbot, qapp) ->
         banner.button.click()
         dialog = desktop.window.findChild(AccountsDialog)
         assert dialog is not None and dialog.isVisible()
+        dialog.close()
+    finally:
+        desktop.quit()
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints", "support raise")  # offscreen's limits
+def test_adding_the_first_account_leaves_the_simulator(qtbot, qapp, sim) -> None:  # type: ignore[no-untyped-def]
+    """From the demo banner's "Add account" to monitoring that account, its key in the keyring.
+
+    The account is the separate `sim` fixture's Bybit: a server like any other, on loopback.
+    """
+    bridge = EngineBridge(make_engine_starter(None, False, None))  # type: ignore[arg-type]
+    desktop = DesktopApp(qapp, bridge, None, demo=False)
+    qtbot.addWidget(desktop.window)
+    try:
+        with qtbot.waitSignal(bridge.started, timeout=30_000):
+            desktop.show()
+        desktop.window.banner.button.click()
+        dialog = desktop.window.findChild(AccountsDialog)
+        dialog.name.setText("my bybit")
+        dialog.exchange.setCurrentIndex(dialog.exchange.findData("bybit"))
+        dialog.api_url.setText(f"{sim.base_url}/bybit")
+        dialog.api_key.setText(DEMO_API_KEY)
+        dialog.secret.setText(DEMO_SECRET)
+        with qtbot.waitSignal(bridge.started, timeout=30_000) as restarted:
+            dialog.save_button.click()
+        info = restarted.args[0]
+        assert not info.demo
+        assert [spec.name for spec in info.accounts] == ["my bybit"]
+        assert not desktop.window.banner.isVisible()
+        qtbot.waitUntil(lambda: desktop.window.model.rowCount() > 0, timeout=30_000)
+        assert {r.position.account for r in desktop.window.model.risks()} == {"my bybit"}
+        badge = desktop.window.accounts_strip.badge("my bybit")
+        qtbot.waitUntil(lambda: "live" in badge.text(), timeout=30_000)  # type: ignore[union-attr]
         dialog.close()
     finally:
         desktop.quit()
