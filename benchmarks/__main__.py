@@ -6,12 +6,13 @@ import argparse
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from benchmarks import engine_memory, fetch_overhead, snapshot_assembly, startup
 from benchmarks.common import Row
 
-BENCHMARKS: dict[str, Callable[[int], Awaitable[list[Row]]]] = {
+BENCHMARKS: dict[str, Callable[[int], Coroutine[Any, Any, list[Row]]]] = {
     "fetch": fetch_overhead.run,
     "snapshot": snapshot_assembly.run,
     "memory": engine_memory.run,

@@ -24,7 +24,8 @@ async def run(repeats: int) -> list[Row]:
     try:
         accounts, credentials = demo_accounts(sim)
         for spec in accounts:
-            cold, warm = [], []
+            cold: list[float] = []
+            warm: list[float] = []
             for attempt in range(max(3, repeats // 5)):
                 cache = root / f"{spec.exchange}-{attempt}"
                 for samples in (cold, warm):  # first open downloads, second restores

@@ -33,7 +33,9 @@ def _check_address(sock: socket.socket, address: object) -> None:
     except ValueError:
         if host == "localhost":
             return
-        raise AssertionError(f"test tried to connect to {host!r}: only loopback is allowed")
+        raise AssertionError(
+            f"test tried to connect to {host!r}: only loopback is allowed"
+        ) from None
     if not ip.is_loopback:
         raise AssertionError(f"test tried to connect to {host}: only loopback is allowed")
 

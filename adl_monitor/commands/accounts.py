@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from adl_monitor.commands.sources import friendly_errors
 from adl_monitor.core.account_spec import (
     PASSPHRASE_EXCHANGES,
     SUPPORTED_EXCHANGES,
@@ -80,6 +81,7 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(func=run)
 
 
+@friendly_errors
 def run(args: argparse.Namespace) -> int:
     from adl_monitor.commands.sources import setup_cli_logging
 
@@ -107,7 +109,7 @@ def _config_path(args: argparse.Namespace) -> Path | None:
 
 def _add(args: argparse.Namespace) -> int:
     from adl_monitor.storage.config import load_config, save_config
-    from adl_monitor.storage.secrets import SecretStore
+    from adl_monitor.storage.secrets import InsecureStoreError, SecretStore, env_credentials
 
     name = args.name.strip()
     if not name:
@@ -129,19 +131,34 @@ def _add(args: argparse.Namespace) -> int:
             f"{name}: Hyperliquid accounts are read by wallet address — add "
             "--wallet-address 0x…; no API key is needed."
         )
-    credentials = _read_credentials(spec) if spec.needs_key else None
+    # Headless machines (no keyring): the key may already be in ADLMON_<NAME>_*; it then
+    # stays there and only the account goes to the config.
+    from_env = env_credentials(spec) if spec.needs_key else None
+    credentials = from_env or (_read_credentials(spec) if spec.needs_key else None)
     check = _check_or_refuse(spec, credentials)
     spec = _accept_or_refuse(spec, check, args.allow_trading_key)
     store = SecretStore()
-    if credentials is not None:
-        store.set(spec, credentials)
+    stored = credentials is not None and from_env is None
+    if stored and credentials is not None:
+        try:
+            store.set(spec, credentials)
+        except InsecureStoreError as error:
+            prefix = spec.env_prefix
+            raise _Refused(
+                f"{str(error).rstrip('.')}. On a machine without a keyring, set "
+                f"{prefix}API_KEY and {prefix}SECRET in the environment and run this command "
+                "again: the key then stays in the environment. Nothing was saved."
+            ) from None
     try:
         save_config(config.with_account(spec), _config_path(args) or config.path)
     except BaseException:
-        if credentials is not None:
+        if stored:
             store.delete(spec)
         raise
-    print(f"{name}: saved ({_verdict_words(check)}).")
+    where = "key in the keyring" if stored else "key from the environment, not stored"
+    if not spec.needs_key:
+        where = "no key needed"
+    print(f"{name}: saved, {where} ({_verdict_words(check)}).")
     return EXIT_OK
 
 

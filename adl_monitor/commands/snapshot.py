@@ -16,6 +16,7 @@ from adl_monitor.commands.sources import (
     SourcesError,
     add_source_arguments,
     config_path_arg,
+    friendly_errors,
     open_sources,
     setup_cli_logging,
 )
@@ -42,6 +43,7 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(func=run)
 
 
+@friendly_errors
 def run(args: argparse.Namespace) -> int:
     setup_cli_logging(args.verbose)
     from adl_monitor.core.levels import Level

@@ -11,7 +11,9 @@ prints it (CLI) or shows it (GUI) — never a traceback.
 
 from __future__ import annotations
 
+import functools
 import logging
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import time, timedelta
@@ -231,3 +233,36 @@ def setup_cli_logging(verbose: bool) -> None:
 
 def config_path_arg(value: str | None) -> Path | None:
     return Path(value).expanduser() if value else None
+
+
+def friendly_errors(command: Callable[[Any], int]) -> Callable[[Any], int]:
+    """Wrap a command's `run`: an unexpected error becomes one sentence on stderr (and its
+    traceback goes to the log file) instead of a traceback on the terminal."""
+
+    @functools.wraps(command)
+    def run(args: Any) -> int:
+        try:
+            return command(args)
+        except KeyboardInterrupt:
+            return 130
+        except Exception as error:
+            # WARNING, not ERROR: the file gets the traceback, the terminal only the sentence.
+            _log.warning("unexpected error in %s", command.__module__, exc_info=True)
+            where = _log_file()
+            print(
+                f"adl-monitor: an unexpected error occurred ({type(error).__name__}) — the "
+                f"details are in {where}; please report it.",
+                file=sys.stderr,
+            )
+            return 1
+
+    return run
+
+
+def _log_file() -> str:
+    try:
+        from adl_monitor.logging_setup import log_file_path
+
+        return str(log_file_path())
+    except Exception:
+        return "the log file"

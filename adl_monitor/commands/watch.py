@@ -16,6 +16,7 @@ from adl_monitor.commands.sources import (
     SourcesError,
     add_source_arguments,
     config_path_arg,
+    friendly_errors,
     open_sources,
     setup_cli_logging,
 )
@@ -61,6 +62,7 @@ class _Printer:
         self.items.put(alert)
 
 
+@friendly_errors
 def run(args: argparse.Namespace) -> int:
     setup_cli_logging(args.verbose)
     from dataclasses import replace

@@ -44,8 +44,13 @@ class EngineSettings:
 
     @classmethod
     def from_config(cls, settings: Mapping[str, Any]) -> EngineSettings:
-        """Engine settings from the config's `[settings]` table (unknown/invalid → default)."""
-        refresh = settings.get("refresh_seconds")
-        if isinstance(refresh, bool) or not isinstance(refresh, int | float) or refresh <= 0:
+        """Engine settings from the config's `[settings]` table.
+
+        `refresh_seconds` overrides the venues' cadence only when the user set it; its bounds
+        and type come from the settings registry (an invalid value reads as the default).
+        """
+        from adl_monitor.storage.settings import REFRESH_SECONDS, Settings
+
+        if REFRESH_SECONDS.name not in settings:
             return cls()
-        return cls(refresh_seconds=float(refresh))
+        return cls(refresh_seconds=float(Settings(settings).get(REFRESH_SECONDS)))

@@ -12,7 +12,7 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -34,6 +34,7 @@ from adl_monitor.ui.notifier import Notifier
 from adl_monitor.ui.position_history import Sample
 from adl_monitor.ui.settings_dialog import SettingsDialog
 from adl_monitor.ui.theme import follow_system_theme
+from adl_monitor.ui.translations import install_translators
 from adl_monitor.ui.tray import TrayIcon
 
 _log = logging.getLogger(__name__)
@@ -49,7 +50,9 @@ def _sim_speed() -> float:
         return 1.0
 
 
-def make_engine_starter(config_path: Path | None, demo: bool, scenario: str | None) -> object:
+def make_engine_starter(
+    config_path: Path | None, demo: bool, scenario: str | None
+) -> Callable[[], EngineSession]:
     """A function (run on a worker thread) that opens the sources and builds the runner."""
 
     def start() -> EngineSession:
@@ -155,7 +158,8 @@ class DesktopApp(QObject):
             self.demo_accounts = info.accounts
             configured = bool(self._configured_accounts())
             self.window.show_demo(info.scenario, configured)
-        self.window.last_update.setText(self.tr("Connecting…"))
+        if self.window.last_snapshot is None:
+            self.window.last_update.setText(self.tr("Connecting…"))
 
     def on_start_failed(self, sentence: str) -> None:
         self.window.show_notice(self.tr("Monitoring could not start: {why}").format(why=sentence))
@@ -180,7 +184,8 @@ class DesktopApp(QObject):
 
     def show_position(self, key: tuple[str, str, str]) -> None:
         self.window.show_and_raise()
-        self.window.select_position(tuple(key))  # type: ignore[arg-type]
+        account, symbol, side = key
+        self.window.select_position((account, symbol, side))
 
     def snooze(self, until: datetime) -> None:
         self.bridge.snooze(until)
@@ -253,7 +258,7 @@ class DesktopApp(QObject):
             self.window.apply_snapshot(Snapshot(generated_at=datetime.now(UTC)))
             self.window.last_update.setText(self.tr("Connecting…"))
             self.info = None
-            self.bridge.restart(make_engine_starter(self.config_path, False, None))  # type: ignore[arg-type]
+            self.bridge.restart(make_engine_starter(self.config_path, False, None))
             return
         base = self.demo_accounts if self.info.demo else ()
         self.bridge.set_accounts((*base, *accounts))
@@ -299,10 +304,11 @@ def run_app(args: argparse.Namespace) -> int:
     app.setDesktopFileName("adl-monitor")
     app.setQuitOnLastWindowClosed(False)  # the tray keeps running; quit() ends it
     follow_system_theme(app)
+    translators = install_translators(app)  # noqa: F841 - kept alive for the app's life
     config_path = Path(args.config).expanduser() if getattr(args, "config", None) else None
     demo = bool(getattr(args, "demo", False))
     scenario = getattr(args, "scenario", None)
-    bridge = EngineBridge(make_engine_starter(config_path, demo, scenario))  # type: ignore[arg-type]
+    bridge = EngineBridge(make_engine_starter(config_path, demo, scenario))
     desktop = DesktopApp(app, bridge, config_path, demo)
     desktop.show()
     # Ctrl+C in the terminal quits cleanly: Python handles signals only between bytecodes,

@@ -16,13 +16,21 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
 
 from adl_monitor.core.account_spec import AccountSpec, Credentials
 from adl_monitor.core.alert import Alert
 from adl_monitor.core.snapshot import Snapshot
+
+if TYPE_CHECKING:  # the engine (and ccxt behind it) is imported on a worker thread only
+    from adl_monitor.core.alerts import AlertSettings
+    from adl_monitor.core.key_check import KeyCheck
+    from adl_monitor.engine.runner import EngineRunner
+    from adl_monitor.engine.settings import EngineSettings
+    from adl_monitor.storage.history import HistoryPoint
+    from adl_monitor.storage.secrets import SecretStore
 
 _log = logging.getLogger(__name__)
 
@@ -31,12 +39,12 @@ _log = logging.getLogger(__name__)
 class EngineSession:
     """A running engine and where its accounts came from (`demo`: the simulated exchange)."""
 
-    runner: Any  # adl_monitor.engine.runner.EngineRunner (typed loosely: Qt-free layer)
+    runner: EngineRunner
     demo: bool
     scenario: str | None
     accounts: tuple[AccountSpec, ...]
     close: Callable[[], None] = field(default=lambda: None)
-    secrets: Any = None  # storage.secrets.SecretStore shared with the engine's lookup
+    secrets: SecretStore | None = None  # shared with the engine's credential lookup
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +81,7 @@ class EngineBridge(QObject):
         self._session: EngineSession | None = None
         self._stopping = False
         self._generation = 0
-        self._fallback_store: Any = None
+        self._fallback_store: SecretStore | None = None
         self._lock = threading.Lock()
         queued = Qt.ConnectionType.QueuedConnection
         self._snapshot_from_worker.connect(self.snapshot_received, queued)
@@ -100,7 +108,7 @@ class EngineBridge(QObject):
         return self._session
 
     @property
-    def runner(self) -> Any:
+    def runner(self) -> EngineRunner | None:
         return self._session.runner if self._session is not None else None
 
     def start(self) -> None:
@@ -182,7 +190,9 @@ class EngineBridge(QObject):
         if self.runner is not None:
             self.runner.pause_alerts(paused)
 
-    def update_settings(self, engine_settings: Any, alert_settings: Any) -> None:
+    def update_settings(
+        self, engine_settings: EngineSettings, alert_settings: AlertSettings
+    ) -> None:
         if self.runner is not None:
             self.runner.update_settings(engine_settings)
             self.runner.update_alert_settings(alert_settings)
@@ -201,12 +211,12 @@ class EngineBridge(QObject):
             )
             return
         try:
-            future: Future[Any] = runner.verify_key(spec, credentials)
+            future: Future[KeyCheck] = runner.verify_key(spec, credentials)
         except Exception as error:
             self._key_from_worker.emit(spec.name, str(error))
             return
 
-        def done(result: Future[Any]) -> None:
+        def done(result: Future[KeyCheck]) -> None:
             error = result.exception()
             if error is not None:
                 _log.warning("key check of %s failed: %s", spec.name, type(error).__name__)
@@ -240,7 +250,7 @@ class EngineBridge(QObject):
 
         threading.Thread(target=work, name="adl-monitor-keyring", daemon=True).start()
 
-    def _secret_store(self) -> Any:
+    def _secret_store(self) -> SecretStore:
         if self._session is not None and self._session.secrets is not None:
             return self._session.secrets
         if self._fallback_store is None:
@@ -259,12 +269,12 @@ class EngineBridge(QObject):
         if runner is None:
             return
         try:
-            future: Future[Any] = runner.history_for(key, since)
+            future: Future[list[HistoryPoint]] = runner.history_for(key, since)
         except Exception:
             _log.exception("history query failed")
             return
 
-        def done(result: Future[Any]) -> None:
+        def done(result: Future[list[HistoryPoint]]) -> None:
             if result.exception() is None:
                 self._history_from_worker.emit(key, result.result())
 

@@ -124,6 +124,12 @@ class DetailPanel(QWidget):
         self.score_curve = pg.PlotDataItem(pen=pg.mkPen("#8a8f98", width=1))
         self.score_view.addItem(self.score_curve)
         self.tier_plot.vb.sigResized.connect(self._sync_score_view)
+        # Same axis widths on both plots, so their shared time axes line up exactly.
+        self.price_plot.showAxis("right")
+        self.price_plot.getAxis("right").setStyle(showValues=False)
+        for plot in (self.price_plot, self.tier_plot):
+            plot.getAxis("left").setWidth(64)
+            plot.getAxis("right").setWidth(64)
         self.graphs.ci.layout.setRowStretchFactor(0, 3)
         self.graphs.ci.layout.setRowStretchFactor(1, 2)
 

@@ -223,6 +223,10 @@ class MainWindow(QMainWindow):
             row = self.model.row_of(key)
             self.detail.show_position(self.model.risk_at(row) if row is not None else None)
 
+    @property
+    def last_snapshot(self) -> Snapshot | None:
+        return self._last_snapshot
+
     def show_demo(self, scenario: str | None, configured: bool) -> None:
         self.banner.show_demo(scenario, configured)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import QObject, Signal
@@ -51,12 +52,12 @@ class TrayIcon(QSystemTrayIcon):
         self.setContextMenu(self._menu)
         self.activated.connect(self._on_activated)
 
-    def _add_snooze(self, label: str, until: object) -> None:
+    def _add_snooze(self, label: str, until: Callable[[datetime], datetime]) -> None:
         action = self.snooze_menu.addAction(label)
 
         def snooze() -> None:
             now = datetime.now().astimezone()
-            self.snooze_requested.emit(until(now))  # type: ignore[operator]
+            self.snooze_requested.emit(until(now))
 
         action.triggered.connect(snooze)
 

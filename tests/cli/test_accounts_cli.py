@@ -193,3 +193,42 @@ def test_hyperliquid_needs_a_wallet_address_and_no_key(
     assert _add(config_path, sim, "hl", "hyperliquid", "--wallet-address", wallet) == 0
     (spec,) = load_config(config_path).accounts
     assert spec.wallet_address == wallet
+
+
+def test_a_key_in_the_environment_is_verified_and_left_there(
+    sim: SimExchangeThread,
+    config_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    memory_keyring: MemoryKeyring,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("ADLMON_CI_BOT_API_KEY", DEMO_WITHDRAW_KEY)
+    monkeypatch.setenv("ADLMON_CI_BOT_SECRET", DEMO_SECRET)
+    assert _add(config_path, sim, "ci-bot", "bybit") == 1  # still verified: refused
+    assert "withdraw" in capsys.readouterr().err
+    monkeypatch.setenv("ADLMON_CI_BOT_API_KEY", DEMO_API_KEY)
+    assert _add(config_path, sim, "ci-bot", "bybit") == 0
+    assert "from the environment" in capsys.readouterr().out
+    assert memory_keyring.store == {}
+    assert [a.name for a in load_config(config_path).accounts] == ["ci-bot"]
+
+
+def test_without_a_secure_keyring_the_message_offers_the_environment(
+    sim: SimExchangeThread,
+    config_path: Path,
+    stdin: Feed,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import keyring
+    from keyring.backends.fail import Keyring as FailKeyring
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(FailKeyring())
+    try:
+        stdin(f"{DEMO_API_KEY}\n{DEMO_SECRET}\n")
+        assert _add(config_path, sim, "nokeyring", "bybit") == 1
+    finally:
+        keyring.set_keyring(previous)
+    err = capsys.readouterr().err
+    assert "ADLMON_NOKEYRING_API_KEY" in err and "Nothing was saved" in err
+    assert load_config(config_path).accounts == ()

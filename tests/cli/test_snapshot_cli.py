@@ -169,3 +169,22 @@ def test_no_account_configured_says_how_to_add_one(
 ) -> None:
     assert main(["snapshot", "--config", str(config_path)]) == 1
     assert "accounts add" in capsys.readouterr().err
+
+
+def test_a_damaged_history_file_is_set_aside_with_a_message_and_the_snapshot_still_works(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from adl_monitor.storage.paths import data_dir
+
+    damaged = data_dir() / "demo-history.sqlite3"
+    damaged.write_bytes(b"not a database " * 500)
+    assert main(["snapshot", "--demo", "--json"]) == 0
+    captured = capsys.readouterr()
+    assert "damaged" in captured.err and "Traceback" not in captured.err
+    document = json.loads(captured.out)
+    _check_demo_document(document)
+    kept = [p for p in data_dir().iterdir() if p.name.startswith("demo-history.sqlite3.damaged-")]
+    assert len(kept) == 1
+    first = document["positions"][0]
+    key = (first["account"], first["symbol"], first["side"])
+    assert History(damaged).series(key, since=datetime.now(UTC) - timedelta(minutes=5))

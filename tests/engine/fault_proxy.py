@@ -16,7 +16,11 @@ _HOP_HEADERS = {"host", "content-length", "transfer-encoding", "connection"}
 class FaultProxy:
     def __init__(self, upstream: str) -> None:
         self.upstream = upstream.rstrip("/")
-        self.fault: str | None = None  # None, "html" or "rate_limit"
+        self.fault: str | None = None  # None, "html", "rate_limit" or "bybit_error"
+        self.bybit_error: tuple[int, str] = (
+            10002,
+            "invalid request, please check your server timestamp or recv_window param",
+        )
         self.fault_once = False
         self.retry_after = 1.5
         self.hits: list[tuple[float, str | None]] = []
@@ -51,6 +55,9 @@ class FaultProxy:
                 status=429,
                 headers={"Retry-After": str(self.retry_after)},
             )
+        if fault == "bybit_error":  # Bybit answers errors with HTTP 200 and a retCode
+            code, message = self.bybit_error
+            return web.json_response({"retCode": code, "retMsg": message, "result": {}})
         if fault == "html":
             return web.Response(
                 text="<html><body>Please log in to the hotel Wi-Fi</body></html>",

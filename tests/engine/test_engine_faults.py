@@ -92,3 +92,33 @@ async def test_a_rate_limit_is_waited_out_for_as_long_as_retry_after_says(
     next_request = next(t for t, _ in proxy.hits if t > in_flight)
     assert next_request - limited_at >= proxy.retry_after - 0.05
     await until(lambda: _state(engine.latest) is AccountState.LIVE)
+
+
+@pytest.mark.parametrize(
+    ("code", "message", "advice"),
+    [
+        (
+            10002,
+            "invalid request, please check your server timestamp or recv_window param",
+            "sync your system clock",
+        ),
+        (10005, "Permission denied, please check your API key permissions.", "permission"),
+        (10003, "API key is invalid.", "was rejected"),
+    ],
+    ids=["clock-skew", "permission", "bad-key"],
+)
+async def test_errors_the_user_must_fix_are_an_error_state_until_fixed(
+    proxied_bybit: tuple[Engine, FaultProxy], code: int, message: str, advice: str
+) -> None:
+    engine, proxy = proxied_bybit
+    proxy.bybit_error = (code, message)
+    proxy.fault = "bybit_error"
+    await until(lambda: _state(engine.latest) is AccountState.ERROR)
+    latest = engine.latest
+    assert latest is not None
+    error = latest.accounts[0].error
+    assert error is not None and error.startswith("demo-bybit: ") and advice in error
+
+    proxy.fault = None  # the user fixed it
+    engine.refresh_now()
+    await until(lambda: _state(engine.latest) is AccountState.LIVE)

@@ -23,8 +23,9 @@ def test_round_trip_keeps_accounts_and_settings(tmp_path: Path) -> None:
         AppConfig()
         .with_account(AccountSpec("Binance main", "binanceusdm"))
         .with_account(
-            AccountSpec("bybit sub", "bybit", api_url="http://127.0.0.1:9/bybit",
-                        allow_trading_key=True)
+            AccountSpec(
+                "bybit sub", "bybit", api_url="http://127.0.0.1:9/bybit", allow_trading_key=True
+            )
         )
         .with_account(AccountSpec("hl", "hyperliquid", wallet_address="0xabc"))
         .with_settings({"alerts": {"levels": ["orange", "red"]}, "refresh_seconds": 5})
@@ -36,8 +37,8 @@ def test_round_trip_keeps_accounts_and_settings(tmp_path: Path) -> None:
 
 
 def test_with_account_replaces_by_name_in_place() -> None:
-    config = AppConfig().with_account(AccountSpec("a", "okx")).with_account(
-        AccountSpec("b", "gate")
+    config = (
+        AppConfig().with_account(AccountSpec("a", "okx")).with_account(AccountSpec("b", "gate"))
     )
     config = config.with_account(AccountSpec("a", "bybit"))
     assert [(a.name, a.exchange) for a in config.accounts] == [("a", "bybit"), ("b", "gate")]
@@ -82,8 +83,10 @@ def test_previous_file_is_kept_as_backup(tmp_path: Path) -> None:
         ('[[accounts]]\nname = "x"\nexchange = "bitmex"\n', "does not support"),
         ('[[accounts]]\nexchange = "okx"\n', "has no name"),
         ('[[accounts]]\nname = "x"\nexchange = "okx"\nsecret = "s"\n', "unknown keys"),
-        ('[[accounts]]\nname="x"\nexchange="okx"\n[[accounts]]\nname="x"\nexchange="gate"\n',
-         "unique"),
+        (
+            '[[accounts]]\nname="x"\nexchange="okx"\n[[accounts]]\nname="x"\nexchange="gate"\n',
+            "unique",
+        ),
         ('accounts = "nope"\n', "list"),
     ],
 )

@@ -21,7 +21,7 @@ from adl_monitor.ui.bridge import EngineBridge
 
 @pytest.mark.qt_log_ignore("propagateSizeHints", "support raise")  # offscreen's limits
 def test_without_accounts_the_app_runs_on_the_simulated_exchange(qtbot, qapp) -> None:  # type: ignore[no-untyped-def]
-    bridge = EngineBridge(make_engine_starter(None, False, None))  # type: ignore[arg-type]
+    bridge = EngineBridge(make_engine_starter(None, False, None))
     desktop = DesktopApp(qapp, bridge, None, demo=False)
     qtbot.addWidget(desktop.window)
     try:
@@ -72,7 +72,7 @@ def test_adding_the_first_account_leaves_the_simulator(qtbot, qapp, sim) -> None
 
     The account is the separate `sim` fixture's Bybit: a server like any other, on loopback.
     """
-    bridge = EngineBridge(make_engine_starter(None, False, None))  # type: ignore[arg-type]
+    bridge = EngineBridge(make_engine_starter(None, False, None))
     desktop = DesktopApp(qapp, bridge, None, demo=False)
     qtbot.addWidget(desktop.window)
     try:

@@ -95,3 +95,40 @@ def test_landing_on_a_filtered_out_position_clears_the_filters(qtbot, tmp_path: 
     assert window.find_box.text() == ""
     assert window.selected_key() == ("calm", "BTC/USDT:USDT", "long")
     assert not window.select_position(("nobody", "X/Y:Y", "long"))
+
+
+def test_strings_are_translatable(qapp) -> None:  # type: ignore[no-untyped-def]
+    """A catalogue for another language changes what the user reads."""
+    from PySide6.QtCore import QCoreApplication, QTranslator
+
+    class German(QTranslator):
+        def translate(self, context, source, disambiguation=None, n=-1):  # type: ignore[no-untyped-def]
+            return {"Add account": "Konto hinzufügen", "Exchange tier": "Börsen-Stufe"}.get(
+                source, ""
+            )
+
+    german = German()
+    QCoreApplication.installTranslator(german)
+    try:
+        from adl_monitor.ui.demo_banner import DemoBanner
+        from adl_monitor.ui.position_model import PositionTableModel
+
+        assert DemoBanner().button.text() == "Konto hinzufügen"
+        model = PositionTableModel()
+        assert model.headerData(Column.EXCHANGE_TIER, Qt.Orientation.Horizontal) == "Börsen-Stufe"
+    finally:
+        QCoreApplication.removeTranslator(german)
+
+
+def test_closing_keeps_monitoring_in_the_tray_when_asked(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window = _window(qtbot, tmp_path)
+    quits: list[bool] = []
+    window.quit_requested.connect(lambda: quits.append(True))
+    window.keep_in_tray = True
+    with qtbot.waitSignal(window.close_to_tray):
+        window.close()
+    assert not window.isVisible() and not quits
+    window.keep_in_tray = False
+    window.close()
+    assert quits == [True]
+    assert (tmp_path / "window.ini").exists()  # the layout was saved on the way out
