@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from adl_monitor.core.account_reading import AccountReading
+from adl_monitor.core.account_reading import AccountReading, carry_deleveraged
 from adl_monitor.core.account_spec import AccountSpec
 from adl_monitor.core.failure import VenueFailure
 from adl_monitor.core.key_check import KeyCheck, KeyVerdict
@@ -51,7 +51,7 @@ class AccountTracker:
     # -- updates from the worker ----------------------------------------------------------
 
     def record_reading(self, reading: AccountReading) -> None:
-        self.reading = reading
+        self.reading = carry_deleveraged(self.reading, reading)
         self.failure = None
         self.failure_sentence = None
         self.failed_at = None
