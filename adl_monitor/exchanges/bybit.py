@@ -5,6 +5,12 @@ What differs here: the indicator is `adlRankIndicator` in every position of `/v5
 deleveraged carries `positionStatus == "Adl"`. The position list needs a category per call, so
 linear and inverse are two requests; balances come from the unified wallet. A position closed by
 ADL only shows in the execution list (`execType` "AdlTrade"), asked when a position shrank.
+
+Margin mode: ccxt leaves `marginMode` empty (Bybit deprecated `tradeMode` for UTA 2.0), but the
+classic formula needs it — an isolated position's effective leverage rests on its own margin, a
+cross one on the account's equity. Bybit documents `tradeMode` 1 = isolated for classic and
+UTA 1.0 positions, and for UTA 2.0 an account-wide `marginMode` in `/v5/account/info`
+("ISOLATED_MARGIN"); either makes the position isolated here.
 """
 
 from __future__ import annotations
@@ -21,6 +27,8 @@ from adl_monitor.exchanges.base import UnifiedPosition, VenueConnector
 from adl_monitor.exchanges.values import as_dict, as_list, number
 
 _CATEGORIES = ("linear", "inverse")
+_ACCOUNT_MODE_INTERVAL = 60.0  # seconds: a margin-mode switch is rare and needs no positions
+_ISOLATED_ACCOUNT = "ISOLATED_MARGIN"
 
 
 def key_check_from_query_api(reply: Mapping[str, Any]) -> KeyCheck:
@@ -53,6 +61,8 @@ class BybitConnector(VenueConnector):
         super().__init__(*args, **kwargs)
         self._since_ms = int(time.time() * 1000)  # ADL fills before we started are old news
         self._seen_fills: set[object] = set()
+        self._account_isolated = False
+        self._account_mode_read_at: float | None = None  # time.monotonic()
 
     def _configure(self, client: Any) -> None:
         # Bybit accounts are unified trading accounts (the wallet read below assumes it); saying
@@ -67,7 +77,26 @@ class BybitConnector(VenueConnector):
         )
         return [*linear, *inverse], figures
 
+    def _normalise(self, unified: UnifiedPosition) -> UnifiedPosition:
+        info = as_dict(unified.get("info"))
+        isolated = self._account_isolated or str(info.get("tradeMode", "")).strip() == "1"
+        return {**unified, "marginMode": "isolated" if isolated else "cross"}
+
+    async def _read_account_mode(self) -> None:
+        """The UTA 2.0 account-wide margin mode, at most once a minute."""
+        now = time.monotonic()
+        if (
+            self._account_mode_read_at is not None
+            and now - self._account_mode_read_at < _ACCOUNT_MODE_INTERVAL
+        ):
+            return
+        reply = as_dict(await self.client.privateGetV5AccountInfo())
+        mode = as_dict(reply.get("result")).get("marginMode")
+        self._account_isolated = mode == _ISOLATED_ACCOUNT
+        self._account_mode_read_at = now
+
     async def _read_figures(self) -> dict[str, AccountFigures]:
+        await self._read_account_mode()
         reply = as_dict(
             await self.client.privateGetV5AccountWalletBalance({"accountType": "UNIFIED"})
         )

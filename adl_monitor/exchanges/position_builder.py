@@ -74,9 +74,8 @@ def build_position(
     if pnl is None:
         pnl = _pnl(side, size, entry, mark, inverse)
     mode = MarginMode.ISOLATED if unified.get("marginMode") == "isolated" else MarginMode.CROSS
-    if mode is MarginMode.ISOLATED:
-        margin = to_float(unified.get("collateral")) or to_float(unified.get("initialMargin"))
-    else:
+    margin = _isolated_margin(unified) if mode is MarginMode.ISOLATED else None
+    if margin is None:
         margin = to_float(unified.get("initialMargin"))
     return Position(
         account=account,
@@ -97,6 +96,17 @@ def build_position(
         inverse=inverse,
         settle=_settle(symbol, market),
     )
+
+
+def _isolated_margin(unified: Mapping[str, Any]) -> float | None:
+    """The isolated position's own margin, *without* its unrealized PnL.
+
+    ccxt's `positionMargin` is that figure (Binance `isolatedWallet`, OKX `margin`, Bybit
+    `positionBalance`; ccxt derives it from `collateral` − uPnL where a venue sends only the
+    collateral). `collateral` itself includes the uPnL: taking it as the margin would count
+    the PnL twice in every effective-leverage and margin-ratio formula.
+    """
+    return to_float(unified.get("positionMargin")) or None
 
 
 def _pnl(side: Side, size: float, entry: float, mark: float, inverse: bool) -> float:

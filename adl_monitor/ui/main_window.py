@@ -10,8 +10,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent, QShowEvent
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QGuiApplication,
+    QKeySequence,
+    QPaintEvent,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -163,7 +170,7 @@ class MainWindow(QMainWindow):
         self._ticker.start()
         self._last_snapshot: Snapshot | None = None
         self._auto_select = True
-        self.resize(1280, 780)
+        self.resize(_first_run_size())
         self.restore_layout()
 
     # -- actions and shortcuts -----------------------------------------------------------
@@ -413,3 +420,15 @@ class MainWindow(QMainWindow):
 
     def current_index(self) -> QModelIndex:
         return self.table.currentIndex()
+
+
+def _first_run_size() -> QSize:
+    """Before any saved geometry: most of the screen, so every column fits without scrolling."""
+    screen = QGuiApplication.primaryScreen()
+    if screen is None:
+        return QSize(1280, 780)
+    available = screen.availableGeometry()
+    return QSize(
+        max(960, min(1680, int(available.width() * 0.92))),
+        max(600, min(1050, int(available.height() * 0.9))),
+    )

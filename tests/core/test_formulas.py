@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from adl_monitor.core.account import AccountFigures
+from adl_monitor.core.account_spec import SUPPORTED_EXCHANGES
 from adl_monitor.core.estimate import Score
 from adl_monitor.core.formulas import (
     bitmex_effective_leverage,
@@ -25,18 +26,7 @@ from adl_monitor.core.position import MarginMode, Position, Side
 from tests.core.positions import make_position
 from tests.core.venue_fixtures import load
 
-VENUES = (
-    "binanceusdm",
-    "binancecoinm",
-    "bybit",
-    "okx",
-    "gate",
-    "htx",
-    "kucoinfutures",
-    "bitget",
-    "phemex",
-    "hyperliquid",
-)
+VENUES = SUPPORTED_EXCHANGES
 
 
 # ---- PnL % (KuCoin's worked return-rate numbers) -------------------------------------------------

@@ -6,23 +6,13 @@ from datetime import UTC, datetime
 
 import pytest
 
+from adl_monitor.core.account_spec import SUPPORTED_EXCHANGES
 from adl_monitor.core.position import Side
 from adl_monitor.core.scales import has_indicator, map_indicator, scale_description
 from tests.core.venue_fixtures import load
 
 AT = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
-VENUES = (
-    "binanceusdm",
-    "binancecoinm",
-    "bybit",
-    "okx",
-    "gate",
-    "htx",
-    "kucoinfutures",
-    "bitget",
-    "phemex",
-    "hyperliquid",
-)
+VENUES = SUPPORTED_EXCHANGES
 FRACTION_VENUES = ("kucoinfutures", "bitget", "phemex", "bitmex")
 
 

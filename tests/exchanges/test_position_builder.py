@@ -23,7 +23,8 @@ def test_linear_notional_at_mark_and_isolated_margin() -> None:
             "entryPrice": 100_000,
             "markPrice": 90_000,
             "marginMode": "isolated",
-            "collateral": 25.5,
+            "positionMargin": 25.5,
+            "collateral": 20_025.5,  # ccxt: margin + uPnL — not the margin
             "unrealizedPnl": None,
         },
         LINEAR,

@@ -17,6 +17,7 @@ from adl_monitor.storage.secrets import SERVICE
 from adl_monitor.ui.accounts_dialog import AccountsDialog
 from adl_monitor.ui.bridge import EngineBridge
 from tests.memory_keyring import MemoryKeyring
+from tests.ui.artifacts import save_artifact
 
 
 @pytest.fixture
@@ -91,6 +92,7 @@ def test_trading_key_is_named_and_kept_only_with_a_warning(
     assert load_config(config_path).account("trader").allow_trading_key  # type: ignore[union-attr]
     assert dialog.badge.isVisibleTo(dialog)
     assert "⚠" in dialog.list.item(0).text()
+    save_artifact(dialog, "accounts-dialog-trading-key.png")
 
 
 def test_withdrawal_key_is_refused(

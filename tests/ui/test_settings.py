@@ -10,6 +10,7 @@ from adl_monitor.storage import settings as opt
 from adl_monitor.storage.config import AppConfig, load_config, save_config
 from adl_monitor.ui import autostart
 from adl_monitor.ui.settings_dialog import SettingsDialog
+from tests.ui.artifacts import save_artifact
 from tests.ui.conftest import spec
 
 
@@ -83,6 +84,7 @@ def test_dialog_round_trip_persists_and_keeps_accounts(
     assert again.refresh.value() == 15
     assert not again.level_boxes[opt.Level.ORANGE].isChecked()
     assert again.quiet_start.time().toString("HH:mm") == "23:15"
+    save_artifact(again, "settings-dialog.png")
 
 
 @pytest.mark.skipif(not autostart.supported(), reason="XDG autostart is Linux-only")

@@ -204,11 +204,9 @@ class Okx(Dialect):
         upnl = sum(v.position.upnl(v.mark) for v in views)
         im = sum(v.position.initial_margin(v.mark) for v in views)
         mm = sum(v.position.mmr * v.position.size * v.mark for v in views)
-        iso_eq = sum(
-            v.position.collateral + v.position.upnl(v.mark)
-            for v in views
-            if v.position.margin_mode is MarginMode.ISOLATED
-        )
+        isolated = [v for v in views if v.position.margin_mode is MarginMode.ISOLATED]
+        iso_upl = sum(v.position.upnl(v.mark) for v in isolated)
+        iso_eq = sum(v.position.collateral for v in isolated) + iso_upl
         equity = account.wallet + upnl
         now = str(self.world.now_ms())
         detail = {
@@ -227,7 +225,7 @@ class Okx(Dialect):
             "interest": "",
             "isoEq": num(iso_eq),
             "isoLiab": "",
-            "isoUpl": "0",
+            "isoUpl": num(iso_upl),
             "liab": "",
             "maxLoan": "",
             "mgnRatio": "",
