@@ -1,4 +1,4 @@
-"""`python -m benchmarks [--quick] [--only NAME]`: run the benchmarks and print one table."""
+"""`python -m benchmarks [--quick] [--only NAME] [NAME ...]`: run benchmarks, print one table."""
 
 from __future__ import annotations
 
@@ -9,7 +9,13 @@ import time
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from benchmarks import engine_memory, fetch_overhead, snapshot_assembly, startup
+from benchmarks import (
+    engine_memory,
+    estimate_accuracy,
+    fetch_overhead,
+    snapshot_assembly,
+    startup,
+)
 from benchmarks.common import Row
 
 BENCHMARKS: dict[str, Callable[[int], Coroutine[Any, Any, list[Row]]]] = {
@@ -17,6 +23,7 @@ BENCHMARKS: dict[str, Callable[[int], Coroutine[Any, Any, list[Row]]]] = {
     "snapshot": snapshot_assembly.run,
     "memory": engine_memory.run,
     "startup": startup.run,
+    "accuracy": estimate_accuracy.run,
 }
 
 
@@ -33,7 +40,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer repeats")
     parser.add_argument("--only", choices=sorted(BENCHMARKS), action="append")
+    parser.add_argument("names", nargs="*", metavar="NAME", help="same as --only NAME")
     args = parser.parse_args()
+    unknown = sorted(set(args.names) - set(BENCHMARKS))
+    if unknown:
+        parser.error(f"unknown benchmark {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}")
+    args.only = [*(args.only or []), *args.names] or None
     logging.basicConfig(level=logging.ERROR)
     repeats = 10 if args.quick else 40
     rows: list[Row] = []

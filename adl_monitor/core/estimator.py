@@ -6,20 +6,31 @@ can do is learn, per venue, which score values the venue puts in which tier — 
 function score → tier described by four cut points (the scores at which tiers 2, 3, 4 and 5
 start).
 
-Two sources for the cut points:
+Three sources for the cut points, in order of how much the venue has told us:
 
 * **Prior** (no exchange tier seen yet, and always on Hyperliquid): the venue's own formula is run
-  over a fixed *reference population* of typical positions (leverage 2–100×, price moves −10 %…
-  +30 %, seven in ten in profit, isolated single-position accounts, see
-  `_reference_positions`), ranked with
-  `core.queue` exactly as the venue ranks, and the cuts are read off where the quintiles fall.
-  The population is a documented guess about what a venue's book looks like; it only orders
-  typical positions, so it adapts to whatever units each formula family uses.
+  over a *reference book* shaped like a retail book (leverage 2–100× weighted towards 5–20×,
+  55 % cross, entries spread a few per cent around a reference price by how long ago they
+  were opened, log-normal sizes; see `_reference_book`), ranked with `core.queue` exactly as
+  the venue ranks, and the cuts are read off where the quintiles fall. Where a queue's cuts
+  fall depends above all on how far the market has moved for that side since the book was
+  opened (after a rally nearly every long is in profit and the profitable scores spread over
+  all five tiers; in a flat market half the side loses and sits at the back), so the prior is
+  a *family* of cut sets, one per favourable move, and without readings the flat-market member
+  is used. The book is a documented guess; it only orders typical positions, so it adapts to
+  whatever units each formula family uses.
+* **Market fit** (1 … `MIN_READINGS` − 1 readings): the family member whose cuts put the most
+  recent readings in the tiers the venue reported (fewest misclassified, then smallest tier
+  error, then nearest a flat market). One parameter, so a handful of readings is enough.
 * **Calibration** against the tiers the venue reported for our own positions (`observe`). Each
   cut is put where it misclassifies the fewest recent readings (robust to a noisy or lagging
   indicator: one wrong reading moves a cut by at most one sample), cuts without readings on both
-  sides keep the prior scaled like their calibrated neighbours, and the cuts are forced to be
-  non-decreasing. Memory is a bounded window per venue, so the mapping follows the market.
+  sides keep the fitted prior scaled like their calibrated neighbours, and the cuts are forced
+  to be non-decreasing. Memory is a bounded window per venue, so the mapping follows the market.
+
+An estimate's range says how sure the mapping is: on the prior it spans the tiers of every
+plausible market move, on a market fit those of every move that explains the readings equally
+well, and once calibrated those of the readings nearest in score.
 
 Losing positions rank behind every profitable one on every venue: their estimate is tier 1 (back
 of the queue), never 0 — tier 0 means "no position".
@@ -32,7 +43,9 @@ prior. Its estimate's basis says so.
 from __future__ import annotations
 
 import bisect
+import functools
 import math
+import random
 import statistics
 from collections import deque
 from collections.abc import Hashable, Iterable, Mapping
@@ -60,16 +73,32 @@ SAMPLE_INTERVAL = timedelta(seconds=60)
 """An unchanged tier of one position is sampled at most this often."""
 _MAX_SOURCES = 10_000
 PRIOR_SPREAD = 2.0
-"""An uncalibrated estimate's range covers scores from half to double the position's."""
+"""Cut ratio assumed above the reference book's highest score (a formula with no tier 5)."""
 
 _STATE_VERSION = 1
 
-# The reference population of the prior: a typical venue book, as a guess.
-_REFERENCE_LEVERAGES = (2.0, 3.0, 5.0, 5.0, 10.0, 10.0, 10.0, 20.0, 20.0, 25.0, 50.0, 75.0, 100.0)
-# ADL strikes the side the market just moved for, so the queue being deleveraged is mostly in
-# profit: three losing moves to seven winning ones.
-_REFERENCE_MOVES = (-0.1, -0.03, -0.01, 0.003, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3)
+# The reference book of the prior: a retail-shaped venue book (a documented guess).
+_REFERENCE_LEVERAGES = (2.0, 3.0, 5.0, 10.0, 15.0, 20.0, 25.0, 50.0, 75.0, 100.0)
+_REFERENCE_LEVERAGE_WEIGHTS = (6, 8, 16, 22, 10, 14, 8, 8, 4, 4)
+_REFERENCE_CROSS_SHARE = 0.55
+_REFERENCE_ENTRY_SPREAD = 0.03
+"""Stdev of entries around the reference price for a position opened a day or more ago."""
+_REFERENCE_MEAN_AGE_HOURS = 20.0
+_REFERENCE_SIZE = 400
+_REFERENCE_SEED = 20251010
 _REFERENCE_MAINTENANCE_RATE = 0.005
+_MIN_CUSHION = 0.01
+"""Positions within 1 % of liquidation at the mark are gone: liquidated before."""
+MARKET_MOVES = (-0.08, -0.05, -0.03, -0.015, 0.0, 0.015, 0.03, 0.05, 0.075, 0.1, 0.13, 0.17, 0.22)
+"""Favourable moves (fraction of price since the book was opened) the prior family spans."""
+FLAT_MARKET = 0.0
+PLAUSIBLE_MOVE = 0.03
+"""Without readings, the range covers the tiers of every move within ±3 % of the guessed one."""
+FIT_READINGS = 24
+"""The market fit uses this many most recent readings: the market state is recent."""
+FIT_SLACK = 1
+"""A move that misplaces one reading more than the best one is still plausible: the indicator
+lags (Binance: 30 s) and a handful of readings cannot tell close moves apart."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +107,14 @@ class Reading:
 
     score: float
     tier: int
+
+
+@dataclass(frozen=True, slots=True)
+class MarketFit:
+    """The prior family member in use (`move`) and every move as plausible (`plausible`)."""
+
+    move: float
+    plausible: tuple[float, ...]
 
 
 class RankEstimator:
@@ -92,7 +129,8 @@ class RankEstimator:
         self._window = window
         self._readings: dict[str, deque[Reading]] = {}
         self._cuts: dict[str, tuple[float, ...]] = {}
-        self._priors: dict[str, tuple[float, ...]] = {}
+        self._fits: dict[str, MarketFit] = {}
+        self._guessed: dict[str, float] = {}
         self._sorted: dict[str, tuple[list[float], list[int]]] = {}
         self._last_sample: dict[tuple[str, Hashable], tuple[datetime, int]] = {}
 
@@ -131,6 +169,7 @@ class RankEstimator:
         readings = self._readings.setdefault(exchange, deque(maxlen=self._window))
         readings.append(Reading(score.value, exchange_tier))
         self._cuts.pop(exchange, None)
+        self._fits.pop(exchange, None)
         self._sorted.pop(exchange, None)
 
     def readings(self, exchange: str) -> int:
@@ -159,6 +198,7 @@ class RankEstimator:
         """The estimated tier alone: 1 for losing positions, else where the score falls."""
         if not score.profitable or not math.isfinite(score.value):
             return BACK_OF_QUEUE_TIER
+        self._guess_market(exchange, score)
         return _tier_of(score.value, self._cut_points(exchange))
 
     def estimate(self, exchange: str, score: Score) -> Estimate:
@@ -212,28 +252,55 @@ class RankEstimator:
         cached = self._cuts.get(exchange)
         if cached is not None:
             return cached
-        prior = self._prior(exchange)
-        readings = self._readings.get(exchange, ())
-        cuts = _calibrate(prior, list(readings)) if len(readings) >= MIN_READINGS else prior
+        fit = self._fit(exchange)
+        prior = _prior_family(formula_name(exchange), exchange)[fit.move]
+        readings = list(self._readings.get(exchange, ()))
+        cuts = prior
+        if len(readings) >= MIN_READINGS:
+            calibrated = _calibrate(prior, readings)
+            # Per-cut calibration has four free cuts and the window remembers older markets:
+            # it must explain the recent readings better than the one-parameter fit to win.
+            recent = readings[-FIT_READINGS:]
+            if _misfit(calibrated, recent) < _misfit(prior, recent):
+                cuts = calibrated
         self._cuts[exchange] = cuts
         return cuts
 
-    def _prior(self, exchange: str) -> tuple[float, ...]:
-        family = formula_name(exchange)
-        cached = self._priors.get(family)
+    def _guess_market(self, exchange: str, score: Score) -> None:
+        """Before the venue's first reading, centre the prior on this position's own move.
+
+        Without any reading the best guess of how far the market moved for the side is how far
+        it moved for this position since its entry: the other traders entered around the same
+        prices, some earlier, some later. The guess stays until the next position is estimated,
+        so `thresholds`/`tier_start` (the advisor's what-ifs, asked right after the estimate)
+        use the same cuts as the estimate they follow.
+        """
+        if self.readings(exchange) or not score.profitable:
+            return
+        move = _own_move(score)
+        if self._guessed.get(exchange) != move:
+            self._guessed[exchange] = move
+            self._cuts.pop(exchange, None)
+            self._fits.pop(exchange, None)
+
+    def _fit(self, exchange: str) -> MarketFit:
+        cached = self._fits.get(exchange)
         if cached is None:
-            cached = _prior_cuts(exchange)
-            self._priors[family] = cached
+            family = _prior_family(formula_name(exchange), exchange)
+            recent = list(self._readings.get(exchange, ()))[-FIT_READINGS:]
+            guess = self._guessed.get(exchange, FLAT_MARKET)
+            cached = _fit_market(family, recent) if recent else _fit_around(guess)
+            self._fits[exchange] = cached
         return cached
 
     def _range(self, exchange: str, score: Score, tier: int) -> tuple[int, int]:
         if not score.profitable or not math.isfinite(score.value):
             return BACK_OF_QUEUE_TIER, BACK_OF_QUEUE_TIER
-        cuts = self._cut_points(exchange)
         if not self.calibrated(exchange):
-            value = score.value
-            low_score, high_score = sorted((value / PRIOR_SPREAD, value * PRIOR_SPREAD))
-            return min(tier, _tier_of(low_score, cuts)), max(tier, _tier_of(high_score, cuts))
+            family = _prior_family(formula_name(exchange), exchange)
+            plausible = self._fit(exchange).plausible
+            tiers = [_tier_of(score.value, family[move]) for move in plausible]
+            return min([tier, *tiers]), max([tier, *tiers])
         scores, tiers = self._ordered(exchange)
         at = bisect.bisect_left(scores, score.value)
         near = tiers[max(0, at - NEIGHBOURS) : at + NEIGHBOURS]
@@ -252,14 +319,21 @@ class RankEstimator:
         inputs = describe(score)
         count = self.readings(exchange)
         venue = venue_display_name(exchange)
+        market = f"a market that moved {self._fit(exchange).move * 100:+.1f} % for the winning side"
         if count >= MIN_READINGS:
             source = f"calibrated on {count} readings from {venue}"
         elif count:
-            source = f"prior: not yet calibrated ({count} of {MIN_READINGS} readings from {venue})"
+            source = (
+                f"prior fitted to {venue}'s tiers, {market}: not yet calibrated "
+                f"({count} of {MIN_READINGS} readings from {venue})"
+            )
         elif exchange == "hyperliquid":
-            source = "prior: not yet calibrated (Hyperliquid publishes no ADL indicator)"
+            source = (
+                f"prior: not yet calibrated (Hyperliquid publishes no ADL indicator); "
+                f"assumes {market}, as for this position"
+            )
         else:
-            source = "prior: not yet calibrated"
+            source = f"prior: not yet calibrated; assumes {market}"
         if not score.profitable:
             source = f"losing positions are at the back of the queue; {source}"
         return f"{inputs}; {source}"
@@ -353,54 +427,76 @@ def _non_decreasing(values: Iterable[float]) -> list[float]:
     return out
 
 
-def _reference_positions(exchange: str) -> list[tuple[Position, AccountFigures]]:
-    """The prior's reference book: one isolated position per account, every leverage × move.
+@functools.cache
+def _reference_draws() -> tuple[tuple[float, bool, float, float], ...]:
+    """The reference book's traders, drawn once with a fixed seed: (leverage, cross, entry,
+    wallet factor). Entry is relative to the reference price 1.0; the wallet factor is the
+    wallet over the position margin (isolated: other funds beside it; cross: all of it)."""
+    rng = random.Random(_REFERENCE_SEED)
+    draws = []
+    for _ in range(_REFERENCE_SIZE):
+        leverage = rng.choices(_REFERENCE_LEVERAGES, _REFERENCE_LEVERAGE_WEIGHTS)[0]
+        cross = rng.random() < _REFERENCE_CROSS_SHARE
+        age_hours = rng.expovariate(1 / _REFERENCE_MEAN_AGE_HOURS)
+        spread = _REFERENCE_ENTRY_SPREAD * min(1.0, math.sqrt(age_hours / 24.0) + 0.15)
+        entry = math.exp(rng.gauss(0.0, spread))
+        factor = rng.uniform(1.05, 2.2) if cross else 1.0 + rng.uniform(0.2, 2.5)
+        draws.append((leverage, cross, entry, factor))
+    return tuple(draws)
 
-    Linear, 1 000 USDT of notional at entry; margin = notional ÷ leverage; maintenance margin
-    0.5 % of notional; wallet = margin (a single-position account).
+
+def _reference_book(exchange: str, move: float) -> list[tuple[Position, AccountFigures]]:
+    """One side of the reference book after the market moved `move` in its favour.
+
+    Longs, one position per account, 1 000 USDT at entry (every formula is scale-free per
+    account). Isolated: margin = entry value ÷ leverage, the wallet holds more beside it;
+    cross: the whole wallet backs the position. Whoever the move put within 1 % of
+    liquidation is gone.
     """
+    mark = math.exp(move)
+    mmr = _REFERENCE_MAINTENANCE_RATE
     book: list[tuple[Position, AccountFigures]] = []
-    entry = 100.0
-    contracts = 10.0
-    for leverage in _REFERENCE_LEVERAGES:
-        for move in _REFERENCE_MOVES:
-            if move <= -1.0 / leverage:
-                continue  # would have been liquidated
-            mark = entry * (1 + move)
-            margin = contracts * entry / leverage
-            upnl = (mark - entry) * contracts
-            notional = mark * contracts
-            maintenance = notional * _REFERENCE_MAINTENANCE_RATE
-            position = Position(
-                account="reference",
-                exchange=exchange,
-                symbol="REF/USDT:USDT",
-                side=Side.LONG,
-                contracts=contracts,
-                contract_size=1.0,
-                entry_price=entry,
-                mark_price=mark,
-                notional=notional,
-                unrealized_pnl=upnl,
-                margin_mode=MarginMode.ISOLATED,
-                leverage=leverage,
-                margin=margin,
-                maintenance_margin=maintenance,
-            )
-            figures = AccountFigures(
-                currency="USDT",
-                wallet_balance=margin,
-                equity=margin + upnl,
-                maintenance_margin=maintenance,
-                initial_margin=margin,
-            )
-            book.append((position, figures))
+    for leverage, cross, entry, factor in _reference_draws():
+        contracts = 1000.0 / entry
+        margin = contracts * entry / leverage
+        collateral = margin * factor if cross else margin
+        wallet = margin * factor
+        liquidation = (entry - collateral / contracts) / (1.0 - mmr)
+        if (mark - liquidation) / mark < _MIN_CUSHION:
+            continue
+        upnl = (mark - entry) * contracts
+        notional = mark * contracts
+        maintenance = notional * mmr
+        position = Position(
+            account="reference",
+            exchange=exchange,
+            symbol="REF/USDT:USDT",
+            side=Side.LONG,
+            contracts=contracts,
+            contract_size=1.0,
+            entry_price=entry,
+            mark_price=mark,
+            notional=notional,
+            unrealized_pnl=upnl,
+            margin_mode=MarginMode.CROSS if cross else MarginMode.ISOLATED,
+            leverage=leverage,
+            margin=notional / leverage if cross else collateral,
+            maintenance_margin=maintenance,
+        )
+        figures = AccountFigures(
+            currency="USDT",
+            wallet_balance=wallet,
+            equity=wallet + upnl,
+            maintenance_margin=maintenance,
+            initial_margin=position.margin,
+        )
+        book.append((position, figures))
     return book
 
 
-def _prior_cuts(exchange: str) -> tuple[float, ...]:
+def _book_cuts(exchange: str, move: float) -> tuple[float, ...]:
     """Cut points where the venue's formula puts the reference book's quintiles."""
-    scores = [score_position(exchange, p, f) for p, f in _reference_positions(exchange)]
+    scores = [score_position(exchange, p, f) for p, f in _reference_book(exchange, move)]
     tiers = [tier_for_percentile(pct) for pct in queue_percentiles(scores)]
     profitable = [
         Reading(s.value, t)
@@ -418,3 +514,55 @@ def _prior_cuts(exchange: str) -> tuple[float, ...]:
         else:
             cuts.append((max(below) + min(above)) / 2)
     return tuple(_non_decreasing(cuts))
+
+
+_FAMILIES: dict[str, dict[float, tuple[float, ...]]] = {}
+
+
+def _prior_family(family: str, exchange: str) -> dict[float, tuple[float, ...]]:
+    """Cut points per favourable market move, for one formula family (computed once)."""
+    cached = _FAMILIES.get(family)
+    if cached is None:
+        cached = {move: _book_cuts(exchange, move) for move in MARKET_MOVES}
+        _FAMILIES[family] = cached
+    return cached
+
+
+def _own_move(score: Score) -> float:
+    """The favourable price move behind a score, from its inputs; a flat market if unknown.
+
+    Hyperliquid names its price ratio; the classic formula's PnL % is the price move. Binance's
+    PnL % is over the wallet, not the entry, so it says nothing about the price.
+    """
+    inputs = score.inputs
+    for name in ("mark_over_entry", "entry_over_mark"):
+        ratio = inputs.get(name)
+        if ratio is not None and ratio > 0 and math.isfinite(ratio):
+            return math.log(ratio)
+    pnl = inputs.get("pnl_pct")
+    if score.formula == "classic" and pnl is not None and pnl > -1 and math.isfinite(pnl):
+        return math.log1p(pnl)
+    return FLAT_MARKET
+
+
+def _fit_around(move: float) -> MarketFit:
+    """The family member nearest `move`, and every move within `PLAUSIBLE_MOVE` of it."""
+    nearest = min(MARKET_MOVES, key=lambda m: (abs(m - move), abs(m - FLAT_MARKET)))
+    plausible = tuple(m for m in MARKET_MOVES if abs(m - nearest) <= PLAUSIBLE_MOVE + 1e-12)
+    return MarketFit(nearest, plausible)
+
+
+def _misfit(cuts: tuple[float, ...], readings: list[Reading]) -> tuple[int, int]:
+    """(readings put in another tier than reported, total tier error) under `cuts`."""
+    tiers = [_tier_of(r.score, cuts) for r in readings]
+    wrong = sum(1 for t, r in zip(tiers, readings, strict=True) if t != r.tier)
+    return wrong, sum(abs(t - r.tier) for t, r in zip(tiers, readings, strict=True))
+
+
+def _fit_market(family: Mapping[float, tuple[float, ...]], readings: list[Reading]) -> MarketFit:
+    """The move whose cuts best explain the readings; without readings, a flat market."""
+    fits = {move: _misfit(family[move], readings) for move in MARKET_MOVES}
+    best = min(fits.values())
+    plausible = tuple(m for m in MARKET_MOVES if fits[m][0] <= best[0] + FIT_SLACK)
+    move = min((m for m in MARKET_MOVES if fits[m] == best), key=lambda m: abs(m - FLAT_MARKET))
+    return MarketFit(move, plausible)

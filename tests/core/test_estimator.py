@@ -128,7 +128,9 @@ def test_the_prior_warns_of_a_highly_levered_winner_and_not_of_a_small_one() -> 
         big = score_position(exchange, *make_position(exchange, 100.0, 0.05))
         small = score_position(exchange, *make_position(exchange, 2.0, 0.003))
         assert estimator.estimate(exchange, big).tier >= 4, exchange
-        assert estimator.estimate(exchange, small).tier <= 2, exchange
+        # Yellow at most, not a warning: in a flat market half the side is losing and sits
+        # behind every winner, so even a tiny winner is in the middle of the queue.
+        assert estimator.estimate(exchange, small).tier <= 3, exchange
 
 
 def test_basis_names_the_formula_inputs_and_the_calibration() -> None:
@@ -227,3 +229,32 @@ def test_the_mapping_is_monotone_whatever_it_was_fed(
     ]
     assert tiers == sorted(tiers)
     assert all(1 <= t <= 5 for t in tiers)
+
+
+def trending_book(exchange: str, size: int, seed: int, move: float) -> list[tuple[Score, int]]:
+    """A book whose side the market moved `move` for (entries spread ±2 % around it)."""
+    rng = random.Random(seed)
+    book: list[Score] = []
+    for _ in range(size):
+        leverage = rng.choice((3.0, 5.0, 10.0, 10.0, 20.0, 25.0, 50.0))
+        own_move = max(move + rng.gauss(0.0, 0.02), -0.9 / leverage)
+        book.append(score_position(exchange, *make_position(exchange, leverage, own_move)))
+    tiers = [tier_for_percentile(p) for p in queue_percentiles(book)]
+    return list(zip(book, tiers, strict=True))
+
+
+def test_a_handful_of_readings_fits_the_market_the_venue_is_in() -> None:
+    """After a 10 % rally nearly the whole side is in profit and spreads over all five tiers;
+    five readings from the venue are enough to move the estimate to that market."""
+    for exchange in ("bybit", "binanceusdm"):
+        book = trending_book(exchange, 2000, seed=3, move=0.10)
+        estimator = RankEstimator()
+        before = agreement(estimator, exchange, book)
+        profitable = [(s, t) for s, t in book if s.profitable]
+        for score, tier in random.Random(4).sample(profitable, 5):
+            estimator.observe(exchange, score, tier)
+        assert not estimator.calibrated(exchange)
+        after = agreement(estimator, exchange, book)
+        assert after >= 0.7, exchange
+        assert after > before, exchange
+        assert "fitted to" in estimator.estimate(exchange, profitable[0][0]).basis

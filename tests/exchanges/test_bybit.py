@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from adl_monitor.core.key_check import KeyVerdict
-from adl_monitor.core.position import Side
+from adl_monitor.core.position import MarginMode, Side
 from tests.exchanges.fixture_server import FixtureServer, fixture
 from tests.exchanges.markets import by_symbol, market
 
@@ -38,7 +38,20 @@ WALLET = {
 }
 
 
-def serve_positions(server: FixtureServer, inverse_reply: dict[str, object]) -> None:
+def account_info(margin_mode: str = "REGULAR_MARGIN") -> dict[str, object]:
+    """`GET /v5/account/info` as Bybit documents it; REGULAR_MARGIN is cross."""
+    return {
+        "retCode": 0,
+        "retMsg": "OK",
+        "result": {"unifiedMarginStatus": 5, "marginMode": margin_mode, "dcpStatus": "OFF"},
+        "retExtInfo": {},
+        "time": 1697684980172,
+    }
+
+
+def serve_positions(
+    server: FixtureServer, inverse_reply: dict[str, object], margin_mode: str = "REGULAR_MARGIN"
+) -> None:
     empty = {"retCode": 0, "retMsg": "OK", "result": {"list": [], "category": "linear"}}
 
     async def position_list(request: web.Request) -> web.Response:
@@ -47,6 +60,7 @@ def serve_positions(server: FixtureServer, inverse_reply: dict[str, object]) -> 
 
     server.route("GET", "/v5/position/list", position_list)
     server.reply("GET", "/v5/account/wallet-balance", WALLET)
+    server.reply("GET", "/v5/account/info", account_info(margin_mode))
 
 
 async def test_inverse_position_with_its_adl_rank(servers, open_connector) -> None:
@@ -69,6 +83,30 @@ async def test_inverse_position_with_its_adl_rank(servers, open_connector) -> No
     assert reading.adl_hits == frozenset()
     # Both categories asked: an inverse position is not missed by a linear-only query.
     assert server.hits["/v5/position/list"] == 2
+
+
+async def test_margin_mode_from_trade_mode_or_the_account(servers, open_connector) -> None:
+    """ccxt leaves Bybit's margin mode empty; the classic formula needs it (isolated positions
+    rank on their own margin, cross ones on the account's equity)."""
+    cross = fixture("bybit", "positionList")  # tradeMode 0, a REGULAR_MARGIN account: cross
+    isolated = fixture("bybit", "positionList")
+    isolated["result"]["list"][0]["tradeMode"] = 1  # classic / UTA 1.0: isolated
+    cases = (
+        (cross, "REGULAR_MARGIN", MarginMode.CROSS),
+        (isolated, "REGULAR_MARGIN", MarginMode.ISOLATED),
+        (cross, "ISOLATED_MARGIN", MarginMode.ISOLATED),  # UTA 2.0: account-wide
+    )
+    for reply, account_mode, expected in cases:
+        server = await servers("bybit")
+        serve_positions(server, reply, account_mode)
+        connector = await open_connector(server, MARKETS)
+
+        (position,) = (await connector.fetch()).positions
+
+        assert position.margin_mode is expected, (reply, account_mode)
+        if expected is MarginMode.ISOLATED:
+            # the position margin (positionBalance), without the uPnL ccxt adds to collateral
+            assert position.margin == 0.00139186
 
 
 async def test_position_status_adl_is_a_hit(servers, open_connector) -> None:

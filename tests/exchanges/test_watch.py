@@ -16,6 +16,7 @@ from aiohttp import WSMsgType, web
 from adl_monitor.core.position import Side
 from tests.exchanges.fixture_server import FixtureServer, fixture
 from tests.exchanges.markets import by_symbol, market
+from tests.exchanges.test_bybit import account_info
 
 MARKETS = by_symbol(
     market("BTCUSDT", "BTC/USDT:USDT"), market("BTCUSD", "BTC/USD:BTC", inverse=True)
@@ -89,6 +90,7 @@ async def test_stream_updates_tier_and_closes_positions(servers, open_connector)
 
     server.route("GET", "/v5/position/list", position_list)
     server.reply("GET", "/v5/account/wallet-balance", EMPTY_WALLET)
+    server.reply("GET", "/v5/account/info", account_info())
     stream = BybitStream()
     server.route("GET", "/v5/private", stream)
     connector = await open_connector(server, MARKETS)
