@@ -19,8 +19,8 @@ again. When no partial step reaches the target, the advice is to close.
 
 The target is the estimator's cut point for the tier above the target. When the venue says the
 position is at a higher tier than our estimate gives it (calibration still catching up), the
-score is instead lowered by the ratio between the target's and the current tier's cut points:
-the same relative step back in the queue.
+score is instead lowered by the ratio between the target's cut point and the cut point above
+the current tier: the same relative step back in the queue, assuming the worst place in it.
 """
 
 from __future__ import annotations
@@ -118,7 +118,10 @@ def _required_score(
     limit = estimator.tier_start(exchange, min(target_tier + 1, MAX_TIER))
     if score.value >= limit:
         return limit
-    start = estimator.tier_start(exchange, current_tier)
+    # The venue puts the position higher than our cut points do. Assume the worst, that it sits
+    # at the top of its tier (or, at red, at the start of red: there is no top), and take the
+    # same relative step back: from the next tier's cut point down to the target's.
+    start = estimator.tier_start(exchange, min(current_tier + 1, MAX_TIER))
     if not (math.isfinite(start) and math.isfinite(limit) and start > 0 and limit > 0):
         return None
     required = score.value * limit / start

@@ -81,14 +81,14 @@ def _holding(
 
 # Several positions per demo account: some in profit, some losing, isolated and cross mixed.
 _EVERYDAY_HOLDINGS: tuple[DemoHolding, ...] = (
-    _holding("bybit", "BTC", L, 20, ISO, 40_000, -0.015),
+    _holding("bybit", "BTC", L, 20, ISO, 40_000, -0.003),
     _holding("bybit", "ETH", S, 10, CROSS, 18_000, 0.012),
     _holding("bybit", "SOL", L, 5, CROSS, 9_000, 0.03),
     _holding("binanceusdm", "BTC", L, 10, CROSS, 35_000, -0.02),
     _holding("binanceusdm", "ETH", L, 25, ISO, 12_000, 0.008),
-    _holding("binanceusdm", "SOL", S, 8, ISO, 10_000, 0.035),
+    _holding("binanceusdm", "SOL", S, 5, ISO, 10_000, 0.006),
     _holding("okx", "BTC", S, 15, CROSS, 25_000, -0.01),
-    _holding("okx", "ETH", L, 20, ISO, 20_000, -0.03),
+    _holding("okx", "ETH", L, 8, ISO, 20_000, -0.007),
     _holding("okx", "SOL", L, 10, CROSS, 7_500, -0.012),
     _holding("hyperliquid", "BTC", L, 20, CROSS, 30_000, -0.01),
     _holding("hyperliquid", "ETH", S, 5, ISO, 15_000, 0.02),

@@ -42,6 +42,10 @@ def check_loopback(host: str) -> None:
         raise ValueError(f"the simulated exchange binds to {LOOPBACK} only, not {host!r}")
 
 
+SHUTDOWN_GRACE = 0.5
+"""Seconds stop() waits for in-flight requests before closing them."""
+
+
 class SimExchange:
     """The four venues behind one aiohttp server on 127.0.0.1.
 
@@ -90,7 +94,10 @@ class SimExchange:
         app.router.add_get("/__sim/truth", self._truth)
         app.router.add_post("/__sim/advance", self._advance)
         app.router.add_route("*", "/{venue}/{tail:.*}", self._dispatch)
-        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        # Requests held open by an outage are released on stop; don't wait aiohttp's 60 s for them.
+        self._runner = web.AppRunner(
+            app, access_log=None, handle_signals=False, shutdown_timeout=SHUTDOWN_GRACE
+        )
         await self._runner.setup()
         site = web.TCPSite(self._runner, host, port, reuse_address=True)
         await site.start()

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from adl_monitor.sim.thread import SimExchangeThread
-from tests.engine.conftest import quick_shutdown
 
 
 @pytest.fixture
@@ -18,7 +17,6 @@ def sim() -> Iterator[SimExchangeThread]:
     thread = SimExchangeThread(scenario="calm", seed=5, speed=0.0, traders_per_side=40)
     thread.start()
     yield thread
-    quick_shutdown(thread)
     thread.stop()
 
 

@@ -258,3 +258,20 @@ def test_a_partial_close_leaves_a_classic_isolated_score_unchanged(exchange: str
     before = score_position(exchange, position, figures).value
     after = score_position(exchange, *close_part(position, figures, 1.0)).value
     assert after == pytest.approx(before)
+
+
+@pytest.mark.parametrize("venue_tier", [4, 5])
+def test_venue_above_our_estimate_still_gets_a_suggestion(venue_tier: int) -> None:
+    """The venue says orange (or red) while our cut points still say yellow: the trader is
+    told what to do, and doing it moves the score back by at least one tier's width."""
+    estimator = RankEstimator()
+    position, figures = book("okx", 8.0, 0.004, MarginMode.ISOLATED)
+    score = score_position("okx", position, figures)
+    assert estimator.tier_for("okx", score) <= 3
+    advice = advise("okx", position, figures, estimator, current_tier=venue_tier)
+    assert advice is not None and advice.actions
+    action = advice.actions[0]
+    assert action.kind is ActionKind.ADD_MARGIN
+    after = score_position("okx", *add_margin(position, figures, action.amount))
+    width = estimator.tier_start("okx", 4) / estimator.tier_start("okx", 5)
+    assert after.value <= score.value * width

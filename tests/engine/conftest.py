@@ -43,16 +43,7 @@ def start_sim() -> Iterator[Callable[..., SimExchangeThread]]:
 
     yield start
     for sim in started:
-        quick_shutdown(sim)
         sim.stop()
-
-
-def quick_shutdown(sim: SimExchangeThread) -> None:
-    """During an outage the simulator holds requests open for 30 s; aiohttp's runner would
-    wait for them on stop (60 s by default). Tests do not need that grace period."""
-    runner = getattr(sim.sim, "_runner", None)
-    if runner is not None and hasattr(runner, "_shutdown_timeout"):
-        runner._shutdown_timeout = 0.2
 
 
 class RecordingFactory:
