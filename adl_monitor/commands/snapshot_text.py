@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from adl_monitor.core.age import describe_age
 from adl_monitor.core.alert import Alert
 from adl_monitor.core.snapshot import AccountState, PositionRisk, Snapshot
-from adl_monitor.engine.account_tracker import describe_age
 
 _COLUMNS = (
     "ACCOUNT",
@@ -37,13 +37,20 @@ def _leverage(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}×"
 
 
+def _raw(value: object) -> str:
+    """Compact raw value: Binance's `{"LONG": 0, "BOTH": 3}` as `LONG=0 BOTH=3`."""
+    if isinstance(value, dict):
+        return " ".join(f"{key}={item}" for key, item in value.items())
+    return str(value)
+
+
 def _exchange_tier(risk: PositionRisk, now: datetime) -> str:
     adl = risk.exchange_adl
     if adl is None:
         return "none reported"
     if adl.tier is None:
-        return f"? (raw {adl.raw})"
-    text = f"{adl.tier}/5 (raw {adl.raw})"
+        return f"? (raw {_raw(adl.raw)})"
+    text = f"{adl.tier}/5 (raw {_raw(adl.raw)})"
     if risk.stale:
         age = describe_age(max(0.0, (now - adl.updated_at).total_seconds()))
         text = f"STALE {age}: {text}"

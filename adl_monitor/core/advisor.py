@@ -17,7 +17,8 @@ The amount is found by bisection (the score falls monotonically with each action
 step is unknown), margin to three significant digits of the settlement currency — and checked
 again. When no partial step reaches the target, the advice is to close.
 
-The target is the estimator's cut point for the tier above the target. When the venue says the
+The target is the estimator's cut point for the tier above the target, in the position's own
+queue (symbol, side) when the caller names it. When the venue says the
 position is at a higher tier than our estimate gives it (calibration still catching up), the
 score is instead lowered by the ratio between the target's cut point and the cut point above
 the current tier: the same relative step back in the queue, assuming the worst place in it.
@@ -32,7 +33,7 @@ from dataclasses import dataclass, replace
 from adl_monitor.core.account import AccountFigures
 from adl_monitor.core.advice import Action, ActionKind, Advice
 from adl_monitor.core.estimate import Score
-from adl_monitor.core.estimator import RankEstimator
+from adl_monitor.core.estimator import Queue, RankEstimator
 from adl_monitor.core.formulas import formula_name, score_position
 from adl_monitor.core.levels import MAX_TIER, level_for_tier
 from adl_monitor.core.position import MarginMode, Position
@@ -65,18 +66,20 @@ def advise(
     target_tier: int = 3,
     *,
     contract_step: float | None = None,
+    queue: Queue | None = None,
 ) -> Advice | None:
     """Concrete actions that bring a position at tier ≥ 4 down to `target_tier` or lower.
 
     None when the position is below orange, the target is not below the current tier, or the
     formula gives nothing to act on (a losing position, or an estimate that cannot tell).
+    `queue` (symbol, side) takes the cut points of the position's own queue on the venue.
     """
     if current_tier < ADVISE_FROM_TIER or not 1 <= target_tier < current_tier:
         return None
     if position.contracts == 0:
         return None
     score = score_position(exchange, position, figures)
-    required = _required_score(estimator, exchange, score, current_tier, target_tier)
+    required = _required_score(estimator, exchange, queue, score, current_tier, target_tier)
     if required is None:
         return None
 
@@ -110,18 +113,23 @@ def advise(
 
 
 def _required_score(
-    estimator: RankEstimator, exchange: str, score: Score, current_tier: int, target_tier: int
+    estimator: RankEstimator,
+    exchange: str,
+    queue: Queue | None,
+    score: Score,
+    current_tier: int,
+    target_tier: int,
 ) -> float | None:
     """The score the position must fall below, or None when the model cannot tell."""
     if not score.profitable or not math.isfinite(score.value):
         return None
-    limit = estimator.tier_start(exchange, min(target_tier + 1, MAX_TIER))
+    limit = estimator.tier_start(exchange, min(target_tier + 1, MAX_TIER), queue=queue)
     if score.value >= limit:
         return limit
     # The venue puts the position higher than our cut points do. Assume the worst, that it sits
     # at the top of its tier (or, at red, at the start of red: there is no top), and take the
     # same relative step back: from the next tier's cut point down to the target's.
-    start = estimator.tier_start(exchange, min(current_tier + 1, MAX_TIER))
+    start = estimator.tier_start(exchange, min(current_tier + 1, MAX_TIER), queue=queue)
     if not (math.isfinite(start) and math.isfinite(limit) and start > 0 and limit > 0):
         return None
     required = score.value * limit / start

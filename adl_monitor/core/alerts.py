@@ -41,6 +41,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta, tzinfo
 
+from adl_monitor.core.age import describe_age
 from adl_monitor.core.alert import Alert, AlertKind
 from adl_monitor.core.levels import Level
 from adl_monitor.core.snapshot import AccountState, AccountStatus, PositionRisk, Snapshot
@@ -340,8 +341,8 @@ def _lost_alert(
     if status is not None and status.error:
         reason = status.error.rstrip(".")
     else:
-        minutes = max(0, round((now - risk.fetched_at).total_seconds() / 60))
-        reason = f"{risk.position.account}: no fresh data for {minutes} min"
+        age = describe_age(max(0.0, (now - risk.fetched_at).total_seconds()))
+        reason = f"{risk.position.account}: no fresh data for {age}"
     body = f"{reason}. Last known: {_figures(risk)} — check the position on the exchange."
     return _alert(AlertKind.MONITORING_LOST, risk, level, now, title, body)
 

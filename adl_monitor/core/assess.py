@@ -2,7 +2,9 @@
 
 For each position: the venue's ranking score (with the account figures of its settlement
 currency), the exchange tier when the venue gave one, the local estimate, advice at orange/red,
-PnL %, effective leverage, staleness and the ADL-hit flag.
+PnL %, effective leverage, staleness and the ADL-hit flag. The estimator is fed and asked per
+queue — (symbol, side), the queue the venue ranks the position in — so each contract's longs
+and shorts are calibrated on their own once they have readings.
 
 A row is stale when the reading is older than `stale_after` seconds — or when the venue's ADL
 indicator itself is (Binance refreshes it every 30 s, apart from the positions): a tier that old
@@ -67,8 +69,8 @@ def _assess_position(
     stale = reading_stale or adl_stale
     if adl is not None and adl.tier is not None and not stale:
         source = (spec.name, position.symbol, position.side.value)
-        estimator.observe(exchange, score, adl.tier, source=source, at=adl.updated_at)
-    estimate = estimator.estimate(exchange, score)
+        estimator.observe(exchange, score, adl.tier, source=source, at=adl.updated_at, queue=key)
+    estimate = estimator.estimate(exchange, score, queue=key)
     risk = PositionRisk(
         position=position,
         exchange_adl=adl,
@@ -82,7 +84,7 @@ def _assess_position(
     if risk.level not in ADVISED_LEVELS:
         return risk
     current_tier = _known_tier(adl, estimate.tier)
-    advice = advise(exchange, position, figures, estimator, current_tier)
+    advice = advise(exchange, position, figures, estimator, current_tier, queue=key)
     return replace(risk, advice=advice)
 
 

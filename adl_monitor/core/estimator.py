@@ -28,6 +28,24 @@ Three sources for the cut points, in order of how much the venue has told us:
   sides keep the fitted prior scaled like their calibrated neighbours, and the cuts are forced
   to be non-decreasing. Memory is a bounded window per venue, so the mapping follows the market.
 
+**Per queue.** A venue ranks each contract's longs and shorts separately (BTC longs among BTC
+longs), and queues differ a lot: the market moved differently for each symbol and side, and
+traders of each use other leverage. So the mapping is learned at two levels, the *queue*
+(venue, symbol, side — pass `queue=(symbol, side)`) and the *venue overall*, and each estimate
+uses the most specific level with evidence (simple hierarchical shrinkage):
+
+* a queue with `MIN_QUEUE_READINGS` or more readings is calibrated on its own readings, as above;
+* a queue with fewer readings gets its own market fit (one parameter, so even one reading
+  helps), and where its readings cannot tell moves apart the fit is pulled towards the venue's
+  own fit instead of towards a flat market: that is the shrinkage towards the parent level;
+* a queue without readings (new, or evicted) falls back to the venue overall — calibrated,
+  fitted or prior as above — and its basis says so.
+
+The venue-level window keeps every reading, queue or not, as before. At most `MAX_QUEUES`
+queues are tracked (least recently used dropped first), each with at most `QUEUE_WINDOW`
+readings, so memory stays bounded whatever the user trades. A queue's own range is wider while
+it has few readings (it spans every market move its readings leave plausible).
+
 An estimate's range says how sure the mapping is: on the prior it spans the tiers of every
 plausible market move, on a market fit those of every move that explains the readings equally
 well, and once calibrated those of the readings nearest in score.
@@ -47,7 +65,7 @@ import functools
 import math
 import random
 import statistics
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -65,6 +83,12 @@ FIRST_CUT_TIER = 2  # tier 1 is everything below the first cut
 DEFAULT_WINDOW = 600
 MIN_READINGS = 12
 """Fewer readings than this from a venue and the estimate stays on the prior."""
+MIN_QUEUE_READINGS = 12
+"""Fewer readings than this from one queue and it keeps its one-parameter market fit."""
+MAX_QUEUES = 200
+"""Queues (venue, symbol, side) tracked at once; the least recently used is dropped."""
+QUEUE_WINDOW = 200
+"""Readings kept per queue (at most the venue's window)."""
 MIN_PER_SIDE = 2
 """A cut is calibrated only with at least this many readings on each side of it."""
 NEIGHBOURS = 3
@@ -96,6 +120,9 @@ PLAUSIBLE_MOVE = 0.03
 """Without readings, the range covers the tiers of every move within ±3 % of the guessed one."""
 FIT_READINGS = 24
 """The market fit uses this many most recent readings: the market state is recent."""
+QUEUE_FIT_READINGS = 4
+"""A queue's own fit uses only its few most recent readings: one queue's readings are mostly
+of one position, and as the market moves its score → tier mapping drifts within minutes."""
 FIT_SLACK = 1
 """A move that misplaces one reading more than the best one is still plausible: the indicator
 lags (Binance: 30 s) and a handful of readings cannot tell close moves apart."""
@@ -117,8 +144,28 @@ class MarketFit:
     plausible: tuple[float, ...]
 
 
+Queue = tuple[str, str]
+"""A venue's ADL queue within one venue: (symbol, side), e.g. ("BTC/USDT:USDT", "long")."""
+_LevelKey = tuple[str, ...]
+"""(exchange,) for a venue overall, (exchange, symbol, side) for one of its queues."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Level:
+    """The calibration level an estimate rests on: a queue with readings, else the venue."""
+
+    key: _LevelKey
+    exchange: str
+    queue: Queue | None
+    """The queue, when this level is the queue's own; None for the venue overall."""
+    asked: Queue | None
+    """The queue the caller asked about (None when not given)."""
+    min_readings: int
+
+
 class RankEstimator:
-    """Per-venue score → tier mapping: a documented prior, calibrated by observed exchange tiers.
+    """Per-queue and per-venue score → tier mapping: a documented prior, calibrated by observed
+    exchange tiers.
 
     Not thread-safe; the engine owns one instance on its own thread.
     """
@@ -127,11 +174,13 @@ class RankEstimator:
         if window < MIN_READINGS:
             raise ValueError(f"window must hold at least {MIN_READINGS} readings, got {window}")
         self._window = window
+        self._queue_window = min(window, QUEUE_WINDOW)
         self._readings: dict[str, deque[Reading]] = {}
-        self._cuts: dict[str, tuple[float, ...]] = {}
-        self._fits: dict[str, MarketFit] = {}
+        self._queues: OrderedDict[tuple[str, str, str], deque[Reading]] = OrderedDict()
+        self._cuts: dict[_LevelKey, tuple[float, ...]] = {}
+        self._fits: dict[_LevelKey, MarketFit] = {}
         self._guessed: dict[str, float] = {}
-        self._sorted: dict[str, tuple[list[float], list[int]]] = {}
+        self._sorted: dict[_LevelKey, tuple[list[float], list[int]]] = {}
         self._last_sample: dict[tuple[str, Hashable], tuple[datetime, int]] = {}
 
     # ---- calibration -------------------------------------------------------------------
@@ -144,6 +193,7 @@ class RankEstimator:
         *,
         source: Hashable | None = None,
         at: datetime | None = None,
+        queue: Queue | None = None,
     ) -> None:
         """Remember that the venue put a position with this score in `exchange_tier`.
 
@@ -152,6 +202,7 @@ class RankEstimator:
         position's identity) and `at` (when the venue reported the tier), a position whose tier
         has not changed is sampled at most once per `SAMPLE_INTERVAL`, so a few positions
         refreshed every few seconds do not fill the window with near-copies of themselves.
+        With `queue` (symbol, side) the reading also calibrates that queue of the venue.
         """
         if not 1 <= exchange_tier <= MAX_TIER:
             return
@@ -166,53 +217,67 @@ class RankEstimator:
             if len(self._last_sample) >= _MAX_SOURCES:
                 self._last_sample.clear()
             self._last_sample[(exchange, source)] = (at, exchange_tier)
+        reading = Reading(score.value, exchange_tier)
         readings = self._readings.setdefault(exchange, deque(maxlen=self._window))
-        readings.append(Reading(score.value, exchange_tier))
-        self._cuts.pop(exchange, None)
-        self._fits.pop(exchange, None)
-        self._sorted.pop(exchange, None)
+        readings.append(reading)
+        if queue is not None:
+            self._queue_readings(exchange, queue, create=True).append(reading)
+        self._forget_mapping(exchange)
 
-    def readings(self, exchange: str) -> int:
-        """How many readings from this venue the calibration currently rests on."""
+    def readings(self, exchange: str, *, queue: Queue | None = None) -> int:
+        """How many readings from this venue (or, with `queue`, from that queue of it) the
+        calibration currently rests on."""
+        if queue is not None:
+            return len(self._queues.get(_queue_key(exchange, queue), ()))
         return len(self._readings.get(exchange, ()))
 
-    def calibrated(self, exchange: str) -> bool:
+    def calibrated(self, exchange: str, *, queue: Queue | None = None) -> bool:
+        """Whether the venue (or, with `queue`, that queue on its own) is past the prior."""
+        if queue is not None:
+            return self.readings(exchange, queue=queue) >= MIN_QUEUE_READINGS
         return self.readings(exchange) >= MIN_READINGS
 
     # ---- the mapping -------------------------------------------------------------------
 
-    def thresholds(self, exchange: str) -> list[float]:
+    def thresholds(self, exchange: str, *, queue: Queue | None = None) -> list[float]:
         """Score at which each tier starts, for tiers 1…5 (index 0 is tier 1, always −∞).
 
-        A profitable position with score s is in the highest tier whose start is ≤ s.
+        A profitable position with score s is in the highest tier whose start is ≤ s. With
+        `queue`, the cuts of that queue (or the venue's, while the queue has no readings).
         """
-        return [-math.inf, *self._cut_points(exchange)]
+        return [-math.inf, *self._cut_points(self._level(exchange, queue))]
 
-    def tier_start(self, exchange: str, tier: int) -> float:
-        """The score at which `tier` (1…5) starts on this venue."""
+    def tier_start(self, exchange: str, tier: int, *, queue: Queue | None = None) -> float:
+        """The score at which `tier` (1…5) starts on this venue (or in this queue of it)."""
         if not BACK_OF_QUEUE_TIER <= tier <= MAX_TIER:
             raise ValueError(f"tier must be 1…{MAX_TIER}, got {tier}")
-        return self.thresholds(exchange)[tier - 1]
+        return self.thresholds(exchange, queue=queue)[tier - 1]
 
-    def tier_for(self, exchange: str, score: Score) -> int:
+    def tier_for(self, exchange: str, score: Score, *, queue: Queue | None = None) -> int:
         """The estimated tier alone: 1 for losing positions, else where the score falls."""
         if not score.profitable or not math.isfinite(score.value):
             return BACK_OF_QUEUE_TIER
         self._guess_market(exchange, score)
-        return _tier_of(score.value, self._cut_points(exchange))
+        return _tier_of(score.value, self._cut_points(self._level(exchange, queue)))
 
-    def estimate(self, exchange: str, score: Score) -> Estimate:
+    def estimate(self, exchange: str, score: Score, *, queue: Queue | None = None) -> Estimate:
         """Tier, plausible range and a plain-words basis for one position's score."""
-        tier = self.tier_for(exchange, score)
-        low, high = self._range(exchange, score, tier)
+        tier = self.tier_for(exchange, score, queue=queue)
+        level = self._level(exchange, queue)
+        low, high = self._range(level, score, tier)
         return Estimate(
-            score=score.value, tier=tier, low=low, high=high, basis=self._basis(exchange, score)
+            score=score.value, tier=tier, low=low, high=high, basis=self._basis(level, score)
         )
 
     # ---- persistence -------------------------------------------------------------------
 
     def to_dict(self) -> dict[str, object]:
-        """Plain JSON-able state, so calibration survives a restart."""
+        """Plain JSON-able state, so calibration survives a restart.
+
+        `venues` is the original format (every reading of a venue); `queues` was added beside
+        it ([exchange, symbol, side, readings], least recently used first), so an older
+        version of the app still reads a newer file and a newer one reads an older file.
+        """
         return {
             "version": _STATE_VERSION,
             "window": self._window,
@@ -220,12 +285,17 @@ class RankEstimator:
                 exchange: [[r.score, r.tier] for r in readings]
                 for exchange, readings in self._readings.items()
             },
+            "queues": [
+                [exchange, symbol, side, [[r.score, r.tier] for r in readings]]
+                for (exchange, symbol, side), readings in self._queues.items()
+            ],
         }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, object]) -> RankEstimator:
         """Restore `to_dict()` state. Tolerant on purpose: a malformed entry is skipped, so a
-        damaged file costs calibration, never start-up."""
+        damaged file costs calibration, never start-up. A file without `queues` (written
+        before per-queue calibration) restores the venue level alone."""
         window = data.get("window", DEFAULT_WINDOW)
         if not isinstance(window, int) or isinstance(window, bool) or window < MIN_READINGS:
             window = DEFAULT_WINDOW
@@ -233,37 +303,89 @@ class RankEstimator:
         if data.get("version") != _STATE_VERSION:
             return estimator
         venues = data.get("venues")
-        if not isinstance(venues, Mapping):
-            return estimator
-        for exchange, samples in venues.items():
-            if not isinstance(exchange, str) or not isinstance(samples, list):
-                continue
-            for sample in samples:
-                reading = _parse_reading(sample)
-                if reading is not None:
-                    estimator.observe(
-                        exchange, Score(reading.score, "restored", True), reading.tier
-                    )
+        if isinstance(venues, Mapping):
+            for exchange, samples in venues.items():
+                if not isinstance(exchange, str) or not isinstance(samples, list):
+                    continue
+                for sample in samples:
+                    reading = _parse_reading(sample)
+                    if reading is not None:
+                        estimator.observe(
+                            exchange, Score(reading.score, "restored", True), reading.tier
+                        )
+        queues = data.get("queues")
+        if isinstance(queues, list):
+            for entry in queues:
+                estimator._restore_queue(entry)
         return estimator
 
     # ---- internals ---------------------------------------------------------------------
 
-    def _cut_points(self, exchange: str) -> tuple[float, ...]:
-        cached = self._cuts.get(exchange)
+    def _restore_queue(self, entry: object) -> None:
+        if not isinstance(entry, list) or len(entry) != 4:
+            return
+        exchange, symbol, side, samples = entry
+        if not all(isinstance(part, str) for part in (exchange, symbol, side)):
+            return
+        if not isinstance(samples, list):
+            return
+        parsed = [r for r in (_parse_reading(sample) for sample in samples) if r is not None]
+        if parsed:
+            self._queue_readings(str(exchange), (str(symbol), str(side)), create=True).extend(
+                parsed
+            )
+            self._forget_mapping(str(exchange))
+
+    def _queue_readings(self, exchange: str, queue: Queue, *, create: bool) -> deque[Reading]:
+        """The queue's readings, marked as most recently used; evicts the least recently used
+        queue beyond `MAX_QUEUES`."""
+        key = _queue_key(exchange, queue)
+        readings = self._queues.get(key)
+        if readings is None:
+            readings = deque(maxlen=self._queue_window)
+            if not create:
+                return readings
+            self._queues[key] = readings
+            while len(self._queues) > MAX_QUEUES:
+                evicted, _ = self._queues.popitem(last=False)
+                self._forget_mapping(evicted[0])
+        else:
+            self._queues.move_to_end(key)
+        return readings
+
+    def _level(self, exchange: str, queue: Queue | None) -> _Level:
+        """The most specific level with readings: the queue's own, else the venue overall."""
+        if queue is not None and self._queue_readings(exchange, queue, create=False):
+            return _Level(_queue_key(exchange, queue), exchange, queue, queue, MIN_QUEUE_READINGS)
+        return _Level((exchange,), exchange, None, queue, MIN_READINGS)
+
+    def _level_readings(self, level: _Level) -> list[Reading]:
+        if level.queue is not None:
+            return list(self._queues.get(_queue_key(level.exchange, level.queue), ()))
+        return list(self._readings.get(level.exchange, ()))
+
+    def _forget_mapping(self, exchange: str) -> None:
+        """Drop every cached mapping of the venue: its queues' fits lean on the venue's."""
+        for cache in (self._cuts, self._fits, self._sorted):
+            for key in [key for key in cache if key[0] == exchange]:
+                del cache[key]
+
+    def _cut_points(self, level: _Level) -> tuple[float, ...]:
+        cached = self._cuts.get(level.key)
         if cached is not None:
             return cached
-        fit = self._fit(exchange)
-        prior = _prior_family(formula_name(exchange), exchange)[fit.move]
-        readings = list(self._readings.get(exchange, ()))
+        fit = self._fit(level)
+        prior = _prior_family(formula_name(level.exchange), level.exchange)[fit.move]
+        readings = self._level_readings(level)
         cuts = prior
-        if len(readings) >= MIN_READINGS:
+        if len(readings) >= level.min_readings:
             calibrated = _calibrate(prior, readings)
             # Per-cut calibration has four free cuts and the window remembers older markets:
             # it must explain the recent readings better than the one-parameter fit to win.
             recent = readings[-FIT_READINGS:]
             if _misfit(calibrated, recent) < _misfit(prior, recent):
                 cuts = calibrated
-        self._cuts[exchange] = cuts
+        self._cuts[level.key] = cuts
         return cuts
 
     def _guess_market(self, exchange: str, score: Score) -> None:
@@ -280,52 +402,60 @@ class RankEstimator:
         move = _own_move(score)
         if self._guessed.get(exchange) != move:
             self._guessed[exchange] = move
-            self._cuts.pop(exchange, None)
-            self._fits.pop(exchange, None)
+            self._forget_mapping(exchange)
 
-    def _fit(self, exchange: str) -> MarketFit:
-        cached = self._fits.get(exchange)
+    def _fit(self, level: _Level) -> MarketFit:
+        cached = self._fits.get(level.key)
         if cached is None:
-            family = _prior_family(formula_name(exchange), exchange)
-            recent = list(self._readings.get(exchange, ()))[-FIT_READINGS:]
-            guess = self._guessed.get(exchange, FLAT_MARKET)
-            cached = _fit_market(family, recent) if recent else _fit_around(guess)
-            self._fits[exchange] = cached
+            family = _prior_family(formula_name(level.exchange), level.exchange)
+            recent = self._level_readings(level)[-FIT_READINGS:]
+            if level.queue is not None:
+                recent = recent[-QUEUE_FIT_READINGS:]
+                # Shrinkage: what the queue's readings cannot decide follows the venue.
+                venue = _Level((level.exchange,), level.exchange, None, None, MIN_READINGS)
+                cached = _fit_market(family, recent, anchor=self._fit(venue).move)
+            elif recent:
+                cached = _fit_market(family, recent)
+            else:
+                cached = _fit_around(self._guessed.get(level.exchange, FLAT_MARKET))
+            self._fits[level.key] = cached
         return cached
 
-    def _range(self, exchange: str, score: Score, tier: int) -> tuple[int, int]:
+    def _range(self, level: _Level, score: Score, tier: int) -> tuple[int, int]:
         if not score.profitable or not math.isfinite(score.value):
             return BACK_OF_QUEUE_TIER, BACK_OF_QUEUE_TIER
-        if not self.calibrated(exchange):
-            family = _prior_family(formula_name(exchange), exchange)
-            plausible = self._fit(exchange).plausible
+        if len(self._level_readings(level)) < level.min_readings:
+            family = _prior_family(formula_name(level.exchange), level.exchange)
+            plausible = self._fit(level).plausible
             tiers = [_tier_of(score.value, family[move]) for move in plausible]
             return min([tier, *tiers]), max([tier, *tiers])
-        scores, tiers = self._ordered(exchange)
+        scores, tiers = self._ordered(level)
         at = bisect.bisect_left(scores, score.value)
         near = tiers[max(0, at - NEIGHBOURS) : at + NEIGHBOURS]
         return min([tier, *near]), max([tier, *near])
 
-    def _ordered(self, exchange: str) -> tuple[list[float], list[int]]:
-        """The venue's readings sorted by score (cached until the next observation)."""
-        cached = self._sorted.get(exchange)
+    def _ordered(self, level: _Level) -> tuple[list[float], list[int]]:
+        """The level's readings sorted by score (cached until the next observation)."""
+        cached = self._sorted.get(level.key)
         if cached is None:
-            ordered = sorted(self._readings.get(exchange, ()), key=lambda r: r.score)
+            ordered = sorted(self._level_readings(level), key=lambda r: r.score)
             cached = ([r.score for r in ordered], [r.tier for r in ordered])
-            self._sorted[exchange] = cached
+            self._sorted[level.key] = cached
         return cached
 
-    def _basis(self, exchange: str, score: Score) -> str:
+    def _basis(self, level: _Level, score: Score) -> str:
         inputs = describe(score)
-        count = self.readings(exchange)
+        exchange = level.exchange
+        count = len(self._level_readings(level))
         venue = venue_display_name(exchange)
-        market = f"a market that moved {self._fit(exchange).move * 100:+.1f} % for the winning side"
-        if count >= MIN_READINGS:
-            source = f"calibrated on {count} readings from {venue}"
+        where = _queue_words(level.queue, venue) if level.queue else f"on {venue} overall"
+        market = f"a market that moved {self._fit(level).move * 100:+.1f} % for the winning side"
+        if count >= level.min_readings:
+            source = f"calibrated on {count} readings {where}"
         elif count:
             source = (
-                f"prior fitted to {venue}'s tiers, {market}: not yet calibrated "
-                f"({count} of {MIN_READINGS} readings from {venue})"
+                f"prior fitted to the tiers {where}, {market}: not yet calibrated "
+                f"({count} of {level.min_readings} readings)"
             )
         elif exchange == "hyperliquid":
             source = (
@@ -334,12 +464,25 @@ class RankEstimator:
             )
         else:
             source = f"prior: not yet calibrated; assumes {market}"
+        if level.queue is None and level.asked is not None and count:
+            source = f"{source} (no readings yet of {_queue_words(level.asked, venue)})"
         if not score.profitable:
             source = f"losing positions are at the back of the queue; {source}"
         return f"{inputs}; {source}"
 
 
 # ---- pure helpers -----------------------------------------------------------------------
+
+
+def _queue_key(exchange: str, queue: Queue) -> tuple[str, str, str]:
+    symbol, side = queue
+    return exchange, symbol, side
+
+
+def _queue_words(queue: Queue, venue: str) -> str:
+    """("BTC/USDT:USDT", "long") on Bybit → "of BTC/USDT:USDT longs on Bybit"."""
+    symbol, side = queue
+    return f"of {symbol} {side}s on {venue}"
 
 
 def _tier_of(value: float, cuts: tuple[float, ...]) -> int:
@@ -559,10 +702,19 @@ def _misfit(cuts: tuple[float, ...], readings: list[Reading]) -> tuple[int, int]
     return wrong, sum(abs(t - r.tier) for t, r in zip(tiers, readings, strict=True))
 
 
-def _fit_market(family: Mapping[float, tuple[float, ...]], readings: list[Reading]) -> MarketFit:
-    """The move whose cuts best explain the readings; without readings, a flat market."""
+def _fit_market(
+    family: Mapping[float, tuple[float, ...]],
+    readings: list[Reading],
+    anchor: float = FLAT_MARKET,
+) -> MarketFit:
+    """The move whose cuts best explain the readings; among equally good ones (and without
+    readings) the one nearest `anchor`: a flat market, or the venue's fit for one of its
+    queues."""
     fits = {move: _misfit(family[move], readings) for move in MARKET_MOVES}
     best = min(fits.values())
     plausible = tuple(m for m in MARKET_MOVES if fits[m][0] <= best[0] + FIT_SLACK)
-    move = min((m for m in MARKET_MOVES if fits[m] == best), key=lambda m: abs(m - FLAT_MARKET))
+    move = min(
+        (m for m in MARKET_MOVES if fits[m] == best),
+        key=lambda m: (abs(m - anchor), abs(m - FLAT_MARKET)),
+    )
     return MarketFit(move, plausible)

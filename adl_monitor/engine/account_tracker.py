@@ -13,19 +13,10 @@ from datetime import datetime, timedelta
 
 from adl_monitor.core.account_reading import AccountReading, carry_deleveraged
 from adl_monitor.core.account_spec import AccountSpec
+from adl_monitor.core.age import describe_age
 from adl_monitor.core.failure import VenueFailure
 from adl_monitor.core.key_check import KeyCheck, KeyVerdict
 from adl_monitor.core.snapshot import AccountState, AccountStatus
-
-
-def describe_age(seconds: float) -> str:
-    """`"45 s"`, `"3 min"`, `"2 h 5 min"` — how old data is, in words a glance can take in."""
-    if seconds < 90:
-        return f"{seconds:.0f} s"
-    minutes = int(seconds // 60)
-    if minutes < 90:
-        return f"{minutes} min"
-    return f"{minutes // 60} h {minutes % 60} min"
 
 
 @dataclass(slots=True)
