@@ -116,8 +116,15 @@ def render_snapshot(snapshot: Snapshot) -> str:
                 f"  → {position.account} {position.symbol} {position.side.value}: "
                 f"{risk.advice.text}"
             )
+    elif any(status.ok for status in snapshot.accounts):
+        failed = sum(not status.ok for status in snapshot.accounts)
+        lines.append(
+            "No open positions."
+            if not failed
+            else f"No open positions on the accounts that answered ({failed} did not)."
+        )
     else:
-        lines.append("No open positions.")
+        lines.append("No positions could be read: no account answered (see above).")
     return "\n".join(lines)
 
 

@@ -188,3 +188,21 @@ def test_a_damaged_history_file_is_set_aside_with_a_message_and_the_snapshot_sti
     first = document["positions"][0]
     key = (first["account"], first["symbol"], first["side"])
     assert History(damaged).series(key, since=datetime.now(UTC) - timedelta(minutes=5))
+
+
+def test_no_account_answering_is_not_reported_as_no_positions(
+    config_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A dead network must not read as "you have no positions": the table says nothing could
+    be read and stderr names the account and what to do."""
+    write_config(
+        config_path,
+        {"name": "dead bybit", "exchange": "bybit", "api_url": "http://127.0.0.1:9/bybit"},
+    )
+    monkeypatch.setenv("ADLMON_DEAD_BYBIT_API_KEY", DEMO_API_KEY)
+    monkeypatch.setenv("ADLMON_DEAD_BYBIT_SECRET", DEMO_SECRET)
+    code = main(["snapshot", "--config", str(config_path)])
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert "No positions could be read" in out and "No open positions" not in out
+    assert "dead bybit: cannot reach the exchange" in err

@@ -146,3 +146,23 @@ def test_window_paints_before_the_engine_and_ccxt_start() -> None:
         "painted_before_start": True,
         "ccxt_before_start": False,
     }
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints", "support raise")  # offscreen's limits
+def test_a_broken_config_is_shown_and_never_overwritten(qtbot, qapp, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "config.toml"
+    broken = '[[accounts]]\nname = "main"\nexchange = bybit\n'
+    path.write_text(broken, encoding="utf-8")
+    bridge = EngineBridge(make_engine_starter(path, False, None))
+    desktop = DesktopApp(qapp, bridge, path, demo=False)
+    qtbot.addWidget(desktop.window)
+    try:
+        with qtbot.waitSignal(bridge.start_failed, timeout=30_000):
+            desktop.show()
+        notice = desktop.window.notice
+        qtbot.waitUntil(lambda: notice.isVisible())
+        assert str(path) in notice.text() and "line 3" in notice.text()
+        assert desktop.window.model.rowCount() == 0  # nothing invented, no demo passed off
+    finally:
+        desktop.quit()
+    assert path.read_text(encoding="utf-8") == broken
