@@ -16,7 +16,9 @@ over profitable positions (the ones ADL can hit): estimated tier = true tier, tr
 the estimate's [low, high], mean |estimated − true| tiers, and the venue-reported tier = true
 tier (shows Binance's lag). The range's mean width (in tiers, 1 = a single tier) keeps "in
 range" honest: a range of 1…5 always contains the truth. "calibrated" counts only steps where
-the venue's calibration already rested on enough readings.
+the venue's calibration (overall, not per queue) already rested on enough readings. Readings and
+estimates go through `core.assess`, so each position is calibrated and estimated in its own
+queue (symbol, side), as in the app; each demo queue holds one demo position.
 
     .venv/bin/python -m benchmarks --only accuracy
     .venv/bin/python -m benchmarks.estimate_accuracy      # the per-venue table alone

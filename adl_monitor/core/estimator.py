@@ -34,10 +34,14 @@ traders of each use other leverage. So the mapping is learned at two levels, the
 (venue, symbol, side — pass `queue=(symbol, side)`) and the *venue overall*, and each estimate
 uses the most specific level with evidence (simple hierarchical shrinkage):
 
-* a queue with `MIN_QUEUE_READINGS` or more readings is calibrated on its own readings, as above;
+* a queue with `MIN_QUEUE_READINGS` or more readings is calibrated on its own readings, as above
+  (its calibrated cuts replace its fit only by explaining the newest reading, then the recent
+  ones, better);
 * a queue with fewer readings gets its own market fit (one parameter, so even one reading
-  helps), and where its readings cannot tell moves apart the fit is pulled towards the venue's
-  own fit instead of towards a flat market: that is the shrinkage towards the parent level;
+  helps) on its last `QUEUE_FIT_READINGS` readings, the newest explained first: a queue's
+  readings are mostly of one of our positions, and its score → tier mapping drifts with the
+  market within minutes. Where the readings cannot tell moves apart, the fit is pulled towards
+  the venue's own fit instead of towards a flat market: the shrinkage towards the parent level;
 * a queue without readings (new, or evicted) falls back to the venue overall — calibrated,
   fitted or prior as above — and its basis says so.
 
@@ -278,16 +282,19 @@ class RankEstimator:
         it ([exchange, symbol, side, readings], least recently used first), so an older
         version of the app still reads a newer file and a newer one reads an older file.
         """
+        # The engine saves from a worker thread while its loop observes and estimates (which
+        # reorders the queues' LRU): copy each container in one C-level step before walking it.
+        venues = [(exchange, list(readings)) for exchange, readings in list(self._readings.items())]
+        queues = [(key, list(readings)) for key, readings in list(self._queues.items())]
         return {
             "version": _STATE_VERSION,
             "window": self._window,
             "venues": {
-                exchange: [[r.score, r.tier] for r in readings]
-                for exchange, readings in self._readings.items()
+                exchange: [[r.score, r.tier] for r in readings] for exchange, readings in venues
             },
             "queues": [
                 [exchange, symbol, side, [[r.score, r.tier] for r in readings]]
-                for (exchange, symbol, side), readings in self._queues.items()
+                for (exchange, symbol, side), readings in queues
             ],
         }
 
@@ -381,9 +388,14 @@ class RankEstimator:
         if len(readings) >= level.min_readings:
             calibrated = _calibrate(prior, readings)
             # Per-cut calibration has four free cuts and the window remembers older markets:
-            # it must explain the recent readings better than the one-parameter fit to win.
+            # it must explain the recent readings better than the one-parameter fit to win
+            # (in a queue, the newest reading first, as in the queue's fit).
             recent = readings[-FIT_READINGS:]
-            if _misfit(calibrated, recent) < _misfit(prior, recent):
+            newest = readings[-1:] if level.queue is not None else []
+            if (_misfit(calibrated, newest), _misfit(calibrated, recent)) < (
+                _misfit(prior, newest),
+                _misfit(prior, recent),
+            ):
                 cuts = calibrated
         self._cuts[level.key] = cuts
         return cuts
@@ -413,7 +425,9 @@ class RankEstimator:
                 recent = recent[-QUEUE_FIT_READINGS:]
                 # Shrinkage: what the queue's readings cannot decide follows the venue.
                 venue = _Level((level.exchange,), level.exchange, None, None, MIN_READINGS)
-                cached = _fit_market(family, recent, anchor=self._fit(venue).move)
+                cached = _fit_market(
+                    family, recent, anchor=self._fit(venue).move, latest_first=True
+                )
             elif recent:
                 cached = _fit_market(family, recent)
             else:
@@ -448,7 +462,9 @@ class RankEstimator:
         exchange = level.exchange
         count = len(self._level_readings(level))
         venue = venue_display_name(exchange)
-        where = _queue_words(level.queue, venue) if level.queue else f"on {venue} overall"
+        where = (
+            f"of {_queue_words(level.queue)} on {venue}" if level.queue else f"on {venue} overall"
+        )
         market = f"a market that moved {self._fit(level).move * 100:+.1f} % for the winning side"
         if count >= level.min_readings:
             source = f"calibrated on {count} readings {where}"
@@ -465,7 +481,7 @@ class RankEstimator:
         else:
             source = f"prior: not yet calibrated; assumes {market}"
         if level.queue is None and level.asked is not None and count:
-            source = f"{source} (no readings yet of {_queue_words(level.asked, venue)})"
+            source = f"{source} (no readings yet of {_queue_words(level.asked)})"
         if not score.profitable:
             source = f"losing positions are at the back of the queue; {source}"
         return f"{inputs}; {source}"
@@ -479,10 +495,10 @@ def _queue_key(exchange: str, queue: Queue) -> tuple[str, str, str]:
     return exchange, symbol, side
 
 
-def _queue_words(queue: Queue, venue: str) -> str:
-    """("BTC/USDT:USDT", "long") on Bybit → "of BTC/USDT:USDT longs on Bybit"."""
+def _queue_words(queue: Queue) -> str:
+    """("BTC/USDT:USDT", "long") → "BTC/USDT:USDT longs"."""
     symbol, side = queue
-    return f"of {symbol} {side}s on {venue}"
+    return f"{symbol} {side}s"
 
 
 def _tier_of(value: float, cuts: tuple[float, ...]) -> int:
@@ -706,15 +722,26 @@ def _fit_market(
     family: Mapping[float, tuple[float, ...]],
     readings: list[Reading],
     anchor: float = FLAT_MARKET,
+    *,
+    latest_first: bool = False,
 ) -> MarketFit:
     """The move whose cuts best explain the readings; among equally good ones (and without
     readings) the one nearest `anchor`: a flat market, or the venue's fit for one of its
-    queues."""
+    queues. With `latest_first` the newest reading must be explained first (a queue's mapping
+    drifts with the market: its latest reading is the best evidence of where it is now)."""
     fits = {move: _misfit(family[move], readings) for move in MARKET_MOVES}
     best = min(fits.values())
     plausible = tuple(m for m in MARKET_MOVES if fits[m][0] <= best[0] + FIT_SLACK)
+
+    def rank(move: float) -> tuple[tuple[int, int], tuple[int, int]]:
+        newest = _misfit(family[move], readings[-1:]) if latest_first else (0, 0)
+        return newest, fits[move]
+
+    top = min(rank(m) for m in MARKET_MOVES)
     move = min(
-        (m for m in MARKET_MOVES if fits[m] == best),
+        (m for m in MARKET_MOVES if rank(m) == top),
         key=lambda m: (abs(m - anchor), abs(m - FLAT_MARKET)),
     )
+    if move not in plausible:
+        plausible = tuple(sorted((*plausible, move)))
     return MarketFit(move, plausible)

@@ -8,6 +8,8 @@ position). The result is re-scored with the venue's own formula and estimated ag
 
 from __future__ import annotations
 
+import math
+import random
 from dataclasses import replace
 
 import pytest
@@ -17,6 +19,7 @@ from hypothesis import strategies as st
 from adl_monitor.core.account import AccountFigures
 from adl_monitor.core.advice import Action, ActionKind, Advice
 from adl_monitor.core.advisor import advise
+from adl_monitor.core.estimate import Score
 from adl_monitor.core.estimator import RankEstimator
 from adl_monitor.core.formulas import formula_name, score_position
 from adl_monitor.core.position import MarginMode, Position, Side
@@ -275,3 +278,34 @@ def test_venue_above_our_estimate_still_gets_a_suggestion(venue_tier: int) -> No
     after = score_position("okx", *add_margin(position, figures, action.amount))
     width = estimator.tier_start("okx", 4) / estimator.tier_start("okx", 5)
     assert after.value <= score.value * width
+
+
+def feed_queue(
+    estimator: RankEstimator, queue: tuple[str, str], cuts: tuple[float, ...], seed: int
+) -> None:
+    """Sixty readings of one Bybit queue whose tiers start at `cuts` (tiers 2…5)."""
+    rng = random.Random(seed)
+    for _ in range(60):
+        value = cuts[0] * 0.2 * math.exp(rng.uniform(0.0, math.log(100.0)))
+        tier = 1 + sum(1 for cut in cuts if value >= cut)
+        estimator.observe("bybit", Score(value, "classic", True), tier, queue=queue)
+
+
+def test_the_target_is_the_cut_point_of_the_position_s_own_queue() -> None:
+    """BTC longs are at red from a far lower score than SOL longs on the same venue: the
+    advice for a BTC long must bring it below BTC's cut, not the venue's average one."""
+    state = book("bybit", 20.0, 0.1, MarginMode.ISOLATED)
+    score = score_position("bybit", *state).value
+    btc_longs, sol_longs = ("BTC/USDT:USDT", "long"), ("SOL/USDT:USDT", "long")
+    estimator = RankEstimator()
+    feed_queue(estimator, btc_longs, tuple(score * f for f in (0.1, 0.2, 0.4, 0.8)), seed=1)
+    feed_queue(estimator, sol_longs, tuple(score * f for f in (1.0, 2.0, 4.0, 8.0)), seed=2)
+    tier = estimator.estimate("bybit", Score(score, "classic", True), queue=btc_longs).tier
+    assert tier == 5
+    advice = advise("bybit", *state, estimator, tier, queue=btc_longs)
+    assert advice is not None
+    (action,) = advice.actions
+    after = score_position("bybit", *carry_out(action, *state))
+    assert estimator.estimate("bybit", after, queue=btc_longs).tier <= 3
+    venue_wide = advise("bybit", *state, estimator, tier)
+    assert venue_wide is None or venue_wide.actions[0].amount < action.amount

@@ -162,6 +162,28 @@ def test_fresh_venue_tiers_calibrate_the_estimator_stale_and_unknown_ones_do_not
     assert estimator.readings("bybit") == 1
 
 
+def test_each_position_calibrates_and_is_estimated_in_its_own_queue() -> None:
+    """The venue ranks BTC longs among BTC longs: a BTC tier teaches the BTC long queue, and a
+    SOL long without an indicator of its own falls back to the venue overall, saying so."""
+    estimator = RankEstimator()
+    btc = linear("BTC/USDT:USDT", 0.05, 10.0)
+    sol = linear("SOL/USDT:USDT", 0.05, 10.0)
+    reading = AccountReading(
+        fetched_at=NOW,
+        positions=(btc, sol),
+        adl={("BTC/USDT:USDT", "long"): tier(5)},
+        figures=FIGURES,
+    )
+    btc_risk, sol_risk = assess(reading, SPEC, estimator, now=NOW, stale_after=STALE_AFTER)
+    assert estimator.readings("bybit", queue=("BTC/USDT:USDT", "long")) == 1
+    assert estimator.readings("bybit", queue=("SOL/USDT:USDT", "long")) == 0
+    assert btc_risk.estimate is not None and sol_risk.estimate is not None
+    assert btc_risk.estimate.tier == 5
+    assert "BTC/USDT:USDT longs on Bybit" in btc_risk.estimate.basis
+    assert "on Bybit overall" in sol_risk.estimate.basis
+    assert "no readings yet of SOL/USDT:USDT longs" in sol_risk.estimate.basis
+
+
 def test_an_unchanged_tier_refreshed_every_few_seconds_is_sampled_once_a_minute() -> None:
     estimator = RankEstimator()
     winner = linear("BTC/USDT:USDT", 0.05, 10.0)

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from adl_monitor.core.account import AccountFigures
 from adl_monitor.core.estimate import Score
-from adl_monitor.core.estimator import MIN_READINGS, RankEstimator
+from adl_monitor.core.estimator import MAX_QUEUES, MIN_READINGS, RankEstimator
 from adl_monitor.core.formulas import describe, score_position
 from adl_monitor.core.position import MarginMode, Position, Side
 from adl_monitor.core.queue import queue_percentiles, tier_for_percentile
@@ -145,7 +145,7 @@ def test_basis_names_the_formula_inputs_and_the_calibration() -> None:
     kept = sum(1 for reading, _ in sample if reading.profitable)  # losers teach nothing
     assert kept >= MIN_READINGS
     calibrated = estimator.estimate("bybit", score)
-    assert f"calibrated on {kept} readings from Bybit" in calibrated.basis
+    assert f"calibrated on {kept} readings on Bybit overall" in calibrated.basis
     assert calibrated.low <= calibrated.tier <= calibrated.high
 
 
@@ -258,3 +258,189 @@ def test_a_handful_of_readings_fits_the_market_the_venue_is_in() -> None:
         assert after >= 0.7, exchange
         assert after > before, exchange
         assert "fitted to" in estimator.estimate(exchange, profitable[0][0]).basis
+
+
+# ---- per queue: (venue, symbol, side) ---------------------------------------------------
+
+BTC_LONGS = ("BTC/USDT:USDT", "long")
+SOL_LONGS = ("SOL/USDT:USDT", "long")
+ETH_SHORTS = ("ETH/USDT:USDT", "short")
+Book = list[tuple[Score, int]]
+
+
+def levered_book(size: int, seed: int, leverages: tuple[float, ...], move: float) -> Book:
+    """One Bybit queue: its traders' leverage habits and how far the market moved for it."""
+    rng = random.Random(seed)
+    book: list[Score] = []
+    for _ in range(size):
+        leverage = rng.choice(leverages)
+        own_move = max(move + rng.gauss(0.0, 0.02), -0.9 / leverage)
+        book.append(score_position("bybit", *make_position("bybit", leverage, own_move)))
+    tiers = [tier_for_percentile(p) for p in queue_percentiles(book)]
+    return list(zip(book, tiers, strict=True))
+
+
+def btc_and_sol_books() -> tuple[Book, Book]:
+    """BTC longs: 2–5×, a flat market. SOL longs: 50–100× after a rally. Their scores are an
+    order of magnitude apart: the back of SOL's queue would be the front of BTC's."""
+    btc = levered_book(1500, seed=21, leverages=(2.0, 3.0, 5.0), move=0.0)
+    sol = levered_book(1500, seed=22, leverages=(50.0, 75.0, 100.0), move=0.08)
+    return btc, sol
+
+
+def feed_both(estimator: RankEstimator, btc: Book, sol: Book, count: int = 150) -> None:
+    rng = random.Random(23)
+    for (b_score, b_tier), (s_score, s_tier) in zip(
+        rng.sample(btc, count), rng.sample(sol, count), strict=True
+    ):
+        estimator.observe("bybit", b_score, b_tier, queue=BTC_LONGS)
+        estimator.observe("bybit", s_score, s_tier, queue=SOL_LONGS)
+
+
+def queue_agreement(estimator: RankEstimator, book: Book, queue: tuple[str, str] | None) -> float:
+    profitable = [(s, t) for s, t in book if s.profitable]
+    hits = sum(1 for s, t in profitable if estimator.estimate("bybit", s, queue=queue).tier == t)
+    return hits / len(profitable)
+
+
+def test_each_queue_is_calibrated_on_its_own_where_the_venue_overall_cannot_be() -> None:
+    btc, sol = btc_and_sol_books()
+    estimator = RankEstimator()
+    feed_both(estimator, btc, sol)
+    assert estimator.calibrated("bybit", queue=BTC_LONGS)
+    assert estimator.calibrated("bybit", queue=SOL_LONGS)
+    per_queue = (
+        queue_agreement(estimator, btc, BTC_LONGS),
+        queue_agreement(estimator, sol, SOL_LONGS),
+    )
+    per_venue = (queue_agreement(estimator, btc, None), queue_agreement(estimator, sol, None))
+    assert min(per_queue) >= 0.9, per_queue
+    # One set of cuts for both queues gets at least one of them badly wrong.
+    assert min(per_venue) < 0.6, per_venue
+    sol_readings = estimator.readings("bybit", queue=SOL_LONGS)
+    sol_basis = estimator.estimate("bybit", sol[0][0], queue=SOL_LONGS).basis
+    assert f"calibrated on {sol_readings} readings of SOL/USDT:USDT longs on Bybit" in sol_basis
+    venue_basis = estimator.estimate("bybit", sol[0][0]).basis
+    assert f"calibrated on {estimator.readings('bybit')} readings on Bybit overall" in venue_basis
+
+
+def test_the_advisor_cut_points_follow_the_queue() -> None:
+    btc, sol = btc_and_sol_books()
+    estimator = RankEstimator()
+    feed_both(estimator, btc, sol)
+    btc_red = estimator.tier_start("bybit", 5, queue=BTC_LONGS)
+    sol_red = estimator.tier_start("bybit", 5, queue=SOL_LONGS)
+    assert sol_red > 3 * btc_red
+    assert estimator.thresholds("bybit", queue=SOL_LONGS) == sorted(
+        estimator.thresholds("bybit", queue=SOL_LONGS)
+    )
+
+
+def test_a_new_queue_falls_back_to_the_venue_overall() -> None:
+    btc, sol = btc_and_sol_books()
+    estimator = RankEstimator()
+    feed_both(estimator, btc, sol, count=40)
+    assert estimator.readings("bybit", queue=ETH_SHORTS) == 0
+    assert estimator.thresholds("bybit", queue=ETH_SHORTS) == estimator.thresholds("bybit")
+    for score, _ in btc[:50]:
+        new_queue = estimator.estimate("bybit", score, queue=ETH_SHORTS)
+        venue = estimator.estimate("bybit", score)
+        assert (new_queue.tier, new_queue.low, new_queue.high) == (
+            venue.tier,
+            venue.low,
+            venue.high,
+        )
+    basis = estimator.estimate("bybit", btc[0][0], queue=ETH_SHORTS).basis
+    assert "on Bybit overall" in basis
+    assert "no readings yet of ETH/USDT:USDT shorts" in basis
+
+
+def test_a_queue_with_few_readings_has_a_wider_range_than_a_calibrated_one() -> None:
+    btc, _ = btc_and_sol_books()
+    rng = random.Random(24)
+    sample = rng.sample([(s, t) for s, t in btc if s.profitable], 200)
+    few, many = RankEstimator(), RankEstimator()
+    for score, tier in sample[:3]:
+        few.observe("bybit", score, tier, queue=BTC_LONGS)
+    for score, tier in sample:
+        many.observe("bybit", score, tier, queue=BTC_LONGS)
+
+    def mean_width(estimator: RankEstimator) -> float:
+        ranges = [estimator.estimate("bybit", s, queue=BTC_LONGS) for s, _ in btc if s.profitable]
+        return sum(e.high - e.low + 1 for e in ranges) / len(ranges)
+
+    def in_range(estimator: RankEstimator) -> float:
+        profitable = [(s, t) for s, t in btc if s.profitable]
+        hits = 0
+        for score, tier in profitable:
+            estimate = estimator.estimate("bybit", score, queue=BTC_LONGS)
+            hits += estimate.low <= tier <= estimate.high
+        return hits / len(profitable)
+
+    assert mean_width(few) > mean_width(many)
+    assert "not yet calibrated (3 of" in few.estimate("bybit", btc[0][0], queue=BTC_LONGS).basis
+    assert in_range(few) >= 0.8 and in_range(many) >= 0.9
+
+
+def test_tracked_queues_are_bounded_least_recently_used_first() -> None:
+    estimator = RankEstimator()
+    score = score_position("bybit", *make_position("bybit", 10.0, 0.05))
+    estimator.observe("bybit", score, 3, queue=BTC_LONGS)
+    for i in range(MAX_QUEUES + 50):
+        estimator.observe("bybit", score, 3, queue=(f"COIN{i}/USDT:USDT", "long"))
+        estimator.estimate("bybit", score, queue=BTC_LONGS)  # in use: kept
+    assert estimator.readings("bybit", queue=BTC_LONGS) == 1
+    assert estimator.readings("bybit", queue=("COIN0/USDT:USDT", "long")) == 0
+    kept = estimator.to_dict()["queues"]
+    assert isinstance(kept, list) and len(kept) == MAX_QUEUES
+    assert estimator.readings("bybit") == MAX_QUEUES + 51  # the venue level keeps them all
+
+
+def test_per_queue_calibration_survives_a_restart() -> None:
+    btc, sol = btc_and_sol_books()
+    estimator = RankEstimator()
+    feed_both(estimator, btc, sol, count=60)
+    restored = RankEstimator.from_dict(json.loads(json.dumps(estimator.to_dict())))
+    for queue, book in ((BTC_LONGS, btc), (SOL_LONGS, sol)):
+        assert restored.readings("bybit", queue=queue) == estimator.readings("bybit", queue=queue)
+        assert restored.readings("bybit", queue=queue) > 0
+        assert restored.thresholds("bybit", queue=queue) == estimator.thresholds(
+            "bybit", queue=queue
+        )
+        for score, _ in book[:200]:
+            assert restored.estimate("bybit", score, queue=queue) == estimator.estimate(
+                "bybit", score, queue=queue
+            )
+
+
+def test_a_file_written_before_per_queue_calibration_still_loads() -> None:
+    btc, _ = btc_and_sol_books()
+    old_file = {
+        "version": 1,
+        "window": 600,
+        "venues": {"bybit": [[s.value, t] for s, t in btc[:300] if s.profitable]},
+    }
+    restored = RankEstimator.from_dict(json.loads(json.dumps(old_file)))
+    assert restored.calibrated("bybit")
+    assert restored.readings("bybit", queue=BTC_LONGS) == 0
+    estimate = restored.estimate("bybit", btc[0][0], queue=BTC_LONGS)
+    assert "on Bybit overall" in estimate.basis
+    assert queue_agreement(restored, btc, BTC_LONGS) >= 0.9
+
+
+def test_damaged_queue_entries_cost_that_queue_only() -> None:
+    data = {
+        "version": 1,
+        "venues": {"bybit": [[0.5, 5]]},
+        "queues": [
+            ["bybit", "BTC/USDT:USDT", "long", [[0.5, 5], ["x", 1], [0.1, 9]]],
+            ["bybit", "ETH/USDT:USDT", 7, [[0.5, 5]]],
+            ["bybit", "SOL/USDT:USDT"],
+            "junk",
+        ],
+    }
+    restored = RankEstimator.from_dict(data)
+    assert restored.readings("bybit") == 1
+    assert restored.readings("bybit", queue=BTC_LONGS) == 1
+    assert restored.readings("bybit", queue=("ETH/USDT:USDT", "short")) == 0
+    assert RankEstimator.from_dict({**data, "queues": "junk"}).readings("bybit") == 1
