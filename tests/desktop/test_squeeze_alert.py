@@ -96,9 +96,15 @@ def test_a_position_turning_red_notifies_and_the_click_shows_its_chart(
         # The scenario's story: a position climbs to orange, then to red — one alert each.
         _escalated, advice = _wait(turned_red, 45, "a position going from orange to red", app)
         assert re.search(r"(Add|Reduce|Close|Realize|reduce|close)", advice), advice
-        screen = desktop.screenshot("desktop-squeeze-notification.png")
-        # The tray host (trayer, top right) shows our icon in the worst level's colour: red.
-        assert _has_colour(screen, LEVEL_COLOURS[Level.RED], top_right=(160, 30))
+
+        # The tray host (trayer, top right) shows our icon in the worst level's colour. Tiers
+        # move with the price noise (a red can dip back to orange), so wait for a moment when
+        # something is red — the squeeze keeps its front longs red for minutes.
+        def tray_is_red() -> bool:
+            screen = desktop.screenshot("desktop-squeeze-notification.png")
+            return _has_colour(screen, LEVEL_COLOURS[Level.RED], top_right=(160, 30))
+
+        _wait(tray_is_red, 30, "the tray icon to turn red", app)
 
         # Hide every row with the find box, so nothing is selected; then click the notification.
         desktop.run("xdotool", "windowfocus", "--sync", window, check=False)
