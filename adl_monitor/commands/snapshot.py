@@ -48,7 +48,6 @@ def run(args: argparse.Namespace) -> int:
     setup_cli_logging(args.verbose)
     from adl_monitor.core.levels import Level
     from adl_monitor.core.snapshot import Snapshot
-    from adl_monitor.engine.engine import Engine
     from adl_monitor.engine.snapshot_json import dumps, snapshot_to_dict
 
     try:
@@ -57,15 +56,7 @@ def run(args: argparse.Namespace) -> int:
         print(error, file=sys.stderr)
         return EXIT_ACCOUNT_FAILED
     with sources:
-        engine = Engine(
-            sources.accounts,
-            sources.credentials,
-            settings=sources.engine_settings,
-            alert_settings=sources.alert_settings,
-            history_path=sources.history_path,
-            calibration_path=sources.calibration_path,
-            cache_dir=sources.cache_dir,
-        )
+        engine = sources.engine()
 
         async def once() -> Snapshot:
             try:

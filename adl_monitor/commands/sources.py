@@ -18,13 +18,17 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from adl_monitor.core.account_spec import AccountSpec, Credentials
 from adl_monitor.core.alerts import AlertSettings, QuietHours
 from adl_monitor.core.levels import Level
 from adl_monitor.engine.settings import EngineSettings
 from adl_monitor.storage import paths
+
+if TYPE_CHECKING:
+    from adl_monitor.engine.engine import Engine
+    from adl_monitor.engine.runner import EngineRunner
 
 _log = logging.getLogger(__name__)
 
@@ -64,6 +68,36 @@ class Sources:
     def base_url(self) -> str | None:
         """The simulator's `http://127.0.0.1:PORT` in demo mode."""
         return getattr(self.sim, "base_url", None) if self.sim is not None else None
+
+    def engine(self) -> Engine:
+        """An engine for these accounts, with their history, calibration and market cache."""
+        from adl_monitor.engine.engine import Engine
+
+        return Engine(self.accounts, self.credentials, **self._engine_files())
+
+    def runner(
+        self,
+        *,
+        credentials: Callable[[AccountSpec], Credentials | None] | None = None,
+        settings: EngineSettings | None = None,
+    ) -> EngineRunner:
+        """The same engine on its own thread (GUI, `watch`); the caller may widen the credential
+        lookup (the GUI adds the keyring for accounts added while running) or the settings."""
+        from adl_monitor.engine.runner import EngineRunner
+
+        files = self._engine_files()
+        if settings is not None:
+            files["settings"] = settings
+        return EngineRunner(self.accounts, credentials or self.credentials, **files)
+
+    def _engine_files(self) -> dict[str, Any]:
+        return {
+            "history_path": self.history_path,
+            "calibration_path": self.calibration_path,
+            "cache_dir": self.cache_dir,
+            "settings": self.engine_settings,
+            "alert_settings": self.alert_settings,
+        }
 
     def close(self) -> None:
         sim, self.sim = self.sim, None

@@ -67,8 +67,6 @@ def run(args: argparse.Namespace) -> int:
     setup_cli_logging(args.verbose)
     from dataclasses import replace
 
-    from adl_monitor.engine.runner import EngineRunner
-
     try:
         sources = open_sources(config_path_arg(args.config), args.demo, args.scenario)
     except SourcesError as error:
@@ -78,15 +76,7 @@ def run(args: argparse.Namespace) -> int:
     if args.refresh is not None and args.refresh > 0:
         settings = replace(settings, refresh_seconds=args.refresh)
     printer = _Printer()
-    runner = EngineRunner(
-        sources.accounts,
-        sources.credentials,
-        history_path=sources.history_path,
-        calibration_path=sources.calibration_path,
-        cache_dir=sources.cache_dir,
-        settings=settings,
-        alert_settings=sources.alert_settings,
-    )
+    runner = sources.runner(settings=settings)
     runner.add_listener(printer)
     try:
         runner.start()

@@ -57,7 +57,6 @@ def make_engine_starter(
 
     def start() -> EngineSession:
         from adl_monitor.commands.sources import open_sources
-        from adl_monitor.engine.runner import EngineRunner
         from adl_monitor.storage.secrets import SecretStore
 
         sources = open_sources(
@@ -70,15 +69,7 @@ def make_engine_starter(
             # Demo accounts have published keys; accounts the user adds are in the keyring.
             return source_lookup(spec) or store.get(spec)
 
-        runner = EngineRunner(
-            sources.accounts,
-            credentials,
-            history_path=sources.history_path,
-            calibration_path=sources.calibration_path,
-            cache_dir=sources.cache_dir,
-            settings=sources.engine_settings,
-            alert_settings=sources.alert_settings,
-        )
+        runner = sources.runner(credentials=credentials)
         return EngineSession(
             runner=runner,
             demo=sources.demo,
