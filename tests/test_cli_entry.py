@@ -42,3 +42,14 @@ def test_python_dash_m_runs_without_loading_qt_or_ccxt() -> None:
     )
     assert "usage: adl-monitor" in result.stdout
     assert "LOADED []" in result.stdout
+
+
+def test_without_a_display_the_gui_says_what_to_do(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(sys, "platform", "linux")
+    assert main([]) == 2
+    err = capsys.readouterr().err
+    assert "no graphical display" in err and "adl-monitor watch" in err

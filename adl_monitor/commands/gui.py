@@ -3,6 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import os
+import sys
+
+NO_DISPLAY = (
+    "adl-monitor: no graphical display found (DISPLAY and WAYLAND_DISPLAY are not set). "
+    "On a server use `adl-monitor watch` or `adl-monitor snapshot` instead."
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -11,7 +18,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", default=None, help="config file (default: platform dir)")
 
 
+def has_display() -> bool:
+    """On Linux/BSD Qt aborts the process without a display; say so in words instead."""
+    if not sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd")):
+        return True
+    if os.environ.get("QT_QPA_PLATFORM"):
+        return True  # the user chose a platform plugin (offscreen, vnc, eglfs…)
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
 def run(args: argparse.Namespace) -> int:
+    if not has_display():
+        print(NO_DISPLAY, file=sys.stderr)
+        return 2
     from adl_monitor.ui.app import run_app
 
     return run_app(args)
