@@ -30,8 +30,8 @@ ADVICE: dict[FailureKind, str] = {
     FailureKind.NETWORK: "cannot reach the exchange — check your internet connection; retrying",
     FailureKind.VENUE_DOWN: "the exchange is down or under maintenance — retrying",
     FailureKind.CLOCK_SKEW: "the exchange rejected the request timestamp — sync your system clock",
-    FailureKind.BAD_REPLY: "the exchange sent a reply that is not its API's JSON — "
-    "check api_url, a proxy or a captive portal; retrying",
+    FailureKind.BAD_REPLY: "the exchange sent a reply this app cannot read — check api_url, "
+    "a proxy or a captive portal; if it persists the exchange may have changed its API; retrying",
     FailureKind.CONFIG: "the account is not set up completely — edit it in Accounts",
     FailureKind.UNKNOWN: "an unexpected error occurred — see the log file; retrying",
 }

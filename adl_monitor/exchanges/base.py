@@ -29,7 +29,12 @@ from adl_monitor.core.reading import AdlReading
 from adl_monitor.core.scales import map_indicator
 from adl_monitor.exchanges import market_cache
 from adl_monitor.exchanges.errors import to_failure
-from adl_monitor.exchanges.position_builder import build_position, is_open, position_key
+from adl_monitor.exchanges.position_builder import (
+    build_position,
+    has_unreadable_size,
+    is_open,
+    position_key,
+)
 from adl_monitor.exchanges.response_guard import install_response_guard
 from adl_monitor.exchanges.urls import redirect_urls
 from adl_monitor.exchanges.values import to_float
@@ -316,6 +321,13 @@ class VenueConnector:
             key = position_key(unified)
             if key is not None and is_open(unified):
                 keyed[key] = unified
+            elif has_unreadable_size(unified):
+                log.warning(
+                    "%s: skipped a %s row whose size is not a number: %.40r",
+                    self.spec.name,
+                    unified.get("symbol"),
+                    unified.get("contracts"),
+                )
         return keyed
 
     def _adl_due(self) -> bool:

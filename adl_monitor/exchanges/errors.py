@@ -8,6 +8,7 @@ looks at the exception's class, its cause and its text, in that order.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 
@@ -19,6 +20,23 @@ _CLOCK_WORDS = re.compile(
 )
 _QUERY_STRING = re.compile(r"\?[^\s\"']*")
 _MAX_DETAIL = 300
+# Where venues put the words of a real error reply (Bybit retMsg, Gate message, HTX err_msg, …).
+_MESSAGE_FIELDS = (
+    "msg",
+    "message",
+    "retMsg",
+    "err_msg",
+    "err-msg",
+    "error",
+    "errorMessage",
+    "label",
+    "response",
+)
+# What venues put in the message field of a *successful* reply: no words of an error.
+_SUCCESS_WORDS = {"", "ok", "success", "succeed", "suc"}
+# What Python raises when ccxt's parsers or ours meet a reply of the wrong shape: a `null`
+# where an object was, a string where a number was, a zero where a divisor was.
+_SHAPE_ERRORS = (ValueError, KeyError, TypeError, IndexError, AttributeError, ArithmeticError)
 
 
 def safe_detail(text: str, secrets: Iterable[str | None] = ()) -> str:
@@ -80,11 +98,32 @@ def to_failure(
         return VenueFailure(FailureKind.NETWORK, detail)
     if isinstance(error, ccxt.BadResponse):
         return VenueFailure(FailureKind.BAD_REPLY, detail)
+    if type(error) is ccxt.ExchangeError and is_wordless_reply(text):
+        return VenueFailure(FailureKind.BAD_REPLY, "the reply had no status code or message")
     if isinstance(error, ccxt.ExchangeError) and _CLOCK_WORDS.search(text):
         return VenueFailure(FailureKind.CLOCK_SKEW, detail)
     if isinstance(error, TimeoutError):
         return VenueFailure(FailureKind.NETWORK, detail)
-    if isinstance(error, ValueError | KeyError | TypeError | IndexError):
-        # ccxt's parsers choke on a reply that has the wrong shape.
-        return VenueFailure(FailureKind.BAD_REPLY, detail)
+    if isinstance(error, _SHAPE_ERRORS):
+        # A parser choked on a reply of the wrong shape; the exception's own words (e.g.
+        # "'NoneType' object has no attribute 'get'") say what, sanitised like any detail.
+        return VenueFailure(
+            FailureKind.BAD_REPLY, f"the reply did not have the venue's shape ({detail})"
+        )
     return VenueFailure(FailureKind.UNKNOWN, detail)
+
+
+def is_wordless_reply(text: str) -> bool:
+    """Whether ccxt's catch-all `ExchangeError` ("<venue> <body>") carries a body without a
+    word of error: no success code ccxt recognised and no message either — `{}`, `[]`, an
+    object whose code is junk. A real venue error always says something in its message field.
+    """
+    _venue, _, body = text.partition(" ")
+    try:
+        reply = json.loads(body)
+    except ValueError:
+        return False
+    if not isinstance(reply, dict):
+        return True
+    messages = (reply.get(name) for name in _MESSAGE_FIELDS)
+    return not any(isinstance(m, str) and m.strip().lower() not in _SUCCESS_WORDS for m in messages)

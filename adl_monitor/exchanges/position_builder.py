@@ -6,12 +6,22 @@ from the others (notional at mark, unrealized PnL), never guessed.
 
 from __future__ import annotations
 
+import logging
+import math
 from collections.abc import Mapping
 from typing import Any
 
 from adl_monitor.core.account_reading import PositionKey
 from adl_monitor.core.position import MarginMode, Position, Side
 from adl_monitor.exchanges.values import to_float
+
+log = logging.getLogger(__name__)
+
+
+def _positive(value: object) -> float | None:
+    """A price, size or leverage: only a finite number above zero means anything."""
+    number = to_float(value)
+    return number if number is not None and number > 0 else None
 
 
 def position_side(unified: Mapping[str, Any]) -> Side | None:
@@ -38,6 +48,14 @@ def is_open(unified: Mapping[str, Any]) -> bool:
     return bool(contracts) and position_side(unified) is not None
 
 
+def has_unreadable_size(unified: Mapping[str, Any]) -> bool:
+    """Whether the venue sent a size that is no number at all ("abc", "NaN", an object): such
+    a row is skipped like a closed one, but it may be an open position, so it gets a log line.
+    """
+    contracts = unified.get("contracts")
+    return contracts not in (None, "") and to_float(contracts) is None
+
+
 def _settle(symbol: str, market: Mapping[str, Any] | None) -> str:
     if market and isinstance(market.get("settle"), str):
         return str(market["settle"])
@@ -58,11 +76,11 @@ def build_position(
         return None
     market = market or {}
     contract_size = (
-        to_float(unified.get("contractSize")) or to_float(market.get("contractSize")) or 1.0
+        _positive(unified.get("contractSize")) or _positive(market.get("contractSize")) or 1.0
     )
     inverse = bool(market.get("inverse"))
-    entry = to_float(unified.get("entryPrice")) or 0.0
-    mark = to_float(unified.get("markPrice")) or 0.0
+    entry = _positive(unified.get("entryPrice")) or 0.0
+    mark = _positive(unified.get("markPrice")) or 0.0
     size = contracts * contract_size
     if mark > 0:
         notional = size / mark if inverse else size * mark
@@ -73,10 +91,24 @@ def build_position(
     pnl = to_float(unified.get("unrealizedPnl"))
     if pnl is None:
         pnl = _pnl(side, size, entry, mark, inverse)
+    required = {"size": size, "mark price": mark, "notional": notional, "PnL": pnl}
+    unreadable = [name for name, value in required.items() if not math.isfinite(value)]
+    if unreadable:
+        # Out of any float's range (a venue sending 1e308): showing it would be a lie, and
+        # every formula downstream would turn it into NaN. The user sees the position missing
+        # and the log says why.
+        log.warning(
+            "%s: skipped %s %s: the exchange sent unusable numbers (%s)",
+            account,
+            symbol,
+            side.value,
+            ", ".join(unreadable),
+        )
+        return None
     mode = MarginMode.ISOLATED if unified.get("marginMode") == "isolated" else MarginMode.CROSS
     margin = _isolated_margin(unified) if mode is MarginMode.ISOLATED else None
     if margin is None:
-        margin = to_float(unified.get("initialMargin"))
+        margin = _non_negative(unified.get("initialMargin"))
     return Position(
         account=account,
         exchange=exchange,
@@ -89,13 +121,19 @@ def build_position(
         notional=notional,
         unrealized_pnl=pnl,
         margin_mode=mode,
-        leverage=to_float(unified.get("leverage")) or None,
+        leverage=_positive(unified.get("leverage")),
         margin=margin,
-        maintenance_margin=to_float(unified.get("maintenanceMargin")),
-        liquidation_price=to_float(unified.get("liquidationPrice")) or None,
+        maintenance_margin=_non_negative(unified.get("maintenanceMargin")),
+        liquidation_price=_positive(unified.get("liquidationPrice")),
         inverse=inverse,
         settle=_settle(symbol, market),
     )
+
+
+def _non_negative(value: object) -> float | None:
+    """A margin amount: a negative one is a venue's placeholder or junk, so unknown."""
+    number = to_float(value)
+    return number if number is not None and number >= 0 else None
 
 
 def _isolated_margin(unified: Mapping[str, Any]) -> float | None:
@@ -106,7 +144,7 @@ def _isolated_margin(unified: Mapping[str, Any]) -> float | None:
     collateral). `collateral` itself includes the uPnL: taking it as the margin would count
     the PnL twice in every effective-leverage and margin-ratio formula.
     """
-    return to_float(unified.get("positionMargin")) or None
+    return _positive(unified.get("positionMargin"))
 
 
 def _pnl(side: Side, size: float, entry: float, mark: float, inverse: bool) -> float:

@@ -9,6 +9,7 @@ requests of one client run at once.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from adl_monitor.core.failure import FailureKind, VenueFailure
@@ -40,11 +41,22 @@ def check_response(code: int, reason: str, headers: object, body: str) -> str:
     if code in _VENUE_DOWN:
         raise VenueFailure(FailureKind.VENUE_DOWN, f"HTTP {code} {reason}".strip())
     if 200 <= code < 300 and not looks_like_json(text):
-        raise VenueFailure(
-            FailureKind.BAD_REPLY,
-            f"HTTP {code} with {_content_type(headers)} ({len(text)} bytes) instead of JSON",
-        )
+        raise VenueFailure(FailureKind.BAD_REPLY, _not_an_object(code, headers, text))
     return text
+
+
+def _not_an_object(code: int, headers: object, text: str) -> str:
+    """Why a 2xx body that is no JSON object or list is refused, as exactly as it can be said.
+
+    A bare `null`, number or string is valid JSON but never a venue's reply; ccxt would read it
+    as "nothing" (no positions) or fail somewhere deep in its parser.
+    """
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return f"HTTP {code} with {_content_type(headers)} ({len(text)} bytes) instead of JSON"
+    kind = "null" if value is None else type(value).__name__
+    return f"HTTP {code} with a bare JSON {kind} instead of the venue's object or list"
 
 
 def install_response_guard(client: Any) -> None:

@@ -6,8 +6,9 @@ import aiohttp
 import ccxt
 import pytest
 
-from adl_monitor.core.failure import FailureKind
+from adl_monitor.core.failure import FailureKind, VenueFailure
 from adl_monitor.exchanges.errors import parse_retry_after, safe_detail, to_failure
+from adl_monitor.exchanges.response_guard import check_response
 
 
 def _raised_from_transport() -> ccxt.ExchangeNotAvailable:
@@ -44,6 +45,16 @@ def _raised_from_transport() -> ccxt.ExchangeNotAvailable:
         (ccxt.OnMaintenance("maintenance"), FailureKind.VENUE_DOWN),
         (ccxt.BadResponse("not json"), FailureKind.BAD_REPLY),
         (ccxt.ExchangeError("something else"), FailureKind.UNKNOWN),
+        # A venue's own error with words in it stays the venue's: the detail carries them.
+        (ccxt.ExchangeError('okx {"code": "51000", "msg": "x error"}'), FailureKind.UNKNOWN),
+        # ccxt's catch-all for a reply without the venue's status code and message.
+        (ccxt.ExchangeError("kucoinfutures {}"), FailureKind.BAD_REPLY),
+        (ccxt.ExchangeError("okx []"), FailureKind.BAD_REPLY),
+        (ccxt.ExchangeError('bybit {"retCode": [], "retMsg": "OK"}'), FailureKind.BAD_REPLY),
+        # What a parser raises on a null, a string or a zero where it expected something else.
+        (AttributeError("'NoneType' object has no attribute 'get'"), FailureKind.BAD_REPLY),
+        (ZeroDivisionError("float division by zero"), FailureKind.BAD_REPLY),
+        (KeyError("data"), FailureKind.BAD_REPLY),
     ],
 )
 def test_kind_per_ccxt_exception(error: BaseException, kind: FailureKind) -> None:
@@ -67,3 +78,11 @@ def test_detail_hides_query_strings_and_secrets() -> None:
     assert "my-secret-value" not in detail
     assert "/fapi/v3/positionRisk" in detail
     assert len(safe_detail("x" * 5000)) <= 300
+
+
+@pytest.mark.parametrize(("body", "named"), [("null", "null"), ("12", "int"), ('"ok"', "str")])
+def test_bare_json_value_is_a_bad_reply_named_as_such(body: str, named: str) -> None:
+    with pytest.raises(VenueFailure) as raised:
+        check_response(200, "OK", {"Content-Type": "application/json"}, body)
+    assert raised.value.kind is FailureKind.BAD_REPLY
+    assert f"bare JSON {named} instead of the venue's object or list" in raised.value.detail
