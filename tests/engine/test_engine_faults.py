@@ -63,7 +63,7 @@ async def test_an_html_page_is_a_bad_reply_not_an_empty_account(
     latest = engine.latest
     assert latest is not None
     error = latest.accounts[0].error
-    assert error is not None and error.startswith("demo-bybit: ") and "JSON" in error
+    assert error is not None and error.startswith("demo-bybit: ") and "cannot read" in error
     assert {r.key for r in latest.positions} == positions  # kept, not emptied
     assert all(r.stale for r in latest.positions)
 
