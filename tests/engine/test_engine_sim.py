@@ -245,7 +245,7 @@ async def test_history_records_each_refresh_for_the_chart(
     assert len({p.mark_price for p in points}) > 1  # the sim clock ran: prices moved
 
 
-async def test_bybit_positions_stream_by_websocket_and_the_others_fall_back_to_rest(
+async def test_bybit_and_okx_stream_by_websocket_and_the_others_fall_back_to_rest(
     start_sim: Callable[..., SimExchangeThread], factory: RecordingFactory, tmp_path: Path
 ) -> None:
     sim = start_sim("squeeze")
@@ -256,8 +256,11 @@ async def test_bybit_positions_stream_by_websocket_and_the_others_fall_back_to_r
     await engine.start()
     try:
         await until(lambda: _all_live(engine.latest))
-        await until(lambda: engine.streaming("demo-bybit"))
-        assert not engine.streaming("demo-okx")  # no stream there: REST carries on
+        await until(lambda: engine.streaming("demo-bybit") and engine.streaming("demo-okx"))
+        assert {a.name for a in accounts} >= {"demo-binance", "demo-hyperliquid"}
+        # No websocket for these in the simulator: REST carries on.
+        assert not engine.streaming("demo-binance")
+        assert not engine.streaming("demo-hyperliquid")
 
         def bybit_tiers() -> dict[tuple[str, str, str], int | None]:
             assert engine.latest is not None

@@ -53,3 +53,10 @@ def pro_bybit(sim: SimExchange) -> Any:
     client.urls["api"] = redirect_urls(client.urls["api"], sim.venue_url("bybit"))
     assert_loopback_client(client)
     return trim(client)
+
+
+def pro_okx(sim: SimExchange, *, password: str = DEMO_PASSWORD) -> Any:
+    client = ccxt_pro.okx({"apiKey": DEMO_API_KEY, "secret": DEMO_SECRET, "password": password})
+    client.urls["api"] = redirect_urls(client.urls["api"], sim.venue_url("okx"))
+    assert_loopback_client(client)
+    return trim(client)

@@ -3,20 +3,19 @@ the insurance-pool alert, and the private `position` websocket topic."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 from typing import Any
 
-from aiohttp import WSMsgType, web
+from aiohttp import web
 
 from adl_monitor.core.position import MarginMode, Side
 from adl_monitor.sim.demo import KeyPower
 from adl_monitor.sim.instruments import BY_BASE, INSTRUMENTS
 from adl_monitor.sim.venues.base import Dialect, VenueError, num
 from adl_monitor.sim.venues.signing import hmac_hex, key_power, same, wall_ms
+from adl_monitor.sim.venues.stream import StreamSession, serve_stream
 from adl_monitor.sim.world import DemoView
 
-WS_PUSH_INTERVAL = 0.5  # real seconds between checks for changed positions
 ADL_STATUS_SECONDS = 60.0
 """How long (sim seconds) a partly deleveraged position shows positionStatus "Adl": long
 enough for any refresh cadence to see it, then it reads "Normal" again."""
@@ -392,26 +391,15 @@ class Bybit(Dialect):
     # --- websocket ---------------------------------------------------------------------------
 
     async def websocket(self, request: web.Request) -> web.StreamResponse:
-        ws = web.WebSocketResponse(autoping=True)
-        await ws.prepare(request)
-        state: dict[str, Any] = {"auth": False, "topics": set(), "sent": {}}
-        pusher = asyncio.create_task(self._push_loop(ws, state))
-        try:
-            async for msg in ws:
-                if msg.type is not WSMsgType.TEXT:
-                    continue
-                try:
-                    message = json.loads(msg.data)
-                except ValueError:
-                    continue
-                await self._on_ws_message(ws, state, message)
-        finally:
-            pusher.cancel()
-        return ws
+        return await serve_stream(request, self._on_ws_text, self._push)
 
-    async def _on_ws_message(
-        self, ws: web.WebSocketResponse, state: dict[str, Any], message: dict[str, Any]
-    ) -> None:
+    async def _on_ws_text(self, session: StreamSession, text: str) -> None:
+        try:
+            message = json.loads(text)
+        except ValueError:
+            return
+        if not isinstance(message, dict):
+            return
         op = message.get("op")
         req_id = message.get("req_id")
         reply: dict[str, Any] = {"op": op, "conn_id": "sim-conn"}
@@ -428,61 +416,53 @@ class Bybit(Dialect):
                 and int(args[1]) > wall_ms()
                 and same(str(args[2]), hmac_hex(f"GET/realtime{args[1]}"))
             )
-            state["auth"] = ok
+            session.authenticated = ok
             reply.update({"success": ok, "ret_msg": "" if ok else "Request not authorized"})
         elif op == "subscribe":
-            if not state["auth"]:
+            if not session.authenticated:
                 reply.update({"success": False, "ret_msg": "Request not authorized"})
             else:
-                state["topics"].update(message.get("args") or [])
+                session.channels.update(message.get("args") or [])
                 reply.update({"success": True, "ret_msg": ""})
-                state["sent"] = {}
+                session.sent.clear()
         else:
             reply.update({"success": False, "ret_msg": f"error: op {op!r} not supported"})
-        await ws.send_json(reply)
+        await session.socket.send_json(reply)
 
-    async def _push_loop(self, ws: web.WebSocketResponse, state: dict[str, Any]) -> None:
+    async def _push(self, session: StreamSession) -> None:
         """Push the `position` topic whenever a demo position's size, status or rank changes."""
-        while not ws.closed:
-            if "position" in state["topics"]:
-                rows = [self.position_row(v) for v in self.world.demo_views(self.exchange)]
-                changed = []
-                seen = set()
-                for row in rows:
-                    key = row["symbol"]
-                    seen.add(key)
-                    fingerprint = (row["size"], row["positionStatus"], row["adlRankIndicator"])
-                    if state["sent"].get(key) != fingerprint:
-                        state["sent"][key] = fingerprint
-                        changed.append(row)
-                for key in list(state["sent"]):
-                    if key not in seen:  # closed, e.g. fully deleveraged: Bybit pushes size 0
-                        del state["sent"][key]
-                        changed.append(
-                            {
-                                "symbol": key,
-                                "side": "",
-                                "size": "0",
-                                "positionIdx": 0,
-                                "positionStatus": "Normal",
-                                "adlRankIndicator": 0,
-                                "markPrice": "0",
-                                "entryPrice": "0",
-                                "leverage": "10",
-                                "updatedTime": str(self.world.now_ms()),
-                            }
-                        )
-                for row in changed:
-                    row.setdefault("category", "linear")
-                    row["entryPrice"] = row.pop("avgPrice", row.get("entryPrice", "0"))
-                    row["mmrSysUpdatedTime"] = row.pop("mmrSysUpdateTime", "")
-                if changed:
-                    await ws.send_json(
-                        {
-                            "id": f"sim-{self.world.now_ms()}",
-                            "topic": "position",
-                            "creationTime": self.world.now_ms(),
-                            "data": changed,
-                        }
-                    )
-            await asyncio.sleep(WS_PUSH_INTERVAL)
+        if "position" not in session.channels:
+            return
+        changed, closed = session.changed_rows(
+            (self.position_row(v) for v in self.world.demo_views(self.exchange)),
+            key=lambda row: str(row["symbol"]),
+            fingerprint=lambda row: (row["size"], row["positionStatus"], row["adlRankIndicator"]),
+        )
+        for symbol in closed:  # e.g. fully deleveraged: Bybit pushes size 0
+            changed.append(
+                {
+                    "symbol": symbol,
+                    "side": "",
+                    "size": "0",
+                    "positionIdx": 0,
+                    "positionStatus": "Normal",
+                    "adlRankIndicator": 0,
+                    "markPrice": "0",
+                    "entryPrice": "0",
+                    "leverage": "10",
+                    "updatedTime": str(self.world.now_ms()),
+                }
+            )
+        for row in changed:
+            row.setdefault("category", "linear")
+            row["entryPrice"] = row.pop("avgPrice", row.get("entryPrice", "0"))
+            row["mmrSysUpdatedTime"] = row.pop("mmrSysUpdateTime", "")
+        if changed:
+            await session.socket.send_json(
+                {
+                    "id": f"sim-{self.world.now_ms()}",
+                    "topic": "position",
+                    "creationTime": self.world.now_ms(),
+                    "data": changed,
+                }
+            )

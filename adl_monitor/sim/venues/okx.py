@@ -1,8 +1,10 @@
-"""OKX v5: instruments, account config (`perm`), balance, positions with `adl` (0–5), and
-positions history where ADL closes are `type` 5 (partly) and 6 (fully)."""
+"""OKX v5: instruments, account config (`perm`), balance, positions with `adl` (0–5),
+positions history where ADL closes are `type` 5 (partly) and 6 (fully), and the private
+websocket's `positions` channel (`login` op, then `subscribe`)."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -13,6 +15,7 @@ from adl_monitor.sim.demo import DEMO_PASSWORD, KeyPower
 from adl_monitor.sim.instruments import BY_BASE, INSTRUMENTS
 from adl_monitor.sim.venues.base import Dialect, VenueError, num
 from adl_monitor.sim.venues.signing import hmac_base64, key_power, same, wall_ms
+from adl_monitor.sim.venues.stream import StreamSession, serve_stream
 from adl_monitor.sim.world import DemoView
 
 PERMS = {
@@ -21,6 +24,10 @@ PERMS = {
     KeyPower.WITHDRAW: "read_only,withdraw,trade",
 }
 TIMESTAMP_WINDOW_MS = 30_000
+CONN_ID = "5a1b2c3d"
+DEMO_UID = "700000000000001"
+POSITION_INST_TYPES = ("MARGIN", "SWAP", "FUTURES", "OPTION", "ANY")
+LOGIN_FIELDS = ("apiKey", "passphrase", "timestamp", "sign")
 
 
 class Okx(Dialect):
@@ -36,6 +43,7 @@ class Okx(Dialect):
             ("GET", "/api/v5/account/balance"): self.balance,
             ("GET", "/api/v5/account/positions"): self.positions,
             ("GET", "/api/v5/account/positions-history"): self.positions_history,
+            ("GET", "/ws/v5/private"): self.websocket,
         }
 
     # --- envelope, auth ----------------------------------------------------------------------
@@ -176,7 +184,7 @@ class Okx(Dialect):
                     "level": "Lv1",
                     "levelTmp": "",
                     "liquidationGear": "-1",
-                    "mainUid": "700000000000001",
+                    "mainUid": DEMO_UID,
                     "mgnIsoMode": "automatic",
                     "opAuth": "0",
                     "perm": PERMS[power],
@@ -187,7 +195,7 @@ class Okx(Dialect):
                     "spotRoleType": "0",
                     "spotTraderInsts": [],
                     "traderInsts": [],
-                    "uid": "700000000000001",
+                    "uid": DEMO_UID,
                     "settleCcy": "USDT",
                     "settleCcyList": ["USD", "USDC", "USDG"],
                 }
@@ -391,3 +399,135 @@ class Okx(Dialect):
                     }
                 )
         return self.ok(rows)
+
+    # --- websocket ---------------------------------------------------------------------------
+
+    async def websocket(self, request: web.Request) -> web.StreamResponse:
+        return await serve_stream(request, self._on_ws_text, self._push)
+
+    async def _on_ws_text(self, session: StreamSession, text: str) -> None:
+        """OKX's text protocol: "ping" → "pong"; JSON `login` and `subscribe` ops; errors as
+        `{"event": "error", "code": "600xx", "msg": ...}`."""
+        if text == "ping":
+            await session.socket.send_str("pong")
+            return
+        try:
+            message = json.loads(text)
+        except ValueError:
+            message = None
+        if not isinstance(message, dict) or not isinstance(message.get("args"), list):
+            await self._ws_error(session, "60012", f"Illegal request: {text}")
+            return
+        op = message.get("op")
+        if op == "login":
+            await self._login(session, message["args"], text)
+        elif op == "subscribe":
+            await self._subscribe(session, message, text)
+        else:
+            await self._ws_error(session, "60019", f"Invalid op: op:{op}")
+
+    async def _ws_error(self, session: StreamSession, code: str, msg: str) -> None:
+        reply = {"event": "error", "code": code, "msg": msg, "connId": CONN_ID}
+        await session.socket.send_json(reply)
+
+    def _login_error(self, args: list[Any], text: str) -> tuple[str, str] | None:
+        """Check a `login` as OKX does: base64 HMAC-SHA256 of timestamp + "GET" +
+        "/users/self/verify", a timestamp in seconds within 30 s, key and passphrase."""
+        if len(args) != 1 or not isinstance(args[0], dict):
+            return "60012", f"Illegal request: {text}"
+        login = args[0]
+        missing = [name for name in LOGIN_FIELDS if not str(login.get(name) or "")]
+        if missing:
+            return "60027", f"Parameter {missing[0]} can not be empty."
+        if key_power(str(login["apiKey"])) is None:
+            return "60005", "Invalid OK-ACCESS-KEY"
+        timestamp = str(login["timestamp"])
+        try:
+            seconds = float(timestamp)
+        except ValueError:
+            return "60004", "Invalid timestamp"
+        if abs(wall_ms() - seconds * 1000) > TIMESTAMP_WINDOW_MS:
+            return "60006", "Timestamp request expired"
+        if not same(str(login["passphrase"]), DEMO_PASSWORD):
+            return "60024", "Wrong passphrase"
+        if not same(str(login["sign"]), hmac_base64(f"{timestamp}GET/users/self/verify")):
+            return "60007", "Invalid sign"
+        return None
+
+    async def _login(self, session: StreamSession, args: list[Any], text: str) -> None:
+        error = self._login_error(args, text)
+        if error is not None:
+            session.authenticated = False
+            await self._ws_error(session, *error)
+            return
+        session.authenticated = True
+        await session.socket.send_json(
+            {"event": "login", "code": "0", "msg": "", "connId": CONN_ID}
+        )
+
+    async def _subscribe(self, session: StreamSession, message: dict[str, Any], text: str) -> None:
+        """Acknowledge each argument, then push the channel's snapshot, as OKX does."""
+        for arg in message["args"]:
+            if not isinstance(arg, dict) or not arg.get("channel"):
+                await self._ws_error(session, "60012", f"Illegal request: {text}")
+                continue
+            channel = str(arg["channel"])
+            if channel != "positions":
+                await self._ws_error(
+                    session, "60018", f"Wrong URL or channel:{channel} doesn't exist."
+                )
+                continue
+            if not session.authenticated:
+                await self._ws_error(session, "60011", "Please log in")
+                continue
+            if arg.get("instType") not in POSITION_INST_TYPES:
+                await self._ws_error(session, "60013", f"Invalid args: {json.dumps(arg)}")
+                continue
+            ack: dict[str, Any] = {"event": "subscribe", "arg": arg, "connId": CONN_ID}
+            if "id" in message:
+                ack["id"] = message["id"]
+            await session.socket.send_json(ack)
+            session.channels.add(channel)
+            session.arguments[channel] = arg
+            session.sent.clear()
+            await self._push(session, snapshot=True)
+
+    async def _push(self, session: StreamSession, snapshot: bool = False) -> None:
+        """Push the `positions` channel when a demo position's size, mode or `adl` changes;
+        a closed position is pushed once more with `pos` "0"."""
+        arg = session.arguments.get("positions")
+        if arg is None:
+            return
+        rows = []
+        if arg.get("instType") in ("SWAP", "ANY"):
+            rows = [self.position_row(v) for v in self.views()]
+            if arg.get("instId"):
+                rows = [row for row in rows if row["instId"] == arg["instId"]]
+        changed, closed = session.changed_rows(
+            rows,
+            key=lambda row: str(row["instId"]),
+            fingerprint=lambda row: (row["mgnMode"], row["pos"], row["adl"]),
+        )
+        now = str(self.world.now_ms())
+        for inst_id, last in closed.items():
+            margin_mode = last[0] if isinstance(last, tuple) else "cross"
+            changed.append(self.closed_row(inst_id, str(margin_mode)))
+        if not changed and not snapshot:
+            return
+        for row in changed:
+            row["pTime"] = now
+        await session.socket.send_json({"arg": {**arg, "uid": DEMO_UID}, "data": changed})
+
+    def closed_row(self, inst_id: str, margin_mode: str) -> dict[str, Any]:
+        """What OKX pushes for a position that just closed (e.g. fully deleveraged)."""
+        return {
+            "instId": inst_id,
+            "instType": "SWAP",
+            "mgnMode": margin_mode,
+            "pos": "0",
+            "posSide": "net",
+            "adl": "",
+            "avgPx": "",
+            "ccy": "USDT",
+            "uTime": str(self.world.now_ms()),
+        }
