@@ -13,9 +13,10 @@ from typing import Any, ClassVar
 from adl_monitor.core.account import AccountFigures
 from adl_monitor.core.account_reading import PositionKey
 from adl_monitor.core.key_check import KeyCheck, KeyVerdict
+from adl_monitor.exchanges.balance_table import BalanceFields, figures_from_rows
 from adl_monitor.exchanges.base import UnifiedPosition, VenueConnector
 from adl_monitor.exchanges.position_builder import position_key
-from adl_monitor.exchanges.values import as_dict, as_list, number
+from adl_monitor.exchanges.values import as_dict, as_list
 
 # apiRestrictions flags that let a key do more than read, besides every `enable…Trading`.
 _NOT_READ_ONLY_FLAGS = (
@@ -54,6 +55,11 @@ def key_check_from_restrictions(restrictions: dict[str, Any]) -> KeyCheck:
     return KeyCheck(KeyVerdict.READ_ONLY, (), "read-only")
 
 
+_BALANCE_FIELDS = BalanceFields(
+    "asset", "walletBalance", "marginBalance", "maintMargin", "initialMargin", skip_empty=True
+)
+
+
 class BinanceConnector(VenueConnector):
     adl_interval = 30.0  # Binance recomputes adlQuantile every 30 s; asking more often is waste
     supports_watch = True
@@ -67,21 +73,7 @@ class BinanceConnector(VenueConnector):
 
     async def _read_figures(self) -> dict[str, AccountFigures]:
         account = as_dict(await getattr(self.client, self.account_call)())
-        figures: dict[str, AccountFigures] = {}
-        for entry in as_list(account.get("assets")):
-            asset = as_dict(entry)
-            currency = asset.get("asset")
-            wallet = number(asset, "walletBalance")
-            if not isinstance(currency, str) or not wallet:
-                continue
-            figures[currency] = AccountFigures(
-                currency=currency,
-                wallet_balance=wallet,
-                equity=number(asset, "marginBalance"),
-                maintenance_margin=number(asset, "maintMargin"),
-                initial_margin=number(asset, "initialMargin"),
-            )
-        return figures
+        return figures_from_rows(as_list(account.get("assets")), _BALANCE_FIELDS)
 
     async def _read_indicators(self, positions: list[UnifiedPosition]) -> dict[PositionKey, object]:
         keys = [key for unified in positions if (key := position_key(unified)) is not None]

@@ -23,8 +23,9 @@ from typing import Any
 from adl_monitor.core.account import AccountFigures
 from adl_monitor.core.account_reading import PositionKey
 from adl_monitor.core.key_check import KeyCheck, KeyVerdict
+from adl_monitor.exchanges.balance_table import BalanceFields, figures_from_rows
 from adl_monitor.exchanges.base import UnifiedPosition, VenueConnector
-from adl_monitor.exchanges.values import as_dict, as_list, number
+from adl_monitor.exchanges.values import as_dict, as_list
 
 _CATEGORIES = ("linear", "inverse")
 _ACCOUNT_MODE_INTERVAL = 60.0  # seconds: a margin-mode switch is rare and needs no positions
@@ -49,6 +50,11 @@ def key_check_from_query_api(reply: Mapping[str, Any]) -> KeyCheck:
     if read_only == "0":
         return KeyCheck(KeyVerdict.CAN_TRADE, granted, "the key has read-write access")
     return KeyCheck(KeyVerdict.UNVERIFIED, (), "Bybit's reply did not say whether it is read-only")
+
+
+_BALANCE_FIELDS = BalanceFields(
+    "coin", "walletBalance", "equity", "totalPositionMM", "totalPositionIM"
+)
 
 
 class BybitConnector(VenueConnector):
@@ -100,21 +106,9 @@ class BybitConnector(VenueConnector):
         reply = as_dict(
             await self.client.privateGetV5AccountWalletBalance({"accountType": "UNIFIED"})
         )
-        figures: dict[str, AccountFigures] = {}
-        for entry in as_list(as_dict(reply.get("result")).get("list")):
-            for coin_entry in as_list(as_dict(entry).get("coin")):
-                coin = as_dict(coin_entry)
-                currency = coin.get("coin")
-                if not isinstance(currency, str):
-                    continue
-                figures[currency] = AccountFigures(
-                    currency=currency,
-                    wallet_balance=number(coin, "walletBalance"),
-                    equity=number(coin, "equity"),
-                    maintenance_margin=number(coin, "totalPositionMM"),
-                    initial_margin=number(coin, "totalPositionIM"),
-                )
-        return figures
+        accounts = as_list(as_dict(reply.get("result")).get("list"))
+        rows = [coin for entry in accounts for coin in as_list(as_dict(entry).get("coin"))]
+        return figures_from_rows(rows, _BALANCE_FIELDS)
 
     def _is_adl_hit(self, unified: Mapping[str, Any]) -> bool:
         return as_dict(unified.get("info")).get("positionStatus") == "Adl"

@@ -15,8 +15,9 @@ from typing import Any
 from adl_monitor.core.account import AccountFigures
 from adl_monitor.core.account_reading import PositionKey
 from adl_monitor.core.key_check import KeyCheck, KeyVerdict
+from adl_monitor.exchanges.balance_table import BalanceFields, figures_from_rows
 from adl_monitor.exchanges.base import VenueConnector
-from adl_monitor.exchanges.values import as_dict, as_list, number, to_float
+from adl_monitor.exchanges.values import as_dict, as_list, to_float
 
 _ADL_CLOSE_TYPES = {"5", "6"}  # positions-history: 5 partially, 6 fully closed by ADL
 
@@ -35,6 +36,9 @@ def key_check_from_config(reply: Mapping[str, Any]) -> KeyCheck:
     return KeyCheck(KeyVerdict.READ_ONLY, (), "read-only")
 
 
+_BALANCE_FIELDS = BalanceFields("ccy", "cashBal", "eq", "mmr", "imr")
+
+
 class OkxConnector(VenueConnector):
     exchange_id = "okx"
     market_types = ("swap", "future")
@@ -48,21 +52,9 @@ class OkxConnector(VenueConnector):
 
     async def _read_figures(self) -> dict[str, AccountFigures]:
         reply = as_dict(await self.client.privateGetAccountBalance())
-        figures: dict[str, AccountFigures] = {}
-        for account in as_list(reply.get("data")):
-            for entry in as_list(as_dict(account).get("details")):
-                detail = as_dict(entry)
-                currency = detail.get("ccy")
-                if not isinstance(currency, str):
-                    continue
-                figures[currency] = AccountFigures(
-                    currency=currency,
-                    wallet_balance=number(detail, "cashBal"),
-                    equity=number(detail, "eq"),
-                    maintenance_margin=number(detail, "mmr"),
-                    initial_margin=number(detail, "imr"),
-                )
-        return figures
+        accounts = as_list(reply.get("data"))
+        rows = [row for account in accounts for row in as_list(as_dict(account).get("details"))]
+        return figures_from_rows(rows, _BALANCE_FIELDS)
 
     async def _adl_closes(self, reduced: set[PositionKey]) -> set[PositionKey]:
         reply = as_dict(await self.client.privateGetAccountPositionsHistory({"instType": "SWAP"}))

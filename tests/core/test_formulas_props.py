@@ -9,6 +9,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from adl_monitor.core.account import AccountFigures
+from adl_monitor.core.account_spec import SUPPORTED_EXCHANGES
 from adl_monitor.core.formulas import (
     binance_ranking,
     bitget_ranking,
@@ -22,20 +23,7 @@ from adl_monitor.core.position import MarginMode, Side
 from adl_monitor.core.queue import queue_percentiles
 from tests.core.positions import make_position
 
-VENUES = st.sampled_from(
-    [
-        "binanceusdm",
-        "binancecoinm",
-        "bybit",
-        "okx",
-        "gate",
-        "htx",
-        "kucoinfutures",
-        "bitget",
-        "phemex",
-        "hyperliquid",
-    ]
-)
+VENUES = st.sampled_from(SUPPORTED_EXCHANGES)
 PNL = st.floats(-0.99, 10.0)
 POSITIVE = st.floats(0.01, 200.0)
 RATIO = st.floats(1e-4, 5.0)

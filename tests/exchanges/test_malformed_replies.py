@@ -39,6 +39,7 @@ from tests.exchanges.conftest import TEST_CREDENTIALS, WALLET
 from tests.exchanges.fixture_server import FixtureServer, fixture
 from tests.exchanges.markets import by_symbol, market
 from tests.exchanges.test_binance import COINM_MARKETS, USDM_ACCOUNT, USDM_MARKETS
+from tests.exchanges.test_other_venues import BITGET_POSITION_ROW
 from tests.helpers import assert_loopback_client
 
 Route = tuple[str, str]
@@ -74,25 +75,7 @@ def _bitget_position() -> dict[str, Any]:
         "code": "00000",
         "msg": "success",
         "requestTime": 1753775486724,
-        "data": [
-            {
-                "marginCoin": "USDT",
-                "symbol": "MOVEUSDT",
-                "holdSide": "long",
-                "total": "100",
-                "available": "100",
-                "leverage": "10",
-                "openPriceAvg": "0.5",
-                "markPrice": "0.55",
-                "marginMode": "crossed",
-                "posMode": "hedge_mode",
-                "unrealizedPL": "5",
-                "marginSize": "5",
-                "liquidationPrice": "0.1",
-                "cTime": "1753775486724",
-                "uTime": "1753775486724",
-            }
-        ],
+        "data": [dict(BITGET_POSITION_ROW)],
     }
 
 

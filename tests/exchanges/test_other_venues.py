@@ -124,27 +124,30 @@ async def test_kucoin_position_and_key(servers, open_connector) -> None:
     assert check.permissions == ("Spot",)
 
 
+# One Bitget position as /api/v2/mix/position/all-position lists it (from Bitget's docs).
+BITGET_POSITION_ROW = {
+    "marginCoin": "USDT",
+    "symbol": "MOVEUSDT",
+    "holdSide": "long",
+    "total": "100",
+    "available": "100",
+    "leverage": "10",
+    "openPriceAvg": "0.5",
+    "markPrice": "0.55",
+    "marginMode": "crossed",
+    "posMode": "hedge_mode",
+    "unrealizedPL": "5",
+    "marginSize": "5",
+    "liquidationPrice": "0.1",
+    "cTime": "1753775486724",
+    "uTime": "1753775486724",
+}
+
+
 async def test_bitget_separate_adl_rank(servers, open_connector) -> None:
     server = await servers("bitget")
-    position_row = {
-        "marginCoin": "USDT",
-        "symbol": "MOVEUSDT",
-        "holdSide": "long",
-        "total": "100",
-        "available": "100",
-        "leverage": "10",
-        "openPriceAvg": "0.5",
-        "markPrice": "0.55",
-        "marginMode": "crossed",
-        "posMode": "hedge_mode",
-        "unrealizedPL": "5",
-        "marginSize": "5",
-        "liquidationPrice": "0.1",
-        "cTime": "1753775486724",
-        "uTime": "1753775486724",
-    }
     ok = {"code": "00000", "msg": "success", "requestTime": 1753775486724}
-    server.reply("GET", "/api/v2/mix/position/all-position", {**ok, "data": [position_row]})
+    server.reply("GET", "/api/v2/mix/position/all-position", {**ok, "data": [BITGET_POSITION_ROW]})
     server.reply("GET", "/api/v2/mix/position/adlRank", fixture("bitget", "adlRank"))
     server.reply(
         "GET",
