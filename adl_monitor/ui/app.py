@@ -32,6 +32,7 @@ from adl_monitor.ui.icons import app_icon
 from adl_monitor.ui.main_window import MainWindow
 from adl_monitor.ui.notifier import Notifier
 from adl_monitor.ui.position_history import Sample
+from adl_monitor.ui.qt_refcount import leak_sentence, leaking_singletons
 from adl_monitor.ui.settings_dialog import SettingsDialog
 from adl_monitor.ui.theme import follow_system_theme
 from adl_monitor.ui.translations import install_translators
@@ -291,6 +292,10 @@ def run_app(args: argparse.Namespace) -> int:
     QCoreApplication.setApplicationName("ADL Monitor")
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
+    if leaking_singletons():
+        print(leak_sentence(), file=sys.stderr)
+        _log.error("refusing to start: %s", leak_sentence())
+        return 3
     app.setWindowIcon(app_icon())
     app.setDesktopFileName("adl-monitor")
     app.setQuitOnLastWindowClosed(False)  # the tray keeps running; quit() ends it
