@@ -1,10 +1,15 @@
-"""`python -m benchmarks [--quick] [--only NAME] [NAME ...]`: run benchmarks, print one table."""
+"""`python -m benchmarks [--quick] [--only NAME] [NAME ...]`: run benchmarks, print one table.
+
+`python -m benchmarks soak [--minutes N]` runs the desktop app for a long while instead
+(benchmarks/soak.py).
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import logging
+import sys
 import time
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -14,6 +19,7 @@ from benchmarks import (
     estimate_accuracy,
     fetch_overhead,
     snapshot_assembly,
+    soak,
     startup,
 )
 from benchmarks.common import Row
@@ -37,6 +43,8 @@ def _print_table(rows: list[Row]) -> None:
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["soak"]:
+        sys.exit(soak.main(sys.argv[2:]))
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer repeats")
     parser.add_argument("--only", choices=sorted(BENCHMARKS), action="append")

@@ -17,7 +17,7 @@ import pytest
 
 from adl_monitor.core.levels import Level
 from adl_monitor.ui.colours import LEVEL_COLOURS
-from tests.desktop.conftest import Desktop, NotificationLog
+from tests.desktop.conftest import ARTIFACTS, Desktop, NotificationLog
 
 POSITION = re.compile(r"(?P<symbol>[A-Z]+/[A-Z]+:[A-Z]+) (?P<side>long|short)")
 QT_NOISE = re.compile(r"^(QObject|QWidget|QPainter|QSystemTrayIcon|qt\.|Warning:)", re.M)
@@ -101,7 +101,7 @@ def test_a_position_turning_red_notifies_and_the_click_shows_its_chart(
         # move with the price noise (a red can dip back to orange), so wait for a moment when
         # something is red — the squeeze keeps its front longs red for minutes.
         def tray_is_red() -> bool:
-            screen = desktop.screenshot("desktop-squeeze-notification.png")
+            screen = desktop.screenshot(ARTIFACTS / "desktop-squeeze-notification.png")
             return _has_colour(screen, LEVEL_COLOURS[Level.RED], top_right=(160, 30))
 
         _wait(tray_is_red, 30, "the tray icon to turn red", app)
@@ -124,7 +124,7 @@ def test_a_position_turning_red_notifies_and_the_click_shows_its_chart(
             app,
         )
         time.sleep(8.0)  # let the chart gather half a minute of sim time for the artifact
-        shot = desktop.screenshot("desktop-main-window.png", window)
+        shot = desktop.screenshot(ARTIFACTS / "desktop-main-window.png", window)
         assert shot.stat().st_size > 10_000
 
         desktop.run("xdotool", "key", "--window", window, "ctrl+q", check=False)
