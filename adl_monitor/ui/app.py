@@ -28,7 +28,7 @@ from adl_monitor.storage import settings as opt
 from adl_monitor.storage.config import ConfigError, load_config
 from adl_monitor.ui.accounts_dialog import AccountsDialog
 from adl_monitor.ui.bridge import EngineBridge, EngineSession, StartInfo
-from adl_monitor.ui.icons import app_icon
+from adl_monitor.ui.icons import APP_ID, app_icon
 from adl_monitor.ui.main_window import MainWindow
 from adl_monitor.ui.notifier import Notifier
 from adl_monitor.ui.position_history import Sample
@@ -297,7 +297,7 @@ def run_app(args: argparse.Namespace) -> int:
         _log.error("refusing to start: %s", leak_sentence())
         return 3
     app.setWindowIcon(app_icon())
-    app.setDesktopFileName("adl-monitor")
+    app.setDesktopFileName(APP_ID)  # matches resources/<APP_ID>.desktop
     app.setQuitOnLastWindowClosed(False)  # the tray keeps running; quit() ends it
     follow_system_theme(app)
     translators = install_translators(app)  # noqa: F841 - kept alive for the app's life

@@ -1,7 +1,8 @@
-"""The app icon (an SVG resource) and the tray icons, drawn in each level's colour.
+"""The app icon and the tray icons, loaded from the shipped resources (top-level `resources/`).
 
-Tray icons are painted at run time rather than shipped as files: the colour is then always the
-exact colour of the level (DESIGN.md §4), at whatever size the tray host asks for.
+The files come through `importlib.resources` from the package `adl_monitor.resources`, so they
+are found the same way installed, editable and frozen. The tray icons are one SVG per level,
+drawn for 16 px (`packaging/render_icons.py` writes them from the level colours).
 """
 
 from __future__ import annotations
@@ -10,56 +11,60 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QIcon, QImage, QPainter, QPen, QPixmap
+from PySide6.QtCore import QPointF, QSize, Qt
+from PySide6.QtGui import QIcon, QImage, QPainter
 
 from adl_monitor.core.levels import Level
-from adl_monitor.ui.colours import level_colour
 
+APP_ID = "io.github.adlmonitor.adlmonitor"
+"""The reverse-DNS id: desktop entry, AppStream component, icon name, Qt desktop file name."""
+APP_ICON_SIZES = (16, 22, 24, 32, 48, 64, 128, 256, 512)
 TRAY_SIZES = (16, 22, 24, 32, 48, 64)
+TRAY_RIM = "#1f2430"
+"""The tray icon's rim and bars: dark, so the icon stands out on a light panel too."""
 
 
 def resource_path(name: str) -> Path:
-    return Path(str(resources.files("adl_monitor") / "resources" / name))
+    """A shipped file, by its path inside `resources/` (e.g. "icons/tray/tray-red.svg")."""
+    return Path(str(resources.files("adl_monitor.resources").joinpath(name)))
+
+
+def app_icon_path() -> Path:
+    return resource_path(f"icons/hicolor/scalable/apps/{APP_ID}.svg")
+
+
+def app_icon_png(size: int) -> Path:
+    """The app icon as a PNG (for notification daemons that do not render SVG)."""
+    return resource_path(f"icons/hicolor/{size}x{size}/apps/{APP_ID}.png")
 
 
 @cache
 def app_icon() -> QIcon:
-    return QIcon(str(resource_path("adl-monitor.svg")))
+    icon = QIcon(str(app_icon_path()))
+    for size in APP_ICON_SIZES:
+        icon.addFile(str(app_icon_png(size)), QSize(size, size))
+    return icon
+
+
+def tray_icon_path(level: Level) -> Path:
+    return resource_path(f"icons/tray/tray-{level.label}.svg")
+
+
+@cache
+def tray_icon(level: Level) -> QIcon:
+    return QIcon(str(tray_icon_path(level)))
 
 
 def tray_image(level: Level, size: int) -> QImage:
-    """A disc in the level's colour with three white bars (the ADL queue) in its lower half."""
+    """The tray icon of `level` rendered at `size` px (what a tray host shows)."""
     image = QImage(size, size, QImage.Format.Format_ARGB32_Premultiplied)
     image.fill(Qt.GlobalColor.transparent)
     painter = QPainter(image)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-    colour = level_colour(level)
-    painter.setPen(QPen(colour.darker(150), max(1.0, size / 16)))
-    painter.setBrush(colour)
-    margin = size * 0.06
-    painter.drawEllipse(QRectF(margin, margin, size - 2 * margin, size - 2 * margin))
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(QColor("#ffffff"))
-    bar_width = size * 0.13
-    base = size * 0.74
-    for i, height in enumerate((0.18, 0.28, 0.38)):
-        left = size * 0.25 + i * size * 0.19
-        painter.drawRoundedRect(
-            QRectF(left, base - size * height, bar_width, size * height), size / 32, size / 32
-        )
+    tray_icon(level).paint(painter, 0, 0, size, size)
     painter.end()
     return image
 
 
 def tray_probe_point(size: int) -> QPointF:
     """A point inside the disc and clear of the bars: its pixel has the level's colour."""
-    return QPointF(size * 0.5, size * 0.2)
-
-
-@cache
-def tray_icon(level: Level) -> QIcon:
-    icon = QIcon()
-    for size in TRAY_SIZES:
-        icon.addPixmap(QPixmap.fromImage(tray_image(level, size)))
-    return icon
+    return QPointF(size * 0.5, size * 0.25)

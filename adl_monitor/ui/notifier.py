@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QApplication
 
 from adl_monitor.core.alert import Alert
 from adl_monitor.core.levels import Level
-from adl_monitor.ui.icons import resource_path
+from adl_monitor.ui.icons import app_icon_png
 
 _log = logging.getLogger(__name__)
 
@@ -91,7 +91,7 @@ class Notifier(QObject):
 
         if self._notifier is None:
             self._notifier = DesktopNotifier(
-                app_name=APP_NAME, app_icon=Icon(path=resource_path("adl-monitor.svg"))
+                app_name=APP_NAME, app_icon=Icon(path=app_icon_png(256))
             )
         return self._notifier
 

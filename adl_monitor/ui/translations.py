@@ -1,7 +1,7 @@
 """Load translations for the user's locale: Qt's own (dialog buttons) and ADL Monitor's.
 
 Every user-visible string goes through `QCoreApplication.translate` / `self.tr`; compiled
-catalogues live in `adl_monitor/resources/translations/adl_monitor_<locale>.qm` (none ship
+catalogues live in `resources/translations/adl_monitor_<locale>.qm` (none ship
 yet — English is the source language). A missing catalogue is not an error.
 """
 
