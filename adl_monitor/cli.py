@@ -12,9 +12,9 @@ import sys
 from collections.abc import Sequence
 
 from adl_monitor import __version__
-from adl_monitor.commands import accounts, gui, sim_exchange, snapshot, watch
+from adl_monitor.commands import accounts, gui, history, sim_exchange, snapshot, watch
 
-COMMANDS = (snapshot, watch, sim_exchange, accounts)
+COMMANDS = (snapshot, watch, history, sim_exchange, accounts)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -196,7 +196,7 @@ def _demo(scenario: str, settings: Mapping[str, Any], seed: int, speed: float) -
         sim=sim_thread,
         scenario=scenario,
         settings=settings,
-        history_path=data / "demo-history.sqlite3",
+        history_path=paths.demo_history_path(),
         calibration_path=data / "demo-calibration.json",
     )
 

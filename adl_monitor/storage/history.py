@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from adl_monitor.core.alert import Alert, AlertKind
 from adl_monitor.core.levels import Level
@@ -122,6 +123,42 @@ class AccountEvent:
     state: AccountState
     error: str | None
     warning: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedPosition:
+    """A position that has rows in the history: when it was first and last seen, how often."""
+
+    account: str
+    exchange: str
+    symbol: str
+    side: str
+    first: datetime
+    last: datetime
+    samples: int
+
+
+def _point(row: Sequence[Any]) -> HistoryPoint:
+    """A `HistoryPoint` from the columns t, contracts, … , level, stale of `position_sample`."""
+    t, contracts, notional, mark, entry, liq, pnl, lev, score, tier, raw, est, low, high = row[:14]
+    return HistoryPoint(
+        at=_dt(float(t)),
+        contracts=contracts,
+        notional=notional,
+        mark_price=mark,
+        entry_price=entry,
+        liquidation_price=liq,
+        pnl_pct=pnl,
+        effective_leverage=lev,
+        score=score,
+        exchange_tier=tier,
+        exchange_raw=raw,
+        estimate_tier=est,
+        estimate_low=low,
+        estimate_high=high,
+        level=Level(row[14]),
+        stale=bool(row[15]),
+    )
 
 
 class HistoryCorrupt(Exception):
@@ -429,26 +466,55 @@ class History:
         except sqlite3.Error as error:
             self._on_db_error(error, "read")
             return []
+        return [_point(row) for row in rows]
+
+    def samples(
+        self,
+        since: datetime,
+        *,
+        account: str | None = None,
+        symbol: str | None = None,
+    ) -> list[tuple[PositionKey, str, HistoryPoint]]:
+        """Every recorded point since `since`, optionally of one account and/or one symbol,
+        as (position key, exchange, point), in time order: what `history export` writes."""
+        if self._conn is None:
+            return []
+        query = (
+            "SELECT account, symbol, side, exchange, t, contracts, notional, mark, entry, liq,"
+            " pnl_pct, effective_leverage, score, exchange_tier, exchange_raw, estimate_tier,"
+            " estimate_low, estimate_high, level, stale FROM position_sample WHERE t >= ?"
+        )
+        params: tuple[object, ...] = (_ts(since),)
+        if account is not None:
+            query += " AND account = ?"
+            params += (account,)
+        if symbol is not None:
+            query += " AND symbol = ?"
+            params += (symbol,)
+        try:
+            rows = self._conn.execute(query + " ORDER BY t, id", params).fetchall()
+        except sqlite3.Error as error:
+            self._on_db_error(error, "read")
+            return []
+        return [((str(r[0]), str(r[1]), str(r[2])), str(r[3]), _point(r[4:])) for r in rows]
+
+    def recorded_positions(self) -> list[RecordedPosition]:
+        """One line per position ever recorded (within the retention): what `history list`
+        shows, so a user knows what `--account` and `--symbol` can name."""
+        if self._conn is None:
+            return []
+        try:
+            rows = self._conn.execute(
+                "SELECT account, exchange, symbol, side, MIN(t), MAX(t), COUNT(*)"
+                " FROM position_sample GROUP BY account, exchange, symbol, side"
+                " ORDER BY account, symbol, side"
+            ).fetchall()
+        except sqlite3.Error as error:
+            self._on_db_error(error, "read")
+            return []
         return [
-            HistoryPoint(
-                at=_dt(row[0]),
-                contracts=row[1],
-                notional=row[2],
-                mark_price=row[3],
-                entry_price=row[4],
-                liquidation_price=row[5],
-                pnl_pct=row[6],
-                effective_leverage=row[7],
-                score=row[8],
-                exchange_tier=row[9],
-                exchange_raw=row[10],
-                estimate_tier=row[11],
-                estimate_low=row[12],
-                estimate_high=row[13],
-                level=Level(row[14]),
-                stale=bool(row[15]),
-            )
-            for row in rows
+            RecordedPosition(str(a), str(e), str(s), str(d), _dt(first), _dt(last), int(n))
+            for a, e, s, d, first, last, n in rows
         ]
 
     def position_keys(self, since: datetime) -> list[PositionKey]:

@@ -1,0 +1,316 @@
+"""`adl-monitor history list|export`: what the history database holds, and a copy of it.
+
+A trader reviewing an incident (or their broker, or a spreadsheet) needs the recorded refreshes
+as a file: `export` writes position samples as CSV (one row per refresh) or JSON (the same rows,
+plus the alerts and account events of the period). Only recorded figures leave: the history
+never holds a key, so neither does an export.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import re
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from adl_monitor.commands.sources import friendly_errors, setup_cli_logging
+
+if TYPE_CHECKING:
+    from adl_monitor.storage.history import History, HistoryPoint
+
+SAMPLE_COLUMNS = (
+    "time",
+    "account",
+    "exchange",
+    "symbol",
+    "side",
+    "contracts",
+    "notional",
+    "mark_price",
+    "entry_price",
+    "liquidation_price",
+    "pnl_pct",
+    "effective_leverage",
+    "score",
+    "exchange_tier",
+    "exchange_raw",
+    "estimate_tier",
+    "estimate_low",
+    "estimate_high",
+    "level",
+    "stale",
+)
+_RELATIVE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([mhdw])\s*$")
+_UNIT = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "history",
+        help="list or export the recorded position history",
+        description="List the positions in the history database, or export their samples.",
+    )
+    commands = parser.add_subparsers(title="history commands", metavar="ACTION", required=True)
+
+    listing = commands.add_parser("list", help="the positions the history holds")
+    _add_database_arguments(listing)
+    listing.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    listing.set_defaults(func=run_list)
+
+    export = commands.add_parser("export", help="write position samples as CSV or JSON")
+    _add_database_arguments(export)
+    export.add_argument("--account", default=None, help="only this account")
+    export.add_argument("--symbol", default=None, help="only this symbol, e.g. BTC/USDT:USDT")
+    export.add_argument(
+        "--since",
+        type=parse_since,
+        default=None,
+        help="from this time: ISO 8601 (2026-12-01 or 2026-12-01T08:00Z) or an age "
+        "such as 30m, 12h, 7d (default: everything kept)",
+    )
+    form = export.add_mutually_exclusive_group(required=True)
+    form.add_argument("--csv", action="store_true", help="one row per refresh")
+    form.add_argument("--json", action="store_true", help="samples, alerts and account events")
+    export.add_argument("--out", type=Path, default=None, help="file to write (default: stdout)")
+    export.set_defaults(func=run_export)
+
+
+def _add_database_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--demo", action="store_true", help="the demo (simulated exchange) history instead"
+    )
+    parser.add_argument("--verbose", action="store_true", help="more detail in the log file")
+
+
+def parse_since(text: str) -> datetime:
+    """An ISO 8601 moment (UTC unless it says otherwise) or an age like `12h` before now."""
+    relative = _RELATIVE.match(text)
+    if relative:
+        amount, unit = float(relative.group(1)), relative.group(2)
+        return datetime.now(UTC) - timedelta(**{_UNIT[unit]: amount})
+    try:
+        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is neither an ISO 8601 time (2026-12-01T08:00Z) nor an age (30m, 12h, 7d)"
+        ) from None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _database(args: argparse.Namespace) -> Path:
+    from adl_monitor.storage import paths
+
+    return paths.demo_history_path() if args.demo else paths.default_history_path()
+
+
+def _open(args: argparse.Namespace) -> History | None:
+    """The history at its usual place, or None (and a sentence) when there is none yet:
+    reading must not create an empty database where the user expects theirs."""
+    from adl_monitor.storage.history import History
+
+    path = _database(args)
+    if not path.exists():
+        where = "the demo" if args.demo else "ADL Monitor"
+        print(
+            f"No history yet at {path}: {where} records one row per refresh while it runs.",
+            file=sys.stderr,
+        )
+        return None
+    history = History(path)
+    if history.notice:
+        print(history.notice, file=sys.stderr)
+    return history
+
+
+@friendly_errors
+def run_list(args: argparse.Namespace) -> int:
+    setup_cli_logging(args.verbose)
+    history = _open(args)
+    if history is None:
+        return 1
+    try:
+        recorded = history.recorded_positions()
+    finally:
+        history.close()
+    if args.json:
+        rows = [
+            {
+                "account": r.account,
+                "exchange": r.exchange,
+                "symbol": r.symbol,
+                "side": r.side,
+                "first": _iso(r.first),
+                "last": _iso(r.last),
+                "samples": r.samples,
+            }
+            for r in recorded
+        ]
+        print(json.dumps({"database": str(_database(args)), "positions": rows}, indent=2))
+        return 0
+    if not recorded:
+        print(f"The history at {_database(args)} holds no positions yet.")
+        return 0
+    header = ("account", "exchange", "symbol", "side", "first", "last", "samples")
+    table = [header] + [
+        (
+            printable(r.account),
+            printable(r.exchange),
+            printable(r.symbol),
+            printable(r.side),
+            _short(r.first),
+            _short(r.last),
+            str(r.samples),
+        )
+        for r in recorded
+    ]
+    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
+    for row in table:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
+    return 0
+
+
+@friendly_errors
+def run_export(args: argparse.Namespace) -> int:
+    setup_cli_logging(args.verbose)
+    history = _open(args)
+    if history is None:
+        return 1
+    since = args.since or datetime(1970, 1, 1, tzinfo=UTC)
+    try:
+        samples = history.samples(since, account=args.account, symbol=args.symbol)
+        rows = [_sample_row(key, exchange, point) for key, exchange, point in samples]
+        text = (
+            _as_csv(rows)
+            if args.csv
+            else _as_json(rows, history, since, args.account, args.symbol, _database(args))
+        )
+    finally:
+        history.close()
+    if args.out is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        _write_private(args.out, text)
+    except OSError as error:
+        print(f"Could not write {args.out}: {error.strerror or error}.", file=sys.stderr)
+        return 1
+    what = "row" if len(rows) == 1 else "rows"
+    print(f"Wrote {len(rows)} {what} to {args.out}.", file=sys.stderr)
+    return 0
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write `text` to `path`, readable by the user only: an export is as private as the
+    history it comes from."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8", newline="") as file:
+        file.write(text)
+    os.chmod(path, 0o600)
+
+
+def printable(text: str) -> str:
+    return text
+
+
+def _sample_row(key: tuple[str, str, str], exchange: str, point: HistoryPoint) -> dict[str, Any]:
+    account, symbol, side = key
+    return {
+        "time": _iso(point.at),
+        "account": account,
+        "exchange": exchange,
+        "symbol": symbol,
+        "side": side,
+        "contracts": point.contracts,
+        "notional": point.notional,
+        "mark_price": point.mark_price,
+        "entry_price": point.entry_price,
+        "liquidation_price": point.liquidation_price,
+        "pnl_pct": point.pnl_pct,
+        "effective_leverage": point.effective_leverage,
+        "score": point.score,
+        "exchange_tier": point.exchange_tier,
+        "exchange_raw": point.exchange_raw,
+        "estimate_tier": point.estimate_tier,
+        "estimate_low": point.estimate_low,
+        "estimate_high": point.estimate_high,
+        "level": point.level.name.lower(),
+        "stale": point.stale,
+    }
+
+
+def _as_csv(rows: list[dict[str, Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=SAMPLE_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({name: _csv_cell(row[name]) for name in SAMPLE_COLUMNS})
+    return buffer.getvalue()
+
+
+def _csv_cell(value: object) -> object:
+    """Cells a spreadsheet will not run: a text that starts like a formula gets a quote
+    (the raw ADL value comes from the venue, and a venue is not to be trusted that far)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _as_json(
+    rows: list[dict[str, Any]],
+    history: History,
+    since: datetime,
+    account: str | None,
+    symbol: str | None,
+    database: Path,
+) -> str:
+    alerts = [
+        {
+            "time": _iso(alert.at),
+            "kind": alert.kind.value,
+            "account": alert.account,
+            "exchange": alert.exchange,
+            "symbol": alert.symbol,
+            "side": alert.side,
+            "level": alert.level.name.lower(),
+            "tier": alert.tier,
+            "title": alert.title,
+            "body": alert.body,
+        }
+        for alert in history.alerts(since)
+        if (account is None or alert.account == account)
+        and (symbol is None or alert.symbol == symbol)
+    ]
+    events = [
+        {
+            "time": _iso(event.at),
+            "account": event.account,
+            "exchange": event.exchange,
+            "state": event.state.value,
+            "error": event.error,
+            "warning": event.warning,
+        }
+        for event in history.account_events(since, account)
+    ]
+    document = {
+        "exported_at": _iso(datetime.now(UTC)),
+        "database": str(database),
+        "filter": {"account": account, "symbol": symbol, "since": _iso(since)},
+        "samples": rows,
+        "alerts": alerts,
+        "account_events": events,
+    }
+    return json.dumps(document, indent=2) + "\n"
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _short(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
