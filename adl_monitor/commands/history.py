@@ -2,17 +2,13 @@
 
 A trader reviewing an incident (or their broker, or a spreadsheet) needs the recorded refreshes
 as a file: `export` writes position samples as CSV (one row per refresh) or JSON (the same rows,
-plus the alerts and account events of the period). Only recorded figures leave: the history
-never holds a key, so neither does an export.
+plus the alerts and account events of the period); `storage/history_export.py` renders both.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
-import os
 import re
 import sys
 from datetime import UTC, datetime, timedelta
@@ -22,30 +18,8 @@ from typing import TYPE_CHECKING, Any
 from adl_monitor.commands.sources import friendly_errors, setup_cli_logging
 
 if TYPE_CHECKING:
-    from adl_monitor.storage.history import History, HistoryPoint
+    from adl_monitor.storage.history import History
 
-SAMPLE_COLUMNS = (
-    "time",
-    "account",
-    "exchange",
-    "symbol",
-    "side",
-    "contracts",
-    "notional",
-    "mark_price",
-    "entry_price",
-    "liquidation_price",
-    "pnl_pct",
-    "effective_leverage",
-    "score",
-    "exchange_tier",
-    "exchange_raw",
-    "estimate_tier",
-    "estimate_low",
-    "estimate_high",
-    "level",
-    "stale",
-)
 _RELATIVE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([mhdw])\s*$")
 _UNIT = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
@@ -159,10 +133,10 @@ def run_list(args: argparse.Namespace) -> int:
     header = ("account", "exchange", "symbol", "side", "first", "last", "samples")
     table = [header] + [
         (
-            printable(r.account),
-            printable(r.exchange),
-            printable(r.symbol),
-            printable(r.side),
+            r.account,
+            r.exchange,
+            r.symbol,
+            r.side,
             _short(r.first),
             _short(r.last),
             str(r.samples),
@@ -181,131 +155,29 @@ def run_export(args: argparse.Namespace) -> int:
     history = _open(args)
     if history is None:
         return 1
-    since = args.since or datetime(1970, 1, 1, tzinfo=UTC)
+    from adl_monitor.storage.history_export import (
+        EVERYTHING,
+        ExportFilter,
+        export_text,
+        write_private,
+    )
+
+    what = ExportFilter(args.since or EVERYTHING, args.account, args.symbol)
     try:
-        samples = history.samples(since, account=args.account, symbol=args.symbol)
-        rows = [_sample_row(key, exchange, point) for key, exchange, point in samples]
-        text = (
-            _as_csv(rows)
-            if args.csv
-            else _as_json(rows, history, since, args.account, args.symbol, _database(args))
-        )
+        text, count = export_text(history, what, "csv" if args.csv else "json")
     finally:
         history.close()
     if args.out is None:
         sys.stdout.write(text)
         return 0
     try:
-        _write_private(args.out, text)
+        write_private(args.out, text)
     except OSError as error:
         print(f"Could not write {args.out}: {error.strerror or error}.", file=sys.stderr)
         return 1
-    what = "row" if len(rows) == 1 else "rows"
-    print(f"Wrote {len(rows)} {what} to {args.out}.", file=sys.stderr)
+    rows = "sample" if count == 1 else "samples"
+    print(f"Wrote {count} {rows} to {args.out}.", file=sys.stderr)
     return 0
-
-
-def _write_private(path: Path, text: str) -> None:
-    """Write `text` to `path`, readable by the user only: an export is as private as the
-    history it comes from."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as file:
-        file.write(text)
-    os.chmod(path, 0o600)
-
-
-def printable(text: str) -> str:
-    return text
-
-
-def _sample_row(key: tuple[str, str, str], exchange: str, point: HistoryPoint) -> dict[str, Any]:
-    account, symbol, side = key
-    return {
-        "time": _iso(point.at),
-        "account": account,
-        "exchange": exchange,
-        "symbol": symbol,
-        "side": side,
-        "contracts": point.contracts,
-        "notional": point.notional,
-        "mark_price": point.mark_price,
-        "entry_price": point.entry_price,
-        "liquidation_price": point.liquidation_price,
-        "pnl_pct": point.pnl_pct,
-        "effective_leverage": point.effective_leverage,
-        "score": point.score,
-        "exchange_tier": point.exchange_tier,
-        "exchange_raw": point.exchange_raw,
-        "estimate_tier": point.estimate_tier,
-        "estimate_low": point.estimate_low,
-        "estimate_high": point.estimate_high,
-        "level": point.level.name.lower(),
-        "stale": point.stale,
-    }
-
-
-def _as_csv(rows: list[dict[str, Any]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=SAMPLE_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({name: _csv_cell(row[name]) for name in SAMPLE_COLUMNS})
-    return buffer.getvalue()
-
-
-def _csv_cell(value: object) -> object:
-    """Cells a spreadsheet will not run: a text that starts like a formula gets a quote
-    (the raw ADL value comes from the venue, and a venue is not to be trusted that far)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def _as_json(
-    rows: list[dict[str, Any]],
-    history: History,
-    since: datetime,
-    account: str | None,
-    symbol: str | None,
-    database: Path,
-) -> str:
-    alerts = [
-        {
-            "time": _iso(alert.at),
-            "kind": alert.kind.value,
-            "account": alert.account,
-            "exchange": alert.exchange,
-            "symbol": alert.symbol,
-            "side": alert.side,
-            "level": alert.level.name.lower(),
-            "tier": alert.tier,
-            "title": alert.title,
-            "body": alert.body,
-        }
-        for alert in history.alerts(since)
-        if (account is None or alert.account == account)
-        and (symbol is None or alert.symbol == symbol)
-    ]
-    events = [
-        {
-            "time": _iso(event.at),
-            "account": event.account,
-            "exchange": event.exchange,
-            "state": event.state.value,
-            "error": event.error,
-            "warning": event.warning,
-        }
-        for event in history.account_events(since, account)
-    ]
-    document = {
-        "exported_at": _iso(datetime.now(UTC)),
-        "database": str(database),
-        "filter": {"account": account, "symbol": symbol, "since": _iso(since)},
-        "samples": rows,
-        "alerts": alerts,
-        "account_events": events,
-    }
-    return json.dumps(document, indent=2) + "\n"
 
 
 def _iso(moment: datetime) -> str:

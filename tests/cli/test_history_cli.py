@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from adl_monitor.cli import main
-from adl_monitor.commands.history import SAMPLE_COLUMNS
+from adl_monitor.storage.history_export import SAMPLE_COLUMNS
 from adl_monitor.storage.paths import demo_history_path
 
 
@@ -117,9 +117,9 @@ def test_no_history_yet_is_one_sentence_and_creates_no_database(
 
 
 def test_csv_cells_that_look_like_formulas_are_quoted(tmp_path: Path) -> None:
-    from adl_monitor.commands.history import _as_csv
+    from adl_monitor.storage.history_export import _as_csv
 
     row = dict.fromkeys(SAMPLE_COLUMNS, "")
-    row["exchange_raw"] = "=HYPERLINK(\"http://evil.invalid\")"
+    row["exchange_raw"] = '=HYPERLINK("http://evil.invalid")'
     text = _as_csv([row])
     assert "'=HYPERLINK" in text
