@@ -28,6 +28,7 @@ from adl_monitor.storage import settings as opt
 from adl_monitor.storage.config import ConfigError, load_config
 from adl_monitor.ui.accounts_dialog import AccountsDialog
 from adl_monitor.ui.bridge import EngineBridge, EngineSession, StartInfo
+from adl_monitor.ui.export_dialog import ExportDialog
 from adl_monitor.ui.icons import APP_ID, app_icon
 from adl_monitor.ui.main_window import MainWindow
 from adl_monitor.ui.notifier import Notifier
@@ -78,6 +79,7 @@ def make_engine_starter(
             accounts=tuple(sources.accounts),
             close=sources.close,
             secrets=store,
+            history_path=sources.history_path,
         )
 
     return start
@@ -118,6 +120,7 @@ class DesktopApp(QObject):
         self.window.refresh_requested.connect(bridge.refresh_now)
         self.window.settings_requested.connect(self.open_settings)
         self.window.accounts_requested.connect(self.open_accounts)
+        self.window.export_requested.connect(self.open_export)
         self.window.quit_requested.connect(self.quit)
         self.window.position_selected.connect(self.on_position_selected)
         self.window.first_shown.connect(self.start_engine)
@@ -232,6 +235,18 @@ class DesktopApp(QObject):
         dialog.accounts_changed.connect(self.on_accounts_changed)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
+
+    def open_export(self) -> ExportDialog | None:
+        """File → Export history…: the history of the running engine (demo or real)."""
+        if self.info is None or self.info.history_path is None:
+            self.window.show_notice(self.tr("Nothing to export yet: monitoring has not started."))
+            return None
+        positions = [(r.position.account, r.position.symbol) for r in self.window.model.risks()]
+        dialog = ExportDialog(self.info.history_path, positions, self.window)
+        dialog.finished_export.connect(self.window.show_status_message)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def _configured_accounts(self) -> tuple[AccountSpec, ...]:
         try:

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -45,6 +46,7 @@ class EngineSession:
     accounts: tuple[AccountSpec, ...]
     close: Callable[[], None] = field(default=lambda: None)
     secrets: SecretStore | None = None  # shared with the engine's credential lookup
+    history_path: Path | None = None  # the SQLite history this engine records into
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +54,7 @@ class StartInfo:
     demo: bool
     scenario: str | None
     accounts: tuple[AccountSpec, ...]
+    history_path: Path | None = None
 
 
 class EngineBridge(QObject):
@@ -152,7 +155,12 @@ class EngineBridge(QObject):
             self._shutdown(session)
             return
         self._started_from_worker.emit(
-            StartInfo(demo=session.demo, scenario=session.scenario, accounts=session.accounts)
+            StartInfo(
+                demo=session.demo,
+                scenario=session.scenario,
+                accounts=session.accounts,
+                history_path=session.history_path,
+            )
         )
 
     def _is_current(self, generation: int) -> bool:

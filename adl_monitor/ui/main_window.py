@@ -55,6 +55,7 @@ class MainWindow(QMainWindow):
     refresh_requested = Signal()
     settings_requested = Signal()
     accounts_requested = Signal()
+    export_requested = Signal()
     quit_requested = Signal()
     close_to_tray = Signal()  # the user closed the window while close-to-tray is on
     position_selected = Signal(object)  # PositionKey | None
@@ -185,7 +186,9 @@ class MainWindow(QMainWindow):
         self.quit_action = QAction(self.tr("&Quit"), self)
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         self.quit_action.triggered.connect(self.quit_requested)
-        for action in (self.accounts_action, self.settings_action):
+        self.export_action = QAction(self.tr("&Export history…"), self)
+        self.export_action.triggered.connect(self.export_requested)
+        for action in (self.accounts_action, self.export_action, self.settings_action):
             file_menu.addAction(action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -245,6 +248,10 @@ class MainWindow(QMainWindow):
         self.notice.setText(text)
         self.notice.setStyleSheet("color: #db2828; font-weight: bold;")
         self.notice.setVisible(bool(text))
+
+    def show_status_message(self, text: str) -> None:
+        """A passing sentence in the status bar (e.g. where an export went)."""
+        self.statusBar().showMessage(text, 30_000)
 
     def note_alert(self, alert: Alert) -> None:
         """The latest alert, in the status bar (a temporary message would hide the accounts)."""

@@ -17,6 +17,7 @@ from adl_monitor.storage import settings as opt
 from adl_monitor.ui.accounts_dialog import AccountsDialog
 from adl_monitor.ui.app import DesktopApp, make_engine_starter
 from adl_monitor.ui.bridge import EngineBridge
+from adl_monitor.ui.export_dialog import ExportDialog
 
 
 @pytest.mark.qt_log_ignore("propagateSizeHints", "support raise")  # offscreen's limits
@@ -166,3 +167,50 @@ def test_a_broken_config_is_shown_and_never_overwritten(qtbot, qapp, tmp_path) -
     finally:
         desktop.quit()
     assert path.read_text(encoding="utf-8") == broken
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints", "support raise")  # offscreen's limits
+def test_export_history_from_the_window_writes_what_the_engine_recorded(  # type: ignore[no-untyped-def]
+    qtbot, qapp, tmp_path
+) -> None:
+    import csv
+    import sqlite3
+    import stat
+
+    bridge = EngineBridge(make_engine_starter(None, True, "calm"))
+    desktop = DesktopApp(qapp, bridge, None, demo=True)
+    qtbot.addWidget(desktop.window)
+    try:
+        with qtbot.waitSignal(bridge.started, timeout=30_000):
+            desktop.show()
+        qtbot.waitUntil(lambda: desktop.window.model.rowCount() >= 4, timeout=30_000)
+        history_path = desktop.info.history_path
+        qtbot.waitUntil(history_path.exists, timeout=10_000)
+
+        desktop.window.export_action.trigger()
+        dialog = desktop.window.findChild(ExportDialog)
+        assert dialog is not None and dialog.isVisible()
+        account = desktop.window.model.risks()[0].position.account
+        dialog.account.setCurrentIndex(dialog.account.findData(account))
+        out = tmp_path / "history.csv"
+        with qtbot.waitSignal(dialog.finished_export, timeout=30_000) as done:
+            dialog.export_to(out)
+        assert done.args[0].startswith("Exported ") and str(out) in done.args[0]
+        rows = list(csv.DictReader(out.open(encoding="utf-8")))
+        assert rows and {row["account"] for row in rows} == {account}
+        with sqlite3.connect(history_path) as conn:
+            recorded = conn.execute(
+                "SELECT COUNT(*) FROM position_sample WHERE account = ? AND t <= ?",
+                (account, max(datetime_seconds(row["time"]) for row in rows)),
+            ).fetchone()[0]
+        assert len(rows) == recorded
+        assert stat.S_IMODE(out.stat().st_mode) == 0o600
+        qtbot.waitUntil(lambda: str(out) in desktop.window.statusBar().currentMessage())
+    finally:
+        desktop.quit()
+
+
+def datetime_seconds(iso: str) -> float:
+    from datetime import datetime
+
+    return datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp()
