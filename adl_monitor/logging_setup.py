@@ -20,15 +20,54 @@ _SECRET_PATTERN = re.compile(
 )
 
 
+_known_secrets: set[str] = set()
+_MIN_SECRET_LENGTH = 6  # shorter values would mask ordinary words
+
+
+def remember_secret(value: str | None) -> None:
+    """Mask `value` wherever it appears in a log record or a crash report from now on.
+
+    The pattern below catches `secret=…`-shaped text; a key quoted bare inside an exception
+    message has no such shape, so the credentials the app holds are masked by value too.
+    """
+    if value and len(value) >= _MIN_SECRET_LENGTH:
+        _known_secrets.add(value)
+
+
+def scrub(text: str) -> str:
+    """`text` with anything that looks like a credential, and every remembered secret, masked."""
+    text = _SECRET_PATTERN.sub(lambda m: m.group(1) + m.group(2) + "***", text)
+    for secret in _known_secrets:
+        text = text.replace(secret, "***")
+    return text
+
+
 class SecretScrubber(logging.Filter):
-    """Masks anything that looks like `secret=…` / `"apiKey": "…"` in a formatted message."""
+    """Masks credentials in a record's message and in its traceback text."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        scrubbed = _SECRET_PATTERN.sub(lambda m: m.group(1) + m.group(2) + "***", message)
+        scrubbed = scrub(message)
         if scrubbed != message:
             record.msg, record.args = scrubbed, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = scrub(record.exc_text)
         return True
+
+
+class SentenceFormatter(logging.Formatter):
+    """The terminal's format: the message only. Tracebacks belong in the log file; a user who
+    started the app from a terminal sees one sentence, not forty lines of frames."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        saved = record.exc_info, record.exc_text, record.stack_info
+        record.exc_info, record.exc_text, record.stack_info = None, None, None
+        try:
+            return super().format(record)
+        finally:
+            record.exc_info, record.exc_text, record.stack_info = saved
 
 
 def log_file_path() -> Path:
@@ -52,7 +91,11 @@ def setup_logging(verbose: bool = False) -> Path:
     )
     stderr_handler = logging.StreamHandler()
     stderr_handler.setLevel(logging.DEBUG if verbose else logging.ERROR)
-    stderr_handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    stderr_handler.setFormatter(
+        SentenceFormatter("%(levelname)s %(name)s: %(message)s")
+        if not verbose
+        else logging.Formatter("%(levelname)s %(name)s: %(message)s")
+    )
     handlers: tuple[logging.Handler, ...] = (file_handler, stderr_handler)
     for handler in handlers:
         handler.set_name(_HANDLER_NAME)

@@ -23,11 +23,13 @@ from adl_monitor.core.account_spec import AccountSpec, Credentials
 from adl_monitor.core.alert import Alert
 from adl_monitor.core.levels import Level
 from adl_monitor.core.snapshot import Snapshot
+from adl_monitor.logging_setup import log_file_path
 from adl_monitor.storage import paths
 from adl_monitor.storage import settings as opt
 from adl_monitor.storage.config import ConfigError, load_config
 from adl_monitor.ui.accounts_dialog import AccountsDialog
 from adl_monitor.ui.bridge import EngineBridge, EngineSession, StartInfo
+from adl_monitor.ui.crash_handler import CrashHandler
 from adl_monitor.ui.export_dialog import ExportDialog
 from adl_monitor.ui.icons import APP_ID, app_icon
 from adl_monitor.ui.main_window import MainWindow
@@ -35,6 +37,7 @@ from adl_monitor.ui.notifier import Notifier
 from adl_monitor.ui.position_history import Sample
 from adl_monitor.ui.qt_refcount import leak_sentence, leaking_singletons
 from adl_monitor.ui.settings_dialog import SettingsDialog
+from adl_monitor.ui.single_instance import InstanceServer, ask_running_instance_to_raise
 from adl_monitor.ui.theme import follow_system_theme
 from adl_monitor.ui.translations import install_translators
 from adl_monitor.ui.tray import TrayIcon
@@ -311,6 +314,11 @@ def run_app(args: argparse.Namespace) -> int:
         print(leak_sentence(), file=sys.stderr)
         _log.error("refusing to start: %s", leak_sentence())
         return 3
+    if ask_running_instance_to_raise():
+        print("ADL Monitor is already running; its window was brought to the front.")
+        return 0
+    instance = InstanceServer()
+    instance.listen()
     app.setWindowIcon(app_icon())
     app.setDesktopFileName(APP_ID)  # matches resources/<APP_ID>.desktop
     app.setQuitOnLastWindowClosed(False)  # the tray keeps running; quit() ends it
@@ -321,6 +329,9 @@ def run_app(args: argparse.Namespace) -> int:
     scenario = getattr(args, "scenario", None)
     bridge = EngineBridge(make_engine_starter(config_path, demo, scenario))
     desktop = DesktopApp(app, bridge, config_path, demo)
+    instance.raise_requested.connect(desktop.window.show_and_raise)
+    crash_handler = CrashHandler(log_file_path(), lambda: desktop.window)
+    crash_handler.install()
     desktop.show()
     # Ctrl+C in the terminal quits cleanly: Python handles signals only between bytecodes,
     # so a slow timer lets the interpreter run while Qt's loop waits.
@@ -331,5 +342,7 @@ def run_app(args: argparse.Namespace) -> int:
     try:
         return app.exec()
     finally:
+        crash_handler.uninstall()
+        instance.close()
         bridge.stop()
         desktop.notifier.close()
