@@ -19,6 +19,7 @@ from adl_monitor.core.levels import Level
 from adl_monitor.core.snapshot import PositionRisk
 from adl_monitor.core.venue_names import venue_display_name
 from adl_monitor.ui import formatting as fmt
+from adl_monitor.ui.chart_gaps import break_at_gaps
 from adl_monitor.ui.colours import LEVEL_COLOURS
 from adl_monitor.ui.position_history import PositionHistory, PositionKey
 
@@ -27,11 +28,18 @@ _EXCHANGE_PEN = "#e8590c"
 _ESTIMATE_PEN = "#b35cff"
 
 
+TIER_OFFSET = 0.07
+"""The exchange tier is drawn this much above its value and the estimate this much below, so two
+equal tiers show as two parallel lines instead of one hiding the other (the axis still reads
+true: the offset is a tenth of the gap between tiers)."""
+
+
 class ClockAxis(pg.DateAxisItem):  # type: ignore[misc]
     """Local clock times ("14:02:30") at every zoom below a day, dates beyond.
 
     pyqtgraph's own labels turn into "16.500" (seconds of the minute) when zoomed in, which
-    reads like a price, not a time.
+    reads like a price, not a time. A label equal to its left neighbour is left blank: on a
+    short range minutes repeat ("14:02 14:02 14:02"), which says nothing.
     """
 
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
@@ -42,11 +50,14 @@ class ClockAxis(pg.DateAxisItem):  # type: ignore[misc]
         else:
             pattern = "%H:%M:%S"
         labels = []
+        previous = None
         for value in values:
             try:
-                labels.append(datetime.fromtimestamp(value).strftime(pattern))
+                label = datetime.fromtimestamp(value).strftime(pattern)
             except (OverflowError, OSError, ValueError):
-                labels.append("")
+                label = ""
+            labels.append("" if label == previous else label)
+            previous = label
         return labels
 
 
@@ -76,7 +87,7 @@ class DetailPanel(QWidget):
         self.price_plot.getViewBox().setDefaultPadding(0.08)  # room for the line labels
         self.price_plot.addLegend(offset=(8, 8))
         self.mark_curve = self.price_plot.plot(
-            name=self.tr("mark"), pen=pg.mkPen("#3d8bfd", width=2)
+            name=self.tr("mark"), pen=pg.mkPen("#3d8bfd", width=2), connect="finite"
         )
         self.entry_line = pg.InfiniteLine(
             angle=0,
@@ -108,12 +119,16 @@ class DetailPanel(QWidget):
         self.tier_plot.showGrid(x=True, y=True, alpha=0.2)
         self.tier_plot.addLegend(offset=(-8, -8))  # bottom right: tiers tend to sit high
         self.exchange_curve = self.tier_plot.plot(
-            name=self.tr("exchange tier"), pen=pg.mkPen(_EXCHANGE_PEN, width=2), stepMode="right"
+            name=self.tr("exchange tier"),
+            pen=pg.mkPen(_EXCHANGE_PEN, width=3),
+            stepMode="right",
+            connect="finite",
         )
         self.estimate_curve = self.tier_plot.plot(
             name=self.tr("estimated tier"),
             pen=pg.mkPen(_ESTIMATE_PEN, width=2, style=Qt.PenStyle.DashLine),
             stepMode="right",
+            connect="finite",
         )
         self.score_view = pg.ViewBox()
         self.tier_plot.showAxis("right")
@@ -121,7 +136,7 @@ class DetailPanel(QWidget):
         self.tier_plot.getAxis("right").linkToView(self.score_view)
         self.tier_plot.getAxis("right").setLabel(self.tr("score"))
         self.score_view.setXLink(self.tier_plot)
-        self.score_curve = pg.PlotDataItem(pen=pg.mkPen("#8a8f98", width=1))
+        self.score_curve = pg.PlotDataItem(pen=pg.mkPen("#8a8f98", width=1), connect="finite")
         self.score_view.addItem(self.score_curve)
         self.tier_plot.vb.sigResized.connect(self._sync_score_view)
         # Same axis widths on both plots, so their shared time axes line up exactly.
@@ -194,13 +209,20 @@ class DetailPanel(QWidget):
             curve.setData([], [])
         self.entry_line.hide()
         self.liquidation_line.hide()
+        self._show_recent_minutes()
+
+    def _show_recent_minutes(self) -> None:
+        """An empty or one-point chart spans the last two minutes: real clock labels, not the
+        twenty "00:00:00" of an axis at the epoch."""
+        now = time.time()
+        self.price_plot.setXRange(now - 120, now + 10, padding=0)
 
     def _plot(self) -> None:
         if self._risk is None or self._key is None:
             return
         samples = self._history.samples(self._key)
         times = [s.at for s in samples]
-        self.mark_curve.setData(times, [s.mark for s in samples])
+        self.mark_curve.setData(*break_at_gaps(times, [s.mark for s in samples]))
         few = len(samples) < 3  # a line needs two points: show the first ones as dots
         for curve, colour in (
             (self.mark_curve, _MARK_PEN),
@@ -219,18 +241,19 @@ class DetailPanel(QWidget):
             self.liquidation_line.show()
         else:
             self.liquidation_line.hide()
-        self._steps(self.exchange_curve, times, [s.exchange_tier for s in samples])
-        self._steps(self.estimate_curve, times, [s.estimated_tier for s in samples])
-        if len(times) < 2:  # nothing to span yet: show the last two minutes
-            now = time.time()
-            self.price_plot.setXRange(now - 120, now + 10, padding=0)
+        self._steps(self.exchange_curve, times, [s.exchange_tier for s in samples], TIER_OFFSET)
+        self._steps(self.estimate_curve, times, [s.estimated_tier for s in samples], -TIER_OFFSET)
+        if len(times) < 2:  # nothing to span yet
+            self._show_recent_minutes()
         else:
             self.price_plot.enableAutoRange(axis="x")
         scored = [(s.at, s.score) for s in samples if s.score is not None]
-        self.score_curve.setData([t for t, _ in scored], [v for _, v in scored])
+        self.score_curve.setData(*break_at_gaps([t for t, _ in scored], [v for _, v in scored]))
 
     @staticmethod
-    def _steps(curve: pg.PlotDataItem, times: list[float], tiers: list[int | None]) -> None:
+    def _steps(
+        curve: pg.PlotDataItem, times: list[float], tiers: list[int | None], offset: float
+    ) -> None:
         """Tiers are steps: each value holds until the next reading (stepMode "right")."""
-        known = [(t, float(v)) for t, v in zip(times, tiers, strict=True) if v is not None]
-        curve.setData([t for t, _ in known], [v for _, v in known])
+        known = [(t, float(v) + offset) for t, v in zip(times, tiers, strict=True) if v is not None]
+        curve.setData(*break_at_gaps([t for t, _ in known], [v for _, v in known]))
