@@ -56,9 +56,7 @@ def register(subparsers: Any) -> None:
 
 
 def _add_database_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--demo", action="store_true", help="the demo (simulated exchange) history instead"
-    )
+    parser.add_argument("--demo", action="store_true", help="the latest demo run's history instead")
     parser.add_argument("--verbose", action="store_true", help="more detail in the log file")
 
 
@@ -77,22 +75,24 @@ def parse_since(text: str) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
-def _database(args: argparse.Namespace) -> Path:
-    from adl_monitor.storage import paths
+def _database(args: argparse.Namespace) -> Path | None:
+    """The user's history, or with --demo the latest demo run's (one file per run)."""
+    from adl_monitor.storage import demo_history, paths
 
-    return paths.demo_history_path() if args.demo else paths.default_history_path()
+    return demo_history.latest_run_path() if args.demo else paths.default_history_path()
 
 
 def _open(args: argparse.Namespace) -> History | None:
     """The history at its usual place, or None (and a sentence) when there is none yet:
     reading must not create an empty database where the user expects theirs."""
+    from adl_monitor.storage import demo_history
     from adl_monitor.storage.history import History
 
     path = _database(args)
-    if not path.exists():
-        where = "the demo" if args.demo else "ADL Monitor"
+    if path is None or not path.exists():
+        where = demo_history.demo_history_dir() if args.demo else path
         print(
-            f"No history yet at {path}: {where} records one row per refresh while it runs.",
+            f"No history yet at {where}: ADL Monitor records one row per refresh while it runs.",
             file=sys.stderr,
         )
         return None
@@ -125,10 +125,10 @@ def run_list(args: argparse.Namespace) -> int:
             }
             for r in recorded
         ]
-        print(json.dumps({"database": str(_database(args)), "positions": rows}, indent=2))
+        print(json.dumps({"database": str(history.path), "positions": rows}, indent=2))
         return 0
     if not recorded:
-        print(f"The history at {_database(args)} holds no positions yet.")
+        print(f"The history at {history.path} holds no positions yet.")
         return 0
     header = ("account", "exchange", "symbol", "side", "first", "last", "samples")
     table = [header] + [

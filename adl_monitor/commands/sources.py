@@ -24,7 +24,7 @@ from adl_monitor.core.account_spec import AccountSpec, Credentials
 from adl_monitor.core.alerts import AlertSettings, QuietHours
 from adl_monitor.core.levels import Level
 from adl_monitor.engine.settings import EngineSettings
-from adl_monitor.storage import paths
+from adl_monitor.storage import demo_history, paths
 
 if TYPE_CHECKING:
     from adl_monitor.engine.engine import Engine
@@ -196,7 +196,7 @@ def _demo(scenario: str, settings: Mapping[str, Any], seed: int, speed: float) -
         sim=sim_thread,
         scenario=scenario,
         settings=settings,
-        history_path=paths.demo_history_path(),
+        history_path=demo_history.new_run_path(scenario, seed),
         calibration_path=data / "demo-calibration.json",
     )
 

@@ -41,8 +41,3 @@ def default_config_path() -> Path:
 
 def default_history_path() -> Path:
     return data_dir() / "history.sqlite3"
-
-
-def demo_history_path() -> Path:
-    """The demo's own history: simulated positions never mix with the user's real ones."""
-    return data_dir() / "demo-history.sqlite3"

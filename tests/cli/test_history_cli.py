@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from adl_monitor.cli import main
+from adl_monitor.storage.demo_history import latest_run_path, runs
 from adl_monitor.storage.history_export import SAMPLE_COLUMNS
-from adl_monitor.storage.paths import demo_history_path
 
 
 @pytest.fixture
@@ -27,7 +27,9 @@ def recorded(capsys: pytest.CaptureFixture[str]) -> None:
 def _rows_in_database() -> int:
     import sqlite3
 
-    with sqlite3.connect(demo_history_path()) as conn:
+    latest = latest_run_path()
+    assert latest is not None
+    with sqlite3.connect(latest) as conn:
         return int(conn.execute("SELECT COUNT(*) FROM position_sample").fetchone()[0])
 
 
@@ -113,7 +115,8 @@ def test_no_history_yet_is_one_sentence_and_creates_no_database(
     err = capsys.readouterr().err
     assert err.startswith("No history yet at ") and err.count("\n") == 1
     assert main(["history", "export", "--csv"]) == 1
-    assert not demo_history_path().exists()
+    assert main(["history", "list", "--demo"]) == 1
+    assert runs() == []
 
 
 def test_csv_cells_that_look_like_formulas_are_quoted(tmp_path: Path) -> None:
