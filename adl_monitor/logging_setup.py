@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import os
 import re
+import sys
 from pathlib import Path
 
 from adl_monitor.storage.paths import log_dir
 
 LOG_FILE_NAME = "adl-monitor.log"
+_COMMANDS = {"snapshot", "watch", "history", "sim-exchange", "accounts"}
+_WITH_ACTIONS = {"history", "accounts"}
 _HANDLER_NAME = "adl-monitor"  # marks our handlers so a second setup replaces them
 # Header / query names that carry credentials in ccxt's verbose output and URLs.
 _SECRET_PATTERN = re.compile(
@@ -70,12 +74,37 @@ class SentenceFormatter(logging.Formatter):
             record.exc_info, record.exc_text, record.stack_info = saved
 
 
+class ProcessTag(logging.Filter):
+    """Adds `record.origin` ("pid 4242 watch"): every process of the app (the GUI, a `watch`
+    in a terminal, a cron `snapshot`) writes to the one log file, and a reader must be able to
+    tell their lines apart."""
+
+    def __init__(self, command: str) -> None:
+        super().__init__()
+        self.origin = f"pid {os.getpid()} {command}"
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.origin = self.origin
+        return True
+
+
+def command_name(argv: list[str] | None = None) -> str:
+    """The subcommand this process runs ("snapshot", "accounts add", …), or "gui"."""
+    words = [w for w in (sys.argv[1:] if argv is None else argv) if not w.startswith("-")]
+    if not words or words[0] not in _COMMANDS:
+        return "gui"
+    if words[0] in _WITH_ACTIONS and len(words) > 1:
+        return f"{words[0]} {words[1]}"
+    return words[0]
+
+
 def log_file_path() -> Path:
     return log_dir() / LOG_FILE_NAME
 
 
-def setup_logging(verbose: bool = False) -> Path:
-    """Rotating file (1 MB × 5) at DEBUG/INFO; stderr only for warnings (or all with verbose)."""
+def setup_logging(verbose: bool = False, command: str | None = None) -> Path:
+    """Rotating file (1 MB × 5) at DEBUG/INFO; stderr only for errors (or all with verbose).
+    Each file line names the process and its command (`command_name()` unless given)."""
     path = log_file_path()
     root = logging.getLogger()
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
@@ -87,7 +116,9 @@ def setup_logging(verbose: bool = False) -> Path:
         path, maxBytes=1_000_000, backupCount=5, encoding="utf-8"
     )
     file_handler.setFormatter(
-        logging.Formatter("%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s")
+        logging.Formatter(
+            "%(asctime)s %(levelname)s [%(origin)s] %(threadName)s %(name)s: %(message)s"
+        )
     )
     stderr_handler = logging.StreamHandler()
     stderr_handler.setLevel(logging.DEBUG if verbose else logging.ERROR)
@@ -100,6 +131,7 @@ def setup_logging(verbose: bool = False) -> Path:
     for handler in handlers:
         handler.set_name(_HANDLER_NAME)
         handler.addFilter(SecretScrubber())
+        handler.addFilter(ProcessTag(command or command_name()))
         root.addHandler(handler)
     logging.getLogger("ccxt").setLevel(logging.WARNING)
     return path

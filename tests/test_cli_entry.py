@@ -53,3 +53,16 @@ def test_without_a_display_the_gui_says_what_to_do(
     assert main([]) == 2
     err = capsys.readouterr().err
     assert "no graphical display" in err and "adl-monitor watch" in err
+
+
+@pytest.mark.parametrize("command", [[], ["snapshot"], ["watch"], ["sim-exchange"]])
+def test_scenario_choices_are_listed_in_every_help(
+    command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from adl_monitor.cli import main
+    from adl_monitor.sim.scenarios import SCENARIOS
+
+    with pytest.raises(SystemExit):
+        main([*command, "--help"])
+    out = capsys.readouterr().out
+    assert all(name in out for name in SCENARIOS), out

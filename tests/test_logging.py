@@ -21,3 +21,23 @@ def test_log_file_in_log_dir_and_scrubbed() -> None:
         if handler.get_name() == "adl-monitor":
             logging.getLogger().removeHandler(handler)
             handler.close()
+
+
+def test_each_line_names_its_process_and_command() -> None:
+    import os
+
+    from adl_monitor.logging_setup import command_name
+
+    assert command_name(["--demo"]) == "gui"
+    assert command_name(["watch", "--demo", "--json"]) == "watch"
+    assert command_name(["accounts", "add", "main", "--exchange", "bybit"]) == "accounts add"
+    path = setup_logging(command="snapshot")
+    logging.getLogger("adl_monitor.test").warning("hello from the test")
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    line = next(li for li in path.read_text().splitlines() if "hello from the test" in li)
+    assert f"[pid {os.getpid()} snapshot]" in line
+    for handler in list(logging.getLogger().handlers):
+        if handler.get_name() == "adl-monitor":
+            logging.getLogger().removeHandler(handler)
+            handler.close()

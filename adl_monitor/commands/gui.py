@@ -6,6 +6,8 @@ import argparse
 import os
 import sys
 
+from adl_monitor.sim.scenarios import SCENARIOS
+
 NO_DISPLAY = (
     "adl-monitor: no graphical display found (DISPLAY and WAYLAND_DISPLAY are not set). "
     "On a server use `adl-monitor watch` or `adl-monitor snapshot` instead."
@@ -14,7 +16,9 @@ NO_DISPLAY = (
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--demo", action="store_true", help="run on the simulated exchange")
-    parser.add_argument("--scenario", default=None, help="simulator scenario for --demo")
+    parser.add_argument(
+        "--scenario", default=None, choices=sorted(SCENARIOS), help="simulator scenario for --demo"
+    )
     parser.add_argument("--config", default=None, help="config file (default: platform dir)")
 
 

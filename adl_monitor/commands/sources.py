@@ -24,6 +24,7 @@ from adl_monitor.core.account_spec import AccountSpec, Credentials
 from adl_monitor.core.alerts import AlertSettings, QuietHours
 from adl_monitor.core.levels import Level
 from adl_monitor.engine.settings import EngineSettings
+from adl_monitor.sim.scenarios import SCENARIOS
 from adl_monitor.storage import demo_history, paths
 
 if TYPE_CHECKING:
@@ -247,6 +248,7 @@ def add_source_arguments(parser: Any) -> None:
     parser.add_argument(
         "--scenario",
         default=None,
+        choices=sorted(SCENARIOS),
         help=f"simulator scenario for --demo (default {DEFAULT_DEMO_SCENARIO})",
     )
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")

@@ -172,18 +172,24 @@ def test_no_account_configured_says_how_to_add_one(
 
 
 def test_a_damaged_history_file_is_set_aside_with_a_message_and_the_snapshot_still_works(
+    sim: SimExchangeThread,
+    config_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from adl_monitor.storage.paths import data_dir
-
-    damaged = data_dir() / "demo-history.sqlite3"
+    _sim_config(config_path, sim)
+    for name in ("MY_BYBIT", "MY_OKX"):
+        monkeypatch.setenv(f"ADLMON_{name}_API_KEY", DEMO_API_KEY)
+        monkeypatch.setenv(f"ADLMON_{name}_SECRET", DEMO_SECRET)
+    monkeypatch.setenv("ADLMON_MY_OKX_PASSWORD", DEMO_PASSWORD)
+    damaged = default_history_path()
     damaged.write_bytes(b"not a database " * 500)
-    assert main(["snapshot", "--demo", "--json"]) == 0
+    assert main(["snapshot", "--config", str(config_path), "--json"]) == 0
     captured = capsys.readouterr()
     assert "damaged" in captured.err and "Traceback" not in captured.err
     document = json.loads(captured.out)
-    _check_demo_document(document)
-    kept = [p for p in data_dir().iterdir() if p.name.startswith("demo-history.sqlite3.damaged-")]
+    assert all(a["ok"] for a in document["accounts"]) and document["positions"]
+    kept = [p for p in damaged.parent.iterdir() if p.name.startswith(f"{damaged.name}.damaged-")]
     assert len(kept) == 1
     first = document["positions"][0]
     key = (first["account"], first["symbol"], first["side"])
