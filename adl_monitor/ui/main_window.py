@@ -45,10 +45,13 @@ from adl_monitor.ui.icons import app_icon
 from adl_monitor.ui.position_filter import PositionFilterProxy
 from adl_monitor.ui.position_history import PositionHistory, PositionKey
 from adl_monitor.ui.position_model import Column, PositionTableModel, Role
+from adl_monitor.ui.table_columns import ColumnMenu, apply_default_layout
 from adl_monitor.ui.tier_delegate import TierLightsDelegate
 
 _LEVEL_FILTERS = (Level.NONE, Level.YELLOW, Level.ORANGE, Level.RED)
 LAYOUT_VERSION = 1
+TABLE_LAYOUT_VERSION = 2
+"""Bumped when the default columns change, so a saved header from before is not restored."""
 
 
 class MainWindow(QMainWindow):
@@ -93,7 +96,8 @@ class MainWindow(QMainWindow):
         self.lights = TierLightsDelegate(self.table)
         for column in (Column.EXCHANGE_TIER, Column.ESTIMATED_TIER):
             self.table.setItemDelegateForColumn(column, self.lights)
-        self._default_widths()
+        apply_default_layout(self.table)
+        self.column_menu = ColumnMenu(self.table)
 
         self.detail = DetailPanel(self.history)
 
@@ -350,26 +354,6 @@ class MainWindow(QMainWindow):
         self.activateWindow()
 
     # -- layout persistence --------------------------------------------------------------
-    def _default_widths(self) -> None:
-        widths = {
-            Column.ACCOUNT: 165,
-            Column.SYMBOL: 120,
-            Column.SIDE: 50,
-            Column.EXCHANGE_TIER: 140,
-            Column.ESTIMATED_TIER: 140,
-            Column.PNL_PCT: 70,
-            Column.LEVERAGE: 100,
-            Column.SIZE: 80,
-            Column.NOTIONAL: 120,
-            Column.ENTRY: 80,
-            Column.MARK: 80,
-            Column.UPNL: 85,
-            Column.LIQUIDATION: 80,
-            Column.UPDATED: 80,
-        }
-        for column, width in widths.items():
-            self.table.setColumnWidth(column, width)
-
     def _qsettings(self) -> QSettings:
         return QSettings(str(self._state_path), QSettings.Format.IniFormat)
 
@@ -379,6 +363,7 @@ class MainWindow(QMainWindow):
         state.setValue("window/state", self.saveState(LAYOUT_VERSION))
         state.setValue("window/splitter", self.splitter.saveState())
         state.setValue("table/header", self.table.horizontalHeader().saveState())
+        state.setValue("table/layout_version", TABLE_LAYOUT_VERSION)
         state.sync()
 
     def restore_layout(self) -> None:
@@ -393,7 +378,9 @@ class MainWindow(QMainWindow):
         if splitter is not None:
             self.splitter.restoreState(splitter)
         header = state.value("table/header")
-        if header is not None:
+        # An older release's header hid the Suggestion column behind a scroll bar: keep the
+        # window's geometry but start the table from the new default layout.
+        if header is not None and _int(state.value("table/layout_version")) >= TABLE_LAYOUT_VERSION:
             self.table.horizontalHeader().restoreState(header)
 
     # -- events --------------------------------------------------------------------------
@@ -427,6 +414,13 @@ class MainWindow(QMainWindow):
 
     def current_index(self) -> QModelIndex:
         return self.table.currentIndex()
+
+
+def _int(value: object) -> int:
+    try:
+        return int(str(value))
+    except ValueError:
+        return 0
 
 
 def _first_run_size() -> QSize:

@@ -132,3 +132,41 @@ def test_closing_keeps_monitoring_in_the_tray_when_asked(qtbot, tmp_path: Path) 
     window.close()
     assert quits == [True]
     assert (tmp_path / "window.ini").exists()  # the layout was saved on the way out
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints")  # the offscreen platform's own limitation
+def test_what_to_do_is_visible_at_the_default_size_without_scrolling(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from adl_monitor.ui.table_columns import MIN_SUGGESTION_WIDTH
+
+    window = _window(qtbot, tmp_path)
+    window.resize(1470, 900)  # the first-run size on a 1,600 px screen
+    window.show()
+    advice = "Add 1,250 USDT margin or close 0.42 BTC (35 %) to drop from red to yellow."
+    window.apply_snapshot(make_snapshot(make_risk("hot", exchange_tier=5, advice=advice)))
+    qtbot.waitExposed(window)
+    table = window.table
+    assert table.horizontalScrollBar().maximum() == 0
+    header = table.horizontalHeader()
+    suggestion_right = header.sectionViewportPosition(Column.SUGGESTION) + header.sectionSize(
+        Column.SUGGESTION
+    )
+    assert header.sectionSize(Column.SUGGESTION) >= MIN_SUGGESTION_WIDTH
+    assert suggestion_right <= table.viewport().width() + 1
+    row = window.proxy.index(0, Column.SUGGESTION)
+    assert row.data(Qt.ItemDataRole.ToolTipRole) == advice
+    for column in (Column.LIQUIDATION, Column.NOTIONAL, Column.PNL_PCT, Column.LEVERAGE):
+        assert table.sizeHintForColumn(column) <= header.sectionSize(column) + 2, column.name
+
+
+def test_hidden_columns_come_back_from_the_header_menu(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window = _window(qtbot, tmp_path)
+    header = window.table.horizontalHeader()
+    assert header.isSectionHidden(Column.ENTRY)
+    menu = window.column_menu.build()
+    entry = next(a for a in menu.actions() if a.text() == "Entry")
+    entry.trigger()
+    assert not header.isSectionHidden(Column.ENTRY)
+    suggestion = next(a for a in menu.actions() if a.text() == "Suggestion")
+    assert not suggestion.isEnabled()
+    window.save_layout()
+    assert not _window(qtbot, tmp_path).table.horizontalHeader().isSectionHidden(Column.ENTRY)
