@@ -32,15 +32,19 @@ class Reply:
     body: Any = None
     status: int = 200
     headers: dict[str, str] | None = None
-    text: str | None = None  # raw text instead of JSON (HTML pages)
+    text: str | None = None  # raw text instead of JSON (HTML pages, bodies cut short)
     delay: float = 0.0
+    content_type: str = "text/html"  # of `text`
 
     async def __call__(self, request: web.Request) -> web.StreamResponse:
         if self.delay:
             await asyncio.sleep(self.delay)
         if self.text is not None:
             return web.Response(
-                text=self.text, status=self.status, headers=self.headers, content_type="text/html"
+                text=self.text,
+                status=self.status,
+                headers=self.headers,
+                content_type=self.content_type,
             )
         return web.json_response(self.body, status=self.status, headers=self.headers)
 
@@ -51,6 +55,7 @@ class FixtureServer:
     def __init__(self, venue: str) -> None:
         self.venue = venue
         self.routes: dict[tuple[str, str], Responder] = {}
+        self.fallback: Responder | None = None  # answers every path without a route
         self.hits: Counter[str] = Counter()
         self.requests: list[web.Request] = []
         self._runner: web.AppRunner | None = None
@@ -76,7 +81,7 @@ class FixtureServer:
         path = request.path[len(prefix) :] if request.path.startswith(prefix) else request.path
         self.hits[path] += 1
         self.requests.append(request)
-        responder = self.routes.get((request.method, path))
+        responder = self.routes.get((request.method, path), self.fallback)
         if responder is None:
             return web.json_response(
                 {"error": f"no fixture for {request.method} {path}"}, status=404

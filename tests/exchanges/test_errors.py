@@ -38,7 +38,7 @@ def _raised_from_transport() -> ccxt.ExchangeNotAvailable:
         (ccxt.ExchangeError("kucoin 400002 KC-API-TIMESTAMP Invalid"), FailureKind.CLOCK_SKEW),
         (ccxt.RateLimitExceeded("too many requests"), FailureKind.RATE_LIMIT),
         (ccxt.DDoSProtection("418 I'm a teapot"), FailureKind.RATE_LIMIT),
-        (ccxt.RequestTimeout("timed out"), FailureKind.NETWORK),
+        (ccxt.RequestTimeout("timed out"), FailureKind.TIMEOUT),
         (ccxt.NetworkError("reset by peer"), FailureKind.NETWORK),
         (_raised_from_transport(), FailureKind.NETWORK),
         (ccxt.ExchangeNotAvailable("system busy"), FailureKind.VENUE_DOWN),
