@@ -52,8 +52,9 @@ class Reply:
 class FixtureServer:
     """Routes are (METHOD, path-after-the-venue-prefix); `hits` counts requests per path."""
 
-    def __init__(self, venue: str) -> None:
+    def __init__(self, venue: str, host: str = "127.0.0.1") -> None:
         self.venue = venue
+        self.host = host  # another loopback address (127.0.0.2) plays "another host"
         self.routes: dict[tuple[str, str], Responder] = {}
         self.fallback: Responder | None = None  # answers every path without a route
         self.hits: Counter[str] = Counter()
@@ -63,10 +64,15 @@ class FixtureServer:
 
     @property
     def api_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/{self.venue}"
+        return f"http://{self.host}:{self.port}/{self.venue}"
 
     def reply(self, method: str, path: str, body: Any = None, **options: Any) -> None:
         self.routes[(method.upper(), path)] = Reply(body, **options)
+
+    def serve(self, replies: dict[tuple[str, str], Any]) -> None:
+        """Answer each (METHOD, path) with its JSON body."""
+        for (method, path), body in replies.items():
+            self.reply(method, path, body)
 
     def route(self, method: str, path: str, responder: Responder) -> None:
         self.routes[(method.upper(), path)] = responder
@@ -93,7 +99,7 @@ class FixtureServer:
         app.router.add_route("*", "/{tail:.*}", self._handle)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, self.host, 0)
         await site.start()
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         return self.api_url

@@ -40,11 +40,6 @@ def cut_short(body: Any) -> Reply:
     return Reply(text=text[: len(text) // 2], content_type="application/json")
 
 
-def serve(server: FixtureServer, replies: dict[Route, Any]) -> None:
-    for (method, path), body in replies.items():
-        server.reply(method, path, body)
-
-
 async def outcome(call: Any) -> object:
     try:
         return await call
@@ -64,7 +59,7 @@ async def test_a_reply_cut_short_fails_the_call_that_reads_it(
 ) -> None:
     scenario = SCENARIOS[venue]
     server: FixtureServer = await servers(venue)
-    serve(server, scenario.replies)
+    server.serve(scenario.replies)
     server.route(*route, cut_short(scenario.replies[route]))
     connector = await open_connector(
         server, scenario.markets, credentials=None if scenario.keyless else TEST_CREDENTIALS
@@ -130,7 +125,7 @@ async def test_adl_evidence_cut_short_after_a_close(venue: str, servers, open_co
     evidence, positions, no_positions, full_evidence = EVIDENCE[venue]
     scenario = SCENARIOS[venue]
     server: FixtureServer = await servers(venue)
-    serve(server, scenario.replies)
+    server.serve(scenario.replies)
     connector = await open_connector(server, scenario.markets)
     first = await connector.fetch()
     assert isinstance(first, AccountReading) and first.positions
