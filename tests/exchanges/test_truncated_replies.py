@@ -136,3 +136,40 @@ async def test_adl_evidence_cut_short_after_a_close(venue: str, servers, open_co
 
     assert server.hits[evidence[1]] >= 1
     assert_bad_reply(result, "fetch after a close")
+
+
+# A complete JSON document that says "success" (or says nothing) but holds no positions list.
+HOLLOW: dict[str, tuple[Route, Any]] = {
+    "bybit": (("GET", "/v5/position/list"), {"retCode": 0, "retMsg": "OK", "result": {}}),
+    "bybit-no-status": (("GET", "/v5/position/list"), {"result": {"list": []}}),
+    "okx": (("GET", "/api/v5/account/positions"), {"code": "0", "msg": ""}),
+    "okx-no-status": (("GET", "/api/v5/account/positions"), {"data": []}),
+    "htx": (("GET", "/v5/trade/position/opens"), {"code": 200, "message": "Success"}),
+    "kucoinfutures": (("GET", "/api/v1/positions"), {"code": "200000"}),
+    "bitget": (
+        ("GET", "/api/v2/mix/position/all-position"),
+        {"code": "00000", "msg": "success", "data": {}},
+    ),
+    "phemex": (("GET", "/g-accounts/accountPositions"), {"code": 0, "msg": "", "data": {}}),
+    "binanceusdm": (("GET", "/fapi/v3/positionRisk"), {}),
+    "binancecoinm": (("GET", "/dapi/v1/positionRisk"), {}),
+    "gate": (("GET", "/api/v4/futures/usdt/positions"), {}),
+    "hyperliquid": (("POST", "/info"), {}),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOLLOW))
+async def test_a_success_document_without_its_list_is_a_bad_reply(
+    case: str, servers, open_connector
+) -> None:
+    venue = case.split("-")[0]
+    route, hollow = HOLLOW[case]
+    scenario = SCENARIOS[venue]
+    server: FixtureServer = await servers(venue)
+    server.serve(scenario.replies)
+    server.reply(*route, hollow)
+    connector = await open_connector(
+        server, scenario.markets, credentials=None if scenario.keyless else TEST_CREDENTIALS
+    )
+
+    assert_bad_reply(await outcome(connector.fetch()), f"{route} {hollow}")
