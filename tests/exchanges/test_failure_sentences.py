@@ -18,6 +18,7 @@ from adl_monitor.exchanges.errors import to_failure
 from adl_monitor.exchanges.registry import supported_exchanges
 from tests.exchanges.conftest import TEST_CREDENTIALS
 from tests.exchanges.fixture_server import FixtureServer, Reply
+from tests.exchanges.test_faults import failure_of
 from tests.exchanges.test_malformed_replies import SCENARIOS
 
 NO_PASSPHRASE = Credentials(TEST_CREDENTIALS.api_key, TEST_CREDENTIALS.secret, None)
@@ -61,15 +62,14 @@ async def test_a_wrong_path_says_the_address_is_not_the_venues_api(
         server, scenario.markets, credentials=None if scenario.keyless else TEST_CREDENTIALS
     )
 
-    with pytest.raises(VenueFailure) as caught:
-        await connector.fetch()
+    failure = await failure_of(connector.fetch())
 
-    assert caught.value.kind is FailureKind.WRONG_API_URL
-    assert caught.value.sentence("main") == (
+    assert failure.kind is FailureKind.WRONG_API_URL
+    assert failure.sentence("main") == (
         "main: the account's api_url does not look like the exchange's API (it answered "
         "'not found') — check api_url in Accounts."
     )
-    assert "down" not in caught.value.sentence("main")
+    assert "down" not in failure.sentence("main")
 
 
 async def test_a_rejected_hyperliquid_wallet_says_so(servers, open_connector) -> None:
@@ -83,11 +83,10 @@ async def test_a_rejected_hyperliquid_wallet_says_so(servers, open_connector) ->
     )
     connector = await open_connector(server, SCENARIOS["hyperliquid"].markets, credentials=None)
 
-    with pytest.raises(VenueFailure) as caught:
-        await connector.fetch()
+    failure = await failure_of(connector.fetch())
 
-    assert caught.value.kind is FailureKind.WALLET_REJECTED
-    assert caught.value.sentence("HL main") == (
+    assert failure.kind is FailureKind.WALLET_REJECTED
+    assert failure.sentence("HL main") == (
         "HL main: the exchange rejected the wallet address — check it in Accounts "
         "(0x followed by 40 hexadecimal digits)."
     )
