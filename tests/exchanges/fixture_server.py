@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -107,3 +109,19 @@ class FixtureServer:
     async def close(self) -> None:
         if self._runner is not None:
             await self._runner.cleanup()
+
+
+@contextmanager
+def running_in_thread(server: FixtureServer) -> Iterator[FixtureServer]:
+    """Serve from a loop of its own, for code under test that runs its own loop (the CLI)."""
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, name="fixture-server", daemon=True)
+    thread.start()
+    try:
+        asyncio.run_coroutine_threadsafe(server.start(), loop).result(30)
+        yield server
+        asyncio.run_coroutine_threadsafe(server.close(), loop).result(30)
+    finally:
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(30)
+        loop.close()
