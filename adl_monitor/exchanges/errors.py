@@ -78,6 +78,8 @@ def to_failure(
     """
     if isinstance(error, VenueFailure):
         return error
+    if error.args and isinstance(error.args[0], VenueFailure):
+        return error.args[0]  # ccxt.pro wraps what failed a socket's opening in NetworkError
     import ccxt  # already imported by the client that raised; costs nothing here
 
     detail = safe_detail(f"{type(error).__name__}: {error}", secrets)

@@ -5,7 +5,9 @@ Redirects: aiohttp follows a 302 by default and sends the request's headers agai
 signed request that is the API key and the signature, handed to whatever host the `Location`
 names; ccxt then trusts that host's answer. Venues' APIs never redirect, so no redirect is
 followed, not even to the same host: the 3xx reaches the response guard, which fails the
-account and names the host (docs/security.md).
+account and names the host (docs/security.md). aiohttp's `ws_connect` cannot be told not to
+follow one, and ccxt.pro signs in over the socket (Bybit's `auth`, OKX's `login` carry the key
+and a signature), so a socket whose handshake was redirected is closed before ccxt sends a word.
 
 Size: ccxt reads every body whole (`response.text()`) before anything can look at it, so a
 hostile or broken server could fill memory with one reply. Here a body is refused by its
@@ -20,6 +22,7 @@ from __future__ import annotations
 from typing import Any
 
 from adl_monitor.core.failure import FailureKind, VenueFailure
+from adl_monitor.exchanges.response_guard import refused_redirect
 
 MAX_REPLY_BYTES = 32 * 1024 * 1024
 """The largest reply body read (32 MiB). The largest reply the app asks for is a venue's market
@@ -91,6 +94,28 @@ class _BoundedRequest:
         return await self._pending.__aexit__(*exc_info)
 
 
+class _UnredirectedSocket:
+    """`session.ws_connect(...)`, refusing a socket whose handshake followed a redirect."""
+
+    def __init__(self, pending: Any, url: Any) -> None:
+        self._pending = pending
+        self._url = url
+
+    async def __aenter__(self) -> Any:
+        socket = await self._pending.__aenter__()
+        # The handshake response keeps the redirects it followed (aiohttp has no public name
+        # for it on the socket); without the attribute there is nothing to check.
+        history = getattr(getattr(socket, "_response", None), "history", ())
+        if history:
+            await socket.close()
+            first = history[0]
+            raise refused_redirect(first.status, str(self._url), dict(first.headers))
+        return socket
+
+    async def __aexit__(self, *exc_info: object) -> Any:
+        return await self._pending.__aexit__(*exc_info)
+
+
 class GuardedSession:
     """Delegates to an aiohttp `ClientSession`; its request methods follow no redirect and
     read bounded bodies."""
@@ -101,6 +126,9 @@ class GuardedSession:
     def request(self, method: str, url: Any, **options: Any) -> _BoundedRequest:
         options["allow_redirects"] = False
         return _BoundedRequest(self._session.request(method, url, **options))
+
+    def ws_connect(self, url: Any, **options: Any) -> _UnredirectedSocket:
+        return _UnredirectedSocket(self._session.ws_connect(url, **options), url)
 
     def __getattr__(self, name: str) -> Any:
         if name in _METHODS:

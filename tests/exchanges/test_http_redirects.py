@@ -10,6 +10,7 @@ fail with the sentence that names the host. Redirects within the same host are r
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ from tests.exchanges import test_okx
 from tests.exchanges.conftest import TEST_CREDENTIALS
 from tests.exchanges.fixture_server import FixtureServer, Reply
 from tests.exchanges.test_malformed_replies import SCENARIOS
+from tests.exchanges.test_watch import BybitStream
 
 # venue → (positions route, the header that carries the key, "no positions" from the other host)
 CASES: dict[str, tuple[str, str, Any]] = {
@@ -97,3 +99,24 @@ async def test_a_hostile_location_prints_only_a_clean_host(servers, open_connect
     )
 
     assert failure.context == "evil.invalid"
+
+
+async def test_a_redirected_websocket_gets_no_auth_message(servers, open_connector) -> None:
+    """ccxt.pro signs in over the socket (Bybit `op: auth` with the key and a signature): a
+    handshake redirected to another host is closed before anything is sent on it."""
+    stream = BybitStream()
+    other: FixtureServer = await servers("bybit", "127.0.0.2")
+    other.route("GET", "/v5/private", stream)
+    server: FixtureServer = await servers("bybit")
+    server.serve(SCENARIOS["bybit"].replies)
+    server.route("GET", "/v5/private", redirect_to(other.api_url + "/v5/private"))
+    connector = await open_connector(server, SCENARIOS["bybit"].markets)
+    assert (await connector.fetch()).positions
+
+    with pytest.raises(VenueFailure) as caught:
+        await asyncio.wait_for(connector.watch(), 10)
+
+    assert server.hits["/v5/private"] == 1
+    assert stream.received == []  # no auth message, no key
+    assert caught.value.kind is FailureKind.REDIRECT
+    assert caught.value.context == "127.0.0.2"
