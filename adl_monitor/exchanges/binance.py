@@ -34,6 +34,7 @@ REPLY_SHAPE = ReplyShape(
     lists={
         "/positionRisk": (),
         "/adlQuantile": (),
+        "/forceOrders": (),  # ADL evidence
         "/fapi/v3/account": ("assets",),
         "/dapi/v1/account": ("assets",),
     }

@@ -102,7 +102,7 @@ def refused_redirect(code: int, url: str, headers: object) -> VenueFailure:
     target = urlsplit(urljoin(url, location)) if location else None
     host = _HOST_CHARACTERS.sub("", (target.hostname or "") if target else "")[:_MAX_HOST]
     same = target is not None and target.netloc == urlsplit(url).netloc
-    context = f"{host} (the same host)" if same else host or "an address it did not name"
+    context = f"{host} (the same host)" if same else host or "another address"
     return VenueFailure(FailureKind.REDIRECT, f"HTTP {code} redirect refused", context=context)
 
 
