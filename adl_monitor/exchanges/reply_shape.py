@@ -4,7 +4,7 @@ ccxt reads a missing payload as "nothing": Bybit's `{"retCode": 0, "result": {}}
 `{"result": {"list": []}}` with no status at all both become "no positions", because ccxt only
 raises for a status it recognises as an error. A warning tool must not read "nothing" from a
 document that is not the venue's success document. Each venue module declares its `ReplyShape`
-as data (docs/venues.md names the envelopes); `check_success_document` is the one check, run by
+as data (docs/security.md lists them); `check_success_document` is the one check, run by
 the response guard on every 2xx reply.
 
 A reply whose status is present but not a success (an error document) is left to ccxt: its
