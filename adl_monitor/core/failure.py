@@ -19,6 +19,12 @@ class FailureKind(StrEnum):
     BAD_REPLY = "bad_reply"
     CONFIG = "config"
     UNKNOWN = "unknown"
+    TIMEOUT = "timeout"
+    NOTHING_AT_API_URL = "nothing_at_api_url"
+    WRONG_API_URL = "wrong_api_url"
+    REDIRECT = "redirect"
+    MISSING_PASSPHRASE = "missing_passphrase"
+    WALLET_REJECTED = "wallet_rejected"
 
 
 # What to do, per kind; the engine prefixes the account name.
@@ -34,6 +40,16 @@ ADVICE: dict[FailureKind, str] = {
     "a proxy or a captive portal; if it persists the exchange may have changed its API; retrying",
     FailureKind.CONFIG: "the account is not set up completely — edit it in Accounts",
     FailureKind.UNKNOWN: "an unexpected error occurred — see the log file; retrying",
+    FailureKind.TIMEOUT: "the exchange did not answer in time — retrying",
+    FailureKind.NOTHING_AT_API_URL: "nothing answers at the account's api_url — check its "
+    "address and port in Accounts; retrying",
+    FailureKind.WRONG_API_URL: "the account's api_url does not look like the exchange's API "
+    "(it answered 'not found') — check api_url in Accounts",
+    FailureKind.REDIRECT: "the exchange redirected the request to {context}; the app sends keys "
+    "to nobody else and follows no redirects — check api_url",
+    FailureKind.MISSING_PASSPHRASE: "the API passphrase is missing — add it in Accounts",
+    FailureKind.WALLET_REJECTED: "the exchange rejected the wallet address — check it in "
+    "Accounts (0x followed by 40 hexadecimal digits)",
 }
 
 
@@ -41,12 +57,20 @@ class VenueFailure(Exception):
     """A failure of one account's request, classified. `detail` is safe to log (no secrets)."""
 
     def __init__(
-        self, kind: FailureKind, detail: str = "", retry_after: float | None = None
+        self,
+        kind: FailureKind,
+        detail: str = "",
+        retry_after: float | None = None,
+        *,
+        context: str = "",
     ) -> None:
         super().__init__(f"{kind.value}: {detail}" if detail else kind.value)
         self.kind = kind
         self.detail = detail
         self.retry_after = retry_after
+        # The one word the sentence needs (the host a redirect pointed at); already made safe
+        # to print by whoever raised the failure.
+        self.context = context
 
     @property
     def retryable(self) -> bool:
@@ -56,8 +80,13 @@ class VenueFailure(Exception):
             FailureKind.VENUE_DOWN,
             FailureKind.BAD_REPLY,
             FailureKind.UNKNOWN,
+            FailureKind.TIMEOUT,
+            FailureKind.NOTHING_AT_API_URL,  # a local server (the simulator) may be starting
         }
 
     def sentence(self, account: str) -> str:
         """One sentence naming the account and what to do."""
-        return f"{account}: {ADVICE[self.kind]}."
+        advice = ADVICE[self.kind]
+        if "{context}" in advice:
+            advice = advice.replace("{context}", self.context or "another address")
+        return f"{account}: {advice}."

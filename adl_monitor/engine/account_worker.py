@@ -55,11 +55,11 @@ def missing_key_sentence(account: str) -> str:
 
 
 def as_failure(error: BaseException) -> VenueFailure:
-    """Anything a connector raised, as a VenueFailure (time-outs are network failures)."""
+    """Anything a connector raised, as a VenueFailure (a time-out is the exchange not answering)."""
     if isinstance(error, VenueFailure):
         return error
     if isinstance(error, TimeoutError):
-        return VenueFailure(FailureKind.NETWORK, "the request timed out")
+        return VenueFailure(FailureKind.TIMEOUT, "the request timed out")
     return VenueFailure(FailureKind.UNKNOWN, type(error).__name__)
 
 

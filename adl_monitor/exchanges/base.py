@@ -29,12 +29,14 @@ from adl_monitor.core.reading import AdlReading
 from adl_monitor.core.scales import map_indicator
 from adl_monitor.exchanges import market_cache
 from adl_monitor.exchanges.errors import to_failure
+from adl_monitor.exchanges.guarded_session import install_guarded_session
 from adl_monitor.exchanges.position_builder import (
     build_position,
     has_unreadable_size,
     is_open,
     position_key,
 )
+from adl_monitor.exchanges.reply_shape import NO_ENVELOPE, ReplyShape
 from adl_monitor.exchanges.response_guard import install_response_guard
 from adl_monitor.exchanges.urls import redirect_urls
 from adl_monitor.exchanges.values import to_float
@@ -84,6 +86,7 @@ class VenueConnector:
     supports_watch: bool = False
     indicator_field: ClassVar[str | None] = None  # key in position["info"] holding the indicator
     request_timeout_ms: ClassVar[int] = 10_000
+    reply_shape: ClassVar[ReplyShape] = NO_ENVELOPE  # the venue's success document
 
     def __init__(
         self,
@@ -126,7 +129,11 @@ class VenueConnector:
     async def _open(self) -> None:
         if self.spec.needs_key and self._credentials is None:
             raise VenueFailure(FailureKind.CONFIG, "no API key stored for this account")
-        self._client = self._build_client()
+        client = self._build_client()
+        if self._lacks_passphrase(client):
+            await client.close()
+            raise VenueFailure(FailureKind.MISSING_PASSPHRASE, "no passphrase for this key")
+        self._client = client
         try:
             await self._guarded(self._restore_markets())
         except BaseException:
@@ -176,11 +183,20 @@ class VenueConnector:
         client.has["fetchCurrencies"] = False
         client.options["fetchCurrencies"] = False
         self._configure(client)
-        install_response_guard(client)
+        install_response_guard(client, self.reply_shape, api_url_set=bool(self.spec.api_url))
+        install_guarded_session(client)
         return client
 
     def _configure(self, client: Any) -> None:
         """Venue hook: extra client options (wallet address, default settle, …)."""
+
+    def _lacks_passphrase(self, client: Any) -> bool:
+        """Whether the venue's keys come with a passphrase (OKX, KuCoin, Bitget: ccxt's
+        `requiredCredentials`) and none is stored: without one every signed request would be
+        refused, and the venue's answer reads as "key or secret rejected"."""
+        if self._credentials is None or self._credentials.password:
+            return False
+        return bool(client.requiredCredentials.get("password"))
 
     async def _restore_markets(self) -> None:
         client = self._client
@@ -421,7 +437,12 @@ class VenueConnector:
 
     def _failure(self, error: BaseException) -> VenueFailure:
         headers = getattr(self._client, "last_response_headers", None)
-        return to_failure(error, secrets=self._secrets(), response_headers=headers)
+        return to_failure(
+            error,
+            secrets=self._secrets(),
+            response_headers=headers,
+            api_url_set=bool(self.spec.api_url),
+        )
 
     def _secrets(self) -> tuple[str | None, ...]:
         if self._credentials is None:

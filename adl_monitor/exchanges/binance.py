@@ -16,6 +16,7 @@ from adl_monitor.core.key_check import KeyCheck, KeyVerdict
 from adl_monitor.exchanges.balance_table import BalanceFields, figures_from_rows
 from adl_monitor.exchanges.base import UnifiedPosition, VenueConnector
 from adl_monitor.exchanges.position_builder import position_key
+from adl_monitor.exchanges.reply_shape import ReplyShape
 from adl_monitor.exchanges.values import as_dict, as_list
 
 # apiRestrictions flags that let a key do more than read, besides every `enable…Trading`.
@@ -28,6 +29,16 @@ _NOT_READ_ONLY_FLAGS = (
     "enableFixApiTrade",
 )
 _WITHDRAW_FLAG = "enableWithdrawals"
+# No envelope: errors come with an HTTP error status. What must be a list, per route.
+REPLY_SHAPE = ReplyShape(
+    lists={
+        "/positionRisk": (),
+        "/adlQuantile": (),
+        "/forceOrders": (),  # ADL evidence
+        "/fapi/v3/account": ("assets",),
+        "/dapi/v1/account": ("assets",),
+    }
+)
 
 
 def key_check_from_restrictions(restrictions: dict[str, Any]) -> KeyCheck:
@@ -63,6 +74,7 @@ _BALANCE_FIELDS = BalanceFields(
 class BinanceConnector(VenueConnector):
     adl_interval = 30.0  # Binance recomputes adlQuantile every 30 s; asking more often is waste
     supports_watch = True
+    reply_shape = REPLY_SHAPE
     account_call: ClassVar[str] = ""
     adl_call: ClassVar[str] = ""
 

@@ -15,6 +15,7 @@ from adl_monitor.core.account import AccountFigures
 from adl_monitor.core.account_reading import PositionKey
 from adl_monitor.core.key_check import KeyCheck, KeyVerdict
 from adl_monitor.exchanges.base import UnifiedPosition, VenueConnector
+from adl_monitor.exchanges.reply_shape import envelope
 from adl_monitor.exchanges.values import as_dict, as_list, number
 
 PRODUCT_TYPE = "USDT-FUTURES"
@@ -24,6 +25,15 @@ class BitgetConnector(VenueConnector):
     exchange_id = "bitget"
     market_types = ("swap",)
     supports_watch = True
+    reply_shape = envelope(
+        "code",
+        "00000",
+        "data",
+        lists={
+            route: ("data",)
+            for route in ("/position/all-position", "/position/adlRank", "/account/accounts")
+        },
+    )
 
     async def _read_account(self) -> tuple[list[UnifiedPosition], dict[str, AccountFigures]]:
         positions, figures = await asyncio.gather(

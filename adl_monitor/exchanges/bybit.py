@@ -25,11 +25,27 @@ from adl_monitor.core.account_reading import PositionKey
 from adl_monitor.core.key_check import KeyCheck, KeyVerdict
 from adl_monitor.exchanges.balance_table import BalanceFields, figures_from_rows
 from adl_monitor.exchanges.base import UnifiedPosition, VenueConnector
+from adl_monitor.exchanges.reply_shape import envelope
 from adl_monitor.exchanges.values import as_dict, as_list
 
 _CATEGORIES = ("linear", "inverse")
 _ACCOUNT_MODE_INTERVAL = 60.0  # seconds: a margin-mode switch is rare and needs no positions
 _ISOLATED_ACCOUNT = "ISOLATED_MARGIN"
+_RESULT_LIST = ("result", "list")
+REPLY_SHAPE = envelope(
+    "retCode",
+    "0",
+    "result",
+    lists={
+        route: _RESULT_LIST
+        for route in (
+            "/v5/position/list",
+            "/v5/account/wallet-balance",
+            "/v5/execution/list",
+            "/v5/market/instruments-info",
+        )
+    },
+)
 
 
 def key_check_from_query_api(reply: Mapping[str, Any]) -> KeyCheck:
@@ -62,6 +78,7 @@ class BybitConnector(VenueConnector):
     market_types = _CATEGORIES
     supports_watch = True
     indicator_field = "adlRankIndicator"
+    reply_shape = REPLY_SHAPE
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

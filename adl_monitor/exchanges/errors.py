@@ -8,6 +8,7 @@ looks at the exception's class, its cause and its text, in that order.
 
 from __future__ import annotations
 
+import errno
 import json
 import re
 from collections.abc import Iterable
@@ -68,10 +69,17 @@ def to_failure(
     *,
     secrets: Iterable[str | None] = (),
     response_headers: object = None,
+    api_url_set: bool = False,
 ) -> VenueFailure:
-    """Classify `error` (a ccxt exception, or anything else) as a `VenueFailure`."""
+    """Classify `error` (a ccxt exception, or anything else) as a `VenueFailure`.
+
+    `api_url_set`: the account points at an address of the user's choosing, so a refused
+    connection means nothing listens there (a wrong port) rather than a network problem.
+    """
     if isinstance(error, VenueFailure):
         return error
+    if error.args and isinstance(error.args[0], VenueFailure):
+        return error.args[0]  # ccxt.pro wraps what failed a socket's opening in NetworkError
     import ccxt  # already imported by the client that raised; costs nothing here
 
     detail = safe_detail(f"{type(error).__name__}: {error}", secrets)
@@ -87,11 +95,13 @@ def to_failure(
     if isinstance(error, ccxt.RateLimitExceeded | ccxt.DDoSProtection):
         return VenueFailure(FailureKind.RATE_LIMIT, detail, parse_retry_after(response_headers))
     if isinstance(error, ccxt.RequestTimeout):
-        return VenueFailure(FailureKind.NETWORK, detail)
+        return VenueFailure(FailureKind.TIMEOUT, detail)
     if isinstance(error, ccxt.ExchangeNotAvailable):
         # ccxt raises this both for a refused connection (with the transport error as cause)
         # and for a venue that answered "unavailable" (no cause): only the second is the venue.
         if error.__cause__ is not None and not isinstance(error, ccxt.OnMaintenance):
+            if api_url_set and is_refused(error.__cause__):
+                return VenueFailure(FailureKind.NOTHING_AT_API_URL, detail)
             return VenueFailure(FailureKind.NETWORK, detail)
         return VenueFailure(FailureKind.VENUE_DOWN, detail)
     if isinstance(error, ccxt.NetworkError):
@@ -103,7 +113,7 @@ def to_failure(
     if isinstance(error, ccxt.ExchangeError) and _CLOCK_WORDS.search(text):
         return VenueFailure(FailureKind.CLOCK_SKEW, detail)
     if isinstance(error, TimeoutError):
-        return VenueFailure(FailureKind.NETWORK, detail)
+        return VenueFailure(FailureKind.TIMEOUT, detail)
     if isinstance(error, _SHAPE_ERRORS):
         # A parser choked on a reply of the wrong shape; the exception's own words (e.g.
         # "'NoneType' object has no attribute 'get'") say what, sanitised like any detail.
@@ -111,6 +121,13 @@ def to_failure(
             FailureKind.BAD_REPLY, f"the reply did not have the venue's shape ({detail})"
         )
     return VenueFailure(FailureKind.UNKNOWN, detail)
+
+
+def is_refused(cause: BaseException) -> bool:
+    """Whether a transport error is "connection refused": the host is there, the port is not."""
+    return isinstance(cause, ConnectionRefusedError) or (
+        isinstance(cause, OSError) and cause.errno == errno.ECONNREFUSED
+    )
 
 
 def is_wordless_reply(text: str) -> bool:

@@ -13,6 +13,7 @@ from adl_monitor.core.account import AccountFigures
 from adl_monitor.core.failure import FailureKind
 from adl_monitor.core.key_check import KeyCheck, KeyVerdict
 from adl_monitor.exchanges.base import UnifiedPosition, VenueConnector
+from adl_monitor.exchanges.reply_shape import ReplyShape
 from adl_monitor.exchanges.values import as_dict, as_list, number
 
 SETTLE = "usdt"
@@ -37,6 +38,7 @@ class GateConnector(VenueConnector):
     market_types = ("swap",)
     supports_watch = True
     indicator_field = "adl_ranking"
+    reply_shape = ReplyShape(lists={"/futures/usdt/positions": ()})  # no envelope
 
     def _configure(self, client: Any) -> None:
         client.options["defaultType"] = "swap"

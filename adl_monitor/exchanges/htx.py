@@ -13,6 +13,7 @@ from typing import Any
 from adl_monitor.core.account import AccountFigures
 from adl_monitor.core.key_check import KeyCheck, KeyVerdict
 from adl_monitor.exchanges.base import VenueConnector
+from adl_monitor.exchanges.reply_shape import ReplyShape
 from adl_monitor.exchanges.values import as_dict, as_list, number
 
 
@@ -36,6 +37,12 @@ def key_check_from_api_key(reply: Mapping[str, Any], api_key: str) -> KeyCheck:
 class HtxConnector(VenueConnector):
     exchange_id = "htx"
     indicator_field = "adl_risk_percent"
+    # v1 routes say {"status": "ok"}, v2 and v5 {"code": 200}.
+    reply_shape = ReplyShape(
+        status={"status": frozenset({"ok"}), "code": frozenset({"200"})},
+        payload="data",
+        lists={"/v5/trade/position/opens": ("data",), "/swap_contract_info": ("data",)},
+    )
 
     def _configure(self, client: Any) -> None:
         # HTX takes a dict of market types here, unlike the other venues' lists.

@@ -13,6 +13,7 @@ from adl_monitor.core.account import AccountFigures
 from adl_monitor.core.failure import FailureKind, VenueFailure
 from adl_monitor.core.key_check import KeyCheck, KeyVerdict
 from adl_monitor.exchanges.base import UnifiedPosition, VenueConnector
+from adl_monitor.exchanges.reply_shape import ReplyShape
 from adl_monitor.exchanges.values import as_dict, as_list, number, to_float
 
 SETTLE = "USDC"
@@ -21,6 +22,8 @@ SETTLE = "USDC"
 class HyperliquidConnector(VenueConnector):
     exchange_id = "hyperliquid"
     market_types = ("swap",)
+    # HTTP 422: the venue could not read the wallet address (a typo, a wrong length).
+    reply_shape = ReplyShape(status_failures={422: FailureKind.WALLET_REJECTED})
 
     def _configure(self, client: Any) -> None:
         if not self.spec.wallet_address:

@@ -12,6 +12,7 @@ from typing import Any
 from adl_monitor.core.account import AccountFigures
 from adl_monitor.core.key_check import KeyCheck, KeyVerdict
 from adl_monitor.exchanges.base import VenueConnector
+from adl_monitor.exchanges.reply_shape import envelope
 from adl_monitor.exchanges.values import as_dict, number
 
 SETTLE = "USDT"
@@ -38,6 +39,12 @@ class KucoinFuturesConnector(VenueConnector):
     market_types = ("swap",)
     supports_watch = True
     indicator_field = "delevPercentage"
+    reply_shape = envelope(
+        "code",
+        "200000",
+        "data",
+        lists={"/api/v1/positions": ("data",), "/api/v1/contracts/active": ("data",)},
+    )
 
     async def _read_figures(self) -> dict[str, AccountFigures]:
         reply = await self.client.futuresPrivateGetAccountOverview({"currency": SETTLE})

@@ -17,6 +17,7 @@ from adl_monitor.core.account_reading import PositionKey
 from adl_monitor.core.key_check import KeyCheck, KeyVerdict
 from adl_monitor.exchanges.balance_table import BalanceFields, figures_from_rows
 from adl_monitor.exchanges.base import VenueConnector
+from adl_monitor.exchanges.reply_shape import envelope
 from adl_monitor.exchanges.values import as_dict, as_list, to_float
 
 _ADL_CLOSE_TYPES = {"5", "6"}  # positions-history: 5 partially, 6 fully closed by ADL
@@ -44,6 +45,7 @@ class OkxConnector(VenueConnector):
     market_types = ("swap", "future")
     supports_watch = True
     indicator_field = "adl"
+    reply_shape = envelope("code", "0", "data", payload_is_list=True)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

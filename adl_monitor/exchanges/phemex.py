@@ -14,6 +14,7 @@ from typing import Any
 from adl_monitor.core.account import AccountFigures
 from adl_monitor.core.key_check import KeyCheck, KeyVerdict
 from adl_monitor.exchanges.base import UnifiedPosition, VenueConnector
+from adl_monitor.exchanges.reply_shape import envelope
 from adl_monitor.exchanges.values import as_dict, as_list, number
 
 SETTLE = "USDT"
@@ -23,6 +24,9 @@ _INDICATOR_FIELDS = ("deleveragePercentileRr", "deleveragePercentileEr")
 class PhemexConnector(VenueConnector):
     exchange_id = "phemex"
     market_types = ("swap",)
+    reply_shape = envelope(
+        "code", "0", "data", lists={"/g-accounts/accountPositions": ("data", "positions")}
+    )
 
     def _indicator(self, unified: Mapping[str, Any]) -> object:
         # Both fields, under their names: coin-M `…Er` is scaled ×10^8 and the scale must know.

@@ -5,44 +5,105 @@ ccxt turns an HTML page served with HTTP 200 (a captive portal, a proxy's login 
 class the venue's error table says (OKX: ExchangeNotAvailable) and drops the Retry-After value.
 The guard sees status, headers and body of each response, so it is exact even when several
 requests of one client run at once.
+
+It parses every 2xx body in full and refuses one that does not parse (a reply cut short: ccxt's
+`parse_json` returns None for it, and None reads as "no positions"), then checks it against the
+venue's success document (`reply_shape`). It refuses every redirect: the client's session does
+not follow them (`guarded_session`), and the 3xx arrives here (docs/security.md).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 from adl_monitor.core.failure import FailureKind, VenueFailure
 from adl_monitor.exchanges.errors import parse_retry_after
+from adl_monitor.exchanges.reply_shape import NO_ENVELOPE, ReplyShape, check_success_document
 
 _RATE_LIMITED = {418, 429}
 _VENUE_DOWN = {502, 503, 504}
+_NOT_FOUND = 404
+_HOST_CHARACTERS = re.compile(r"[^a-z0-9.\-:\[\]]")
+_MAX_HOST = 80
+
+
+def _header(headers: object, wanted: str) -> str | None:
+    if isinstance(headers, dict):
+        for name, value in headers.items():
+            if str(name).lower() == wanted:
+                return str(value)
+    return None
 
 
 def _content_type(headers: object) -> str:
-    if isinstance(headers, dict):
-        for name, value in headers.items():
-            if str(name).lower() == "content-type":
-                return str(value).split(";")[0].strip()
-    return "an unknown content type"
+    value = _header(headers, "content-type")
+    return value.split(";")[0].strip() if value else "an unknown content type"
 
 
 def looks_like_json(body: str) -> bool:
     return body[:1] in ("{", "[")
 
 
-def check_response(code: int, reason: str, headers: object, body: str) -> str:
-    """Return the body ccxt should parse, or raise the `VenueFailure` this reply means."""
+def check_response(
+    code: int,
+    reason: str,
+    headers: object,
+    body: str,
+    *,
+    url: str = "",
+    shape: ReplyShape = NO_ENVELOPE,
+    api_url_set: bool = False,
+) -> str:
+    """Return the body ccxt should parse, or raise the `VenueFailure` this reply means.
+
+    `api_url_set`: the account points at an address of the user's choosing, so a 404 means
+    that address is not the venue's API (without it, the venue itself moved: a bad reply).
+    """
     text = body.strip()
+    status = f"HTTP {code} {reason}".strip()
+    if 300 <= code < 400:
+        raise refused_redirect(code, url, headers)
+    if code in shape.status_failures:
+        raise VenueFailure(shape.status_failures[code], status)
+    if code == _NOT_FOUND:
+        kind = FailureKind.WRONG_API_URL if api_url_set else FailureKind.BAD_REPLY
+        raise VenueFailure(kind, f"{status} for {urlsplit(url).path or 'the request'}")
     if code in _RATE_LIMITED:
         raise VenueFailure(
             FailureKind.RATE_LIMIT, f"HTTP {code} {reason}".strip(), parse_retry_after(headers)
         )
     if code in _VENUE_DOWN:
         raise VenueFailure(FailureKind.VENUE_DOWN, f"HTTP {code} {reason}".strip())
-    if 200 <= code < 300 and not looks_like_json(text):
-        raise VenueFailure(FailureKind.BAD_REPLY, _not_an_object(code, headers, text))
+    if 200 <= code < 300:
+        check_success_document(shape, urlsplit(url).path, _parsed(code, headers, text))
     return text
+
+
+def _parsed(code: int, headers: object, text: str) -> object:
+    """The whole body as JSON, or BAD_REPLY: a body cut short never reaches ccxt."""
+    if not looks_like_json(text):
+        raise VenueFailure(FailureKind.BAD_REPLY, _not_an_object(code, headers, text))
+    try:
+        return json.loads(text)
+    except ValueError:
+        raise VenueFailure(
+            FailureKind.BAD_REPLY,
+            f"HTTP {code} with JSON that is cut short or malformed ({len(text)} bytes)",
+        ) from None
+
+
+def refused_redirect(code: int, url: str, headers: object) -> VenueFailure:
+    """The failure for a 3xx: the sentence names where it pointed (only the host, made safe
+    to print — a hostile server chooses it)."""
+    location = _header(headers, "location")
+    target = urlsplit(urljoin(url, location)) if location else None
+    host = _HOST_CHARACTERS.sub("", (target.hostname or "") if target else "")[:_MAX_HOST]
+    same = target is not None and target.netloc == urlsplit(url).netloc
+    context = f"{host} (the same host)" if same else host or "another address"
+    return VenueFailure(FailureKind.REDIRECT, f"HTTP {code} redirect refused", context=context)
 
 
 def _not_an_object(code: int, headers: object, text: str) -> str:
@@ -59,7 +120,9 @@ def _not_an_object(code: int, headers: object, text: str) -> str:
     return f"HTTP {code} with a bare JSON {kind} instead of the venue's object or list"
 
 
-def install_response_guard(client: Any) -> None:
+def install_response_guard(
+    client: Any, shape: ReplyShape = NO_ENVELOPE, *, api_url_set: bool = False
+) -> None:
     """Make `client` (a ccxt exchange) run `check_response` on every REST reply."""
 
     def on_rest_response(
@@ -72,6 +135,14 @@ def install_response_guard(client: Any) -> None:
         request_headers: object,
         request_body: object,
     ) -> str:
-        return check_response(code, reason or "", response_headers, response_body or "")
+        return check_response(
+            code,
+            reason or "",
+            response_headers,
+            response_body or "",
+            url=url,
+            shape=shape,
+            api_url_set=api_url_set,
+        )
 
     client.on_rest_response = on_rest_response

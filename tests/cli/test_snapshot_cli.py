@@ -211,4 +211,4 @@ def test_no_account_answering_is_not_reported_as_no_positions(
     out, err = capsys.readouterr()
     assert code == 1
     assert "No positions could be read" in out and "No open positions" not in out
-    assert "dead bybit: cannot reach the exchange" in err
+    assert "dead bybit: nothing answers at the account's api_url" in err

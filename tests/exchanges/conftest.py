@@ -22,11 +22,11 @@ OpenConnector = Callable[..., Awaitable[VenueConnector]]
 
 
 @pytest.fixture
-async def servers() -> AsyncIterator[Callable[[str], Awaitable[FixtureServer]]]:
+async def servers() -> AsyncIterator[Callable[..., Awaitable[FixtureServer]]]:
     started: list[FixtureServer] = []
 
-    async def start(venue: str) -> FixtureServer:
-        server = FixtureServer(venue)
+    async def start(venue: str, host: str = "127.0.0.1") -> FixtureServer:
+        server = FixtureServer(venue, host)
         await server.start()
         started.append(server)
         return server

@@ -38,7 +38,7 @@ def _raised_from_transport() -> ccxt.ExchangeNotAvailable:
         (ccxt.ExchangeError("kucoin 400002 KC-API-TIMESTAMP Invalid"), FailureKind.CLOCK_SKEW),
         (ccxt.RateLimitExceeded("too many requests"), FailureKind.RATE_LIMIT),
         (ccxt.DDoSProtection("418 I'm a teapot"), FailureKind.RATE_LIMIT),
-        (ccxt.RequestTimeout("timed out"), FailureKind.NETWORK),
+        (ccxt.RequestTimeout("timed out"), FailureKind.TIMEOUT),
         (ccxt.NetworkError("reset by peer"), FailureKind.NETWORK),
         (_raised_from_transport(), FailureKind.NETWORK),
         (ccxt.ExchangeNotAvailable("system busy"), FailureKind.VENUE_DOWN),
@@ -86,3 +86,29 @@ def test_bare_json_value_is_a_bad_reply_named_as_such(body: str, named: str) -> 
         check_response(200, "OK", {"Content-Type": "application/json"}, body)
     assert raised.value.kind is FailureKind.BAD_REPLY
     assert f"bare JSON {named} instead of the venue's object or list" in raised.value.detail
+
+
+def test_every_kind_has_one_sentence_naming_the_account() -> None:
+    for kind in FailureKind:
+        sentence = VenueFailure(kind, "detail", context="example.invalid").sentence("main")
+        assert sentence.startswith("main: ") and sentence.endswith(".")
+        assert "{" not in sentence and "detail" not in sentence
+    # Only a failure to reach the venue blames the user's internet connection.
+    blaming = [k for k in FailureKind if "internet" in VenueFailure(k).sentence("a")]
+    assert blaming == [FailureKind.NETWORK]
+
+
+def test_a_redirect_sentence_names_where_it_pointed() -> None:
+    failure = check_response_failure(302, {"Location": "https://other.invalid/v5/position/list"})
+    assert failure.kind is FailureKind.REDIRECT
+    assert failure.sentence("main") == (
+        "main: the exchange redirected the request to other.invalid; the app sends keys to "
+        "nobody else and follows no redirects — check api_url."
+    )
+    assert "another address" in check_response_failure(301, {}).sentence("main")
+
+
+def check_response_failure(code: int, headers: dict[str, str]) -> VenueFailure:
+    with pytest.raises(VenueFailure) as caught:
+        check_response(code, "Found", headers, "", url="https://api.bybit.com/v5/position/list")
+    return caught.value

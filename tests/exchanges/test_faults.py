@@ -136,17 +136,25 @@ async def test_key_without_position_permission(servers, open_connector) -> None:
     assert (await failure_of(connector.fetch())).kind is FailureKind.PERMISSION
 
 
-async def test_connection_refused_is_network(servers, open_connector) -> None:
+async def test_connection_refused_at_api_url_says_nothing_answers_there(
+    servers, open_connector
+) -> None:
+    """A wrong port in api_url: not "check your internet connection" but "check api_url"."""
     server = await servers("binanceusdm")
     connector = await open_connector(server, USDM_MARKETS)
     await server.close()  # nothing listens on the port any more
 
     failure = await failure_of(connector.fetch())
 
-    assert failure.kind is FailureKind.NETWORK
+    assert failure.kind is FailureKind.NOTHING_AT_API_URL
+    assert failure.sentence("Binance main") == (
+        "Binance main: nothing answers at the account's api_url — check its address and port "
+        "in Accounts; retrying."
+    )
+    assert failure.retryable
 
 
-async def test_timeout_is_network(servers, open_connector) -> None:
+async def test_timeout_says_the_exchange_did_not_answer_in_time(servers, open_connector) -> None:
     server = await servers("binanceusdm")
     serve_binance(server)
     server.reply("GET", "/fapi/v3/positionRisk", [], delay=1.0)
@@ -155,7 +163,11 @@ async def test_timeout_is_network(servers, open_connector) -> None:
 
     failure = await failure_of(connector.fetch())
 
-    assert failure.kind is FailureKind.NETWORK
+    assert failure.kind is FailureKind.TIMEOUT
+    assert failure.sentence("Binance main") == (
+        "Binance main: the exchange did not answer in time — retrying."
+    )
+    assert "internet" not in failure.sentence("Binance main")
 
 
 async def test_missing_key_is_a_config_failure(servers, open_connector) -> None:
