@@ -82,7 +82,10 @@ def test_previous_file_is_kept_as_backup(tmp_path: Path) -> None:
     [
         ('[[accounts]]\nname = "x"\nexchange = "bitmex"\n', "does not support"),
         ('[[accounts]]\nexchange = "okx"\n', "has no name"),
-        ('[[accounts]]\nname = "x"\nexchange = "okx"\nsecret = "s"\n', "unknown keys"),
+        (
+            '[[accounts]]\nname = "x"\nexchange = "okx"\nsecret = "s"\n',
+            "line 4: unknown key secret",
+        ),
         (
             '[[accounts]]\nname="x"\nexchange="okx"\n[[accounts]]\nname="x"\nexchange="gate"\n',
             "unique",
