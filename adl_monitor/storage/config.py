@@ -32,7 +32,7 @@ from typing import Any
 import tomli_w
 
 from adl_monitor.core.account_spec import SUPPORTED_EXCHANGES, AccountSpec, account_problem
-from adl_monitor.core.private_files import copy_private, private_dir, write_private
+from adl_monitor.core.private_files import copy_private, private_dir, tighten, write_private
 from adl_monitor.storage.paths import default_config_path
 
 _TOP_LEVEL_KEYS = ("accounts", "settings")
@@ -202,8 +202,10 @@ def load_config(path: Path | None = None) -> AppConfig:
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"Cannot read the config file {path} ({error}) — check it.") from None
     config = parse_config(text, path)
+    target = _target(path)
+    for own in (target, *(_backup_path(target, s) for s in (".bak", ".lock"))):
+        tighten(own)  # an older version left them 0644
     with contextlib.suppress(OSError):  # the copy is a convenience; the load succeeded
-        target = _target(path)
         copy_private(target, _backup_path(target, ".last-good"))
     return config
 

@@ -21,7 +21,7 @@ APP_NAME = "adl-monitor"
 # The files the app writes in each directory; only these are tightened on start, so a user
 # file that happens to sit in an override directory is left alone.
 _OWN_FILES: dict[str, tuple[str, ...]] = {
-    "ADLMON_CONFIG_DIR": ("config.toml*", "*.toml.bak", "*.toml.last-good", "window.ini"),
+    "ADLMON_CONFIG_DIR": ("config.toml*", "window.ini"),
     "ADLMON_DATA_DIR": (
         "*.sqlite3",
         "*.sqlite3-wal",

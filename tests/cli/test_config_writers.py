@@ -21,9 +21,7 @@ from tests.cli.conftest import write_config
 Feed = Callable[[str], None]
 
 
-def test_six_accounts_added_at_once_are_all_kept(
-    sim: SimExchangeThread, config_path: Path
-) -> None:
+def test_six_accounts_added_at_once_are_all_kept(sim: SimExchangeThread, config_path: Path) -> None:
     write_config(config_path, {"name": "first", "exchange": "okx"})
     names = [f"bybit-{n}" for n in range(6)]
     env = dict(os.environ, PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring")
