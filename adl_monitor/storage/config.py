@@ -272,7 +272,8 @@ def config_lock(path: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def _signature(path: Path) -> tuple[int, int, int] | None:
+def file_signature(path: Path) -> tuple[int, int, int] | None:
+    """(inode, mtime in ns, size) of the file at `path` (through a link), None when absent."""
     try:
         status = path.stat()
     except OSError:
@@ -294,7 +295,7 @@ def _write_locked(config: AppConfig, path: Path) -> Path:
     if target.exists():
         copy_private(target, _backup_path(target, ".bak"))
     write_private(target, text.encode("utf-8"))
-    signature = _signature(path)
+    signature = file_signature(path)
     if signature is not None:
         _written_by_me[path.absolute()] = signature
     return path
