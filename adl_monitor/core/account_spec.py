@@ -70,7 +70,8 @@ class Credentials:
 
 
 def env_name(name: str) -> str:
-    """The account name as it appears in `ADLMON_<NAME>_*` (docs/accounts.md, "Environment").
+    """The account name as it appears in `ADLMON_<NAME>_*` (docs/config.md, "Environment
+    variables for keys").
 
     An ASCII name keeps the historical form, so existing users' variables keep working:
     upper-cased, anything but A-Z/0-9 turned into `_`. A name with any other character would
