@@ -38,6 +38,10 @@ _tightened: set[tuple[str, Path]] = set()
 def _dir(env: str, default: str) -> Path:
     override = os.environ.get(env)
     path = private_dir(Path(override) if override else Path(default))
+    if not override:  # e.g. ~/.local/state/adl-monitor/log: the app's parent too
+        for parent in path.parents:
+            if parent.name == APP_NAME:
+                tighten(parent)
     if (env, path) not in _tightened:  # once per directory and process: the start-up fix
         _tightened.add((env, path))
         for pattern in _OWN_FILES[env]:
