@@ -63,10 +63,16 @@ class Credentials:
     password: str | None = field(default=None, repr=False)
 
     def __repr__(self) -> str:
-        shown = self.api_key[:4] + "…" if len(self.api_key) > 4 else "…"
-        return f"Credentials(api_key={shown!r}, secret=<hidden>, password=<hidden>)"
+        prefix = self.api_key[:4] + "…" if len(self.api_key) > 4 else "…"
+        return f"Credentials(api_key={prefix!r}, secret=<hidden>, password=<hidden>)"
 
     __str__ = __repr__
+
+
+def shown(text: str) -> str:
+    """`text` as it may be printed: as is when printable, else quoted with its control
+    characters escaped (a name holding `\\x1b[2J` must not clear the user's terminal)."""
+    return text if text.isprintable() else repr(text)
 
 
 def env_name(name: str) -> str:
@@ -95,9 +101,9 @@ def env_collision_problem(name: str, others: Iterable[AccountSpec]) -> str | Non
     for other in others:
         if other.name != name and env_name(other.name) == form:
             return (
-                f"{name}: this name would share the environment variables ADLMON_{form}_* "
-                f"with the account {other.name!r}, so both would read the same key — pick a "
-                "name that differs in more than case and punctuation."
+                f"{shown(name)}: this name would share the environment variables "
+                f"ADLMON_{form}_* with the account {other.name!r}, so both would read the same "
+                "key — pick a name that differs in more than case and punctuation."
             )
     return None
 
@@ -130,12 +136,14 @@ def api_url_problem(name: str, api_url: str | None) -> str | None:
         or any(character.isspace() for character in api_url)
     ):
         # A URL with a password in it is never echoed: the password would reach the screen.
-        shown = "with a user name or password in it" if "@" in api_url else repr(api_url)
-        return f"{name}: the api_url {shown} is not a web address ADL Monitor can use — {valid}."
+        url = "with a user name or password in it" if "@" in api_url else repr(api_url)
+        return (
+            f"{shown(name)}: the api_url {url} is not a web address ADL Monitor can use — {valid}."
+        )
     if parts.scheme == "http" and not _is_loopback(parts.hostname):
         return (
-            f"{name}: the api_url {api_url!r} uses plain http, which would send the API key in "
-            "clear text — use https:// (plain http is accepted only for this computer: "
+            f"{shown(name)}: the api_url {api_url!r} uses plain http, which would send the API "
+            "key in clear text — use https:// (plain http is accepted only for this computer: "
             "127.0.0.1, ::1 or localhost)."
         )
     return None

@@ -31,11 +31,17 @@ from typing import Any
 
 import tomli_w
 
-from adl_monitor.core.account_spec import SUPPORTED_EXCHANGES, AccountSpec, account_problem
+from adl_monitor.core.account_spec import (
+    SUPPORTED_EXCHANGES,
+    AccountSpec,
+    account_problem,
+    shown,
+)
 from adl_monitor.core.private_files import copy_private, private_dir, tighten, write_private
 from adl_monitor.storage.paths import default_config_path
 
 _TOP_LEVEL_KEYS = ("accounts", "settings")
+_PROPER_FORM = {"accounts": "[[accounts]]", "settings": "[settings]"}
 _ACCOUNT_KEYS = ("name", "exchange", "api_url", "wallet_address", "allow_trading_key")
 _LINE_COL = re.compile(r"\(at line (\d+), column (\d+)\)")
 _ACCOUNTS_HEADER = re.compile(r"^\s*\[\[\s*accounts\s*\]\]")
@@ -90,14 +96,22 @@ def _account_line(text: str, index: int) -> int:
 
 
 def _unknown_key_sentence(
-    where: str, key: str, known: Sequence[str], line: int | None, table: bool
+    where: str, key: str, known: Sequence[str], line: int | None, value: object = None
 ) -> str:
+    """`value` tells how the key was written: a list of tables `[[key]]`, a table `[key]`, or
+    a plain `key = …`; the suggestion is written the way the known key is meant to be."""
+
+    def form(name: str, written: object) -> str:
+        if isinstance(written, list) and written and all(isinstance(v, dict) for v in written):
+            return f"[[{name}]]"
+        return f"[{name}]" if isinstance(written, dict) else name
+
     at = f", line {line}" if line is not None else ""
-    shown = f"[[{key}]]" if table else key
     close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-    hint = f"did you mean {f'[[{close[0]}]]' if table else close[0]}?" if close else "remove it"
+    hint = f"did you mean {_PROPER_FORM.get(close[0], close[0])}?" if close else "remove it"
+    kind = "key" if form(key, value) == key else "table"
     return (
-        f"{where}{at}: unknown {'table' if table else 'key'} {shown} — {hint} (known: "
+        f"{where}{at}: unknown {kind} {form(shown(key), value)} — {hint} (known: "
         f"{', '.join(known)}). ADL Monitor ignores nothing in its config silently."
     )
 
@@ -112,7 +126,7 @@ def _parse_account(
     unknown = sorted(set(table) - set(_ACCOUNT_KEYS))
     if unknown:
         line = _line_of(text, unknown[0], start)
-        raise ConfigError(_unknown_key_sentence(where, unknown[0], _ACCOUNT_KEYS, line, False))
+        raise ConfigError(_unknown_key_sentence(where, unknown[0], _ACCOUNT_KEYS, line))
     name, exchange = table.get("name"), table.get("exchange")
     if not isinstance(name, str) or not name.strip():
         raise ConfigError(f'{where} (line {start + 1}) has no name — add name = "…"')
@@ -168,9 +182,8 @@ def parse_config(text: str, path: Path) -> AppConfig:
         ) from None
     for key in data:
         if key not in _TOP_LEVEL_KEYS:
-            table = isinstance(data[key], dict | list)
             sentence = _unknown_key_sentence(
-                str(path), key, _TOP_LEVEL_KEYS, _line_of(text, key), table
+                str(path), key, _TOP_LEVEL_KEYS, _line_of(text, key), data[key]
             )
             raise ConfigError(sentence)
     accounts_raw = data.get("accounts", [])

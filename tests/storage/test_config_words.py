@@ -111,3 +111,14 @@ def test_the_writer_refuses_a_config_it_could_not_read_back(tmp_path: Path) -> N
     with pytest.raises(ConfigError, match="plain http"):
         save_config(bad, path)
     assert not path.exists()
+
+
+def test_a_misspelt_settings_table_is_suggested_as_a_table(tmp_path: Path) -> None:
+    message = _load(tmp_path, "[setings]\nrefresh_seconds = 5\n")
+    assert "line 1: unknown table [setings] — did you mean [settings]?" in message
+
+
+def test_control_characters_in_a_name_never_reach_the_terminal(tmp_path: Path) -> None:
+    text = '[[accounts]]\nname = "x\\u001b[2J"\nexchange = "bybit"\napi_url = "ftp://h"\n'
+    message = _load(tmp_path, text)
+    assert "\x1b" not in message and "\\x1b[2J" in message
