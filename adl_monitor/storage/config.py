@@ -22,7 +22,6 @@ import contextlib
 import difflib
 import os
 import re
-import sys
 import tomllib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -38,6 +37,7 @@ from adl_monitor.core.account_spec import (
     shown,
 )
 from adl_monitor.core.private_files import copy_private, private_dir, tighten, write_private
+from adl_monitor.storage.file_lock import exclusive_lock
 from adl_monitor.storage.paths import default_config_path
 
 _TOP_LEVEL_KEYS = ("accounts", "settings")
@@ -249,40 +249,12 @@ def _target(path: Path) -> Path:
 
 @contextlib.contextmanager
 def config_lock(path: Path) -> Iterator[None]:
-    """Hold the exclusive writer lock of the config at `path` (a `.lock` file beside it).
-
-    POSIX: `flock`, released by the kernel even when the process dies. Elsewhere: `msvcrt`'s
-    byte-range lock on the same file, which retries for about ten seconds per attempt.
-    """
+    """Hold the writer lock of the config at `path`: `config.toml.lock` beside the file (beside
+    the link's target for a symlinked config, so every way to the file shares one lock)."""
     target = _target(path)
     private_dir(target.parent, tighten_existing=False)
-    lock_path = _backup_path(target, ".lock")
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        if sys.platform == "win32":
-            import msvcrt
-
-            while True:
-                try:
-                    msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
-                    break
-                except OSError:
-                    continue
-            try:
-                yield
-            finally:
-                os.lseek(fd, 0, os.SEEK_SET)
-                msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
-        else:
-            import fcntl
-
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
-        os.close(fd)
+    with exclusive_lock(_backup_path(target, ".lock")):
+        yield
 
 
 def file_signature(path: Path) -> tuple[int, int, int] | None:

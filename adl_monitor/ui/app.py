@@ -271,7 +271,8 @@ class DesktopApp(QObject):
         self.window.show_notice(change.sentence)
         if change.config is None:
             return
-        if self.info is None and not self.forced_demo:  # e.g. it could not start: try again
+        if self.info is None and self._engine_started and not self.forced_demo:
+            # e.g. the engine could not start with the old file: try again with this one
             self.settings = opt.Settings(change.config.settings)
             self.bridge.restart(make_engine_starter(self.config_path, False, None))
             return
