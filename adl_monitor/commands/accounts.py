@@ -63,7 +63,8 @@ def register(subparsers: Any) -> None:
     add.add_argument(
         "--api-url",
         default=None,
-        help="base URL replacing the venue's REST host (testnet, proxy, simulator)",
+        help="https://host[:port][/path] replacing the venue's REST host (testnet, proxy, "
+        "simulator); plain http only on 127.0.0.1, ::1 or localhost",
     )
     add.add_argument("--wallet-address", default=None, help="Hyperliquid: the wallet address")
     add.add_argument(
