@@ -3,6 +3,7 @@ one-sentence messages. Secrets are scrubbed from every record as a last line of 
 
 from __future__ import annotations
 
+import io
 import logging
 import logging.handlers
 import os
@@ -10,6 +11,7 @@ import re
 import sys
 from pathlib import Path
 
+from adl_monitor.core.private_files import open_private_append
 from adl_monitor.storage.paths import log_dir
 
 LOG_FILE_NAME = "adl-monitor.log"
@@ -98,6 +100,16 @@ def command_name(argv: list[str] | None = None) -> str:
     return words[0]
 
 
+class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """A rotating log whose every file, the rotated ones included, is created 0600: the log
+    names accounts, venues and positions (core/private_files.py). The stock handler opens its
+    files with `open()`, which gives 0644 under the usual umask."""
+
+    def _open(self) -> io.TextIOWrapper:
+        fd = open_private_append(Path(self.baseFilename))
+        return os.fdopen(fd, "a", encoding=self.encoding, errors=self.errors)
+
+
 def log_file_path() -> Path:
     return log_dir() / LOG_FILE_NAME
 
@@ -112,7 +124,7 @@ def setup_logging(verbose: bool = False, command: str | None = None) -> Path:
         if handler.get_name() == _HANDLER_NAME:
             root.removeHandler(handler)
             handler.close()
-    file_handler = logging.handlers.RotatingFileHandler(
+    file_handler = PrivateRotatingFileHandler(
         path, maxBytes=1_000_000, backupCount=5, encoding="utf-8"
     )
     file_handler.setFormatter(

@@ -15,7 +15,7 @@ import getpass
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from adl_monitor.commands.sources import friendly_errors
 from adl_monitor.core.account_spec import (
@@ -23,9 +23,13 @@ from adl_monitor.core.account_spec import (
     SUPPORTED_EXCHANGES,
     AccountSpec,
     Credentials,
+    account_problem,
 )
 from adl_monitor.core.failure import VenueFailure
 from adl_monitor.core.key_check import KeyCheck, KeyVerdict
+
+if TYPE_CHECKING:
+    from adl_monitor.storage.config import AppConfig
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -59,7 +63,8 @@ def register(subparsers: Any) -> None:
     add.add_argument(
         "--api-url",
         default=None,
-        help="base URL replacing the venue's REST host (testnet, proxy, simulator)",
+        help="https://host[:port][/path] replacing the venue's REST host (testnet, proxy, "
+        "simulator); plain http only on 127.0.0.1, ::1 or localhost",
     )
     add.add_argument("--wallet-address", default=None, help="Hyperliquid: the wallet address")
     add.add_argument(
@@ -108,7 +113,7 @@ def _config_path(args: argparse.Namespace) -> Path | None:
 
 
 def _add(args: argparse.Namespace) -> int:
-    from adl_monitor.storage.config import load_config, save_config
+    from adl_monitor.storage.config import load_config, update_config
     from adl_monitor.storage.secrets import InsecureStoreError, SecretStore, env_credentials
 
     name = args.name.strip()
@@ -126,6 +131,7 @@ def _add(args: argparse.Namespace) -> int:
         api_url=args.api_url or None,
         wallet_address=args.wallet_address or None,
     )
+    _refuse_if_invalid(spec, config.accounts)
     if spec.exchange == "hyperliquid" and not spec.wallet_address:
         raise _Refused(
             f"{name}: Hyperliquid accounts are read by wallet address — add "
@@ -150,7 +156,8 @@ def _add(args: argparse.Namespace) -> int:
                 "again: the key then stays in the environment. Nothing was saved."
             ) from None
     try:
-        save_config(config.with_account(spec), _config_path(args) or config.path)
+        # Re-read under the writer lock: another `accounts add` may have written meanwhile.
+        update_config(lambda now: _with_new_account(now, spec), _config_path(args) or config.path)
     except BaseException:
         if stored:
             store.delete(spec)
@@ -160,6 +167,23 @@ def _add(args: argparse.Namespace) -> int:
         where = "no key needed"
     print(f"{name}: saved, {where} ({_verdict_words(check)}).")
     return EXIT_OK
+
+
+def _refuse_if_invalid(spec: AccountSpec, existing: Sequence[AccountSpec]) -> None:
+    problem = account_problem(spec, existing)
+    if problem is not None:
+        raise _Refused(f"{problem} Nothing was saved.")
+
+
+def _with_new_account(config: AppConfig, spec: AccountSpec) -> AppConfig:
+    """The config as it is on disk now, plus `spec` — refused if a name now clashes."""
+    if config.account(spec.name) is not None:
+        raise _Refused(
+            f"An account named {spec.name!r} was added meanwhile — nothing was saved; "
+            f"remove it first with `adl-monitor accounts remove {spec.name}`."
+        )
+    _refuse_if_invalid(spec, config.accounts)
+    return config.with_account(spec)
 
 
 def _read_credentials(spec: AccountSpec) -> Credentials:

@@ -10,8 +10,10 @@ from __future__ import annotations
 import argparse
 import queue
 import sys
+from collections.abc import Callable
 from typing import Any
 
+from adl_monitor.commands.config_follow import ConfigFollower
 from adl_monitor.commands.sources import (
     SourcesError,
     add_source_arguments,
@@ -22,6 +24,7 @@ from adl_monitor.commands.sources import (
 )
 from adl_monitor.core.alert import Alert
 from adl_monitor.core.snapshot import Snapshot
+from adl_monitor.engine.settings import EngineSettings
 
 
 def register(subparsers: Any) -> None:
@@ -72,17 +75,21 @@ def run(args: argparse.Namespace) -> int:
     except SourcesError as error:
         print(error, file=sys.stderr)
         return 1
-    settings = sources.engine_settings
-    if args.refresh is not None and args.refresh > 0:
-        settings = replace(settings, refresh_seconds=args.refresh)
+
+    def with_flags(settings: EngineSettings) -> EngineSettings:
+        if args.refresh is not None and args.refresh > 0:
+            return replace(settings, refresh_seconds=args.refresh)
+        return settings
+
     printer = _Printer()
-    runner = sources.runner(settings=settings)
+    runner = sources.runner(settings=with_flags(sources.engine_settings))
     runner.add_listener(printer)
+    follower = None if sources.demo else ConfigFollower(sources, runner, with_flags)
     try:
         runner.start()
         if runner.history_notice:
             print(runner.history_notice, file=sys.stderr)
-        _print_until_done(printer, args)
+        _print_until_done(printer, args, follower.tick if follower else lambda: None)
     except KeyboardInterrupt:
         pass
     except BrokenPipeError:
@@ -93,12 +100,15 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_until_done(printer: _Printer, args: argparse.Namespace) -> None:
+def _print_until_done(
+    printer: _Printer, args: argparse.Namespace, tick: Callable[[], None]
+) -> None:
     from adl_monitor.commands.snapshot_text import alert_line, summary_line
     from adl_monitor.engine.snapshot_json import alert_to_dict, dumps, snapshot_to_dict
 
     snapshots = 0
     while args.count is None or snapshots < args.count:
+        tick()  # notice a config file changed meanwhile
         try:
             item = printer.items.get(timeout=0.5)
         except queue.Empty:

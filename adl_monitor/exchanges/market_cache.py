@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from adl_monitor.core.private_files import private_dir, write_private
 
 MAX_AGE_SECONDS = 24 * 3600.0
 
@@ -49,8 +50,7 @@ def load(path: Path) -> CachedMarkets | None:
 
 def save(path: Path, markets: dict[str, Any]) -> None:
     """Write atomically, so a crash mid-write never leaves a half file behind."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(f".{os.getpid()}.tmp")
+    private_dir(path.parent, tighten_existing=False)
     document = {"saved_at": time.time(), "markets": markets}
-    temporary.write_text(json.dumps(document, default=str), encoding="utf-8")
-    os.replace(temporary, path)
+    # 0600: the hosts in the cache say which venues (and testnets) the user trades on.
+    write_private(path, json.dumps(document, default=str).encode("utf-8"))

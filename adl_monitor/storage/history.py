@@ -26,6 +26,7 @@ from typing import Any
 
 from adl_monitor.core.alert import Alert, AlertKind
 from adl_monitor.core.levels import Level
+from adl_monitor.core.private_files import create_private, private_dir, tighten
 from adl_monitor.core.snapshot import AccountState, AccountStatus, PositionRisk, Snapshot
 from adl_monitor.storage.paths import default_history_path
 
@@ -207,7 +208,12 @@ class History:
     # -- opening, migrating, recovering -------------------------------------------------------
 
     def _connect(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(self.path.parent, tighten_existing=False)
+        # SQLite gives the -wal and -shm files the database file's mode, so a 0600 database
+        # keeps all three private; older 0644 ones are fixed here (core/private_files.py).
+        create_private(self.path)
+        for suffix in ("-wal", "-shm"):
+            tighten(self.path.with_name(self.path.name + suffix))
         conn = sqlite3.connect(self.path, timeout=5.0, check_same_thread=False)
         try:
             conn.execute("PRAGMA busy_timeout = 5000")

@@ -32,10 +32,11 @@ from adl_monitor.core.account_spec import (
     SUPPORTED_EXCHANGES,
     AccountSpec,
     Credentials,
+    account_problem,
 )
 from adl_monitor.core.key_check import KeyCheck, KeyVerdict
 from adl_monitor.core.venue_names import venue_display_name
-from adl_monitor.storage.config import AppConfig, ConfigError, load_config, save_config
+from adl_monitor.storage.config import AppConfig, ConfigError, load_config, update_config
 from adl_monitor.ui.bridge import EngineBridge
 
 _RED = "#db2828"
@@ -250,13 +251,23 @@ class AccountsDialog(QDialog):
                 self.tr("Hyperliquid needs the wallet address whose positions to read."), _RED
             )
             return None
-        return AccountSpec(
+        spec = AccountSpec(
             name=name,
             exchange=exchange,
             api_url=self.api_url.text().strip() or None,
             wallet_address=wallet if exchange == "hyperliquid" else None,
             allow_trading_key=self.allow_trading.isChecked() and exchange != "hyperliquid",
         )
+        # The same check as the config loader and `accounts add`, before a key is sent anywhere.
+        try:
+            others = self._config().accounts
+        except ConfigError:
+            others = ()
+        problem = account_problem(spec, others)
+        if problem is not None:
+            self._say(problem, _RED)
+            return None
+        return spec
 
     def _credentials_from_form(self, spec: AccountSpec) -> Credentials | None:
         if not spec.needs_key:
@@ -348,7 +359,7 @@ class AccountsDialog(QDialog):
             )
             return
         try:
-            save_config(config.with_account(spec), self._config_path)
+            update_config(lambda now: now.with_account(spec), self._config_path)
         except (ConfigError, OSError) as error:
             self._say(str(error), _RED)
             return
@@ -408,7 +419,7 @@ class AccountsDialog(QDialog):
         if answer != QMessageBox.StandardButton.Yes:
             return
         try:
-            save_config(self._config().without_account(spec.name), self._config_path)
+            update_config(lambda now: now.without_account(spec.name), self._config_path)
         except (ConfigError, OSError) as error:
             self._say(str(error), _RED)
             return

@@ -27,6 +27,7 @@ from adl_monitor.logging_setup import log_file_path
 from adl_monitor.storage import paths
 from adl_monitor.storage import settings as opt
 from adl_monitor.storage.config import ConfigError, load_config
+from adl_monitor.storage.config_watch import ConfigWatcher
 from adl_monitor.ui.accounts_dialog import AccountsDialog
 from adl_monitor.ui.bridge import EngineBridge, EngineSession, StartInfo
 from adl_monitor.ui.crash_handler import CrashHandler
@@ -45,6 +46,7 @@ from adl_monitor.ui.tray import TrayIcon
 _log = logging.getLogger(__name__)
 
 SIM_SPEED_ENV = "ADLMON_SIM_SPEED"
+CONFIG_POLL_MS = 2000  # how often the config file is looked at (one stat)
 """Developer and desktop-test knob: how fast the simulated exchange's clock runs."""
 
 
@@ -135,6 +137,12 @@ class DesktopApp(QObject):
         self.tray.quit_requested.connect(self.quit)
         self._history_requested: set[tuple[str, str, str]] = set()
         self._engine_started = False
+        # A config edited or replaced elsewhere while the app runs is reloaded, not ignored.
+        self._config_watcher = ConfigWatcher(config_path or paths.default_config_path())
+        self._config_timer = QTimer(self)
+        self._config_timer.setInterval(CONFIG_POLL_MS)
+        self._config_timer.timeout.connect(self.on_config_poll)
+        self._config_timer.start()
 
     # -- start and stop ------------------------------------------------------------------
     def show(self) -> None:
@@ -272,6 +280,24 @@ class DesktopApp(QObject):
             return
         base = self.demo_accounts if self.info.demo else ()
         self.bridge.set_accounts((*base, *accounts))
+
+    def on_config_poll(self) -> None:
+        """Apply a config changed outside the app through the dialogs' own update paths."""
+        change = self._config_watcher.poll()
+        if change is None:
+            return
+        self.window.show_notice(change.sentence)
+        if change.config is None:
+            return
+        if self.info is None and self._engine_started and not self.forced_demo:
+            # e.g. the engine could not start with the old file: try again with this one
+            self.settings = opt.Settings(change.config.settings)
+            self.bridge.restart(make_engine_starter(self.config_path, False, None))
+            return
+        settings = opt.Settings(change.config.settings)
+        if settings != self.settings:
+            self.apply_settings(settings)
+        self.on_accounts_changed(change.config.accounts)
 
 
 def _sample(point: object) -> Sample | None:

@@ -82,7 +82,10 @@ def test_previous_file_is_kept_as_backup(tmp_path: Path) -> None:
     [
         ('[[accounts]]\nname = "x"\nexchange = "bitmex"\n', "does not support"),
         ('[[accounts]]\nexchange = "okx"\n', "has no name"),
-        ('[[accounts]]\nname = "x"\nexchange = "okx"\nsecret = "s"\n', "unknown keys"),
+        (
+            '[[accounts]]\nname = "x"\nexchange = "okx"\nsecret = "s"\n',
+            "line 4: unknown key secret",
+        ),
         (
             '[[accounts]]\nname="x"\nexchange="okx"\n[[accounts]]\nname="x"\nexchange="gate"\n',
             "unique",
@@ -103,3 +106,28 @@ def test_secrets_are_never_written(tmp_path: Path) -> None:
     save_config(AppConfig().with_account(AccountSpec("main", "okx")), path)
     text = path.read_text()
     assert "secret" not in text.replace("Secrets are not here", "").lower()
+
+
+def test_the_platform_directories_are_private_up_to_the_apps_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without overrides the log lands in …/adl-monitor/log: both levels are the app's, 0700;
+    the shared parent (~/.local/state) keeps its mode."""
+    import os
+
+    from adl_monitor.storage import paths
+
+    monkeypatch.delenv("ADLMON_LOG_DIR")
+    monkeypatch.setattr(
+        paths.platformdirs,
+        "user_log_dir",
+        lambda *a, **k: str(tmp_path / "state" / "adl-monitor" / "log"),
+    )
+    previous = os.umask(0o022)
+    try:
+        log = paths.log_dir()
+    finally:
+        os.umask(previous)
+    assert log.stat().st_mode & 0o777 == 0o700
+    assert log.parent.stat().st_mode & 0o777 == 0o700
+    assert (tmp_path / "state").stat().st_mode & 0o777 == 0o755

@@ -164,3 +164,29 @@ def test_without_a_secure_keyring_the_key_can_stay_in_memory_for_the_session(
     spec = load_config(config_path).account("no keyring")
     assert engine_bridge.session.secrets.get(spec).secret == DEMO_SECRET  # type: ignore[union-attr]
     assert DEMO_SECRET not in config_path.read_text(encoding="utf-8")
+
+
+def test_plain_http_to_another_host_is_refused_before_the_key_is_sent(
+    qtbot, engine_bridge: EngineBridge, sim, config_path: Path, loopback_factory
+) -> None:  # type: ignore[no-untyped-def]
+    dialog = _dialog(qtbot, engine_bridge, config_path)
+    _fill(dialog, sim, "far", DEMO_API_KEY)
+    dialog.api_url.setText("http://api.bybit.invalid")
+    dialog.verify_button.click()
+    assert "plain http" in dialog.result_label.text() and "https://" in dialog.result_label.text()
+    dialog.save_button.click()
+    assert "plain http" in dialog.result_label.text()
+    assert loopback_factory.checked == [] and not config_path.exists()
+
+
+def test_a_name_sharing_another_accounts_environment_form_is_refused(
+    qtbot, engine_bridge: EngineBridge, sim, config_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    dialog = _dialog(qtbot, engine_bridge, config_path)
+    _fill(dialog, sim, "main-acct", DEMO_API_KEY)
+    with qtbot.waitSignal(engine_bridge.secret_stored, timeout=10_000):
+        dialog.save_button.click()
+    _fill(dialog, sim, "Main.Acct", DEMO_API_KEY)
+    dialog.save_button.click()
+    assert "would share the environment variables" in dialog.result_label.text()
+    assert [a.name for a in load_config(config_path).accounts] == ["main-acct"]
