@@ -11,6 +11,7 @@ from typing import Any
 
 from aiohttp import web
 
+from adl_monitor.sim.faults import VenueReplies
 from adl_monitor.sim.world import World
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -35,10 +36,16 @@ class Dialect:
     """Base of a venue dialect. Subclasses fill `routes` in `__init__`."""
 
     exchange = ""
+    replies = VenueReplies(
+        auth_error=(401, "401 Unauthorized"), rate_limited=(429, "429 Too Many Requests")
+    )
+    """The venue's own auth-error and rate-limit replies, for the simulator's faults."""
 
     def __init__(self, world: Callable[[], World]) -> None:
         self._world = world
         self.routes: dict[tuple[str, str], Handler] = {}
+        self.stream_silent: Callable[[], bool] = lambda: False
+        """True while a `ws-silent` fault holds this venue's private streams quiet."""
 
     @property
     def world(self) -> World:
