@@ -89,6 +89,12 @@ def parse_kind(name: str) -> FaultKind:
         raise ValueError(f"unknown fault {name!r}: choose one of {kinds}") from None
 
 
+def check_route(route: str | None) -> None:
+    """A route is a path prefix under the venue: ValueError with a sentence otherwise."""
+    if route is not None and not (isinstance(route, str) and route.startswith("/")):
+        raise ValueError(f"a route is a path under the venue starting with '/', not {route!r}")
+
+
 class FaultTable:
     """The faults in force, per venue. Owned by the server's event loop."""
 
@@ -103,8 +109,7 @@ class FaultTable:
         if venue not in self._venues():
             known = ", ".join(sorted(self._venues()))
             raise ValueError(f"unknown venue {venue!r}: choose one of {known}")
-        if route is not None and not route.startswith("/"):
-            raise ValueError(f"a route is a path under the venue starting with '/', not {route!r}")
+        check_route(route)
         if isinstance(retry_after, bool) or not isinstance(retry_after, int):
             raise ValueError("retry_after must be a whole number of seconds")
         if not 0 <= retry_after <= 3600:
