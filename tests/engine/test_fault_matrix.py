@@ -37,19 +37,10 @@ from adl_monitor.exchanges.base import VenueConnector
 from adl_monitor.sim.demo import DEMO_ACCOUNT_NAMES, DEMO_SECRET, VENUES
 from adl_monitor.sim.faults import FaultKind
 from adl_monitor.sim.thread import SimExchangeThread
-from tests.engine.conftest import RecordingFactory, demo_setup
+from tests.engine.conftest import FAST, RecordingFactory, demo_setup
 
-SETTINGS = EngineSettings(
-    refresh_seconds=0.25,
-    stale_after_periods=3.0,
-    request_timeout=2.0,
-    use_websocket=False,
-    backoff_initial=0.05,
-    backoff_max=0.3,
-    slow_retry_seconds=0.5,
-    coalesce_seconds=0.02,
-    jitter_seed=11,
-)
+SETTINGS = replace(FAST, refresh_seconds=0.25, request_timeout=2.0, coalesce_seconds=0.02)
+"""The engine tests' fast settings (REST only), with time-outs a fault can outlast."""
 STREAM_SETTINGS = replace(SETTINGS, use_websocket=True, reconcile_seconds=60.0)
 """Streams on; REST would only reconcile once a minute while a stream delivers."""
 
