@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import ipaddress
 import itertools
 import json
@@ -89,8 +88,6 @@ class SimExchange:
         }
         self.faults = FaultTable(lambda: frozenset(self.dialects))
         self._renderer = FaultRenderer(self._is_stopping, OUTAGE_HANG)
-        for venue, dialect in self.dialects.items():
-            dialect.stream_silent = functools.partial(self.faults.stream_silent, venue)
 
     @property
     def outage_hang(self) -> float:
@@ -174,11 +171,18 @@ class SimExchange:
     ) -> Fault:
         """Stage `fault` on `venue` (one route, a path prefix under the venue, or all) until
         `clear_faults`; ValueError names what is wrong with the arguments."""
-        return self.faults.set(venue, fault, route, retry_after)
+        staged = self.faults.set(venue, fault, route, retry_after)
+        self._silence_streams()
+        return staged
 
     def clear_faults(self, venue: str | None = None, route: str | None = None) -> None:
         """End the faults on `venue` (one route, or all), or on every venue."""
         self.faults.clear(venue, route)
+        self._silence_streams()
+
+    def _silence_streams(self) -> None:
+        for venue, dialect in self.dialects.items():
+            dialect.streams_silent = self.faults.stream_silent(venue)
 
     # --- routes ------------------------------------------------------------------------------
 

@@ -44,8 +44,9 @@ class Dialect:
     def __init__(self, world: Callable[[], World]) -> None:
         self._world = world
         self.routes: dict[tuple[str, str], Handler] = {}
-        self.stream_silent: Callable[[], bool] = lambda: False
-        """True while a `ws-silent` fault holds this venue's private streams quiet."""
+        self.streams_silent = False
+        """While True, this venue's open websockets go silent (a test hook: `stream.py`); the
+        server sets it while a `ws-silent` fault is on (sim/faults.py)."""
 
     @property
     def world(self) -> World:

@@ -60,9 +60,9 @@ async def serve_stream(
 ) -> web.WebSocketResponse:
     """Run one websocket: every text frame to `on_text`, `push` every PUSH_INTERVAL.
 
-    While `silent()` holds (the `ws-silent` fault) the socket stays open and says nothing:
-    frames are read and dropped, protocol pings go unanswered, nothing is pushed.
-    """
+    While `silent()` holds, the socket stays open but sends nothing (no push, no reply, no
+    pong — protocol pings are answered here, not by aiohttp, so they can go unanswered): the
+    stream a client must not mistake for "nothing changed"."""
     socket = web.WebSocketResponse(autoping=False)
     await socket.prepare(request)
     session = StreamSession(socket)
