@@ -5,7 +5,7 @@ A bad day at an exchange, on demand: a body cut in half, a captive-portal page w
 trickle of bytes, the venue's own "key rejected" reply, and a private websocket that stays open
 but goes silent. Faults are set per venue, optionally for one route (a path prefix under the
 venue, e.g. `/v5/position/list`), and switched on and off at run time (Python API, the
-`POST /__sim/fault` control route, `sim-exchange --fault`). See docs/simulator.md.
+`POST /__sim/fault` control route, `sim-exchange --fault`): docs/simulator.md.
 
 Every fault is rendered here, the same way for every venue; a venue contributes only what is its
 own: its auth-error and rate-limit replies (`VenueReplies`). HTTP faults apply to plain
