@@ -50,6 +50,8 @@ SLACK = 0.5
 """Seconds of publishing granularity allowed on top of the bound."""
 WAIT = 30.0
 """Generous time-out for any condition: a slow shared machine must not fail a cell."""
+STARTUP = 120.0
+"""Time-out for the engine's first readings (markets are loaded then)."""
 RETRY_AFTER = 1
 
 TRUNCATED_READS_AS_NO_POSITIONS = pytest.mark.xfail(
@@ -136,16 +138,19 @@ class Bench:
 
     # -- waiting ---------------------------------------------------------------------------
 
-    def until(self, what: str, predicate: Callable[[Snapshot], bool]) -> Snapshot:
-        """The first snapshot meeting `predicate`; fails at once on a violation, else after WAIT."""
-        deadline = time.monotonic() + WAIT
+    def until(
+        self, what: str, predicate: Callable[[Snapshot], bool], timeout: float = WAIT
+    ) -> Snapshot:
+        """The first snapshot meeting `predicate`; fails at once on a violation, else after
+        `timeout` seconds."""
+        deadline = time.monotonic() + timeout
         while True:
             with self._lock:
                 assert not self.violations, f"while waiting for {what}: {self.violations[:3]}"
             snapshot = self.runner.latest
             if snapshot is not None and predicate(snapshot):
                 return snapshot
-            assert time.monotonic() < deadline, f"{what}: not reached in {WAIT:g} s; {snapshot}"
+            assert time.monotonic() < deadline, f"{what}: not reached in {timeout:g} s; {snapshot}"
             time.sleep(0.02)
 
     def all_live(self, snapshot: Snapshot) -> bool:
@@ -190,6 +195,10 @@ class Bench:
             time.sleep(0.05)
 
 
+def _all_read(snapshot: Snapshot | None) -> bool:
+    return snapshot is not None and all(s.fetched_at is not None for s in snapshot.accounts)
+
+
 def _positions(snapshot: Snapshot, name: str) -> frozenset[tuple[str, str, str]]:
     return frozenset(r.key for r in snapshot.positions if r.position.account == name)
 
@@ -232,6 +241,12 @@ def _bench(
     runner.add_listener(bench)
     runner.start()
     try:
+        # The first start loads every venue's markets: allow a busy machine its time. Each
+        # cell then checks, from its own start, what was published.
+        deadline = time.monotonic() + STARTUP
+        while not _all_read(runner.latest):
+            assert time.monotonic() < deadline, f"no first reading in {STARTUP:g} s"
+            time.sleep(0.05)
         yield bench
     finally:
         runner.stop()

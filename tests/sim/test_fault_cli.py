@@ -3,7 +3,6 @@ and a mistyped fault is one sentence from argparse, never a traceback."""
 
 from __future__ import annotations
 
-import os
 import re
 import signal
 import subprocess
@@ -56,13 +55,8 @@ def test_the_simulator_serves_the_fault_given_on_the_command_line() -> None:
         "--fault",
         "bybit=html@/v5/market/time",
     ]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "adl_monitor", *command],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=dict(os.environ),
-    )
+    pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE}
+    process = subprocess.Popen([sys.executable, "-m", "adl_monitor", *command], text=True, **pipes)
     try:
         assert process.stdout is not None
         base_url = ""
