@@ -192,7 +192,7 @@ class SimExchange:
     async def _advance(self, request: web.Request) -> web.Response:
         try:
             seconds = float(json.loads(await request.text() or "{}").get("seconds", 0))
-        except (ValueError, AttributeError):
+        except (ValueError, TypeError, AttributeError):
             return web.json_response({"error": 'body must be {"seconds": <number>}'}, status=400)
         self.world.advance(seconds)
         return web.json_response({"sim_time": self.world.t})
@@ -208,6 +208,7 @@ class SimExchange:
             if not isinstance(body, dict):
                 raise ValueError('the body must be a JSON object like {"venue": "bybit", ...}')
             venue, fault, route = body.get("venue"), body.get("fault"), body.get("route")
+            venue = None if venue is None else str(venue)
             if fault is None:
                 self.clear_faults(venue, route)
             else:

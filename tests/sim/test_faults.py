@@ -232,6 +232,7 @@ async def test_the_control_route_stages_and_ends_faults(
         ({"venue": "okx", "fault": "429", "retry_after": 1.5}, "whole number"),
         ({"venue": "okx", "fault": "503", "route": "api/v5"}, "starting with '/'"),
         ([1, 2], "JSON object"),
+        ({"venue": ["okx"], "fault": "503"}, "unknown venue"),
     ],
 )
 async def test_a_bad_fault_request_is_refused_with_a_sentence(
