@@ -18,8 +18,10 @@ from adl_monitor.sim.demo import (
     DEMO_SECRET,
     DEMO_TRADE_KEY,
     DEMO_WITHDRAW_KEY,
+    VENUES,
     DemoAccount,
 )
+from adl_monitor.sim.faults import FaultKind, check_route, parse_kind
 from adl_monitor.sim.scenarios import SCENARIOS
 
 
@@ -39,12 +41,37 @@ def register(subparsers: Any) -> None:
         "--speed", type=float, default=1.0, help="sim seconds per real second (default 1)"
     )
     parser.add_argument(
+        "--fault",
+        metavar="VENUE=KIND[@ROUTE]",
+        action="append",
+        type=fault_option,
+        default=[],
+        help="stage a fault on a venue, e.g. bybit=truncated or okx=503@/api/v5/account; kinds: "
+        + ", ".join(kind.value for kind in FaultKind)
+        + " (repeatable; change them at run time with POST /__sim/fault)",
+    )
+    parser.add_argument(
         "--write-config",
         metavar="PATH",
         default=None,
         help="write an adl-monitor config file for the demo accounts to PATH",
     )
     parser.set_defaults(func=run)
+
+
+def fault_option(text: str) -> tuple[str, FaultKind, str | None]:
+    """`VENUE=KIND[@ROUTE]` as (venue, kind, route); argparse prints the sentence on error."""
+    venue, sep, rest = text.partition("=")
+    kind, _, route = rest.partition("@")
+    if not sep or venue not in VENUES:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not VENUE=KIND[@ROUTE] with VENUE one of {', '.join(VENUES)}"
+        )
+    try:
+        check_route(route or None)
+        return venue, parse_kind(kind), route or None
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def config_toml(accounts: list[DemoAccount]) -> str:
@@ -99,6 +126,9 @@ def run(args: argparse.Namespace) -> int:
         )
         return 1
     try:
+        for venue, kind, route in args.fault:
+            sim.set_fault(venue, kind, route)
+            print(f"Fault on {venue}{route or ''}: {kind}")
         accounts = sim.sim.demo_accounts()
         if args.write_config:
             path = Path(args.write_config)

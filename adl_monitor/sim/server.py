@@ -2,9 +2,14 @@
 
 `/<venue>/...` goes to that venue's dialect (`/bybit`, `/binanceusdm`, `/okx`,
 `/hyperliquid`); `/__sim/...` is the simulator's own, for benchmarks and tests:
-`GET /__sim/truth` (every demo position's true queue place) and `POST /__sim/advance`
-(`{"seconds": 30}`, moves sim time). The server binds to 127.0.0.1 only: it serves fixed,
-published credentials and must never be reachable from another machine.
+`GET /__sim/truth` (every demo position's true queue place), `POST /__sim/advance`
+(`{"seconds": 30}`, moves sim time) and `POST /__sim/fault` (`{"venue": "bybit", "fault":
+"truncated"}`, stages a fault; `"fault": null` ends it; see `sim/faults.py`).
+
+The server binds to 127.0.0.1 only: it serves fixed, published credentials and must never be
+reachable from another machine. Its control routes also answer only a loopback `Host` (so a
+DNS-rebinding page cannot reach them) and take POSTs only as `application/json` (which a web
+page cannot send cross-origin without a preflight this server never grants).
 """
 
 from __future__ import annotations
@@ -15,11 +20,14 @@ import ipaddress
 import itertools
 import json
 import time
+from collections.abc import Awaitable
 from typing import Any
 
 from aiohttp import web
 
+from adl_monitor.sim.control import ControlGuard
 from adl_monitor.sim.demo import DemoAccount, demo_accounts
+from adl_monitor.sim.faults import Fault, FaultKind, FaultRenderer, FaultTable
 from adl_monitor.sim.venues.base import Dialect
 from adl_monitor.sim.venues.binance import Binance
 from adl_monitor.sim.venues.bybit import Bybit
@@ -64,8 +72,6 @@ class SimExchange:
             scenario, seed, traders_per_side=traders_per_side, epoch_ms=int(time.time() * 1000)
         )
         self.speed = max(0.0, speed)
-        self.outage_hang = OUTAGE_HANG
-        """Real seconds a request hangs in an outage; tests shorten it."""
         self.base_url = ""
         self._runner: web.AppRunner | None = None
         self._clock: asyncio.Task[None] | None = None
@@ -80,6 +86,20 @@ class SimExchange:
                 Hyperliquid(self._get_world),
             )
         }
+        self.faults = FaultTable(lambda: frozenset(self.dialects))
+        self._renderer = FaultRenderer(self._is_stopping, OUTAGE_HANG)
+
+    @property
+    def outage_hang(self) -> float:
+        """Real seconds a request hangs in an outage or a `timeout` fault; tests shorten it."""
+        return self._renderer.hang_seconds
+
+    @outage_hang.setter
+    def outage_hang(self, seconds: float) -> None:
+        self._renderer.hang_seconds = seconds
+
+    def _is_stopping(self) -> bool:
+        return self._stopping is not None and self._stopping.is_set()
 
     def _get_world(self) -> World:
         return self.world
@@ -90,9 +110,12 @@ class SimExchange:
         """Listen on 127.0.0.1:`port` (0 = any free port); return the base URL."""
         check_loopback(host)
         self._stopping = asyncio.Event()
-        app = web.Application()
+        guard = ControlGuard()
+        app = web.Application(middlewares=[guard.middleware])
         app.router.add_get("/__sim/truth", self._truth)
         app.router.add_post("/__sim/advance", self._advance)
+        app.router.add_get("/__sim/fault", self._faults)
+        app.router.add_post("/__sim/fault", self._set_fault)
         app.router.add_route("*", "/{venue}/{tail:.*}", self._dispatch)
         # Requests held open by an outage are released on stop; don't wait aiohttp's 60 s for them.
         self._runner = web.AppRunner(
@@ -102,6 +125,7 @@ class SimExchange:
         site = web.TCPSite(self._runner, host, port, reuse_address=True)
         await site.start()
         bound = int(self._runner.addresses[0][1])
+        guard.port = bound
         self.base_url = f"http://{LOOPBACK}:{bound}"
         if self.speed > 0:
             self._clock = asyncio.create_task(self._run_clock())
@@ -142,6 +166,24 @@ class SimExchange:
     def truth(self) -> dict[str, Any]:
         return self.world.truth()
 
+    def set_fault(
+        self, venue: str, fault: FaultKind | str, route: str | None = None, retry_after: int = 1
+    ) -> Fault:
+        """Stage `fault` on `venue` (one route, a path prefix under the venue, or all) until
+        `clear_faults`; ValueError names what is wrong with the arguments."""
+        staged = self.faults.set(venue, fault, route, retry_after)
+        self._silence_streams()
+        return staged
+
+    def clear_faults(self, venue: str | None = None, route: str | None = None) -> None:
+        """End the faults on `venue` (one route, or all), or on every venue."""
+        self.faults.clear(venue, route)
+        self._silence_streams()
+
+    def _silence_streams(self) -> None:
+        for venue, dialect in self.dialects.items():
+            dialect.streams_silent = self.faults.stream_silent(venue)
+
     # --- routes ------------------------------------------------------------------------------
 
     async def _truth(self, request: web.Request) -> web.Response:
@@ -150,26 +192,60 @@ class SimExchange:
     async def _advance(self, request: web.Request) -> web.Response:
         try:
             seconds = float(json.loads(await request.text() or "{}").get("seconds", 0))
-        except (ValueError, AttributeError):
+        except (ValueError, TypeError, AttributeError):
             return web.json_response({"error": 'body must be {"seconds": <number>}'}, status=400)
         self.world.advance(seconds)
         return web.json_response({"sim_time": self.world.t})
+
+    async def _faults(self, request: web.Request) -> web.Response:
+        return web.json_response({"faults": self.faults.to_json()})
+
+    async def _set_fault(self, request: web.Request) -> web.Response:
+        """`{"venue", "fault", "route"?, "retry_after"?}` stages a fault; a null `fault` ends
+        the venue's (or, without `venue`, every venue's) faults."""
+        try:
+            body = json.loads(await request.text() or "{}")
+            if not isinstance(body, dict):
+                raise ValueError('the body must be a JSON object like {"venue": "bybit", ...}')
+            venue, fault, route = body.get("venue"), body.get("fault"), body.get("route")
+            venue = None if venue is None else str(venue)
+            if fault is None:
+                self.clear_faults(venue, route)
+            else:
+                self.set_fault(str(venue), str(fault), route, body.get("retry_after", 1))
+        except ValueError as error:
+            return web.json_response({"error": str(error)}, status=400)
+        return web.json_response({"faults": self.faults.to_json()})
 
     async def _dispatch(self, request: web.Request) -> web.StreamResponse:
         venue = request.match_info["venue"]
         dialect = self.dialects.get(venue)
         if dialect is None:
             return web.Response(status=404, text="404 page not found")
+        path = "/" + request.match_info["tail"]
+
+        def real_reply() -> Awaitable[web.StreamResponse]:
+            return dialect.handle(request, path)
+
         if self.world.outage(venue):
             # Half the requests get a 503 from the "load balancer", half hang past any timeout.
-            if next(self._requests) % 2 == 0:
-                return web.Response(
-                    status=503,
-                    text="<html><body><h1>503 Service Unavailable</h1></body></html>",
-                    content_type="text/html",
-                )
-            if self._stopping is not None:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._stopping.wait(), self.outage_hang)
-            return web.Response(status=504, text="504 Gateway Time-out")
-        return await dialect.handle(request, "/" + request.match_info["tail"])
+            kind = FaultKind.UNAVAILABLE if next(self._requests) % 2 == 0 else FaultKind.TIMEOUT
+            return await self._renderer.render(
+                request, kind, dialect.replies, real_reply, lambda: self.world.outage(venue)
+            )
+        fault = None if _is_websocket(request) else self.faults.http_fault(venue, path)
+        if fault is None:
+            return await real_reply()
+        return await self._renderer.render(
+            request,
+            fault.kind,
+            dialect.replies,
+            real_reply,
+            lambda: self.faults.active(venue, fault),
+            fault.retry_after,
+        )
+
+
+def _is_websocket(request: web.Request) -> bool:
+    """A websocket upgrade: HTTP faults leave it alone (`ws-silent` is the stream's fault)."""
+    return request.headers.get("Upgrade", "").lower() == "websocket"

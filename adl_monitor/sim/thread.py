@@ -9,6 +9,7 @@ from concurrent.futures import Future
 from types import TracebackType
 from typing import Any
 
+from adl_monitor.sim.faults import FaultKind
 from adl_monitor.sim.server import SimExchange
 
 START_TIMEOUT = 30.0
@@ -91,6 +92,24 @@ class SimExchangeThread:
             self.sim.advance(seconds)
 
         self._call(step())
+
+    def set_fault(
+        self, venue: str, fault: FaultKind | str, route: str | None = None, retry_after: int = 1
+    ) -> None:
+        """`SimExchange.set_fault`, run on the server's loop."""
+
+        async def stage() -> None:
+            self.sim.set_fault(venue, fault, route, retry_after)
+
+        self._call(stage())
+
+    def clear_faults(self, venue: str | None = None, route: str | None = None) -> None:
+        """`SimExchange.clear_faults`, run on the server's loop."""
+
+        async def end() -> None:
+            self.sim.clear_faults(venue, route)
+
+        self._call(end())
 
     def __enter__(self) -> SimExchangeThread:
         self.start()

@@ -41,7 +41,10 @@ def test_thread_serves_truth_and_advances_on_request() -> None:
                 assert place["account"].startswith("demo-")
 
         request = urllib.request.Request(
-            f"{sim.base_url}/__sim/advance", data=b'{"seconds": 12.5}', method="POST"
+            f"{sim.base_url}/__sim/advance",
+            data=b'{"seconds": 12.5}',
+            method="POST",
+            headers={"Content-Type": "application/json"},
         )
         with urllib.request.urlopen(request, timeout=10) as reply:
             assert json.load(reply)["sim_time"] == 12.5

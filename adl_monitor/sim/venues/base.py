@@ -11,6 +11,7 @@ from typing import Any
 
 from aiohttp import web
 
+from adl_monitor.sim.faults import VenueReplies
 from adl_monitor.sim.world import World
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -35,10 +36,17 @@ class Dialect:
     """Base of a venue dialect. Subclasses fill `routes` in `__init__`."""
 
     exchange = ""
+    replies = VenueReplies(
+        auth_error=(401, "401 Unauthorized"), rate_limited=(429, "429 Too Many Requests")
+    )
+    """The venue's own auth-error and rate-limit replies, for the simulator's faults."""
 
     def __init__(self, world: Callable[[], World]) -> None:
         self._world = world
         self.routes: dict[tuple[str, str], Handler] = {}
+        self.streams_silent = False
+        """While True, this venue's open websockets go silent (a test hook: `stream.py`); the
+        server sets it while a `ws-silent` fault is on (sim/faults.py)."""
 
     @property
     def world(self) -> World:

@@ -14,6 +14,7 @@ from aiohttp import web
 
 from adl_monitor.core.position import MarginMode, Side
 from adl_monitor.sim.demo import KeyPower
+from adl_monitor.sim.faults import VenueReplies
 from adl_monitor.sim.instruments import BY_BASE, INSTRUMENTS, by_venue_id
 from adl_monitor.sim.venues.base import Dialect, VenueError, num
 from adl_monitor.sim.venues.signing import hmac_hex, key_power, same, wall_ms
@@ -24,6 +25,10 @@ MANDATORY = "Mandatory parameter '{}' was not sent, was empty/null, or malformed
 
 class Binance(Dialect):
     exchange = "binanceusdm"
+    replies = VenueReplies(
+        auth_error=(401, {"code": -2015, "msg": "Invalid API-key, IP, or permissions for action."}),
+        rate_limited=(429, {"code": -1003, "msg": "Too many requests; please use websockets."}),
+    )
 
     def __init__(self, world: Any) -> None:
         super().__init__(world)

@@ -10,6 +10,7 @@ from aiohttp import web
 
 from adl_monitor.core.position import MarginMode, Side
 from adl_monitor.sim.demo import KeyPower
+from adl_monitor.sim.faults import VenueReplies
 from adl_monitor.sim.instruments import BY_BASE, INSTRUMENTS
 from adl_monitor.sim.venues.base import Dialect, VenueError, num
 from adl_monitor.sim.venues.signing import hmac_hex, key_power, same, wall_ms
@@ -23,6 +24,10 @@ enough for any refresh cadence to see it, then it reads "Normal" again."""
 
 class Bybit(Dialect):
     exchange = "bybit"
+    replies = VenueReplies(
+        auth_error=(401, {"retCode": 10003, "retMsg": "API key is invalid.", "result": {}}),
+        rate_limited=(429, {"retCode": 10006, "retMsg": "Too many visits!", "result": {}}),
+    )
 
     def __init__(self, world: Any) -> None:
         super().__init__(world)
@@ -391,7 +396,9 @@ class Bybit(Dialect):
     # --- websocket ---------------------------------------------------------------------------
 
     async def websocket(self, request: web.Request) -> web.StreamResponse:
-        return await serve_stream(request, self._on_ws_text, self._push)
+        return await serve_stream(
+            request, self._on_ws_text, self._push, silent=lambda: self.streams_silent
+        )
 
     async def _on_ws_text(self, session: StreamSession, text: str) -> None:
         try:

@@ -10,6 +10,7 @@ from aiohttp import web
 
 from adl_monitor.core.position import MarginMode
 from adl_monitor.sim.demo import HYPERLIQUID_DEMO_WALLET
+from adl_monitor.sim.faults import VenueReplies
 from adl_monitor.sim.instruments import INSTRUMENTS
 from adl_monitor.sim.venues.base import Dialect, VenueError, num
 
@@ -18,6 +19,10 @@ DESERIALIZE = "Failed to deserialize the JSON body into the target type: "
 
 class Hyperliquid(Dialect):
     exchange = "hyperliquid"
+    replies = VenueReplies(  # it has no key: a wallet address it rejects is its auth error
+        auth_error=(422, DESERIALIZE + "invalid address at line 1 column 60"),
+        rate_limited=(429, "429 Too Many Requests"),
+    )
 
     def __init__(self, world: Any) -> None:
         super().__init__(world)

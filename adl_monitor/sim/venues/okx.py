@@ -12,6 +12,7 @@ from aiohttp import web
 
 from adl_monitor.core.position import MarginMode
 from adl_monitor.sim.demo import DEMO_PASSWORD, KeyPower
+from adl_monitor.sim.faults import VenueReplies
 from adl_monitor.sim.instruments import BY_BASE, INSTRUMENTS
 from adl_monitor.sim.venues.base import Dialect, VenueError, num
 from adl_monitor.sim.venues.signing import hmac_base64, key_power, same, wall_ms
@@ -32,6 +33,10 @@ LOGIN_FIELDS = ("apiKey", "passphrase", "timestamp", "sign")
 
 class Okx(Dialect):
     exchange = "okx"
+    replies = VenueReplies(
+        auth_error=(401, {"msg": "Invalid OK-ACCESS-KEY", "code": "50111"}),
+        rate_limited=(429, {"msg": "Too Many Requests", "code": "50011"}),
+    )
 
     def __init__(self, world: Any) -> None:
         super().__init__(world)
@@ -403,7 +408,9 @@ class Okx(Dialect):
     # --- websocket ---------------------------------------------------------------------------
 
     async def websocket(self, request: web.Request) -> web.StreamResponse:
-        return await serve_stream(request, self._on_ws_text, self._push)
+        return await serve_stream(
+            request, self._on_ws_text, self._push, silent=lambda: self.streams_silent
+        )
 
     async def _on_ws_text(self, session: StreamSession, text: str) -> None:
         """OKX's text protocol: "ping" → "pong"; JSON `login` and `subscribe` ops; errors as

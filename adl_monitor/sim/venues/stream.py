@@ -56,23 +56,33 @@ async def serve_stream(
     request: web.Request,
     on_text: Callable[[StreamSession, str], Awaitable[None]],
     push: Callable[[StreamSession], Awaitable[None]],
+    silent: Callable[[], bool] = lambda: False,
 ) -> web.WebSocketResponse:
-    """Run one websocket: every text frame to `on_text`, `push` every PUSH_INTERVAL."""
-    socket = web.WebSocketResponse(autoping=True)
+    """Run one websocket: every text frame to `on_text`, `push` every PUSH_INTERVAL.
+
+    While `silent()` holds, the socket stays open but sends nothing (no push, no reply, no
+    pong — protocol pings are answered here, not by aiohttp, so they can go unanswered): the
+    stream a client must not mistake for "nothing changed"."""
+    socket = web.WebSocketResponse(autoping=False)
     await socket.prepare(request)
     session = StreamSession(socket)
 
     async def push_loop() -> None:
         with contextlib.suppress(ConnectionResetError):  # the client hung up mid-push
             while not socket.closed:
-                await push(session)
+                if not silent():
+                    await push(session)
                 await asyncio.sleep(PUSH_INTERVAL)
 
     pusher = asyncio.create_task(push_loop())
     try:
         async for frame in socket:
+            if silent():
+                continue
             if frame.type is WSMsgType.TEXT:
                 await on_text(session, frame.data)
+            elif frame.type is WSMsgType.PING:
+                await socket.pong(frame.data)
     finally:
         pusher.cancel()
     return socket
