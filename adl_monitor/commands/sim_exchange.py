@@ -1,13 +1,19 @@
 """`adl-monitor sim-exchange`: the simulated exchange alone, until Ctrl-C.
 
 Prints the demo accounts and their fixed credentials, and with `--write-config PATH` writes an
-app config (DESIGN.md §6) that points every demo account at this server.
+app config (DESIGN.md §6) that points every demo account at this server. An existing file is
+never replaced silently: without `--force` the command refuses before it starts; with it, the
+old file is copied to `PATH.bak` first and the output says so.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
+import os
+import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -30,7 +36,9 @@ def register(subparsers: Any) -> None:
         description="Serve the venues' REST (and Bybit's websocket) dialects on 127.0.0.1, "
         "driven by a scenario and a population of synthetic traders.",
     )
-    parser.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 = any)")
+    parser.add_argument(
+        "--port", type=port_number, default=8765, help="port 0-65535 (default 8765; 0 = any)"
+    )
     parser.add_argument(
         "--scenario", default="calm", choices=sorted(SCENARIOS), help="market story to play"
     )
@@ -42,9 +50,59 @@ def register(subparsers: Any) -> None:
         "--write-config",
         metavar="PATH",
         default=None,
-        help="write an adl-monitor config file for the demo accounts to PATH",
+        help="write an adl-monitor config file for the demo accounts to PATH "
+        "(an existing file only with --force, which keeps PATH.bak)",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="with --write-config: replace an existing file, keeping a copy as PATH.bak",
     )
     parser.set_defaults(func=run)
+
+
+def port_number(text: str) -> int:
+    """argparse type: a TCP port, 0-65535 (0 = any free port), else argparse's usage error."""
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a port: give a whole number from 0 to 65535 (0 = any free port)"
+        )
+    return port
+
+
+def write_config_file(path: Path, text: str, force: bool) -> str:
+    """Write `text` to `path` atomically; an existing file is first copied to `path.bak`.
+
+    Returns the sentence to print. The caller has already refused an existing file without
+    `force` (`existing_config_refusal`)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    backup = path.with_name(path.name + ".bak")
+    kept = force and path.exists()
+    if kept:
+        shutil.copy2(path, backup)
+    fd, tmp_name = tempfile.mkstemp(prefix=".config-", suffix=".toml", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp_name, path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+    return f"Wrote {path}" + (f"; the previous file is kept as {backup}." if kept else ".")
+
+
+def existing_config_refusal(path: Path, force: bool) -> str | None:
+    """The sentence refusing to replace an existing config without --force, else None."""
+    if force or not (path.exists() or path.is_symlink()):
+        return None
+    return (
+        f"sim-exchange: {path} already exists and was left untouched — pass --force to replace "
+        f"it (the old file is then kept as {path.name}.bak), or choose another path."
+    )
 
 
 def config_toml(accounts: list[DemoAccount]) -> str:
@@ -88,23 +146,30 @@ def describe(base_url: str, accounts: list[DemoAccount], scenario: str, seed: in
 def run(args: argparse.Namespace) -> int:
     from adl_monitor.sim.thread import SimExchangeThread
 
+    config_path = Path(args.write_config).expanduser() if args.write_config else None
+    refusal = existing_config_refusal(config_path, args.force) if config_path else None
+    if refusal is not None:
+        print(refusal, file=sys.stderr)
+        return 1
     sim = SimExchangeThread(args.scenario, args.seed, args.speed, port=args.port)
     try:
         base_url = sim.start()
     except OSError as error:
+        reason = (
+            "another program already uses that port"
+            if error.errno == errno.EADDRINUSE
+            else (error.strerror or str(error)).rstrip(".")
+        )
         print(
-            f"sim-exchange: cannot listen on 127.0.0.1:{args.port}: {error.strerror}. "
-            "Choose another --port.",
+            f"sim-exchange: cannot listen on 127.0.0.1:{args.port} — {reason}. "
+            "Choose another --port (0 picks a free one).",
             file=sys.stderr,
         )
         return 1
     try:
         accounts = sim.sim.demo_accounts()
-        if args.write_config:
-            path = Path(args.write_config)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(config_toml(accounts), encoding="utf-8")
-            print(f"Wrote {path}")
+        if config_path is not None:
+            print(write_config_file(config_path, config_toml(accounts), args.force))
         print(describe(base_url, accounts, args.scenario, args.seed), flush=True)
         while True:
             time.sleep(1.0)

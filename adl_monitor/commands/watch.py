@@ -20,6 +20,7 @@ from adl_monitor.commands.sources import (
     open_sources,
     setup_cli_logging,
 )
+from adl_monitor.commands.terminal_text import terminal_json, terminal_lines
 from adl_monitor.core.alert import Alert
 from adl_monitor.core.snapshot import Snapshot
 
@@ -70,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         sources = open_sources(config_path_arg(args.config), args.demo, args.scenario)
     except SourcesError as error:
-        print(error, file=sys.stderr)
+        print(terminal_lines(str(error)), file=sys.stderr)
         return 1
     settings = sources.engine_settings
     if args.refresh is not None and args.refresh > 0:
@@ -81,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         runner.start()
         if runner.history_notice:
-            print(runner.history_notice, file=sys.stderr)
+            print(terminal_lines(runner.history_notice), file=sys.stderr)
         _print_until_done(printer, args)
     except KeyboardInterrupt:
         pass
@@ -113,4 +114,4 @@ def _print_until_done(printer: _Printer, args: argparse.Namespace) -> None:
             line = dumps({"type": "alert", **alert_to_dict(item)})
         else:
             line = alert_line(item)
-        print(line, flush=True)
+        print(terminal_json(line) if args.json else terminal_lines(line), flush=True)
