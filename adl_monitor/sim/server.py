@@ -20,6 +20,7 @@ from typing import Any
 from aiohttp import web
 
 from adl_monitor.sim.demo import DemoAccount, demo_accounts
+from adl_monitor.sim.request_log import RequestLog
 from adl_monitor.sim.venues.base import Dialect
 from adl_monitor.sim.venues.binance import Binance
 from adl_monitor.sim.venues.bybit import Bybit
@@ -71,6 +72,7 @@ class SimExchange:
         self._clock: asyncio.Task[None] | None = None
         self._requests = itertools.count()
         self._stopping: asyncio.Event | None = None
+        self.requests = RequestLog()  # every request's method and path (docs/security.md)
         self.dialects: dict[str, Dialect] = {
             d.exchange: d
             for d in (
@@ -90,7 +92,7 @@ class SimExchange:
         """Listen on 127.0.0.1:`port` (0 = any free port); return the base URL."""
         check_loopback(host)
         self._stopping = asyncio.Event()
-        app = web.Application()
+        app = web.Application(middlewares=[self.requests.middleware])
         app.router.add_get("/__sim/truth", self._truth)
         app.router.add_post("/__sim/advance", self._advance)
         app.router.add_route("*", "/{venue}/{tail:.*}", self._dispatch)
