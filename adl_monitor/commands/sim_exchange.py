@@ -1,23 +1,23 @@
 """`adl-monitor sim-exchange`: the simulated exchange alone, until Ctrl-C.
 
 Prints the demo accounts and their fixed credentials, and with `--write-config PATH` writes an
-app config (DESIGN.md §6) that points every demo account at this server. An existing file is
-never replaced silently: without `--force` the command refuses before it starts; with it, the
-old file is copied to `PATH.bak` first and the output says so.
+app config (DESIGN.md §6) that points every demo account at this server (never over an existing
+file without `--force`: `commands/sim_config_file.py`). `--log-requests` prints the method and
+path of every request received, to see for yourself that the app only reads (docs/security.md).
 """
 
 from __future__ import annotations
 
 import argparse
 import errno
-import os
-import shutil
+import logging
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+from adl_monitor.commands.sim_config_file import existing_config_refusal, write_config_file
+from adl_monitor.commands.terminal_text import terminal_text
 from adl_monitor.sim.demo import (
     DEMO_API_KEY,
     DEMO_PASSWORD,
@@ -26,6 +26,7 @@ from adl_monitor.sim.demo import (
     DEMO_WITHDRAW_KEY,
     DemoAccount,
 )
+from adl_monitor.sim.request_log import REQUEST_LOGGER
 from adl_monitor.sim.scenarios import SCENARIOS
 
 
@@ -58,6 +59,11 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="with --write-config: replace an existing file, keeping a copy as PATH.bak",
     )
+    parser.add_argument(
+        "--log-requests",
+        action="store_true",
+        help="print the method and path of every request received (to stderr)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -72,37 +78,6 @@ def port_number(text: str) -> int:
             f"{text!r} is not a port: give a whole number from 0 to 65535 (0 = any free port)"
         )
     return port
-
-
-def write_config_file(path: Path, text: str, force: bool) -> str:
-    """Write `text` to `path` atomically; an existing file is first copied to `path.bak`.
-
-    Returns the sentence to print. The caller has already refused an existing file without
-    `force` (`existing_config_refusal`)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    backup = path.with_name(path.name + ".bak")
-    kept = force and path.exists()
-    if kept:
-        shutil.copy2(path, backup)
-    fd, tmp_name = tempfile.mkstemp(prefix=".config-", suffix=".toml", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
-    return f"Wrote {path}" + (f"; the previous file is kept as {backup}." if kept else ".")
-
-
-def existing_config_refusal(path: Path, force: bool) -> str | None:
-    """The sentence refusing to replace an existing config without --force, else None."""
-    if force or not (path.exists() or path.is_symlink()):
-        return None
-    return (
-        f"sim-exchange: {path} already exists and was left untouched — pass --force to replace "
-        f"it (the old file is then kept as {path.name}.bak), or choose another path."
-    )
 
 
 def config_toml(accounts: list[DemoAccount]) -> str:
@@ -166,6 +141,7 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
+    request_printer = _RequestPrinter() if args.log_requests else None
     try:
         accounts = sim.sim.demo_accounts()
         if config_path is not None:
@@ -178,3 +154,28 @@ def run(args: argparse.Namespace) -> int:
         return 0
     finally:
         sim.stop()
+        if request_printer is not None:
+            request_printer.close()
+
+
+class _TerminalSafe(logging.Formatter):
+    """A request line as the client sent it, with any control character made visible."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return terminal_text(super().format(record))
+
+
+class _RequestPrinter:
+    """`--log-requests`: the simulator's request log, one line per request on stderr."""
+
+    def __init__(self) -> None:
+        self._logger = logging.getLogger(REQUEST_LOGGER)
+        self._level = self._logger.level
+        self._handler = logging.StreamHandler(sys.stderr)
+        self._handler.setFormatter(_TerminalSafe("%(asctime)s %(message)s", "%H:%M:%S"))
+        self._logger.addHandler(self._handler)
+        self._logger.setLevel(logging.DEBUG)
+
+    def close(self) -> None:
+        self._logger.removeHandler(self._handler)
+        self._logger.setLevel(self._level)

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
-_log = logging.getLogger("adl_monitor.sim.requests")
+REQUEST_LOGGER = "adl_monitor.sim.requests"
+_log = logging.getLogger(REQUEST_LOGGER)
 
 MAX_ENTRIES = 50_000
 

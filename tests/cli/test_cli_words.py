@@ -3,6 +3,7 @@ item 7), and `sim-exchange --write-config` that never destroys a config (issue 9
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -151,3 +152,40 @@ def test_write_config_to_a_new_path_writes_it(
     assert f"Wrote {path}." in capsys.readouterr().out
     assert len(load_config(path).accounts) == 4
     assert not path.with_name("config.toml.bak").exists()
+
+
+def test_write_config_with_force_writes_through_a_symlink(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    real = tmp_path / "dotfiles" / "adl.toml"
+    real.parent.mkdir()
+    real.write_text("# mine\n", encoding="utf-8")
+    link = tmp_path / "config.toml"
+    link.symlink_to(real)
+    assert _run_until_ctrl_c(monkeypatch, "--write-config", str(link)) == 1
+    assert _run_until_ctrl_c(monkeypatch, "--write-config", str(link), "--force") == 0
+    assert link.is_symlink() and len(load_config(link).accounts) == 4
+    assert (tmp_path / "dotfiles" / "adl.toml.bak").read_text(encoding="utf-8") == "# mine\n"
+
+
+def test_log_requests_prints_each_request_with_controls_made_visible(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--log-requests`: what a client sent, line by line, as the user checks docs/security.md."""
+    import re
+    import urllib.error
+    import urllib.request
+
+    def client_then_ctrl_c(seconds: float) -> None:
+        base_url = re.search(r"http://127\.0\.0\.1:\d+", capsys.readouterr().out)
+        assert base_url is not None
+        for path in ("/bybit/v5/market/time", "/bybit/%1b[2J%e2%80%ae"):
+            with contextlib.suppress(urllib.error.HTTPError):  # the venue's 404 for the odd one
+                urllib.request.urlopen(base_url.group() + path, timeout=30).close()
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sim_exchange, "time", SimpleNamespace(sleep=client_then_ctrl_c))
+    assert main(["sim-exchange", "--port", "0", "--speed", "0", "--log-requests"]) == 0
+    err = capsys.readouterr().err
+    assert "GET /bybit/v5/market/time" in err
+    assert "GET /bybit/\\x1b[2J\\u202e" in err and "\x1b" not in err and "\u202e" not in err
