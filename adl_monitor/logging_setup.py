@@ -8,6 +8,7 @@ import logging.handlers
 import re
 from pathlib import Path
 
+from adl_monitor.commands.terminal_text import terminal_lines
 from adl_monitor.storage.paths import log_dir
 
 LOG_FILE_NAME = "adl-monitor.log"
@@ -31,6 +32,14 @@ class SecretScrubber(logging.Filter):
         return True
 
 
+class _TerminalSafeFormatter(logging.Formatter):
+    """Venue replies and config names end up in log messages: their control characters are
+    shown as visible escapes, on stderr and in the file someone may `tail -f`."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return terminal_lines(super().format(record))
+
+
 def log_file_path() -> Path:
     return log_dir() / LOG_FILE_NAME
 
@@ -48,11 +57,11 @@ def setup_logging(verbose: bool = False) -> Path:
         path, maxBytes=1_000_000, backupCount=5, encoding="utf-8"
     )
     file_handler.setFormatter(
-        logging.Formatter("%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s")
+        _TerminalSafeFormatter("%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s")
     )
     stderr_handler = logging.StreamHandler()
     stderr_handler.setLevel(logging.DEBUG if verbose else logging.ERROR)
-    stderr_handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    stderr_handler.setFormatter(_TerminalSafeFormatter("%(levelname)s %(name)s: %(message)s"))
     handlers: tuple[logging.Handler, ...] = (file_handler, stderr_handler)
     for handler in handlers:
         handler.set_name(_HANDLER_NAME)

@@ -9,6 +9,7 @@ the user sees a visible escape instead, and the JSON still parses to the venue's
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -163,3 +164,21 @@ def test_accounts_list_and_remove_escape_a_hostile_config_name(
     out, err = capsys.readouterr()
     _assert_clean(out, err)
     assert "desk\\x1b[2J" in out + err
+
+
+def test_log_lines_on_the_terminal_and_in_the_file_are_escaped(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from adl_monitor.logging_setup import log_file_path, setup_logging
+
+    root = logging.getLogger()
+    setup_logging()
+    try:
+        logging.getLogger("adl_monitor.test").error("venue said %s", HOSTILE)
+    finally:
+        for handler in [h for h in root.handlers if h.get_name() == "adl-monitor"]:
+            root.removeHandler(handler)
+            handler.close()
+    err = capsys.readouterr().err
+    _assert_clean(err, log_file_path().read_text(encoding="utf-8"))
+    assert "venue said \\x1b[2J" in err
