@@ -99,6 +99,14 @@ HYPERLIQUID_READ_TYPES = frozenset(
 )
 """`POST /info` only reads; Hyperliquid's writes all go to `POST /exchange`, never sent."""
 
+WEBSOCKET_FRAMES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "bybit": (frozenset({"auth", "subscribe", "ping"}), frozenset({"position"})),
+    "okx": (frozenset({"login", "subscribe", "ping"}), frozenset({"positions"})),
+}
+"""Per venue: the `op`s the app may send on its private websocket, and the channels it may
+subscribe to. A venue that takes orders over the same socket (OKX `order`, Bybit
+`order.create`) never gets one."""
+
 ACTING_ENDPOINT = re.compile(r"(?i)(order|cancel|transfer|withdraw|leverage|margin|/exchange$)")
 """Path fragments of endpoints that act on an account; two reads match and are named below."""
 ACTING_LOOKALIKE_READS = frozenset(
@@ -118,12 +126,23 @@ def _undocumented(requests: list[LoggedRequest]) -> list[str]:
         documented = pair in DOCUMENTED_READS.get(request.venue, frozenset())
         if request.venue == "hyperliquid" and documented:
             documented = request.info_type in HYPERLIQUID_READ_TYPES
+        if request.method == "WS":
+            documented = _documented_frame(request)
         acting = bool(ACTING_ENDPOINT.search(request.path)) and (
             (request.venue, *pair) not in ACTING_LOOKALIKE_READS
+        )
+        acting |= any(
+            ACTING_ENDPOINT.search(word) for word in (request.info_type or "", *request.channels)
         )
         if not documented or acting:
             wrong.append(str(request))
     return wrong
+
+
+def _documented_frame(frame: LoggedRequest) -> bool:
+    ops, channels = WEBSOCKET_FRAMES.get(frame.venue, (frozenset(), frozenset()))
+    on_the_socket = ("GET", frame.path) in DOCUMENTED_READS[frame.venue]
+    return on_the_socket and frame.info_type in ops and set(frame.channels) <= channels
 
 
 def _assert_only_reads(requests: list[LoggedRequest], *venues: str) -> None:
@@ -139,9 +158,8 @@ def test_the_list_itself_holds_no_acting_endpoint() -> None:
                 assert (venue, method, path) in ACTING_LOOKALIKE_READS
                 assert method == "GET"
             assert method == "GET" or path in ("/fapi/v1/listenKey", "/info")
-    assert not any(
-        re.search(r"(?i)order|cancel|transfer|withdraw", t) for t in HYPERLIQUID_READ_TYPES
-    )
+    frame_words = [word for ops, channels in WEBSOCKET_FRAMES.values() for word in ops | channels]
+    assert not any(ACTING_ENDPOINT.search(w) for w in [*HYPERLIQUID_READ_TYPES, *frame_words])
 
 
 def test_the_checker_catches_an_order_a_withdrawal_and_a_hyperliquid_action() -> None:
@@ -154,6 +172,9 @@ def test_the_checker_catches_an_order_a_withdrawal_and_a_hyperliquid_action() ->
         LoggedRequest("POST", "hyperliquid", "/exchange"),
         LoggedRequest("POST", "hyperliquid", "/info", "clearinghouseState"),
         LoggedRequest("POST", "hyperliquid", "/info", "order"),
+        LoggedRequest("WS", "okx", "/ws/v5/private", "subscribe", ("positions",)),
+        LoggedRequest("WS", "okx", "/ws/v5/private", "order"),
+        LoggedRequest("WS", "bybit", "/v5/private", "subscribe", ("wallet", "order")),
     ]
     assert _undocumented(sent) == [
         "POST /bybit/v5/order/create",
@@ -161,6 +182,8 @@ def test_the_checker_catches_an_order_a_withdrawal_and_a_hyperliquid_action() ->
         "POST /okx/api/v5/account/set-leverage",
         "POST /hyperliquid/exchange",
         "POST /hyperliquid/info type=order",
+        "WS /okx/ws/v5/private type=order",
+        "WS /bybit/v5/private type=subscribe channels=wallet,order",
     ]
 
 
@@ -173,6 +196,16 @@ def test_docs_security_lists_exactly_these_reads() -> None:
     assert listed == expected
     for kind in HYPERLIQUID_READ_TYPES:
         assert f"`{kind}`" in text
+    rows = re.findall(r"^\| `(\w+)` websocket \| ([^|]+) \| ([^|]+) \|", text, re.MULTILINE)
+    frames = {
+        (
+            venue,
+            frozenset(re.findall(r"`([\w.-]+)`", ops)),
+            frozenset(re.findall(r"`([\w.-]+)`", chans)),
+        )
+        for venue, ops, chans in rows
+    }
+    assert frames == {(venue, *allowed) for venue, allowed in WEBSOCKET_FRAMES.items()}
 
 
 # -- every command, through `sim-exchange` and the config it writes --------------------------------
@@ -285,7 +318,12 @@ def test_the_desktop_app_sends_only_documented_reads(  # type: ignore[no-untyped
             _verify_in_dialog(qtbot, dialog, bridge, spec)
     finally:
         desktop.quit()
-    _assert_only_reads(sim.sim.requests.entries(), *VENUES)
+    requests = sim.sim.requests.entries()
+    _assert_only_reads(requests, *VENUES)
+    assert {r.venue for r in requests if r.method == "WS" and r.info_type == "subscribe"} == {
+        "bybit",
+        "okx",
+    }  # the streams were opened, and their frames checked
 
 
 def _verify_in_dialog(qtbot, dialog, bridge, spec: AccountSpec) -> None:  # type: ignore[no-untyped-def]

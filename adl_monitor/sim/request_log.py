@@ -1,5 +1,6 @@
 """Every request the simulated exchange received: method, path and, for Hyperliquid's single
-`POST /info` route, the `type` asked for.
+`POST /info` route, the `type` asked for; and every text frame a client sent on a private
+websocket, as its operation (`auth`, `login`, `subscribe`, `ping`…) and the channels named.
 
 This is how the read-only promise is tested (docs/security.md): run the app against the
 simulator, then compare what it sent with the documented reads. The log is an aiohttp
@@ -37,9 +38,14 @@ class LoggedRequest:
     path: str
     info_type: str | None = None
     """Hyperliquid `POST /info` only: the body's `type` (`clearinghouseState`, `meta`, …)."""
+    channels: tuple[str, ...] = ()
+    """Websocket frames (method `WS`, `info_type` the frame's `op`): the channels a
+    subscription names (never a login's arguments, which hold the key and signature)."""
 
     def __str__(self) -> str:
         suffix = f" type={self.info_type}" if self.info_type is not None else ""
+        if self.channels:
+            suffix += " channels=" + ",".join(self.channels)
         return f"{self.method} /{self.venue}{self.path}{suffix}"
 
 
@@ -58,13 +64,50 @@ class RequestLog:
         with self._lock:
             self._entries.clear()
 
-    @web.middleware
-    async def middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
-        entry = await _describe(request)
+    def add(self, entry: LoggedRequest) -> None:
         with self._lock:
             self._entries.append(entry)
         _log.debug("%s", entry)
+
+    def install(self, app: web.Application) -> None:
+        """Log every request `app` receives, and the frames of its websockets."""
+        app[_LOG_KEY] = self
+        app.middlewares.append(self.middleware)
+
+    @web.middleware
+    async def middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        self.add(await _describe(request))
         return await handler(request)
+
+
+_LOG_KEY = web.AppKey("adl_monitor.request_log", RequestLog)
+_SUBSCRIBE_OPS = ("subscribe", "unsubscribe")
+
+
+def log_frame(request: web.Request, text: str) -> None:
+    """Record one text frame a client sent on `request`'s websocket: its `op` (a bare `ping`
+    frame counts as op `ping`) and the channels or topics it names."""
+    request_log = request.app.get(_LOG_KEY)
+    if request_log is None:
+        return
+    venue, _, rest = request.path.lstrip("/").partition("/")
+    try:
+        message = json.loads(text)
+    except ValueError:
+        message = {"op": text.strip()}
+    if not isinstance(message, dict):
+        message = {}
+    op = message.get("op")
+    channels = []
+    # Only a subscription's arguments are recorded: a login's are the key and its signature.
+    arguments = message.get("args") if op in _SUBSCRIBE_OPS else None
+    for argument in arguments if isinstance(arguments, list) else []:
+        name = argument.get("channel") if isinstance(argument, dict) else argument
+        if name is not None:
+            channels.append(str(name))
+    request_log.add(
+        LoggedRequest("WS", venue, "/" + rest, "" if op is None else str(op), tuple(channels))
+    )
 
 
 async def _describe(request: web.Request) -> LoggedRequest:

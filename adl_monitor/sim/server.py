@@ -92,7 +92,8 @@ class SimExchange:
         """Listen on 127.0.0.1:`port` (0 = any free port); return the base URL."""
         check_loopback(host)
         self._stopping = asyncio.Event()
-        app = web.Application(middlewares=[self.requests.middleware])
+        app = web.Application()
+        self.requests.install(app)
         app.router.add_get("/__sim/truth", self._truth)
         app.router.add_post("/__sim/advance", self._advance)
         app.router.add_route("*", "/{venue}/{tail:.*}", self._dispatch)
