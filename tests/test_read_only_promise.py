@@ -232,6 +232,7 @@ def _every_command(monkeypatch: pytest.MonkeyPatch, config: Path, base_url: str,
     main(["snapshot", "--config", str(config)])
     main(["snapshot", "--config", str(config), "--json"])
     main(["watch", "--config", str(config), "--count", "2"])
+    main(["watch", "--config", str(config), "--count", "1", "--json"])
     mine = tmp / "mine.toml"
     for venue in VENUES:
         name = f"my-{venue}"
@@ -266,6 +267,9 @@ def test_every_command_sends_only_documented_reads_to_every_venue(
         sim.sim.requests.clear()  # only what the app sends from here on
         _every_command(monkeypatch, config, sim.base_url, tmp_path)
         requests.extend(sim.sim.requests.entries())
+        main(["snapshot", "--demo"])  # and the embedded simulator of --demo
+        assert len(started) == 2
+        requests.extend(started[-1].sim.requests.entries())
         raise KeyboardInterrupt
 
     monkeypatch.setattr(SimExchangeThread, "start", recording_start)
