@@ -40,6 +40,18 @@ class _TerminalSafeFormatter(logging.Formatter):
         return terminal_lines(super().format(record))
 
 
+class _SentenceFormatter(_TerminalSafeFormatter):
+    """stderr: the message only; its traceback is for the log file (DESIGN.md §8)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        saved = record.exc_info, record.exc_text, record.stack_info
+        record.exc_info, record.exc_text, record.stack_info = None, None, None
+        try:
+            return super().format(record)
+        finally:
+            record.exc_info, record.exc_text, record.stack_info = saved
+
+
 def log_file_path() -> Path:
     return log_dir() / LOG_FILE_NAME
 
@@ -61,7 +73,8 @@ def setup_logging(verbose: bool = False) -> Path:
     )
     stderr_handler = logging.StreamHandler()
     stderr_handler.setLevel(logging.DEBUG if verbose else logging.ERROR)
-    stderr_handler.setFormatter(_TerminalSafeFormatter("%(levelname)s %(name)s: %(message)s"))
+    stderr_format = _TerminalSafeFormatter if verbose else _SentenceFormatter
+    stderr_handler.setFormatter(stderr_format("%(levelname)s %(name)s: %(message)s"))
     handlers: tuple[logging.Handler, ...] = (file_handler, stderr_handler)
     for handler in handlers:
         handler.set_name(_HANDLER_NAME)

@@ -166,7 +166,7 @@ def test_accounts_list_and_remove_escape_a_hostile_config_name(
     assert "desk\\x1b[2J" in out + err
 
 
-def test_log_lines_on_the_terminal_and_in_the_file_are_escaped(
+def test_log_lines_are_escaped_and_tracebacks_stay_in_the_file(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     from adl_monitor.logging_setup import log_file_path, setup_logging
@@ -175,10 +175,18 @@ def test_log_lines_on_the_terminal_and_in_the_file_are_escaped(
     setup_logging()
     try:
         logging.getLogger("adl_monitor.test").error("venue said %s", HOSTILE)
+        try:
+            raise ValueError(HOSTILE)
+        except ValueError:
+            logging.getLogger("adl_monitor.test").exception("the reply did not parse")
     finally:
         for handler in [h for h in root.handlers if h.get_name() == "adl-monitor"]:
             root.removeHandler(handler)
             handler.close()
     err = capsys.readouterr().err
-    _assert_clean(err, log_file_path().read_text(encoding="utf-8"))
+    log = log_file_path().read_text(encoding="utf-8")
+    _assert_clean(err, log)
     assert "venue said \\x1b[2J" in err
+    # The terminal gets the sentence; the traceback is only in the file.
+    assert "the reply did not parse" in err and "Traceback" not in err
+    assert "Traceback" in log and "ValueError: \\x1b[2J" in log
