@@ -11,6 +11,7 @@ import re
 import sys
 from pathlib import Path
 
+from adl_monitor.commands.terminal_text import terminal_lines
 from adl_monitor.core.private_files import open_private_append
 from adl_monitor.storage.paths import log_dir
 
@@ -63,9 +64,17 @@ class SecretScrubber(logging.Filter):
         return True
 
 
-class SentenceFormatter(logging.Formatter):
-    """The terminal's format: the message only. Tracebacks belong in the log file; a user who
-    started the app from a terminal sees one sentence, not forty lines of frames."""
+class _TerminalSafeFormatter(logging.Formatter):
+    """Venue replies and config names end up in log messages: their control characters are
+    shown as visible escapes, on stderr and in the file someone may `tail -f`."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return terminal_lines(super().format(record))
+
+
+class _SentenceFormatter(_TerminalSafeFormatter):
+    """stderr: the message only. A user who started the app from a terminal sees one sentence;
+    the traceback is for the log file."""
 
     def format(self, record: logging.LogRecord) -> str:
         saved = record.exc_info, record.exc_text, record.stack_info
@@ -128,17 +137,14 @@ def setup_logging(verbose: bool = False, command: str | None = None) -> Path:
         path, maxBytes=1_000_000, backupCount=5, encoding="utf-8"
     )
     file_handler.setFormatter(
-        logging.Formatter(
+        _TerminalSafeFormatter(
             "%(asctime)s %(levelname)s [%(origin)s] %(threadName)s %(name)s: %(message)s"
         )
     )
     stderr_handler = logging.StreamHandler()
     stderr_handler.setLevel(logging.DEBUG if verbose else logging.ERROR)
-    stderr_handler.setFormatter(
-        SentenceFormatter("%(levelname)s %(name)s: %(message)s")
-        if not verbose
-        else logging.Formatter("%(levelname)s %(name)s: %(message)s")
-    )
+    stderr_format = _TerminalSafeFormatter if verbose else _SentenceFormatter
+    stderr_handler.setFormatter(stderr_format("%(levelname)s %(name)s: %(message)s"))
     handlers: tuple[logging.Handler, ...] = (file_handler, stderr_handler)
     for handler in handlers:
         handler.set_name(_HANDLER_NAME)

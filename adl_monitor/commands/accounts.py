@@ -12,12 +12,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from adl_monitor.commands.sources import friendly_errors
+from adl_monitor.commands.terminal_text import terminal_lines
 from adl_monitor.core.account_spec import (
     PASSPHRASE_EXCHANGES,
     SUPPORTED_EXCHANGES,
@@ -98,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         return action[args.accounts_action](args)
     except (_Refused, ConfigError, SecretStoreError) as error:
-        print(error, file=sys.stderr)
+        print(terminal_lines(str(error)), file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
         print("Cancelled; nothing was saved.", file=sys.stderr)
@@ -165,7 +167,7 @@ def _add(args: argparse.Namespace) -> int:
     where = "key in the keyring" if stored else "key from the environment, not stored"
     if not spec.needs_key:
         where = "no key needed"
-    print(f"{name}: saved, {where} ({_verdict_words(check)}).")
+    print(terminal_lines(f"{name}: saved, {where} ({_verdict_words(check)})."))
     return EXIT_OK
 
 
@@ -240,16 +242,20 @@ def _accept_or_refuse(spec: AccountSpec, check: KeyCheck, allow_trading: bool) -
                 "Nothing was saved."
             )
         print(
-            f"WARNING {spec.name}: this API key can trade{permissions}; saved because of "
-            "--allow-trading-key, and the account will carry this warning everywhere.",
+            terminal_lines(
+                f"WARNING {spec.name}: this API key can trade{permissions}; saved because of "
+                "--allow-trading-key, and the account will carry this warning everywhere."
+            ),
             file=sys.stderr,
         )
         return replace(spec, allow_trading_key=True)
     if check.verdict is KeyVerdict.UNVERIFIED:
         reason = check.message.rstrip(".") or "the exchange offers no way to ask"
         print(
-            f"{spec.name}: could not verify that the key is read-only — {reason}. Check on the "
-            "exchange that it cannot trade or withdraw.",
+            terminal_lines(
+                f"{spec.name}: could not verify that the key is read-only — {reason}. Check on "
+                "the exchange that it cannot trade or withdraw."
+            ),
             file=sys.stderr,
         )
     return spec
@@ -296,10 +302,36 @@ def _remove(args: argparse.Namespace) -> int:
     if spec is None:
         where = config.path or _config_path(args)
         raise _Refused(f"There is no account named {args.name!r} in {where}.")
+    store = SecretStore()
+    in_keyring = store.in_keyring(spec)
     save_config(config.without_account(spec.name), _config_path(args) or config.path)
-    SecretStore().delete(spec)
-    print(f"{spec.name}: removed, and its key deleted from the keyring.")
+    store.delete(spec)
+    print(terminal_lines(removal_sentence(spec, in_keyring, os.environ)))
     return EXIT_OK
+
+
+def removal_sentence(spec: AccountSpec, in_keyring: bool, environ: Mapping[str, str]) -> str:
+    """What `remove` really did with the key: deleted it from the keyring, found none there,
+    and which `ADLMON_<NAME>_*` variables still hold it — those are the user's to unset."""
+    env_names = [
+        spec.env_prefix + suffix
+        for suffix in ("API_KEY", "SECRET", "PASSWORD")
+        if environ.get(spec.env_prefix + suffix)
+    ]
+    if not spec.needs_key and not env_names:
+        return f"{spec.name}: removed (it needed no key)."
+    keyring_part = (
+        "its key deleted from the keyring"
+        if in_keyring
+        else "nothing was stored for it in the keyring"
+    )
+    if not env_names:
+        return f"{spec.name}: removed, and {keyring_part}."
+    return (
+        f"{spec.name}: removed, and {keyring_part}; the key also comes from the environment "
+        f"variable{'s' if len(env_names) > 1 else ''} {', '.join(env_names)}, which this "
+        "command cannot change — unset them in your shell or service file."
+    )
 
 
 # -- verify ----------------------------------------------------------------------------------
@@ -326,15 +358,15 @@ def _verify(args: argparse.Namespace) -> int:
     for (spec, credentials), result in zip(pairs, results, strict=True):
         if spec.needs_key and credentials is None:
             all_read_only = False
-            print(f"{missing_key_sentence(spec.name)} (not verified)")
+            print(terminal_lines(f"{missing_key_sentence(spec.name)} (not verified)"))
         elif isinstance(result, VenueFailure):
             all_read_only = False
-            print(f"{spec.name}: NOT verified — {_sentence_tail(result, spec)}")
+            print(terminal_lines(f"{spec.name}: NOT verified — {_sentence_tail(result, spec)}"))
         elif result.read_only:
-            print(f"{spec.name}: read-only ({_verdict_words(result)}).")
+            print(terminal_lines(f"{spec.name}: read-only ({_verdict_words(result)})."))
         else:
             all_read_only = False
-            print(f"{spec.name}: NOT read-only — {_verdict_words(result)}.")
+            print(terminal_lines(f"{spec.name}: NOT read-only — {_verdict_words(result)}."))
     return EXIT_OK if all_read_only else EXIT_FAILED
 
 

@@ -1,17 +1,23 @@
 """`adl-monitor sim-exchange`: the simulated exchange alone, until Ctrl-C.
 
 Prints the demo accounts and their fixed credentials, and with `--write-config PATH` writes an
-app config (DESIGN.md §6) that points every demo account at this server.
+app config (DESIGN.md §6) that points every demo account at this server (never over an existing
+file without `--force`: `commands/sim_config_file.py`). `--log-requests` prints the method and
+path of every request received, to see for yourself that the app only reads (docs/security.md).
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
+import logging
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
+from adl_monitor.commands.sim_config_file import existing_config_refusal, write_config_file
+from adl_monitor.commands.terminal_text import terminal_text
 from adl_monitor.sim.demo import (
     DEMO_API_KEY,
     DEMO_PASSWORD,
@@ -22,6 +28,7 @@ from adl_monitor.sim.demo import (
     DemoAccount,
 )
 from adl_monitor.sim.faults import FaultKind, check_route, parse_kind
+from adl_monitor.sim.request_log import REQUEST_LOGGER
 from adl_monitor.sim.scenarios import SCENARIOS
 
 
@@ -32,7 +39,9 @@ def register(subparsers: Any) -> None:
         description="Serve the venues' REST (and Bybit's websocket) dialects on 127.0.0.1, "
         "driven by a scenario and a population of synthetic traders.",
     )
-    parser.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 = any)")
+    parser.add_argument(
+        "--port", type=port_number, default=8765, help="port 0-65535 (default 8765; 0 = any)"
+    )
     parser.add_argument(
         "--scenario", default="calm", choices=sorted(SCENARIOS), help="market story to play"
     )
@@ -54,7 +63,18 @@ def register(subparsers: Any) -> None:
         "--write-config",
         metavar="PATH",
         default=None,
-        help="write an adl-monitor config file for the demo accounts to PATH",
+        help="write an adl-monitor config file for the demo accounts to PATH "
+        "(an existing file only with --force, which keeps PATH.bak)",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="with --write-config: replace an existing file, keeping a copy as PATH.bak",
+    )
+    parser.add_argument(
+        "--log-requests",
+        action="store_true",
+        help="print the method and path of every request received (to stderr)",
     )
     parser.set_defaults(func=run)
 
@@ -72,6 +92,19 @@ def fault_option(text: str) -> tuple[str, FaultKind, str | None]:
         return venue, parse_kind(kind), route or None
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def port_number(text: str) -> int:
+    """argparse type: a TCP port, 0-65535 (0 = any free port), else argparse's usage error."""
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a port: give a whole number from 0 to 65535 (0 = any free port)"
+        )
+    return port
 
 
 def config_toml(accounts: list[DemoAccount]) -> str:
@@ -115,26 +148,34 @@ def describe(base_url: str, accounts: list[DemoAccount], scenario: str, seed: in
 def run(args: argparse.Namespace) -> int:
     from adl_monitor.sim.thread import SimExchangeThread
 
+    config_path = Path(args.write_config).expanduser() if args.write_config else None
+    refusal = existing_config_refusal(config_path, args.force) if config_path else None
+    if refusal is not None:
+        print(refusal, file=sys.stderr)
+        return 1
     sim = SimExchangeThread(args.scenario, args.seed, args.speed, port=args.port)
     try:
         base_url = sim.start()
     except OSError as error:
+        reason = (
+            "another program already uses that port"
+            if error.errno == errno.EADDRINUSE
+            else (error.strerror or str(error)).rstrip(".")
+        )
         print(
-            f"sim-exchange: cannot listen on 127.0.0.1:{args.port}: {error.strerror}. "
-            "Choose another --port.",
+            f"sim-exchange: cannot listen on 127.0.0.1:{args.port} — {reason}. "
+            "Choose another --port (0 picks a free one).",
             file=sys.stderr,
         )
         return 1
+    request_printer = _RequestPrinter() if args.log_requests else None
     try:
         for venue, kind, route in args.fault:
             sim.set_fault(venue, kind, route)
             print(f"Fault on {venue}{route or ''}: {kind}")
         accounts = sim.sim.demo_accounts()
-        if args.write_config:
-            path = Path(args.write_config)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(config_toml(accounts), encoding="utf-8")
-            print(f"Wrote {path}")
+        if config_path is not None:
+            print(write_config_file(config_path, config_toml(accounts), args.force))
         print(describe(base_url, accounts, args.scenario, args.seed), flush=True)
         while True:
             time.sleep(1.0)
@@ -143,3 +184,28 @@ def run(args: argparse.Namespace) -> int:
         return 0
     finally:
         sim.stop()
+        if request_printer is not None:
+            request_printer.close()
+
+
+class _TerminalSafe(logging.Formatter):
+    """A request line as the client sent it, with any control character made visible."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return terminal_text(super().format(record))
+
+
+class _RequestPrinter:
+    """`--log-requests`: the simulator's request log, one line per request on stderr."""
+
+    def __init__(self) -> None:
+        self._logger = logging.getLogger(REQUEST_LOGGER)
+        self._level = self._logger.level
+        self._handler = logging.StreamHandler(sys.stderr)
+        self._handler.setFormatter(_TerminalSafe("%(asctime)s %(message)s", "%H:%M:%S"))
+        self._logger.addHandler(self._handler)
+        self._logger.setLevel(logging.DEBUG)
+
+    def close(self) -> None:
+        self._logger.removeHandler(self._handler)
+        self._logger.setLevel(self._level)

@@ -20,6 +20,7 @@ from adl_monitor.commands.sources import (
     open_sources,
     setup_cli_logging,
 )
+from adl_monitor.commands.terminal_text import terminal_json, terminal_lines
 
 EXIT_OK = 0
 EXIT_ACCOUNT_FAILED = 1
@@ -53,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         sources = open_sources(config_path_arg(args.config), args.demo, args.scenario)
     except SourcesError as error:
-        print(error, file=sys.stderr)
+        print(terminal_lines(str(error)), file=sys.stderr)
         return EXIT_ACCOUNT_FAILED
     with sources:
         engine = sources.engine()
@@ -66,16 +67,16 @@ def run(args: argparse.Namespace) -> int:
 
         snapshot = asyncio.run(once())
     if engine.history_notice:
-        print(engine.history_notice, file=sys.stderr)
+        print(terminal_lines(engine.history_notice), file=sys.stderr)
     if args.json:
-        print(dumps(snapshot_to_dict(snapshot), indent=2))
+        print(terminal_json(dumps(snapshot_to_dict(snapshot), indent=2)))
     else:
         from adl_monitor.commands.snapshot_text import render_snapshot
 
-        print(render_snapshot(snapshot))
+        print(terminal_lines(render_snapshot(snapshot)))
     for status in snapshot.accounts:
         if not status.ok and status.error:
-            print(status.error, file=sys.stderr)
+            print(terminal_lines(status.error), file=sys.stderr)
     if args.fail_on is not None:
         threshold = Level.parse(args.fail_on)
         if any(risk.level >= threshold for risk in snapshot.positions):

@@ -1,6 +1,8 @@
 """Snapshots and alerts as plain text for the terminal (`snapshot` and `watch` without --json).
 
 A stale row says so in its tier column instead of showing the tier as if it were current.
+Every string that came from a venue or the config (names, symbols, raw indicators, errors)
+passes through `terminal_text`, so it cannot move the cursor or clear the screen.
 """
 
 from __future__ import annotations
@@ -8,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from adl_monitor.commands.terminal_text import terminal_text
 from adl_monitor.core.age import describe_age
 from adl_monitor.core.alert import Alert
 from adl_monitor.core.snapshot import AccountState, PositionRisk, Snapshot
@@ -40,8 +43,10 @@ def _leverage(value: float | None) -> str:
 def _raw(value: object) -> str:
     """Compact raw value: Binance's `{"LONG": 0, "BOTH": 3}` as `LONG=0 BOTH=3`."""
     if isinstance(value, dict):
-        return " ".join(f"{key}={item}" for key, item in value.items())
-    return str(value)
+        return " ".join(
+            f"{terminal_text(key)}={terminal_text(item)}" for key, item in value.items()
+        )
+    return terminal_text(value)
 
 
 def _exchange_tier(risk: PositionRisk, now: datetime) -> str:
@@ -85,6 +90,7 @@ def position_rows(snapshot: Snapshot) -> list[tuple[str, ...]]:
 
 
 def table(rows: Sequence[tuple[str, ...]], header: tuple[str, ...]) -> str:
+    rows = [tuple(terminal_text(cell) for cell in row) for row in rows]
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     lines = [
         "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip()
@@ -100,11 +106,12 @@ def render_snapshot(snapshot: Snapshot) -> str:
         state = status.state.value
         if status.state is AccountState.LIVE and status.fetched_at is not None:
             state = f"live, {describe_age(max(0.0, (now - status.fetched_at).total_seconds()))} old"
-        lines.append(f"  {status.name} ({status.exchange}): {state}")
+        name, exchange = terminal_text(status.name), terminal_text(status.exchange)
+        lines.append(f"  {name} ({exchange}): {state}")
         if status.error:
-            lines.append(f"    {status.error}")
+            lines.append(f"    {terminal_text(status.error)}")
         if status.warning:
-            lines.append(f"    WARNING {status.warning}")
+            lines.append(f"    WARNING {terminal_text(status.warning)}")
     lines.append("")
     if snapshot.positions:
         lines.append(table(position_rows(snapshot), _COLUMNS))
@@ -113,8 +120,8 @@ def render_snapshot(snapshot: Snapshot) -> str:
             assert risk.advice is not None
             position = risk.position
             lines.append(
-                f"  → {position.account} {position.symbol} {position.side.value}: "
-                f"{risk.advice.text}"
+                f"  → {terminal_text(position.account)} {terminal_text(position.symbol)} "
+                f"{position.side.value}: {terminal_text(risk.advice.text)}"
             )
     elif any(status.ok for status in snapshot.accounts):
         failed = sum(not status.ok for status in snapshot.accounts)
@@ -141,12 +148,13 @@ def summary_line(snapshot: Snapshot) -> str:
     if snapshot.positions:
         top = snapshot.positions[0]
         parts.append(
-            f"top: {top.position.account} {top.position.symbol} {top.position.side.value} "
-            f"{top.level.label}{' (stale)' if top.stale else ''}"
+            f"top: {terminal_text(top.position.account)} {terminal_text(top.position.symbol)} "
+            f"{top.position.side.value} {top.level.label}{' (stale)' if top.stale else ''}"
         )
-    trouble = [status.error for status in snapshot.accounts if status.error]
+    trouble = [terminal_text(status.error) for status in snapshot.accounts if status.error]
     return " | ".join(parts + trouble)
 
 
 def alert_line(alert: Alert) -> str:
-    return f"{alert.at:%H:%M:%S} ALERT [{alert.level.label}] {alert.title} — {alert.body}"
+    title, body = terminal_text(alert.title), terminal_text(alert.body)
+    return f"{alert.at:%H:%M:%S} ALERT [{alert.level.label}] {title} — {body}"

@@ -22,6 +22,7 @@ from adl_monitor.commands.sources import (
     open_sources,
     setup_cli_logging,
 )
+from adl_monitor.commands.terminal_text import terminal_json, terminal_lines
 from adl_monitor.core.alert import Alert
 from adl_monitor.core.snapshot import Snapshot
 from adl_monitor.engine.settings import EngineSettings
@@ -73,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         sources = open_sources(config_path_arg(args.config), args.demo, args.scenario)
     except SourcesError as error:
-        print(error, file=sys.stderr)
+        print(terminal_lines(str(error)), file=sys.stderr)
         return 1
 
     def with_flags(settings: EngineSettings) -> EngineSettings:
@@ -88,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         runner.start()
         if runner.history_notice:
-            print(runner.history_notice, file=sys.stderr)
+            print(terminal_lines(runner.history_notice), file=sys.stderr)
         _print_until_done(printer, args, follower.tick if follower else lambda: None)
     except KeyboardInterrupt:
         pass
@@ -123,4 +124,4 @@ def _print_until_done(
             line = dumps({"type": "alert", **alert_to_dict(item)})
         else:
             line = alert_line(item)
-        print(line, flush=True)
+        print(terminal_json(line) if args.json else terminal_lines(line), flush=True)

@@ -28,6 +28,7 @@ from aiohttp import web
 from adl_monitor.sim.control import ControlGuard
 from adl_monitor.sim.demo import DemoAccount, demo_accounts
 from adl_monitor.sim.faults import Fault, FaultKind, FaultRenderer, FaultTable
+from adl_monitor.sim.request_log import RequestLog
 from adl_monitor.sim.venues.base import Dialect
 from adl_monitor.sim.venues.binance import Binance
 from adl_monitor.sim.venues.bybit import Bybit
@@ -77,6 +78,7 @@ class SimExchange:
         self._clock: asyncio.Task[None] | None = None
         self._requests = itertools.count()
         self._stopping: asyncio.Event | None = None
+        self.requests = RequestLog()  # every request's method and path (docs/security.md)
         self.dialects: dict[str, Dialect] = {
             d.exchange: d
             for d in (
@@ -112,6 +114,7 @@ class SimExchange:
         self._stopping = asyncio.Event()
         guard = ControlGuard()
         app = web.Application(middlewares=[guard.middleware])
+        self.requests.install(app)
         app.router.add_get("/__sim/truth", self._truth)
         app.router.add_post("/__sim/advance", self._advance)
         app.router.add_get("/__sim/fault", self._faults)

@@ -138,6 +138,15 @@ class SecretStore:
                 f"{spec.name}: the system keyring could not remove the key — remove it by hand"
             ) from None
 
+    def in_keyring(self, spec: AccountSpec) -> bool:
+        """Whether the keyring itself holds a key for `spec` (the environment not consulted)."""
+        if not self.secure:
+            return False
+        try:
+            return bool(keyring.get_password(SERVICE, spec.name))
+        except keyring.errors.KeyringError:
+            return False
+
     def has(self, spec: AccountSpec) -> bool:
         try:
             return self.get(spec) is not None

@@ -168,6 +168,12 @@ class DesktopApp(QObject):
             self.window.last_update.setText(self.tr("Connecting…"))
 
     def on_start_failed(self, sentence: str) -> None:
+        """The sentence (e.g. a broken config's path, line, column and what to do) goes to the
+        window and, for whoever started the app from a terminal, to stderr; the traceback went
+        only to the log file."""
+        from adl_monitor.commands.terminal_text import terminal_lines
+
+        print(f"adl-monitor: {terminal_lines(sentence)}", file=sys.stderr, flush=True)
         self.window.show_notice(self.tr("Monitoring could not start: {why}").format(why=sentence))
         self.window.last_update.setText(self.tr("Not monitoring"))
 

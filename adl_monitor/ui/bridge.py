@@ -142,7 +142,16 @@ class EngineBridge(QObject):
             session.runner.add_listener(_SessionListener(self, generation))
             session.runner.start()
         except Exception as error:
-            _log.exception("the engine could not start")
+            from adl_monitor.commands.sources import SourcesError
+
+            # An expected refusal (a broken config) is a sentence for the user, shown by the
+            # window; its traceback goes to the log file only, never to the terminal.
+            expected = isinstance(error, SourcesError)
+            _log.log(
+                logging.WARNING if expected else logging.ERROR,
+                "the engine could not start",
+                exc_info=True,
+            )
             if session is not None:
                 self._shutdown(session)  # e.g. the simulator already runs
             self._failed_from_worker.emit(str(error) or type(error).__name__)

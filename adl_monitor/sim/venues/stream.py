@@ -17,6 +17,8 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from adl_monitor.sim.request_log import log_frame
+
 PUSH_INTERVAL = 0.5  # real seconds between checks for changed positions
 
 
@@ -80,6 +82,7 @@ async def serve_stream(
             if silent():
                 continue
             if frame.type is WSMsgType.TEXT:
+                log_frame(request, frame.data)  # the read-only promise (docs/security.md)
                 await on_text(session, frame.data)
             elif frame.type is WSMsgType.PING:
                 await socket.pong(frame.data)
