@@ -54,19 +54,11 @@ STARTUP = 120.0
 """Time-out for the engine's first readings (markets are loaded then)."""
 RETRY_AFTER = 1
 
-TRUNCATED_READS_AS_NO_POSITIONS = pytest.mark.xfail(
-    strict=True,
-    reason="a truncated JSON body reads as 'no positions' (issue 8 item 2): fixed on branch "
-    "replies (exchanges/response_guard.py)",
-)
 SILENT_STREAM_STAYS_LIVE = pytest.mark.xfail(
     strict=True,
     reason="a silent websocket stays 'live' (issue 8 item 4): fixed on branch liveness",
 )
 XFAIL: dict[tuple[str, FaultKind], pytest.MarkDecorator] = {
-    ("bybit", FaultKind.TRUNCATED): TRUNCATED_READS_AS_NO_POSITIONS,
-    ("binanceusdm", FaultKind.TRUNCATED): TRUNCATED_READS_AS_NO_POSITIONS,
-    ("okx", FaultKind.TRUNCATED): TRUNCATED_READS_AS_NO_POSITIONS,
     ("bybit", FaultKind.WS_SILENT): SILENT_STREAM_STAYS_LIVE,
     ("okx", FaultKind.WS_SILENT): SILENT_STREAM_STAYS_LIVE,
 }

@@ -79,11 +79,6 @@ EXPECTED: dict[FaultKind, frozenset[FailureKind]] = {
     FaultKind.SLOW_BODY: NO_ANSWER,
     FaultKind.AUTH: frozenset({FailureKind.BAD_KEY}),
 }
-XFAIL: dict[tuple[str, FaultKind], str] = {
-    (venue, FaultKind.TRUNCATED): "a truncated JSON body reads as 'no positions' (issue 8 item 2): "
-    "fixed on branch replies (exchanges/response_guard.py)"
-    for venue in REPLIES
-}
 CLIENT_TIMEOUT_MS = 1000
 """ccxt's own time-out in these cells, so a hanging reply fails in a second."""
 RETRY_AFTER = 3
@@ -145,9 +140,6 @@ def _cells() -> list[Any]:
             venue,
             kind,
             id=f"{venue}-{kind}",
-            marks=[pytest.mark.xfail(strict=True, reason=XFAIL[venue, kind])]
-            if (venue, kind) in XFAIL
-            else [],
         )
         for venue in REPLIES
         for kind in EXPECTED
