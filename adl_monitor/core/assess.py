@@ -80,6 +80,8 @@ def _assess_position(
         pnl_pct=pnl_fraction(position),
         stale=stale,
         adl_hit=key in reading.adl_hits,
+        adl_evidence=reading.adl_evidence.get(key),
+        closed_unconfirmed=key in reading.unconfirmed_closes and key not in reading.adl_hits,
     )
     if risk.level not in ADVISED_LEVELS:
         return risk

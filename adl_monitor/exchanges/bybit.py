@@ -4,7 +4,8 @@ What differs here: the indicator is `adlRankIndicator` in every position of `/v5
 (ccxt's unified ADL method asks for one symbol only, so it is not used); a position the venue
 deleveraged carries `positionStatus == "Adl"`. The position list needs a category per call, so
 linear and inverse are two requests; balances come from the unified wallet. A position closed by
-ADL only shows in the execution list (`execType` "AdlTrade"), asked when a position shrank.
+ADL only shows in the execution list (`execType` "AdlTrade"), asked when a position shrank
+(docs/adl-evidence.md).
 
 Margin mode: ccxt leaves `marginMode` empty (Bybit deprecated `tradeMode` for UTA 2.0), but the
 classic formula needs it — an isolated position's effective leverage rests on its own margin, a
@@ -21,15 +22,25 @@ from collections.abc import Mapping
 from typing import Any
 
 from adl_monitor.core.account import AccountFigures
-from adl_monitor.core.account_reading import PositionKey
+from adl_monitor.core.account_reading import CloseCause, CloseEvidence, PositionKey
 from adl_monitor.core.key_check import KeyCheck, KeyVerdict
 from adl_monitor.exchanges.balance_table import BalanceFields, figures_from_rows
 from adl_monitor.exchanges.base import UnifiedPosition, VenueConnector
-from adl_monitor.exchanges.values import as_dict, as_list
+from adl_monitor.exchanges.values import as_dict, as_list, to_float
 
 _CATEGORIES = ("linear", "inverse")
 _ACCOUNT_MODE_INTERVAL = 60.0  # seconds: a margin-mode switch is rare and needs no positions
 _ISOLATED_ACCOUNT = "ISOLATED_MARGIN"
+_ADL_EXEC_TYPE = "AdlTrade"
+_CLOSING_EXEC_TYPES = frozenset({_ADL_EXEC_TYPE, "Trade", "BustTrade"})
+_ADL_SOURCE = "Bybit execution list (execType AdlTrade)"
+
+
+def _closes(fill: Mapping[str, Any]) -> bool:
+    """A fill that closed position size (`closedSize` > 0); an ADL fill always does."""
+    if fill.get("execType") == _ADL_EXEC_TYPE:
+        return True
+    return (to_float(fill.get("closedSize")) or 0.0) > 0
 
 
 def key_check_from_query_api(reply: Mapping[str, Any]) -> KeyCheck:
@@ -113,8 +124,10 @@ class BybitConnector(VenueConnector):
     def _is_adl_hit(self, unified: Mapping[str, Any]) -> bool:
         return as_dict(unified.get("info")).get("positionStatus") == "Adl"
 
-    async def _adl_closes(self, reduced: set[PositionKey]) -> set[PositionKey]:
-        """ADL fills (`execType` "AdlTrade") since start, for the categories that shrank.
+    async def _adl_closes(self, reduced: set[PositionKey]) -> dict[PositionKey, CloseEvidence]:
+        """The execution list since start, for the categories that shrank: an `AdlTrade` fill
+        is the venue's ADL; a `Trade` (the user's own) or `BustTrade` (liquidation) fill
+        explains a close otherwise.
 
         A fully deleveraged position simply vanishes from the position list; only the
         execution list says it was the venue's ADL and not the user's own close.
@@ -123,21 +136,27 @@ class BybitConnector(VenueConnector):
             "inverse" if (self._market(symbol) or {}).get("inverse") else "linear"
             for symbol, _side in reduced
         }
-        hits: set[PositionKey] = set()
+        found: dict[PositionKey, CloseEvidence] = {}
         for category in sorted(categories):
             reply = await self.client.privateGetV5ExecutionList(
-                {"category": category, "execType": "AdlTrade", "startTime": self._since_ms}
+                {"category": category, "startTime": self._since_ms}
             )
             for entry in as_list(as_dict(as_dict(reply).get("result")).get("list")):
                 fill = as_dict(entry)
-                if fill.get("execType") != "AdlTrade" or fill.get("execId") in self._seen_fills:
+                kind = fill.get("execType")
+                if kind not in _CLOSING_EXEC_TYPES or fill.get("execId") in self._seen_fills:
                     continue
                 symbol = self._symbol_for(fill.get("symbol"))
                 side = "long" if fill.get("side") == "Sell" else "short"  # the closing side
-                if symbol is not None and (symbol, side) in reduced:
-                    self._seen_fills.add(fill.get("execId"))
-                    hits.add((symbol, side))
-        return hits
+                key = (symbol, side) if symbol is not None else None
+                if key is None or key not in reduced or not _closes(fill):
+                    continue
+                self._seen_fills.add(fill.get("execId"))
+                if kind == _ADL_EXEC_TYPE:
+                    found[key] = CloseEvidence(CloseCause.ADL, _ADL_SOURCE)
+                else:
+                    found.setdefault(key, CloseEvidence(CloseCause.OWN, f"Bybit {kind} fill"))
+        return found
 
     async def _check_key(self) -> KeyCheck:
         return key_check_from_query_api(as_dict(await self.client.privateGetV5UserQueryApi()))
