@@ -6,6 +6,7 @@ A dialect maps (method, path) to a handler. Whatever is not in its table gets th
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -39,6 +40,8 @@ class Dialect:
     def __init__(self, world: Callable[[], World]) -> None:
         self._world = world
         self.routes: dict[tuple[str, str], Handler] = {}
+        self.served: Counter[str] = Counter()
+        """Requests answered per path: tests check what the app asks, and how often."""
 
     @property
     def world(self) -> World:
@@ -49,6 +52,7 @@ class Dialect:
 
     async def handle(self, request: web.Request, path: str) -> web.StreamResponse:
         handler = self.routes.get((request.method, path))
+        self.served[path] += 1
         if handler is None:
             return self.not_found(request, path)
         try:
