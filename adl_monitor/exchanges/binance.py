@@ -20,6 +20,7 @@ from adl_monitor.core.account_reading import CloseCause, CloseEvidence, Position
 from adl_monitor.core.key_check import KeyCheck, KeyVerdict
 from adl_monitor.exchanges.balance_table import BalanceFields, figures_from_rows
 from adl_monitor.exchanges.base import UnifiedPosition, VenueConnector
+from adl_monitor.exchanges.closes import HistoryRecord, SeenRecords, match_records
 from adl_monitor.exchanges.position_builder import position_key
 from adl_monitor.exchanges.values import as_dict, as_list, to_float
 
@@ -88,8 +89,7 @@ class BinanceConnector(VenueConnector):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._since_ms = int(time.time() * 1000)  # closes before we started are old news
-        self._seen: set[object] = set()  # ADL order and trade ids already matched
+        self._seen = SeenRecords()  # ADL orders and own trades already matched
 
     def _configure(self, client: Any) -> None:
         # ccxt loads leverage brackets (one more request) only to derive maintenance margin;
@@ -123,11 +123,7 @@ class BinanceConnector(VenueConnector):
         return found
 
     def _start_ms(self) -> int:
-        return max(self._since_ms, int(time.time() * 1000) - _HISTORY_DAYS_MS)
-
-    def _fresh(self, row: dict[str, Any], record: object) -> bool:
-        at = to_float(row.get("updateTime") or row.get("time")) or 0.0
-        return at >= self._since_ms and record not in self._seen
+        return max(self._seen.since_ms, int(time.time() * 1000) - _HISTORY_DAYS_MS)
 
     async def _adl_orders(self, reduced: set[PositionKey]) -> dict[PositionKey, CloseEvidence]:
         """`forceOrders?autoCloseType=ADL`: one symbol's (weight 20) or every symbol's (50)."""
@@ -135,18 +131,8 @@ class BinanceConnector(VenueConnector):
         symbols = {symbol for symbol, _side in reduced}
         if len(symbols) == 1:
             params["symbol"] = self.client.market(next(iter(symbols)))["id"]
-        found: dict[PositionKey, CloseEvidence] = {}
-        for entry in as_list(await getattr(self.client, self.force_orders_call)(params)):
-            row = as_dict(entry)
-            record = ("order", row.get("orderId"))
-            if row.get("clientOrderId") != _ADL_CLIENT_ORDER_ID or not self._fresh(row, record):
-                continue
-            symbol = self._symbol_for(row.get("symbol"))
-            side = closed_side(row)
-            if symbol is not None and side is not None and (symbol, side) in reduced:
-                self._seen.add(record)
-                found[(symbol, side)] = CloseEvidence(CloseCause.ADL, _ADL_SOURCE)
-        return found
+        rows = as_list(await getattr(self.client, self.force_orders_call)(params))
+        return match_records((self._record(row, "order") for row in rows), reduced, self._seen)
 
     async def _own_trades(
         self, symbol: str, unexplained: set[PositionKey]
@@ -154,16 +140,25 @@ class BinanceConnector(VenueConnector):
         """The user's trades of `symbol` since start: one that realised PnL on a side closed
         (part of) that position."""
         params = {"symbol": self.client.market(symbol)["id"], "startTime": self._start_ms()}
-        found: dict[PositionKey, CloseEvidence] = {}
-        for entry in as_list(await getattr(self.client, self.user_trades_call)(params)):
-            row = as_dict(entry)
-            record = ("trade", row.get("id"))
-            key = (symbol, closed_side(row))
+        rows = as_list(await getattr(self.client, self.user_trades_call)(params))
+        return match_records((self._record(row, "trade") for row in rows), unexplained, self._seen)
+
+    def _record(self, entry: object, kind: str) -> HistoryRecord:
+        """An ADL order (forceOrders) or one of the user's trades (userTrades)."""
+        row = as_dict(entry)
+        if kind == "order":
+            adl = row.get("clientOrderId") == _ADL_CLIENT_ORDER_ID
+            evidence = CloseEvidence(CloseCause.ADL, _ADL_SOURCE) if adl else None
+        else:
             closing = (to_float(row.get("realizedPnl")) or 0.0) != 0.0
-            if key in unexplained and closing and self._fresh(row, record):
-                self._seen.add(record)
-                found[(symbol, str(key[1]))] = CloseEvidence(CloseCause.OWN, "Binance userTrades")
-        return found
+            evidence = CloseEvidence(CloseCause.OWN, "Binance userTrades") if closing else None
+        return HistoryRecord(
+            record=(kind, row.get("orderId" if kind == "order" else "id")),
+            symbol=self._symbol_for(row.get("symbol")),
+            side=closed_side(row),
+            evidence=evidence,
+            at_ms=to_float(row.get("updateTime") or row.get("time")) or 0.0,
+        )
 
     async def _check_key(self) -> KeyCheck:
         return key_check_from_restrictions(

@@ -26,6 +26,7 @@ from adl_monitor.core.account_reading import CloseCause, CloseEvidence, Position
 from adl_monitor.core.key_check import KeyCheck, KeyVerdict
 from adl_monitor.exchanges.balance_table import BalanceFields, figures_from_rows
 from adl_monitor.exchanges.base import UnifiedPosition, VenueConnector
+from adl_monitor.exchanges.closes import HistoryRecord, SeenRecords, match_records
 from adl_monitor.exchanges.values import as_dict, as_list, to_float
 
 _CATEGORIES = ("linear", "inverse")
@@ -76,8 +77,7 @@ class BybitConnector(VenueConnector):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._since_ms = int(time.time() * 1000)  # ADL fills before we started are old news
-        self._seen_fills: set[object] = set()
+        self._seen = SeenRecords()  # fills already matched, and when we started
         self._account_isolated = False
         self._account_mode_read_at: float | None = None  # time.monotonic()
 
@@ -139,24 +139,26 @@ class BybitConnector(VenueConnector):
         found: dict[PositionKey, CloseEvidence] = {}
         for category in sorted(categories):
             reply = await self.client.privateGetV5ExecutionList(
-                {"category": category, "startTime": self._since_ms}
+                {"category": category, "startTime": self._seen.since_ms}
             )
-            for entry in as_list(as_dict(as_dict(reply).get("result")).get("list")):
-                fill = as_dict(entry)
-                kind = fill.get("execType")
-                if kind not in _CLOSING_EXEC_TYPES or fill.get("execId") in self._seen_fills:
-                    continue
-                symbol = self._symbol_for(fill.get("symbol"))
-                side = "long" if fill.get("side") == "Sell" else "short"  # the closing side
-                key = (symbol, side) if symbol is not None else None
-                if key is None or key not in reduced or not _closes(fill):
-                    continue
-                self._seen_fills.add(fill.get("execId"))
-                if kind == _ADL_EXEC_TYPE:
-                    found[key] = CloseEvidence(CloseCause.ADL, _ADL_SOURCE)
-                else:
-                    found.setdefault(key, CloseEvidence(CloseCause.OWN, f"Bybit {kind} fill"))
+            fills = as_list(as_dict(as_dict(reply).get("result")).get("list"))
+            found.update(match_records(map(self._record, fills), reduced, self._seen))
         return found
+
+    def _record(self, entry: object) -> HistoryRecord | None:
+        fill = as_dict(entry)
+        kind = fill.get("execType")
+        if kind not in _CLOSING_EXEC_TYPES or not _closes(fill):
+            return None
+        adl = kind == _ADL_EXEC_TYPE
+        return HistoryRecord(
+            record=fill.get("execId"),
+            symbol=self._symbol_for(fill.get("symbol")),
+            side="long" if fill.get("side") == "Sell" else "short",  # the closing side
+            evidence=CloseEvidence(
+                CloseCause.ADL if adl else CloseCause.OWN, _ADL_SOURCE if adl else f"Bybit {kind}"
+            ),
+        )
 
     async def _check_key(self) -> KeyCheck:
         return key_check_from_query_api(as_dict(await self.client.privateGetV5UserQueryApi()))

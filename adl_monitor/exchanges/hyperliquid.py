@@ -9,7 +9,6 @@ the user's fills (`dir` "Auto-Deleveraging"), asked only when a position closed 
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -18,11 +17,11 @@ from adl_monitor.core.account_reading import CloseCause, CloseEvidence, Position
 from adl_monitor.core.failure import FailureKind, VenueFailure
 from adl_monitor.core.key_check import KeyCheck, KeyVerdict
 from adl_monitor.exchanges.base import UnifiedPosition, VenueConnector
+from adl_monitor.exchanges.closes import HistoryRecord, SeenRecords, match_records
 from adl_monitor.exchanges.values import as_dict, as_list, number, to_float
 
 SETTLE = "USDC"
 ADL_DIR = "Auto-Deleveraging"
-_ADL_SOURCE = f"Hyperliquid userFills (dir {ADL_DIR})"
 
 
 def fill_closes(fill: Mapping[str, Any]) -> tuple[str, CloseCause] | None:
@@ -53,8 +52,7 @@ class HyperliquidConnector(VenueConnector):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._since_ms = int(time.time() * 1000)  # fills before we started are old news
-        self._seen_fills: set[object] = set()
+        self._seen = SeenRecords()  # fills already matched, and when we started
 
     def _configure(self, client: Any) -> None:
         if not self.spec.wallet_address:
@@ -91,27 +89,23 @@ class HyperliquidConnector(VenueConnector):
             {
                 "type": "userFillsByTime",
                 "user": self.spec.wallet_address,
-                "startTime": self._since_ms,
+                "startTime": self._seen.since_ms,
             }
         )
-        found: dict[PositionKey, CloseEvidence] = {}
-        for entry in as_list(fills):
-            fill = as_dict(entry)
-            closes = fill_closes(fill)
-            tid = fill.get("tid")
-            if closes is None or tid in self._seen_fills:
-                continue
-            side, cause = closes
-            symbol = self._symbol_for(self.client.coin_to_market_id(fill.get("coin")))
-            key = (symbol, side) if symbol is not None else None
-            if key is None or key not in reduced:
-                continue
-            self._seen_fills.add(tid)
-            if cause is CloseCause.ADL:
-                found[key] = CloseEvidence(cause, _ADL_SOURCE)
-            else:
-                found.setdefault(key, CloseEvidence(cause, f"Hyperliquid fill ({fill.get('dir')})"))
-        return found
+        return match_records(map(self._record, as_list(fills)), reduced, self._seen)
+
+    def _record(self, entry: object) -> HistoryRecord | None:
+        fill = as_dict(entry)
+        closes = fill_closes(fill)
+        if closes is None:
+            return None
+        side, cause = closes
+        return HistoryRecord(
+            record=fill.get("tid"),
+            symbol=self._symbol_for(self.client.coin_to_market_id(fill.get("coin"))),
+            side=side,
+            evidence=CloseEvidence(cause, f"Hyperliquid userFills (dir {fill.get('dir')})"),
+        )
 
     async def check_key(self) -> KeyCheck:
         return KeyCheck(KeyVerdict.NOT_NEEDED, (), "no key: positions are read by wallet address")

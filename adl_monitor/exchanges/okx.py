@@ -8,7 +8,6 @@ closed by ADL), asked only after a position closed or shrank. Balances per curre
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,6 +16,7 @@ from adl_monitor.core.account_reading import CloseCause, CloseEvidence, Position
 from adl_monitor.core.key_check import KeyCheck, KeyVerdict
 from adl_monitor.exchanges.balance_table import BalanceFields, figures_from_rows
 from adl_monitor.exchanges.base import VenueConnector
+from adl_monitor.exchanges.closes import HistoryRecord, SeenRecords, match_records
 from adl_monitor.exchanges.values import as_dict, as_list, to_float
 
 _ADL_CLOSE_TYPES = {"5", "6"}  # positions-history: 5 partially, 6 fully closed by ADL
@@ -49,8 +49,7 @@ class OkxConnector(VenueConnector):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._since_ms = int(time.time() * 1000)  # ADL closes before we started are old news
-        self._seen_events: set[tuple[object, object]] = set()
+        self._seen = SeenRecords()  # history rows already matched, and when we started
 
     async def _read_figures(self) -> dict[str, AccountFigures]:
         reply = as_dict(await self.client.privateGetAccountBalance())
@@ -62,27 +61,24 @@ class OkxConnector(VenueConnector):
         """positions-history since start: `type` 5/6 is OKX's ADL, 1–4 the user's own close or
         a liquidation (docs/adl-evidence.md)."""
         reply = as_dict(await self.client.privateGetAccountPositionsHistory({"instType": "SWAP"}))
-        found: dict[PositionKey, CloseEvidence] = {}
-        for entry in as_list(reply.get("data")):
-            row = as_dict(entry)
-            event = (row.get("posId"), row.get("uTime"))
-            updated = to_float(row.get("uTime")) or 0.0
-            kind = str(row.get("type"))
-            if kind not in _CLOSE_TYPES or updated < self._since_ms or event in self._seen_events:
-                continue
-            symbol = self._symbol_for(row.get("instId"))
-            side = row.get("posSide")
-            if side not in ("long", "short"):
-                side = row.get("direction")  # one-way ("net") positions name it here
-            key = (symbol, str(side)) if symbol is not None else None
-            if key is None or key not in reduced:
-                continue
-            self._seen_events.add(event)
-            if kind in _ADL_CLOSE_TYPES:
-                found[key] = CloseEvidence(CloseCause.ADL, f"OKX positions-history (type {kind})")
-            else:
-                found.setdefault(key, CloseEvidence(CloseCause.OWN, f"OKX close type {kind}"))
-        return found
+        return match_records(map(self._record, as_list(reply.get("data"))), reduced, self._seen)
+
+    def _record(self, entry: object) -> HistoryRecord | None:
+        row = as_dict(entry)
+        kind = str(row.get("type"))
+        if kind not in _CLOSE_TYPES:
+            return None
+        side = row.get("posSide")
+        if side not in ("long", "short"):
+            side = row.get("direction")  # one-way ("net") positions name it here
+        cause = CloseCause.ADL if kind in _ADL_CLOSE_TYPES else CloseCause.OWN
+        return HistoryRecord(
+            record=(row.get("posId"), row.get("uTime")),
+            symbol=self._symbol_for(row.get("instId")),
+            side=str(side),
+            evidence=CloseEvidence(cause, f"OKX positions-history (type {kind})"),
+            at_ms=to_float(row.get("uTime")) or 0.0,
+        )
 
     async def _check_key(self) -> KeyCheck:
         return key_check_from_config(as_dict(await self.client.privateGetAccountConfig()))
