@@ -74,6 +74,8 @@ async def test_the_squeeze_sol_long_closed_by_adl_is_announced_once(
         squeeze.advance(30)  # the rally puts the SOL long at the front of the queue
         await until(lambda: recorder.rows(SOL_LONG)[-1].level is Level.RED)
         assert recorder.rows(SOL_LONG)[-1].pnl_pct > 0  # type: ignore[operator]
+        executions = squeeze.sim.dialects["bybit"].served
+        assert executions["/v5/execution/list"] == 0  # nothing closed yet: never asked
         squeeze.advance(6)  # 0:34: Bybit's insurance is dry and ADL closes the long
         assert squeeze.truth()["venues"]["bybit"]["adl_events"][0]["symbol"] == "SOL/USDT:USDT"
         await until(lambda: bool(recorder.alerts_for(SOL_LONG, AlertKind.ADL_HIT)), 15)
@@ -89,6 +91,7 @@ async def test_the_squeeze_sol_long_closed_by_adl_is_announced_once(
     assert all(r.position.contracts == 0 for r in flagged)  # carried at size zero, then gone
     assert flagged[0].adl_evidence == "Bybit execution list (execType AdlTrade)"
     assert SOL_LONG not in {r.key for r in recorder.snapshots[-1].positions}  # then it is gone
+    assert executions["/v5/execution/list"] == 1  # asked once: when the long vanished
     (alert,) = recorder.alerts_for(SOL_LONG, AlertKind.ADL_HIT)
     assert alert.title == "Bybit SOL/USDT:USDT long was auto-deleveraged"
     assert alert.level is Level.RED
