@@ -84,6 +84,7 @@ class VenueConnector:
     adl_interval: float = 5.0
     supports_watch: bool = False
     indicator_field: ClassVar[str | None] = None  # key in position["info"] holding the indicator
+    adl_mark: ClassVar[str] = ""  # where `_is_adl_hit` finds the venue's mark, for the user
     request_timeout_ms: ClassVar[int] = 10_000
 
     def __init__(
@@ -325,7 +326,10 @@ class VenueConnector:
             adl={key: reading for key, reading in self._adl.items() if key in keys},
             figures=dict(self._figures),
             adl_hits=self._hits | self._closes.adl_hits,
-            adl_evidence=dict(self._closes.adl_evidence),
+            adl_evidence={
+                **{key: self.adl_mark for key in self._hits},
+                **self._closes.adl_evidence,
+            },
             unconfirmed_closes=self._closes.unconfirmed,
         )
 

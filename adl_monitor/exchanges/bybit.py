@@ -74,6 +74,7 @@ class BybitConnector(VenueConnector):
     market_types = _CATEGORIES
     supports_watch = True
     indicator_field = "adlRankIndicator"
+    adl_mark = "Bybit position list (positionStatus Adl)"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -44,6 +44,7 @@ class KucoinFuturesConnector(VenueConnector):
     market_types = ("swap",)
     supports_watch = True
     indicator_field = "delevPercentage"
+    adl_mark = "KuCoin position (changeReason adl)"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
