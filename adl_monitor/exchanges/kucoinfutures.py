@@ -52,7 +52,7 @@ class KucoinFuturesConnector(VenueConnector):
 
     async def _adl_closes(self, reduced: set[PositionKey]) -> dict[PositionKey, CloseEvidence]:
         reply = await self.client.futuresPrivateGetHistoryPositions(
-            {"from": self._seen.since_ms, "pageSize": 50}
+            {"from": self._seen.since_ms, "limit": 50}
         )
         rows = as_list(as_dict(as_dict(reply).get("data")).get("items"))
         return match_records(map(self._record, rows), reduced, self._seen)
