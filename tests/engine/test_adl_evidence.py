@@ -89,6 +89,7 @@ async def test_the_squeeze_sol_long_closed_by_adl_is_announced_once(
     flagged = [r for r in recorder.rows(SOL_LONG) if r.adl_hit]
     assert flagged, "the SOL long vanished without adl_hit"
     assert all(r.position.contracts == 0 for r in flagged)  # carried at size zero, then gone
+    assert all(r.level is Level.NONE for r in flagged)  # closed: no longer a risk
     assert flagged[0].adl_evidence == "Bybit execution list (execType AdlTrade)"
     assert SOL_LONG not in {r.key for r in recorder.snapshots[-1].positions}  # then it is gone
     assert executions["/v5/execution/list"] == 1  # asked once: when the long vanished
