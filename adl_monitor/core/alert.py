@@ -13,6 +13,7 @@ class AlertKind(StrEnum):
     LEVEL = "level"  # a position rose into an alerting level
     MONITORING_LOST = "monitoring_lost"  # an orange/red position went stale or errored
     ADL_HIT = "adl_hit"  # the venue deleveraged the position
+    ADL_UNCONFIRMED = "adl_unconfirmed"  # vanished at orange/red; the venue did not say why
     HEDGE_BROKEN = "hedge_broken"  # the other leg of a hedge was deleveraged
 
 

@@ -17,9 +17,12 @@ The rules, per position (account, symbol, side) — never per refresh and never 
   reports an error (or the account's rows vanish while it is in error); re-armed when fresh data
   returns, and never twice within the cooldown.
 * **ADL hit** — when the venue flags a position as auto-deleveraged (`PositionRisk.adl_hit`
-  rising). A position fully closed by ADL is only seen if its connector still reports it,
-  flagged, in the reading that noticed the hit (`AccountReading.adl_hits` alone, for a
-  position no longer listed, reaches no `PositionRisk`).
+  rising), naming the venue's evidence. A position fully closed by ADL is carried, at size
+  zero, for the one reading that noticed the hit (`carry_deleveraged`); the alert gives the
+  level and figures it was last seen at.
+* **Closed, ADL not confirmed** — when a position vanished while at an alerting level (orange
+  or red by default) and the venue showed neither ADL evidence nor a fill of the user's own
+  (`PositionRisk.closed_unconfirmed`): ADL is likely, and silence would hide it. Once per close.
 * **Hedge broken** — for each position of *another* account (any venue) on the same base asset,
   opposite side and similar size (within ±50 % of the deleveraged leg's size before the hit),
   when that other leg was just deleveraged: this one is now naked.
@@ -27,12 +30,13 @@ The rules, per position (account, symbol, side) — never per refresh and never 
 Holding:
 
 * *paused* and *snoozed* hold every alert; *quiet hours* hold all but the urgent ones — red
-  level, red monitoring-lost, ADL hit, hedge broken — unless `red_in_quiet_hours` is off.
+  level, red monitoring-lost, ADL hit, unconfirmed close, hedge broken — unless
+  `red_in_quiet_hours` is off.
 * Held alerts are not replayed as a flood. A held level or monitoring-lost alert leaves the
   position armed, so when the hold ends, a position *still* at that level (or still unmonitored)
   alerts once, with its state at that moment; one that calmed down in the meantime stays
-  silent. ADL hits and broken hedges are facts, not states: each held one is delivered once
-  (coalesced per position) when the hold ends.
+  silent. ADL hits, unconfirmed closes and broken hedges are facts, not states: each held one
+  is delivered once (coalesced per position) when the hold ends.
 """
 
 from __future__ import annotations
@@ -52,7 +56,7 @@ PositionId = tuple[str, str, str]
 
 HEDGE_SIZE_TOLERANCE = 0.5
 """The other leg of a hedge is within ±50 % of the deleveraged leg's size."""
-URGENT_KINDS = frozenset({AlertKind.ADL_HIT, AlertKind.HEDGE_BROKEN})
+URGENT_KINDS = frozenset({AlertKind.ADL_HIT, AlertKind.ADL_UNCONFIRMED, AlertKind.HEDGE_BROKEN})
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +100,7 @@ class _Track:
     lost_announced: bool = False
     lost_alerted_at: datetime | None = None
     hit: bool = False
+    closed: bool = False
     last: PositionRisk | None = None
     last_fresh: PositionRisk | None = None
 
@@ -136,10 +141,7 @@ class AlertRules:
             else:
                 self._monitoring_back(track)
                 self._level(track, risk.level, risk, now, out)
-                if risk.adl_hit and not track.hit:
-                    self._event(_adl_hit_alert(risk, now), now, out)
-                    hits.append((risk, _size_before_hit(track, risk)))
-                track.hit = risk.adl_hit
+                self._deleveraged(track, risk, now, out, hits)
                 track.last_fresh = risk
             track.last = risk
         for key, track in list(self._tracks.items()):
@@ -224,7 +226,28 @@ class AlertRules:
         track.lost = False
         track.lost_announced = False
 
-    # ---- events (ADL hit, hedge broken) ------------------------------------------------
+    # ---- events (ADL hit, unconfirmed close, hedge broken) -----------------------------
+
+    def _deleveraged(
+        self,
+        track: _Track,
+        risk: PositionRisk,
+        now: datetime,
+        out: list[Alert],
+        hits: list[tuple[PositionRisk, float]],
+    ) -> None:
+        """An ADL hit the venue confirmed, or a close at orange/red it did not explain."""
+        before = track.last_fresh or risk  # the position as last seen open
+        level = max(risk.level, before.level)
+        if risk.adl_hit and not track.hit:
+            self._event(_adl_hit_alert(risk, before, level, now), now, out)
+            hits.append((risk, _size_before_hit(track, risk)))
+        elif risk.closed_unconfirmed and not track.closed and level in self._settings.levels:
+            self._event(_unconfirmed_close_alert(risk, before, level, now), now, out)
+        track.hit = risk.adl_hit
+        track.closed = risk.closed_unconfirmed
+
+    # ---- delivery of events --------------------------------------------------------
 
     def _event(self, alert: Alert, now: datetime, out: list[Alert]) -> None:
         if self._deliverable(alert, now):
@@ -347,13 +370,32 @@ def _lost_alert(
     return _alert(AlertKind.MONITORING_LOST, risk, level, now, title, body)
 
 
-def _adl_hit_alert(risk: PositionRisk, now: datetime) -> Alert:
+def _adl_hit_alert(risk: PositionRisk, before: PositionRisk, level: Level, now: datetime) -> Alert:
     title = f"{_name(risk)} was auto-deleveraged"
+    how_much = "all" if risk.position.contracts == 0 else "part"
+    evidence = risk.adl_evidence or f"{venue_display_name(risk.position.exchange)}'s position data"
     body = (
-        f"{risk.position.account}: the exchange closed part or all of this position by ADL. "
+        f"{risk.position.account}: the exchange closed {how_much} of this position by ADL "
+        f"(evidence: {evidence}). Last seen at {level.label}: {_figures(before)}. "
         "Check what is left, and any hedge on another account."
     )
-    return _alert(AlertKind.ADL_HIT, risk, risk.level, now, title, body)
+    return _alert(AlertKind.ADL_HIT, before, level, now, title, body)
+
+
+def _unconfirmed_close_alert(
+    risk: PositionRisk, before: PositionRisk, level: Level, now: datetime
+) -> Alert:
+    venue = venue_display_name(risk.position.exchange)
+    title = (
+        f"{_name(risk)} closed while {level.label} — possibly auto-deleveraged, "
+        f"not confirmed by {venue}"
+    )
+    body = (
+        f"{risk.position.account}: the position is gone, and {venue} shows no fill of yours "
+        f"that closed it. ADL is likely; check your trade history on {venue}. "
+        f"Last seen: {_figures(before)}."
+    )
+    return _alert(AlertKind.ADL_UNCONFIRMED, before, level, now, title, body)
 
 
 def _hedge_broken_alert(risk: PositionRisk, hit: PositionRisk, now: datetime) -> Alert:

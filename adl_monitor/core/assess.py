@@ -70,7 +70,10 @@ def _assess_position(
     if adl is not None and adl.tier is not None and not stale:
         source = (spec.name, position.symbol, position.side.value)
         estimator.observe(exchange, score, adl.tier, source=source, at=adl.updated_at, queue=key)
-    estimate = estimator.estimate(exchange, score, queue=key)
+    # A position kept at size zero after ADL closed it (`carry_deleveraged`) is in no queue:
+    # no estimate, so it no longer counts as a risk.
+    closed = position.contracts == 0
+    estimate = None if closed else estimator.estimate(exchange, score, queue=key)
     risk = PositionRisk(
         position=position,
         exchange_adl=adl,
@@ -80,10 +83,12 @@ def _assess_position(
         pnl_pct=pnl_fraction(position),
         stale=stale,
         adl_hit=key in reading.adl_hits,
+        adl_evidence=reading.adl_evidence.get(key),
+        closed_unconfirmed=key in reading.unconfirmed_closes and key not in reading.adl_hits,
     )
     if risk.level not in ADVISED_LEVELS:
         return risk
-    current_tier = _known_tier(adl, estimate.tier)
+    current_tier = _known_tier(adl, estimate.tier if estimate is not None else 0)
     advice = advise(exchange, position, figures, estimator, current_tier, queue=key)
     return replace(risk, advice=advice)
 

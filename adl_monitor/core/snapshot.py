@@ -44,7 +44,9 @@ class PositionRisk:
 
     `stale` is True when the data is older than three refresh periods: the UI must then show
     its age and never present the tier as current. `adl_hit` is True when the venue marked the
-    position as (partly) auto-deleveraged.
+    position as (partly) auto-deleveraged, `adl_evidence` names the venue's record of it when
+    there is one. `closed_unconfirmed` is True for one reading when the position vanished with
+    neither ADL evidence nor a fill of the user's own (docs/adl-evidence.md).
     """
 
     position: Position
@@ -56,6 +58,8 @@ class PositionRisk:
     pnl_pct: float | None = None
     stale: bool = False
     adl_hit: bool = False
+    adl_evidence: str | None = None
+    closed_unconfirmed: bool = False
 
     @property
     def level(self) -> Level:

@@ -38,11 +38,14 @@ class AccountTracker:
     version: int = 0
     """Bumped on every change, so the publisher knows something is new."""
     _reported_stale: bool = field(default=False)
+    _shown: bool = field(default=True)
+    """Whether a published snapshot showed `reading` (its ADL marks must not be lost)."""
 
     # -- updates from the worker ----------------------------------------------------------
 
     def record_reading(self, reading: AccountReading) -> None:
-        self.reading = carry_deleveraged(self.reading, reading)
+        self.reading = carry_deleveraged(self.reading, reading, previous_shown=self._shown)
+        self._shown = False
         self.failure = None
         self.failure_sentence = None
         self.failed_at = None
@@ -87,6 +90,7 @@ class AccountTracker:
 
     def mark_reported(self, now: datetime) -> None:
         self._reported_stale = self.is_stale(now)
+        self._shown = True
 
     def warning(self) -> str | None:
         """A permanent warning about the key, shown wherever the account is shown."""

@@ -122,6 +122,8 @@ def position_to_dict(risk: PositionRisk, now: datetime) -> dict[str, Any]:
         "fetched_at": iso_utc(risk.fetched_at),
         "age_seconds": _age(now, risk.fetched_at),
         "adl_hit": risk.adl_hit,
+        "adl_evidence": risk.adl_evidence,
+        "closed_unconfirmed": risk.closed_unconfirmed,
     }
 
 

@@ -20,7 +20,7 @@ from typing import Any, ClassVar, TypeVar
 from urllib.parse import urlsplit
 
 from adl_monitor.core.account import AccountFigures
-from adl_monitor.core.account_reading import AccountReading, PositionKey
+from adl_monitor.core.account_reading import AccountReading, CloseEvidence, PositionKey
 from adl_monitor.core.account_spec import AccountSpec, Credentials
 from adl_monitor.core.failure import FailureKind, VenueFailure
 from adl_monitor.core.key_check import KeyCheck
@@ -28,6 +28,7 @@ from adl_monitor.core.position import Position
 from adl_monitor.core.reading import AdlReading
 from adl_monitor.core.scales import map_indicator
 from adl_monitor.exchanges import market_cache
+from adl_monitor.exchanges.closes import ClosesVerdict, judge_closes
 from adl_monitor.exchanges.errors import to_failure
 from adl_monitor.exchanges.guarded_session import install_guarded_session
 from adl_monitor.exchanges.position_builder import (
@@ -85,6 +86,7 @@ class VenueConnector:
     adl_interval: float = 5.0
     supports_watch: bool = False
     indicator_field: ClassVar[str | None] = None  # key in position["info"] holding the indicator
+    adl_mark: ClassVar[str] = ""  # where `_is_adl_hit` finds the venue's mark, for the user
     request_timeout_ms: ClassVar[int] = 10_000
     reply_shape: ClassVar[ReplyShape] = NO_ENVELOPE  # the venue's success document
 
@@ -103,9 +105,9 @@ class VenueConnector:
         self._adl: dict[PositionKey, AdlReading] = {}
         self._adl_refreshed_at: float | None = None  # time.monotonic() of the last ADL read
         self._positions: dict[PositionKey, UnifiedPosition] = {}
-        self._rest_positions: dict[PositionKey, UnifiedPosition] = {}
         self._figures: dict[str, AccountFigures] = {}
         self._hits: frozenset[PositionKey] = frozenset()
+        self._closes = ClosesVerdict()
         self._opening = asyncio.Lock()
 
     def __repr__(self) -> str:
@@ -248,24 +250,33 @@ class VenueConnector:
         await self.open()
         fetched_at = utc_now()
         positions, figures = await self._read_account()
-        # Compared with the previous REST read, not with stream updates merged since then.
-        previous = self._rest_positions
-        self._positions = self._rest_positions = self._keyed(positions)
+        # Compared with the last known state, stream updates included: a close the stream
+        # already reported is not judged twice.
+        previous = dict(self._positions)
+        self._positions = self._keyed(positions)
         self._figures = figures
         if self._adl_due():
             raw = await self._read_indicators(list(self._positions.values()))
             self._adl = self._map(raw, fetched_at)
             self._adl_refreshed_at = time.monotonic()
-        hits = {
+        self._hits = frozenset(
             key
             for key, unified in self._positions.items()
             if self._is_adl_hit(unified)  # the venue marks the open position itself
-        }
-        reduced = reduced_positions(previous, self._positions)
-        if reduced:  # closed or smaller since the last read: was it the venue's ADL?
-            hits |= await self._adl_closes(reduced)
-        self._hits = frozenset(hits)
+        )
+        await self._judge_closes(previous)
         return self._reading(fetched_at)
+
+    async def _judge_closes(self, previous: Mapping[PositionKey, UnifiedPosition]) -> None:
+        """Ask the venue's history about positions that closed or shrank since `previous` —
+        only then, never on every refresh (docs/adl-evidence.md)."""
+        reduced = reduced_positions(previous, self._positions)
+        try:
+            evidence = await self._adl_closes(reduced) if reduced else {}
+        except BaseException:
+            self._positions = dict(previous)  # unanswered: judge it again on the next read
+            raise
+        self._closes = judge_closes(reduced, self._positions.keys(), evidence)
 
     async def watch(self) -> AccountReading:
         """Wait for the next websocket position update and merge it into the last REST state.
@@ -281,6 +292,7 @@ class VenueConnector:
         await self.open()
         updates = [self._normalise(u) for u in await self.client.watch_positions()]
         fetched_at = utc_now()
+        previous = dict(self._positions)
         raw_indicators: dict[PositionKey, object] = {}
         for update in updates:
             self._merge(update)
@@ -294,6 +306,7 @@ class VenueConnector:
             for update in updates
             if self._is_adl_hit(update) and (key := position_key(update)) is not None
         )
+        await self._judge_closes(previous)
         return self._reading(fetched_at)
 
     def _merge(self, update: UnifiedPosition) -> None:
@@ -328,7 +341,12 @@ class VenueConnector:
             positions=tuple(built),
             adl={key: reading for key, reading in self._adl.items() if key in keys},
             figures=dict(self._figures),
-            adl_hits=self._hits,
+            adl_hits=self._hits | self._closes.adl_hits,
+            adl_evidence={
+                **{key: self.adl_mark for key in self._hits},
+                **self._closes.adl_evidence,
+            },
+            unconfirmed_closes=self._closes.unconfirmed,
         )
 
     def _keyed(self, positions: list[UnifiedPosition]) -> dict[PositionKey, UnifiedPosition]:
@@ -407,11 +425,13 @@ class VenueConnector:
         """Whether the venue marks this (still open) position as being auto-deleveraged."""
         return False
 
-    async def _adl_closes(self, reduced: set[PositionKey]) -> set[PositionKey]:
-        """Which of the positions that closed or shrank since the last read the venue's ADL
-        did, from its trade or position history. Venue hook; asked only when something shrank.
+    async def _adl_closes(self, reduced: set[PositionKey]) -> dict[PositionKey, CloseEvidence]:
+        """What the venue's trade or position history says closed or reduced each of these
+        positions (ADL, or the user's own fill); a position it says nothing about is left out.
+        Venue hook; asked only when something closed or shrank. Each history record counts
+        once: a venue module remembers the ids it has matched.
         """
-        return set()
+        return {}
 
     async def check_key(self) -> KeyCheck:
         """The venue's verdict on the key's permissions (VENUES.md); raises `VenueFailure`."""

@@ -4,20 +4,26 @@ What differs here: the ADL indicator is a separate call (`adlQuantile`), refresh
 every 30 s, and read as the raw per-side object because ccxt's unified method collapses hedge mode
 (VENUES.md). The ranking formula is account-level, so the account call (wallet balance, margin
 balance, maintenance margin per asset) is read on every refresh.
+
+ADL closes are listed by `forceOrders?autoCloseType=ADL` (client order id `adl_autoclose`), asked
+only when a position closed or shrank; a vanished position with none there is looked for in the
+user's own trades of that symbol (docs/adl-evidence.md).
 """
 
 from __future__ import annotations
 
+import time
 from typing import Any, ClassVar
 
 from adl_monitor.core.account import AccountFigures
-from adl_monitor.core.account_reading import PositionKey
+from adl_monitor.core.account_reading import CloseCause, CloseEvidence, PositionKey
 from adl_monitor.core.key_check import KeyCheck, KeyVerdict
 from adl_monitor.exchanges.balance_table import BalanceFields, figures_from_rows
 from adl_monitor.exchanges.base import UnifiedPosition, VenueConnector
+from adl_monitor.exchanges.closes import HistoryRecord, SeenRecords, match_records
 from adl_monitor.exchanges.position_builder import position_key
 from adl_monitor.exchanges.reply_shape import ReplyShape
-from adl_monitor.exchanges.values import as_dict, as_list
+from adl_monitor.exchanges.values import as_dict, as_list, to_float
 
 # apiRestrictions flags that let a key do more than read, besides every `enable…Trading`.
 _NOT_READ_ONLY_FLAGS = (
@@ -39,6 +45,19 @@ REPLY_SHAPE = ReplyShape(
         "/dapi/v1/account": ("assets",),
     }
 )
+_ADL_CLIENT_ORDER_ID = "adl_autoclose"
+_ADL_SOURCE = "Binance forceOrders (clientOrderId adl_autoclose)"
+_HISTORY_DAYS_MS = 6 * 24 * 3600 * 1000  # Binance answers at most 7 days of orders and trades
+
+
+def closed_side(row: dict[str, Any]) -> str | None:
+    """The position side an order or trade reduced: hedge mode names it (`positionSide`),
+    one-way mode (`BOTH`) implies it — a SELL reduces a long, a BUY a short."""
+    position_side = str(row.get("positionSide", "")).upper()
+    if position_side in ("LONG", "SHORT"):
+        return position_side.lower()
+    side = str(row.get("side", "")).upper()
+    return {"SELL": "long", "BUY": "short"}.get(side)
 
 
 def key_check_from_restrictions(restrictions: dict[str, Any]) -> KeyCheck:
@@ -77,6 +96,12 @@ class BinanceConnector(VenueConnector):
     reply_shape = REPLY_SHAPE
     account_call: ClassVar[str] = ""
     adl_call: ClassVar[str] = ""
+    force_orders_call: ClassVar[str] = ""
+    user_trades_call: ClassVar[str] = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._seen = SeenRecords()  # ADL orders and own trades already matched
 
     def _configure(self, client: Any) -> None:
         # ccxt loads leverage brackets (one more request) only to derive maintenance margin;
@@ -101,6 +126,52 @@ class BinanceConnector(VenueConnector):
                 by_symbol[symbol] = row["adlQuantile"]
         return {key: by_symbol[key[0]] for key in keys if key[0] in by_symbol}
 
+    async def _adl_closes(self, reduced: set[PositionKey]) -> dict[PositionKey, CloseEvidence]:
+        found = await self._adl_orders(reduced)
+        for symbol in sorted({symbol for symbol, _side in reduced}):
+            unexplained = {key for key in reduced if key[0] == symbol and key not in found}
+            if unexplained:  # no ADL order: did the user's own trade close it?
+                found.update(await self._own_trades(symbol, unexplained))
+        return found
+
+    def _start_ms(self) -> int:
+        return max(self._seen.since_ms, int(time.time() * 1000) - _HISTORY_DAYS_MS)
+
+    async def _adl_orders(self, reduced: set[PositionKey]) -> dict[PositionKey, CloseEvidence]:
+        """`forceOrders?autoCloseType=ADL`: one symbol's (weight 20) or every symbol's (50)."""
+        params: dict[str, Any] = {"autoCloseType": "ADL", "startTime": self._start_ms()}
+        symbols = {symbol for symbol, _side in reduced}
+        if len(symbols) == 1:
+            params["symbol"] = self.client.market(next(iter(symbols)))["id"]
+        rows = as_list(await getattr(self.client, self.force_orders_call)(params))
+        return match_records((self._record(row, "order") for row in rows), reduced, self._seen)
+
+    async def _own_trades(
+        self, symbol: str, unexplained: set[PositionKey]
+    ) -> dict[PositionKey, CloseEvidence]:
+        """The user's trades of `symbol` since start: one that realised PnL on a side closed
+        (part of) that position."""
+        params = {"symbol": self.client.market(symbol)["id"], "startTime": self._start_ms()}
+        rows = as_list(await getattr(self.client, self.user_trades_call)(params))
+        return match_records((self._record(row, "trade") for row in rows), unexplained, self._seen)
+
+    def _record(self, entry: object, kind: str) -> HistoryRecord:
+        """An ADL order (forceOrders) or one of the user's trades (userTrades)."""
+        row = as_dict(entry)
+        if kind == "order":
+            adl = row.get("clientOrderId") == _ADL_CLIENT_ORDER_ID
+            evidence = CloseEvidence(CloseCause.ADL, _ADL_SOURCE) if adl else None
+        else:
+            closing = (to_float(row.get("realizedPnl")) or 0.0) != 0.0
+            evidence = CloseEvidence(CloseCause.OWN, "Binance userTrades") if closing else None
+        return HistoryRecord(
+            record=(kind, row.get("orderId" if kind == "order" else "id")),
+            symbol=self._symbol_for(row.get("symbol")),
+            side=closed_side(row),
+            evidence=evidence,
+            at_ms=to_float(row.get("updateTime") or row.get("time")) or 0.0,
+        )
+
     async def _check_key(self) -> KeyCheck:
         return key_check_from_restrictions(
             as_dict(await self.client.sapiGetAccountApiRestrictions())
@@ -111,9 +182,13 @@ class BinanceUsdmConnector(BinanceConnector):
     exchange_id = "binanceusdm"
     account_call = "fapiPrivateV3GetAccount"
     adl_call = "fapiPrivateGetAdlQuantile"
+    force_orders_call = "fapiPrivateGetForceOrders"
+    user_trades_call = "fapiPrivateGetUserTrades"
 
 
 class BinanceCoinmConnector(BinanceConnector):
     exchange_id = "binancecoinm"
     account_call = "dapiPrivateGetAccount"
     adl_call = "dapiPrivateGetAdlQuantile"
+    force_orders_call = "dapiPrivateGetForceOrders"
+    user_trades_call = "dapiPrivateGetUserTrades"

@@ -3,7 +3,9 @@
 What differs here: positions carry no ADL indicator; it is a separate call,
 `GET /api/v2/mix/position/adlRank` → `rank` per symbol and hold side (the older `adlRank` field
 is deprecated). Balances from `/api/v2/mix/account/accounts`. Bitget has no endpoint (in its docs
-as ccxt 4.5.90 knows them) that reports a key's permissions.
+as ccxt 4.5.90 knows them) that reports a key's permissions. ADL closes are fills whose
+`tradeSide` names ADL (`dte_sys_adl_…`), asked only when a position closed or shrank
+(docs/adl-evidence.md).
 """
 
 from __future__ import annotations
@@ -12,13 +14,32 @@ import asyncio
 from typing import Any
 
 from adl_monitor.core.account import AccountFigures
-from adl_monitor.core.account_reading import PositionKey
+from adl_monitor.core.account_reading import CloseCause, CloseEvidence, PositionKey
 from adl_monitor.core.key_check import KeyCheck, KeyVerdict
 from adl_monitor.exchanges.base import UnifiedPosition, VenueConnector
+from adl_monitor.exchanges.closes import HistoryRecord, SeenRecords, match_records
 from adl_monitor.exchanges.reply_shape import envelope
-from adl_monitor.exchanges.values import as_dict, as_list, number
+from adl_monitor.exchanges.values import as_dict, as_list, number, to_float
 
 PRODUCT_TYPE = "USDT-FUTURES"
+# Fill `tradeSide` → (side closed, cause). Hedge mode names the side; one-way mode names the
+# trade (a sell closes a long). `burst_`/`reduce_`/`offset_` are liquidations: not ADL.
+TRADE_SIDES: dict[str, tuple[str, CloseCause]] = {
+    "dte_sys_adl_close_long": ("long", CloseCause.ADL),
+    "dte_sys_adl_close_short": ("short", CloseCause.ADL),
+    "dte_sys_adl_sell_in_single_side_mode": ("long", CloseCause.ADL),
+    "dte_sys_adl_buy_in_single_side_mode": ("short", CloseCause.ADL),
+    "burst_close_long": ("long", CloseCause.OWN),
+    "burst_close_short": ("short", CloseCause.OWN),
+    "reduce_close_long": ("long", CloseCause.OWN),
+    "reduce_close_short": ("short", CloseCause.OWN),
+    "offset_close_long": ("long", CloseCause.OWN),
+    "offset_close_short": ("short", CloseCause.OWN),
+    "burst_sell_single": ("long", CloseCause.OWN),
+    "burst_buy_single": ("short", CloseCause.OWN),
+    "reduce_sell_single": ("long", CloseCause.OWN),
+    "reduce_buy_single": ("short", CloseCause.OWN),
+}
 
 
 class BitgetConnector(VenueConnector):
@@ -34,6 +55,34 @@ class BitgetConnector(VenueConnector):
             for route in ("/position/all-position", "/position/adlRank", "/account/accounts")
         },
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._seen = SeenRecords()
+
+    async def _adl_closes(self, reduced: set[PositionKey]) -> dict[PositionKey, CloseEvidence]:
+        reply = as_dict(
+            await self.client.privateMixGetV2MixOrderFills(
+                {"productType": PRODUCT_TYPE, "startTime": self._seen.since_ms, "limit": 100}
+            )
+        )
+        fills = as_list(as_dict(reply.get("data")).get("fillList"))
+        return match_records(map(self._record, fills), reduced, self._seen)
+
+    def _record(self, entry: object) -> HistoryRecord | None:
+        fill = as_dict(entry)
+        trade_side = str(fill.get("tradeSide"))
+        closes = TRADE_SIDES.get(trade_side)
+        if closes is None:
+            return None
+        side, cause = closes
+        return HistoryRecord(
+            record=fill.get("tradeId"),
+            symbol=self._symbol_for(fill.get("symbol")),
+            side=side,
+            evidence=CloseEvidence(cause, f"Bitget fills (tradeSide {trade_side})"),
+            at_ms=to_float(fill.get("cTime")) or 0.0,
+        )
 
     async def _read_account(self) -> tuple[list[UnifiedPosition], dict[str, AccountFigures]]:
         positions, figures = await asyncio.gather(

@@ -4,7 +4,8 @@ What differs here: the indicator is `adlRankIndicator` in every position of `/v5
 (ccxt's unified ADL method asks for one symbol only, so it is not used); a position the venue
 deleveraged carries `positionStatus == "Adl"`. The position list needs a category per call, so
 linear and inverse are two requests; balances come from the unified wallet. A position closed by
-ADL only shows in the execution list (`execType` "AdlTrade"), asked when a position shrank.
+ADL only shows in the execution list (`execType` "AdlTrade"), asked when a position shrank
+(docs/adl-evidence.md).
 
 Margin mode: ccxt leaves `marginMode` empty (Bybit deprecated `tradeMode` for UTA 2.0), but the
 classic formula needs it — an isolated position's effective leverage rests on its own margin, a
@@ -21,12 +22,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from adl_monitor.core.account import AccountFigures
-from adl_monitor.core.account_reading import PositionKey
+from adl_monitor.core.account_reading import CloseCause, CloseEvidence, PositionKey
 from adl_monitor.core.key_check import KeyCheck, KeyVerdict
 from adl_monitor.exchanges.balance_table import BalanceFields, figures_from_rows
 from adl_monitor.exchanges.base import UnifiedPosition, VenueConnector
+from adl_monitor.exchanges.closes import HistoryRecord, SeenRecords, match_records
 from adl_monitor.exchanges.reply_shape import envelope
-from adl_monitor.exchanges.values import as_dict, as_list
+from adl_monitor.exchanges.values import as_dict, as_list, to_float
 
 _CATEGORIES = ("linear", "inverse")
 _ACCOUNT_MODE_INTERVAL = 60.0  # seconds: a margin-mode switch is rare and needs no positions
@@ -46,6 +48,16 @@ REPLY_SHAPE = envelope(
         )
     },
 )
+_ADL_EXEC_TYPE = "AdlTrade"
+_CLOSING_EXEC_TYPES = frozenset({_ADL_EXEC_TYPE, "Trade", "BustTrade"})
+_ADL_SOURCE = "Bybit execution list (execType AdlTrade)"
+
+
+def _closes(fill: Mapping[str, Any]) -> bool:
+    """A fill that closed position size (`closedSize` > 0); an ADL fill always does."""
+    if fill.get("execType") == _ADL_EXEC_TYPE:
+        return True
+    return (to_float(fill.get("closedSize")) or 0.0) > 0
 
 
 def key_check_from_query_api(reply: Mapping[str, Any]) -> KeyCheck:
@@ -79,11 +91,11 @@ class BybitConnector(VenueConnector):
     supports_watch = True
     indicator_field = "adlRankIndicator"
     reply_shape = REPLY_SHAPE
+    adl_mark = "Bybit position list (positionStatus Adl)"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._since_ms = int(time.time() * 1000)  # ADL fills before we started are old news
-        self._seen_fills: set[object] = set()
+        self._seen = SeenRecords()  # fills already matched, and when we started
         self._account_isolated = False
         self._account_mode_read_at: float | None = None  # time.monotonic()
 
@@ -130,8 +142,10 @@ class BybitConnector(VenueConnector):
     def _is_adl_hit(self, unified: Mapping[str, Any]) -> bool:
         return as_dict(unified.get("info")).get("positionStatus") == "Adl"
 
-    async def _adl_closes(self, reduced: set[PositionKey]) -> set[PositionKey]:
-        """ADL fills (`execType` "AdlTrade") since start, for the categories that shrank.
+    async def _adl_closes(self, reduced: set[PositionKey]) -> dict[PositionKey, CloseEvidence]:
+        """The execution list since start, for the categories that shrank: an `AdlTrade` fill
+        is the venue's ADL; a `Trade` (the user's own) or `BustTrade` (liquidation) fill
+        explains a close otherwise.
 
         A fully deleveraged position simply vanishes from the position list; only the
         execution list says it was the venue's ADL and not the user's own close.
@@ -140,21 +154,29 @@ class BybitConnector(VenueConnector):
             "inverse" if (self._market(symbol) or {}).get("inverse") else "linear"
             for symbol, _side in reduced
         }
-        hits: set[PositionKey] = set()
+        found: dict[PositionKey, CloseEvidence] = {}
         for category in sorted(categories):
             reply = await self.client.privateGetV5ExecutionList(
-                {"category": category, "execType": "AdlTrade", "startTime": self._since_ms}
+                {"category": category, "startTime": self._seen.since_ms}
             )
-            for entry in as_list(as_dict(as_dict(reply).get("result")).get("list")):
-                fill = as_dict(entry)
-                if fill.get("execType") != "AdlTrade" or fill.get("execId") in self._seen_fills:
-                    continue
-                symbol = self._symbol_for(fill.get("symbol"))
-                side = "long" if fill.get("side") == "Sell" else "short"  # the closing side
-                if symbol is not None and (symbol, side) in reduced:
-                    self._seen_fills.add(fill.get("execId"))
-                    hits.add((symbol, side))
-        return hits
+            fills = as_list(as_dict(as_dict(reply).get("result")).get("list"))
+            found.update(match_records(map(self._record, fills), reduced, self._seen))
+        return found
+
+    def _record(self, entry: object) -> HistoryRecord | None:
+        fill = as_dict(entry)
+        kind = fill.get("execType")
+        if kind not in _CLOSING_EXEC_TYPES or not _closes(fill):
+            return None
+        adl = kind == _ADL_EXEC_TYPE
+        return HistoryRecord(
+            record=fill.get("execId"),
+            symbol=self._symbol_for(fill.get("symbol")),
+            side="long" if fill.get("side") == "Sell" else "short",  # the closing side
+            evidence=CloseEvidence(
+                CloseCause.ADL if adl else CloseCause.OWN, _ADL_SOURCE if adl else f"Bybit {kind}"
+            ),
+        )
 
     async def _check_key(self) -> KeyCheck:
         return key_check_from_query_api(as_dict(await self.client.privateGetV5UserQueryApi()))

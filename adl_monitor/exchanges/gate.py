@@ -2,21 +2,40 @@
 
 What differs here: the indicator is `adl_ranking` in each position, on an inverted scale
 (1 = front); balances from `/futures/usdt/accounts`. The key check needs the account permission
-to read `/account/main_keys`; a key without it cannot be verified, which is said as such.
+to read `/account/main_keys`; a key without it cannot be verified, which is said as such. ADL
+closes are listed by `/futures/usdt/auto_deleverages`, asked only when a position closed or
+shrank (docs/adl-evidence.md).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from adl_monitor.core.account import AccountFigures
+from adl_monitor.core.account_reading import CloseCause, CloseEvidence, PositionKey
 from adl_monitor.core.failure import FailureKind
 from adl_monitor.core.key_check import KeyCheck, KeyVerdict
 from adl_monitor.exchanges.base import UnifiedPosition, VenueConnector
+from adl_monitor.exchanges.closes import HistoryRecord, SeenRecords, match_records
 from adl_monitor.exchanges.reply_shape import ReplyShape
-from adl_monitor.exchanges.values import as_dict, as_list, number
+from adl_monitor.exchanges.values import as_dict, as_list, number, to_float
 
 SETTLE = "usdt"
+_ADL_SOURCE = "Gate auto_deleverages"
+
+
+def deleveraged_side(row: Mapping[str, Any]) -> str | None:
+    """The side an `auto_deleverages` record closed. Gate's sizes are signed (long > 0): what
+    is left (`position_size`) names the side; when nothing is left, the trade closing it does
+    (a sell, `trade_size` < 0, closed a long). Inferred from the signs, not stated by Gate."""
+    left = to_float(row.get("position_size")) or 0.0
+    if left:
+        return "long" if left > 0 else "short"
+    trade = to_float(row.get("trade_size")) or 0.0
+    if trade:
+        return "long" if trade < 0 else "short"
+    return None
 
 
 def key_check_from_main_keys(reply: object) -> KeyCheck:
@@ -39,6 +58,10 @@ class GateConnector(VenueConnector):
     supports_watch = True
     indicator_field = "adl_ranking"
     reply_shape = ReplyShape(lists={"/futures/usdt/positions": ()})  # no envelope
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._seen = SeenRecords()
 
     def _configure(self, client: Any) -> None:
         client.options["defaultType"] = "swap"
@@ -68,6 +91,22 @@ class GateConnector(VenueConnector):
                 initial_margin=number(account, "position_initial_margin", "position_margin"),
             )
         }
+
+    async def _adl_closes(self, reduced: set[PositionKey]) -> dict[PositionKey, CloseEvidence]:
+        rows = await self.client.privateFuturesGetSettleAutoDeleverages(
+            {"settle": SETTLE, "limit": 100}
+        )
+        return match_records(map(self._record, as_list(rows)), reduced, self._seen)
+
+    def _record(self, entry: object) -> HistoryRecord:
+        row = as_dict(entry)
+        return HistoryRecord(
+            record=(row.get("order_id"), row.get("time"), row.get("contract")),
+            symbol=self._symbol_for(row.get("contract")),
+            side=deleveraged_side(row),
+            evidence=CloseEvidence(CloseCause.ADL, _ADL_SOURCE),
+            at_ms=1000 * (to_float(row.get("time")) or 0.0),  # Gate's `time` is in seconds
+        )
 
     async def _check_key(self) -> KeyCheck:
         try:

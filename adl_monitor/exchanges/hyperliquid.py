@@ -2,21 +2,49 @@
 
 What differs here: one `POST /info {"type": "clearinghouseState"}` returns the positions and the
 margin summary together (ccxt's fetch_positions and fetch_balance would each make it), and the
-venue publishes no ADL indicator — the local estimate is the only tier.
+venue publishes no ADL indicator — the local estimate is the only tier. ADL closes are marked in
+the user's fills (`dir` "Auto-Deleveraging"), asked only when a position closed or shrank
+(docs/adl-evidence.md).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from adl_monitor.core.account import AccountFigures
+from adl_monitor.core.account_reading import CloseCause, CloseEvidence, PositionKey
 from adl_monitor.core.failure import FailureKind, VenueFailure
 from adl_monitor.core.key_check import KeyCheck, KeyVerdict
 from adl_monitor.exchanges.base import UnifiedPosition, VenueConnector
+from adl_monitor.exchanges.closes import HistoryRecord, SeenRecords, match_records
 from adl_monitor.exchanges.reply_shape import ReplyShape
 from adl_monitor.exchanges.values import as_dict, as_list, number, to_float
 
 SETTLE = "USDC"
+ADL_DIR = "Auto-Deleveraging"
+
+
+def fill_closes(fill: Mapping[str, Any]) -> tuple[str, CloseCause] | None:
+    """The position side a fill closed and who closed it, from its `dir`; None for an opening
+    fill. An ADL fill names no side: its `startPosition` (signed size before it) does.
+
+    `dir` values: "Open Long", "Close Long", "Long > Short" (a flip closes the long),
+    "Liquidated Cross Long", "Auto-Deleveraging", and the Short counterparts.
+    """
+    direction = str(fill.get("dir", ""))
+    if direction == ADL_DIR:
+        start = to_float(fill.get("startPosition"))
+        if not start:
+            return None
+        return ("long" if start > 0 else "short"), CloseCause.ADL
+    if direction.startswith("Close ") or direction.startswith("Liquidated "):
+        side = direction.rsplit(" ", 1)[-1].lower()
+    elif " > " in direction:
+        side = direction.split(" > ", 1)[0].lower()
+    else:
+        return None
+    return (side, CloseCause.OWN) if side in ("long", "short") else None
 
 
 class HyperliquidConnector(VenueConnector):
@@ -24,6 +52,10 @@ class HyperliquidConnector(VenueConnector):
     market_types = ("swap",)
     # HTTP 422: the venue could not read the wallet address (a typo, a wrong length).
     reply_shape = ReplyShape(status_failures={422: FailureKind.WALLET_REJECTED})
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._seen = SeenRecords()  # fills already matched, and when we started
 
     def _configure(self, client: Any) -> None:
         if not self.spec.wallet_address:
@@ -52,6 +84,31 @@ class HyperliquidConnector(VenueConnector):
             )
         }
         return positions, figures
+
+    async def _adl_closes(self, reduced: set[PositionKey]) -> dict[PositionKey, CloseEvidence]:
+        """The wallet's fills since start: an ADL fill is the venue's ADL; a closing fill of
+        the user's own (or their liquidation) explains a close otherwise."""
+        fills = await self.client.publicPostInfo(
+            {
+                "type": "userFillsByTime",
+                "user": self.spec.wallet_address,
+                "startTime": self._seen.since_ms,
+            }
+        )
+        return match_records(map(self._record, as_list(fills)), reduced, self._seen)
+
+    def _record(self, entry: object) -> HistoryRecord | None:
+        fill = as_dict(entry)
+        closes = fill_closes(fill)
+        if closes is None:
+            return None
+        side, cause = closes
+        return HistoryRecord(
+            record=fill.get("tid"),
+            symbol=self._symbol_for(self.client.coin_to_market_id(fill.get("coin"))),
+            side=side,
+            evidence=CloseEvidence(cause, f"Hyperliquid userFills (dir {fill.get('dir')})"),
+        )
 
     async def check_key(self) -> KeyCheck:
         return KeyCheck(KeyVerdict.NOT_NEEDED, (), "no key: positions are read by wallet address")

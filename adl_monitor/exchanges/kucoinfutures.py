@@ -1,7 +1,10 @@
 """KuCoin Futures.
 
 What differs here: the indicator `delevPercentage` (0–1) comes with each position; a position
-closed by ADL says `changeReason == "adl"` (position stream); balances from `account-overview`.
+closed by ADL says `changeReason == "adl"` (position stream), and positions history
+(`/api/v1/history-positions`, asked only when a position closed or shrank) gives its close `type`
+(`ADL_LONG`, `CLOSE_LONG`, `LIQUID_LONG`, …; docs/adl-evidence.md); balances from
+`account-overview`.
 """
 
 from __future__ import annotations
@@ -10,13 +13,16 @@ from collections.abc import Mapping
 from typing import Any
 
 from adl_monitor.core.account import AccountFigures
+from adl_monitor.core.account_reading import CloseCause, CloseEvidence, PositionKey
 from adl_monitor.core.key_check import KeyCheck, KeyVerdict
 from adl_monitor.exchanges.base import VenueConnector
+from adl_monitor.exchanges.closes import HistoryRecord, SeenRecords, match_records
 from adl_monitor.exchanges.reply_shape import envelope
-from adl_monitor.exchanges.values import as_dict, number
+from adl_monitor.exchanges.values import as_dict, as_list, number, to_float
 
 SETTLE = "USDT"
 _READ_PERMISSION = "General"
+_CLOSE_CAUSES = {"ADL": CloseCause.ADL, "CLOSE": CloseCause.OWN, "LIQUID": CloseCause.OWN}
 
 
 def key_check_from_api_key(reply: Mapping[str, Any]) -> KeyCheck:
@@ -45,6 +51,31 @@ class KucoinFuturesConnector(VenueConnector):
         "data",
         lists={"/api/v1/positions": ("data",), "/api/v1/contracts/active": ("data",)},
     )
+    adl_mark = "KuCoin position (changeReason adl)"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._seen = SeenRecords()
+
+    async def _adl_closes(self, reduced: set[PositionKey]) -> dict[PositionKey, CloseEvidence]:
+        reply = await self.client.futuresPrivateGetHistoryPositions(
+            {"from": self._seen.since_ms, "limit": 50}
+        )
+        rows = as_list(as_dict(as_dict(reply).get("data")).get("items"))
+        return match_records(map(self._record, rows), reduced, self._seen)
+
+    def _record(self, entry: object) -> HistoryRecord:
+        row = as_dict(entry)
+        kind, _, side = str(row.get("type", "")).partition("_")
+        cause = _CLOSE_CAUSES.get(kind)
+        source = f"KuCoin positions history (type {row.get('type')})"
+        return HistoryRecord(
+            record=row.get("closeId"),
+            symbol=self._symbol_for(row.get("symbol")),
+            side=side.lower(),
+            evidence=None if cause is None else CloseEvidence(cause, source),
+            at_ms=to_float(row.get("closeTime")) or 0.0,
+        )
 
     async def _read_figures(self) -> dict[str, AccountFigures]:
         reply = await self.client.futuresPrivateGetAccountOverview({"currency": SETTLE})

@@ -8,19 +8,21 @@ closed by ADL), asked only after a position closed or shrank. Balances per curre
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping
 from typing import Any
 
 from adl_monitor.core.account import AccountFigures
-from adl_monitor.core.account_reading import PositionKey
+from adl_monitor.core.account_reading import CloseCause, CloseEvidence, PositionKey
 from adl_monitor.core.key_check import KeyCheck, KeyVerdict
 from adl_monitor.exchanges.balance_table import BalanceFields, figures_from_rows
 from adl_monitor.exchanges.base import VenueConnector
+from adl_monitor.exchanges.closes import HistoryRecord, SeenRecords, match_records
 from adl_monitor.exchanges.reply_shape import envelope
 from adl_monitor.exchanges.values import as_dict, as_list, to_float
 
 _ADL_CLOSE_TYPES = {"5", "6"}  # positions-history: 5 partially, 6 fully closed by ADL
+# 1 partly / 2 fully closed by the user, 3 liquidated, 4 partly liquidated: not ADL.
+_CLOSE_TYPES = _ADL_CLOSE_TYPES | {"1", "2", "3", "4"}
 
 
 def key_check_from_config(reply: Mapping[str, Any]) -> KeyCheck:
@@ -49,8 +51,7 @@ class OkxConnector(VenueConnector):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._since_ms = int(time.time() * 1000)  # ADL closes before we started are old news
-        self._seen_events: set[tuple[object, object]] = set()
+        self._seen = SeenRecords()  # history rows already matched, and when we started
 
     async def _read_figures(self) -> dict[str, AccountFigures]:
         reply = as_dict(await self.client.privateGetAccountBalance())
@@ -58,26 +59,28 @@ class OkxConnector(VenueConnector):
         rows = [row for account in accounts for row in as_list(as_dict(account).get("details"))]
         return figures_from_rows(rows, _BALANCE_FIELDS)
 
-    async def _adl_closes(self, reduced: set[PositionKey]) -> set[PositionKey]:
+    async def _adl_closes(self, reduced: set[PositionKey]) -> dict[PositionKey, CloseEvidence]:
+        """positions-history since start: `type` 5/6 is OKX's ADL, 1–4 the user's own close or
+        a liquidation (docs/adl-evidence.md)."""
         reply = as_dict(await self.client.privateGetAccountPositionsHistory({"instType": "SWAP"}))
-        hits: set[PositionKey] = set()
-        for entry in as_list(reply.get("data")):
-            row = as_dict(entry)
-            event = (row.get("posId"), row.get("uTime"))
-            updated = to_float(row.get("uTime")) or 0.0
-            if str(row.get("type")) not in _ADL_CLOSE_TYPES or updated < self._since_ms:
-                continue
-            if event in self._seen_events:
-                continue
-            symbol = self._symbol_for(row.get("instId"))
-            side = row.get("posSide")
-            if side not in ("long", "short"):
-                side = row.get("direction")  # one-way ("net") positions name it here
-            key = (symbol, str(side)) if symbol is not None else None
-            if key is not None and key in reduced:
-                self._seen_events.add(event)
-                hits.add(key)
-        return hits
+        return match_records(map(self._record, as_list(reply.get("data"))), reduced, self._seen)
+
+    def _record(self, entry: object) -> HistoryRecord | None:
+        row = as_dict(entry)
+        kind = str(row.get("type"))
+        if kind not in _CLOSE_TYPES:
+            return None
+        side = row.get("posSide")
+        if side not in ("long", "short"):
+            side = row.get("direction")  # one-way ("net") positions name it here
+        cause = CloseCause.ADL if kind in _ADL_CLOSE_TYPES else CloseCause.OWN
+        return HistoryRecord(
+            record=(row.get("posId"), row.get("uTime")),
+            symbol=self._symbol_for(row.get("instId")),
+            side=str(side),
+            evidence=CloseEvidence(cause, f"OKX positions-history (type {kind})"),
+            at_ms=to_float(row.get("uTime")) or 0.0,
+        )
 
     async def _check_key(self) -> KeyCheck:
         return key_check_from_config(as_dict(await self.client.privateGetAccountConfig()))

@@ -293,6 +293,19 @@ class PositionTableModel(QAbstractTableModel):
             return self.tr("unknown") if estimate is None else f"{estimate.tier}/5"
         if column is Column.UPDATED:
             return self._updated_text(risk)
+        return self._suggestion_text(risk)
+
+    def _suggestion_text(self, risk: PositionRisk) -> str:
+        """A position the venue auto-deleveraged (or that vanished unexplained) says so here,
+        for the one reading it is kept (docs/adl-evidence.md)."""
+        venue = venue_display_name(risk.position.exchange)
+        if risk.adl_hit:
+            evidence = risk.adl_evidence or venue
+            return self.tr("Auto-deleveraged ({evidence})").format(evidence=evidence)
+        if risk.closed_unconfirmed:
+            return self.tr("Closed — possibly auto-deleveraged, not confirmed by {venue}").format(
+                venue=venue
+            )
         return risk.advice.text if risk.advice is not None else ""
 
     def _foreground(self, risk: PositionRisk, column: Column) -> QColor | None:

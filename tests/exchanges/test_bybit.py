@@ -119,6 +119,9 @@ async def test_position_status_adl_is_a_hit(servers, open_connector) -> None:
     reading = await connector.fetch()
 
     assert reading.adl_hits == {("BTC/USD:BTC", "short")}
+    assert reading.adl_evidence == {
+        ("BTC/USD:BTC", "short"): "Bybit position list (positionStatus Adl)"
+    }
 
 
 async def test_query_api_example_is_read_only(servers, open_connector) -> None:

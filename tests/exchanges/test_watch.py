@@ -91,6 +91,8 @@ async def test_stream_updates_tier_and_closes_positions(servers, open_connector)
     server.route("GET", "/v5/position/list", position_list)
     server.reply("GET", "/v5/account/wallet-balance", EMPTY_WALLET)
     server.reply("GET", "/v5/account/info", account_info())
+    no_fills = {"retCode": 0, "retMsg": "OK", "result": {"list": [], "category": "linear"}}
+    server.reply("GET", "/v5/execution/list", no_fills)
     stream = BybitStream()
     server.route("GET", "/v5/private", stream)
     connector = await open_connector(server, MARKETS)
@@ -123,3 +125,7 @@ async def test_stream_updates_tier_and_closes_positions(servers, open_connector)
     closed = await asyncio.wait_for(connector.watch(), 10)
     assert closed.positions == ()
     assert closed.adl == {}
+    # Gone with no fill of the user's own and no ADL fill: possibly ADL, not confirmed.
+    assert closed.unconfirmed_closes == {key} and closed.adl_hits == frozenset()
+    # Asked only when something closed or shrank: not for the growth to 1.5, nor any update.
+    assert server.hits["/v5/execution/list"] == 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import Qt
 
 from adl_monitor.core.levels import Level
@@ -119,3 +121,19 @@ def test_suggestion_and_numbers_are_shown() -> None:
     assert model.index(0, Column.PNL_PCT).data() == "+10.0 %"
     assert model.index(0, Column.LEVERAGE).data() == "10.0× (7.5×)"
     assert model.index(0, Column.ACCOUNT).data() == "main · Bybit"
+
+
+def test_a_deleveraged_or_unexplained_close_says_so_in_its_row() -> None:
+    """The vanished position is kept for one reading (issue 8, item 5): its row says why."""
+    evidence = "Bybit execution list (execType AdlTrade)"
+    hit = replace(make_risk("hit", advice="Reduce 0.1 BTC"), adl_hit=True, adl_evidence=evidence)
+    gone = replace(make_risk("gone", exchange="htx"), closed_unconfirmed=True)
+    model, _ = _model_with(hit, gone)
+    texts = {
+        model.index(row, 0).data(Role.KEY)[0]: model.index(row, Column.SUGGESTION).data()
+        for row in range(model.rowCount())
+    }
+    assert texts == {
+        "hit": f"Auto-deleveraged ({evidence})",
+        "gone": "Closed — possibly auto-deleveraged, not confirmed by HTX",
+    }

@@ -6,6 +6,7 @@ A dialect maps (method, path) to a handler. Whatever is not in its table gets th
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -47,6 +48,8 @@ class Dialect:
         self.streams_silent = False
         """While True, this venue's open websockets go silent (a test hook: `stream.py`); the
         server sets it while a `ws-silent` fault is on (sim/faults.py)."""
+        self.served: Counter[str] = Counter()
+        """Requests answered per path: tests check what the app asks, and how often."""
 
     @property
     def world(self) -> World:
@@ -57,6 +60,7 @@ class Dialect:
 
     async def handle(self, request: web.Request, path: str) -> web.StreamResponse:
         handler = self.routes.get((request.method, path))
+        self.served[path] += 1
         if handler is None:
             return self.not_found(request, path)
         try:

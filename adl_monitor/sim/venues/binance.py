@@ -48,6 +48,7 @@ class Binance(Dialect):
             ("GET", "/fapi/v1/adlQuantile"): self.adl_quantile,
             ("GET", "/fapi/v1/forceOrders"): self.force_orders,
             ("GET", "/fapi/v1/allOrders"): self.all_orders,
+            ("GET", "/fapi/v1/userTrades"): self.user_trades,
             ("GET", "/sapi/v1/account/apiRestrictions"): self.api_restrictions,
         }
 
@@ -404,14 +405,14 @@ class Binance(Dialect):
                 )
         return web.json_response(rows)
 
-    def _adl_orders(self, symbol: str | None) -> list[dict[str, Any]]:
+    def _adl_orders(self, symbol: str | None, start_ms: int = 0) -> list[dict[str, Any]]:
         world = self.world
         rows = []
         for n, event in enumerate(world.books[self.exchange].adl_events):
             venue_symbol = BY_BASE[event.base].venue_id(self.exchange)
-            if symbol not in (None, venue_symbol):
-                continue
             at = world.to_ms(event.at)
+            if symbol not in (None, venue_symbol) or at < start_ms:
+                continue
             rows.append(
                 {
                     "orderId": 9_000_000_000 + n,
@@ -444,8 +445,18 @@ class Binance(Dialect):
         await self.authenticate(request)
         symbol = self.symbol_param(request)
         close_type = request.query.get("autoCloseType")
-        rows = [] if close_type == "LIQUIDATION" else self._adl_orders(symbol)
-        return web.json_response(rows)
+        start = request.query.get("startTime", "0")
+        start_ms = int(start) if start.isdigit() else 0
+        rows = [] if close_type == "LIQUIDATION" else self._adl_orders(symbol, start_ms)
+        limit = request.query.get("limit", "50")
+        return web.json_response(rows[-int(limit) :] if limit.isdigit() else rows)
+
+    async def user_trades(self, request: web.Request) -> web.Response:
+        """The demo account never trades by itself: ADL is all that ever closes its positions,
+        and Binance reports that in forceOrders."""
+        await self.authenticate(request)
+        self.symbol_param(request, required=True)
+        return web.json_response([])
 
     async def all_orders(self, request: web.Request) -> web.Response:
         await self.authenticate(request)

@@ -1,14 +1,16 @@
 """Hyperliquid's `POST /info`: markets, and positions public by wallet address — no ADL field,
-no key; the app can only estimate the queue here."""
+no key; the app can only estimate the queue here. The user's fills (`userFills`,
+`userFillsByTime`) carry the venue's ADL closes with `dir` "Auto-Deleveraging"."""
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from typing import Any
 
 from aiohttp import web
 
-from adl_monitor.core.position import MarginMode
+from adl_monitor.core.position import MarginMode, Side
 from adl_monitor.sim.demo import HYPERLIQUID_DEMO_WALLET
 from adl_monitor.sim.faults import VenueReplies
 from adl_monitor.sim.instruments import INSTRUMENTS
@@ -37,7 +39,11 @@ class Hyperliquid(Dialect):
             "clearinghouseState": self.clearinghouse_state,
             "spotClearinghouseState": self.spot_clearinghouse_state,
             "userAbstraction": self.user_abstraction,
+            "userFills": self.user_fills,
+            "userFillsByTime": self.user_fills,
         }
+        self.info_served: Counter[str] = Counter()
+        """`/info` requests answered per `type`: tests check what the app asks, how often."""
 
     async def info(self, request: web.Request) -> web.Response:
         try:
@@ -48,6 +54,7 @@ class Hyperliquid(Dialect):
         handler = self.kinds.get(str(kind))
         if handler is None:
             raise VenueError(422, DESERIALIZE + f"unknown variant `{kind}` at line 1 column 20")
+        self.info_served[str(kind)] += 1
         return web.json_response(handler(body))
 
     @staticmethod
@@ -192,3 +199,42 @@ class Hyperliquid(Dialect):
             "assetPositions": entries,
             "time": world.now_ms(),
         }
+
+    def user_fills(self, body: dict[str, Any]) -> list[dict[str, Any]]:
+        """The demo wallet's fills, newest first: it never trades by itself, so they are the
+        venue's ADL closes, marked as Hyperliquid marks them (`dir` "Auto-Deleveraging")."""
+        user = self._user(body)
+        if user != HYPERLIQUID_DEMO_WALLET.lower():
+            return []
+        world = self.world
+        start = body.get("startTime")
+        start_ms = start if isinstance(start, int) else 0
+        events = world.books[self.exchange].adl_events
+        held = {p.pid: p.size for p in world.demo_account(self.exchange).positions}
+        fills = []
+        for n, event in enumerate(events):
+            later = sum(e.qty for e in events[n + 1 :] if e.pid == event.pid)
+            before = event.qty + later + held.get(event.pid, 0.0)  # size when this fill came
+            at = world.to_ms(event.at)
+            if at < start_ms:
+                continue
+            fills.append(
+                {
+                    "coin": event.base,
+                    "px": num(event.price),
+                    "sz": num(event.qty),
+                    "side": "A" if event.side is Side.LONG else "B",
+                    "time": at,
+                    "startPosition": num(before * event.side.sign),
+                    "dir": "Auto-Deleveraging",
+                    "closedPnl": num(event.realized_pnl),
+                    "hash": f"0x{event.pid:064x}",
+                    "oid": 7_000_000_000 + n,
+                    "crossed": False,
+                    "fee": "0.0",
+                    "tid": 8_000_000_000 + n,
+                    "feeToken": "USDC",
+                    "twapId": None,
+                }
+            )
+        return list(reversed(fills))

@@ -1,0 +1,101 @@
+"""ADL hits that vanish a position are announced: the `squeeze` demo through the real engine,
+real ccxt clients and the simulator on 127.0.0.1 (issue 8, item 5).
+
+In `squeeze` (seed 1, the demo's population) Bybit's insurance runs dry 34 sim-seconds in and
+its ADL closes the demo's whole SOL long — red, and in profit. The row must keep the position
+for one reading flagged `adl_hit` with Bybit's evidence named, and one "auto-deleveraged" alert
+must fire; before the fix the position just vanished.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from adl_monitor.core.alert import Alert, AlertKind
+from adl_monitor.core.levels import Level
+from adl_monitor.core.snapshot import PositionRisk, Snapshot
+from adl_monitor.engine.engine import Engine
+from adl_monitor.sim.thread import SimExchangeThread
+from tests.engine.conftest import FAST, RecordingFactory, demo_setup, until
+
+SOL_LONG = ("demo-bybit", "SOL/USDT:USDT", "long")
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.snapshots: list[Snapshot] = []
+        self.alerts: list[Alert] = []
+
+    def on_snapshot(self, snapshot: Snapshot) -> None:
+        self.snapshots.append(snapshot)
+
+    def on_alert(self, alert: Alert) -> None:
+        self.alerts.append(alert)
+
+    def rows(self, key: tuple[str, str, str]) -> list[PositionRisk]:
+        return [r for s in self.snapshots for r in s.positions if r.key == key]
+
+    def alerts_for(self, key: tuple[str, str, str], kind: AlertKind) -> list[Alert]:
+        return [a for a in self.alerts if (a.account, a.symbol, a.side) == key and a.kind is kind]
+
+
+@pytest.fixture
+def squeeze() -> object:
+    sim = SimExchangeThread(scenario="squeeze", seed=1, speed=0.0)  # the demo's population
+    sim.start()
+    yield sim
+    sim.stop()
+
+
+@pytest.mark.parametrize("websocket", [False, True], ids=["rest", "websocket"])
+async def test_the_squeeze_sol_long_closed_by_adl_is_announced_once(
+    squeeze: SimExchangeThread, tmp_path: Path, websocket: bool
+) -> None:
+    accounts, credentials = demo_setup(squeeze)
+    bybit = [a for a in accounts if a.exchange == "bybit"]
+    engine = Engine(
+        bybit,
+        credentials,
+        settings=replace(FAST, use_websocket=websocket, reconcile_seconds=60.0),
+        history_path=tmp_path / "history.sqlite3",
+        calibration_path=tmp_path / "calibration.json",
+        connector_factory=RecordingFactory(tmp_path / "markets"),
+    )
+    recorder = Recorder()
+    engine.add_listener(recorder)
+    await engine.start()
+    try:
+        await until(lambda: bool(recorder.rows(SOL_LONG)))
+        if websocket:
+            await until(lambda: engine.streaming("demo-bybit"))
+        squeeze.advance(30)  # the rally puts the SOL long at the front of the queue
+        await until(lambda: recorder.rows(SOL_LONG)[-1].level is Level.RED)
+        assert recorder.rows(SOL_LONG)[-1].pnl_pct > 0  # type: ignore[operator]
+        executions = squeeze.sim.dialects["bybit"].served
+        assert executions["/v5/execution/list"] == 0  # nothing closed yet: never asked
+        squeeze.advance(6)  # 0:34: Bybit's insurance is dry and ADL closes the long
+        assert squeeze.truth()["venues"]["bybit"]["adl_events"][0]["symbol"] == "SOL/USDT:USDT"
+        await until(lambda: bool(recorder.alerts_for(SOL_LONG, AlertKind.ADL_HIT)), 15)
+        for _ in range(3):  # more readings, REST ones too: the hit is not announced again
+            count = len(recorder.snapshots)
+            engine.refresh_now()
+            await until(lambda count=count: len(recorder.snapshots) > count)
+    finally:
+        await engine.stop()
+
+    flagged = [r for r in recorder.rows(SOL_LONG) if r.adl_hit]
+    assert flagged, "the SOL long vanished without adl_hit"
+    assert all(r.position.contracts == 0 for r in flagged)  # carried at size zero, then gone
+    assert all(r.level is Level.NONE for r in flagged)  # closed: no longer a risk
+    assert flagged[0].adl_evidence == "Bybit execution list (execType AdlTrade)"
+    assert SOL_LONG not in {r.key for r in recorder.snapshots[-1].positions}  # then it is gone
+    assert executions["/v5/execution/list"] == 1  # asked once: when the long vanished
+    (alert,) = recorder.alerts_for(SOL_LONG, AlertKind.ADL_HIT)
+    assert alert.title == "Bybit SOL/USDT:USDT long was auto-deleveraged"
+    assert alert.level is Level.RED
+    assert "closed all of this position by ADL" in alert.body
+    assert "Bybit execution list (execType AdlTrade)" in alert.body
+    assert not recorder.alerts_for(SOL_LONG, AlertKind.ADL_UNCONFIRMED)
