@@ -18,6 +18,7 @@ from adl_monitor.commands.sources import (
     config_path_arg,
     friendly_errors,
     open_sources,
+    print_settings_problems,
     setup_cli_logging,
 )
 
@@ -55,6 +56,7 @@ def run(args: argparse.Namespace) -> int:
     except SourcesError as error:
         print(error, file=sys.stderr)
         return EXIT_ACCOUNT_FAILED
+    print_settings_problems(sources)
     with sources:
         engine = sources.engine()
 
