@@ -131,16 +131,19 @@ def _all_read(snapshot: Snapshot | None, names: set[str]) -> bool:
 
 def _press_ok(
     qtbot: Any, desktop: DesktopApp, refresh: int | None = None, cooldown: int | None = None
-) -> None:
+) -> str:
+    """Open Settings, change what is given, press OK; returns what the dialog said on opening."""
     desktop.open_settings()
     dialog = desktop.window.findChild(SettingsDialog)
     assert dialog is not None and dialog.isVisible()
+    said: str = dialog.error.text()
     if refresh is not None:
         dialog.refresh.setValue(refresh)
     if cooldown is not None:
         dialog.cooldown.setValue(cooldown)
     with qtbot.waitSignal(dialog.applied, timeout=10_000):
         dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    return said
 
 
 def _assert_at_venue_pace(qtbot: Any, counter: RequestCounter, *, woken: bool) -> None:
@@ -181,7 +184,8 @@ def test_ok_in_settings_keeps_every_venue_at_its_own_pace(
         assert not desktop.window.notice.isVisible()
     _assert_at_venue_pace(qtbot, counter, woken=False)  # as the config was at start-up
 
-    _press_ok(qtbot, desktop)  # the engine refreshes now, then at the new period
+    said = _press_ok(qtbot, desktop)  # the engine refreshes now, then at the new period
+    assert ("refresh_seconds" in said) is refused
     _assert_at_venue_pace(qtbot, counter, woken=True)
     assert opt.Settings.load(desktop.config_path).problems() == ()  # OK wrote a valid value
     assert not desktop.window.notice.isVisible()
