@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from adl_monitor.storage.config_watch import ConfigWatcher
@@ -18,7 +17,6 @@ from adl_monitor.storage.config_watch import ConfigWatcher
 if TYPE_CHECKING:
     from adl_monitor.commands.sources import Sources
     from adl_monitor.engine.runner import EngineRunner
-    from adl_monitor.engine.settings import EngineSettings
 
 POLL_SECONDS = 2.0
 
@@ -28,13 +26,13 @@ class ConfigFollower:
         self,
         sources: Sources,
         runner: EngineRunner,
-        adjust: Callable[[EngineSettings], EngineSettings],
+        refresh_seconds: float | None = None,
     ) -> None:
-        """`adjust` re-applies the command-line flags that override the config's settings."""
+        """`refresh_seconds`: the `--refresh` flag, which keeps overriding the config's."""
         assert sources.config_path is not None
         self._sources = sources
         self._runner = runner
-        self._adjust = adjust
+        self._refresh = refresh_seconds
         self._watcher = ConfigWatcher(sources.config_path)
         self._next_poll = time.monotonic() + POLL_SECONDS
 
@@ -55,5 +53,8 @@ class ConfigFollower:
             self._runner.set_accounts(config.accounts)
         if config.settings != sources.settings:
             sources.settings = config.settings
-            self._runner.update_settings(self._adjust(sources.engine_settings))
-            self._runner.update_alert_settings(sources.alert_settings)
+            settings = sources.monitor_settings(self._refresh)
+            for problem in settings.problems:
+                print(problem, file=sys.stderr, flush=True)
+            self._runner.update_settings(settings.engine)
+            self._runner.update_alert_settings(settings.alerts)

@@ -18,6 +18,7 @@ from adl_monitor.commands.sources import (
     config_path_arg,
     friendly_errors,
     open_sources,
+    print_settings_problems,
     setup_cli_logging,
 )
 from adl_monitor.commands.terminal_text import terminal_json, terminal_lines
@@ -56,6 +57,7 @@ def run(args: argparse.Namespace) -> int:
     except SourcesError as error:
         print(terminal_lines(str(error)), file=sys.stderr)
         return EXIT_ACCOUNT_FAILED
+    print_settings_problems(sources)
     with sources:
         engine = sources.engine()
 

@@ -11,19 +11,19 @@ prints it (CLI) or shows it (GUI) — never a traceback.
 
 from __future__ import annotations
 
+import argparse
 import functools
 import logging
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from adl_monitor.core.account_spec import AccountSpec, Credentials
-from adl_monitor.core.alerts import AlertSettings, QuietHours
-from adl_monitor.core.levels import Level
+from adl_monitor.core.alerts import AlertSettings
 from adl_monitor.engine.settings import EngineSettings
+from adl_monitor.engine.user_settings import MonitorSettings, monitor_settings
 from adl_monitor.sim.scenarios import SCENARIOS
 from adl_monitor.storage import demo_history, paths
 
@@ -57,13 +57,23 @@ class Sources:
     calibration_path: Path = field(default_factory=lambda: paths.data_dir() / "calibration.json")
     cache_dir: Path = field(default_factory=paths.cache_dir)
 
+    def monitor_settings(self, refresh_seconds: float | None = None) -> MonitorSettings:
+        """The engine and alert settings from `[settings]` (`watch --refresh` overrides), with
+        a sentence per refused value (engine/user_settings.py)."""
+        return monitor_settings(self.settings, refresh_seconds=refresh_seconds)
+
     @property
     def engine_settings(self) -> EngineSettings:
-        return EngineSettings.from_config(self.settings)
+        return self.monitor_settings().engine
 
     @property
     def alert_settings(self) -> AlertSettings:
-        return alert_settings_from_config(self.settings)
+        return self.monitor_settings().alerts
+
+    @property
+    def settings_problems(self) -> tuple[str, ...]:
+        """One sentence per value in `[settings]` that is refused (its default is used)."""
+        return self.monitor_settings().problems
 
     @property
     def base_url(self) -> str | None:
@@ -92,12 +102,13 @@ class Sources:
         return EngineRunner(self.accounts, credentials or self.credentials, **files)
 
     def _engine_files(self) -> dict[str, Any]:
+        resolved = self.monitor_settings()
         return {
             "history_path": self.history_path,
             "calibration_path": self.calibration_path,
             "cache_dir": self.cache_dir,
-            "settings": self.engine_settings,
-            "alert_settings": self.alert_settings,
+            "settings": resolved.engine,
+            "alert_settings": resolved.alerts,
         }
 
     def close(self) -> None:
@@ -208,35 +219,6 @@ def _sim_thread_class() -> Any:
     return SimExchangeThread
 
 
-def alert_settings_from_config(table: Mapping[str, Any]) -> AlertSettings:
-    """The alert rules' settings from the config's `[settings]` (invalid values → defaults)."""
-    from adl_monitor.storage.settings import (
-        ALERT_COOLDOWN_MINUTES,
-        ALERT_LEVELS,
-        QUIET_END,
-        QUIET_HOURS,
-        QUIET_START,
-        RED_IN_QUIET_HOURS,
-        Settings,
-    )
-
-    settings = Settings(table)
-    quiet = None
-    if settings.get(QUIET_HOURS):
-        quiet = QuietHours(_clock(settings.get(QUIET_START)), _clock(settings.get(QUIET_END)))
-    return AlertSettings(
-        levels=frozenset(Level.parse(name) for name in settings.get(ALERT_LEVELS)),
-        cooldown=timedelta(minutes=settings.get(ALERT_COOLDOWN_MINUTES)),
-        quiet_hours=quiet,
-        red_in_quiet_hours=settings.get(RED_IN_QUIET_HOURS),
-    )
-
-
-def _clock(text: str) -> time:
-    hours, minutes = text.split(":")
-    return time(int(hours), int(minutes))
-
-
 # -- command-line glue shared by `snapshot` and `watch` ----------------------------------------
 
 
@@ -253,6 +235,38 @@ def add_source_arguments(parser: Any) -> None:
     )
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.add_argument("--verbose", action="store_true", help="more detail in the log file")
+
+
+def count_argument(text: str) -> int:
+    """`--count N` as argparse's `type`: a whole number of snapshots, 1 or more."""
+    try:
+        count = int(text)
+    except ValueError:
+        count = 0
+    if count < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number, 1 or more, not {text!r}")
+    return count
+
+
+def refresh_argument(text: str) -> float:
+    """`--refresh SECONDS` as argparse's `type`: the rule and range of the `refresh_seconds`
+    setting (storage/settings.py), so the flag and the config can never disagree."""
+    from adl_monitor.storage.settings import REFRESH_SECONDS
+
+    try:
+        return REFRESH_SECONDS.coerce(float(text))
+    except ValueError:
+        bounds = f"from {REFRESH_SECONDS.minimum:g} to {REFRESH_SECONDS.maximum:g}"
+        raise argparse.ArgumentTypeError(
+            f"must be a number of seconds {bounds} (0 = each venue's own pace; a venue is never "
+            f"asked faster than its own cadence), not {text!r}"
+        ) from None
+
+
+def print_settings_problems(sources: Sources) -> None:
+    """Each refused value in `[settings]`, one sentence a line, on stderr."""
+    for problem in sources.settings_problems:
+        print(problem, file=sys.stderr)
 
 
 def setup_cli_logging(verbose: bool) -> None:

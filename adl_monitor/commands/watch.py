@@ -18,14 +18,16 @@ from adl_monitor.commands.sources import (
     SourcesError,
     add_source_arguments,
     config_path_arg,
+    count_argument,
     friendly_errors,
     open_sources,
+    print_settings_problems,
+    refresh_argument,
     setup_cli_logging,
 )
 from adl_monitor.commands.terminal_text import terminal_json, terminal_lines
 from adl_monitor.core.alert import Alert
 from adl_monitor.core.snapshot import Snapshot
-from adl_monitor.engine.settings import EngineSettings
 
 
 def register(subparsers: Any) -> None:
@@ -38,17 +40,18 @@ def register(subparsers: Any) -> None:
     add_source_arguments(parser)
     parser.add_argument(
         "--count",
-        type=int,
+        type=count_argument,
         default=None,
         metavar="N",
-        help="stop after N snapshots (for scripts)",
+        help="stop after N snapshots, N >= 1 (for scripts)",
     )
     parser.add_argument(
         "--refresh",
-        type=float,
+        type=refresh_argument,
         default=None,
         metavar="SECONDS",
-        help="refresh every SECONDS instead of each venue's own cadence",
+        help="refresh every SECONDS, 0 to 600 (default 0: each venue's own cadence, which no "
+        "value can make faster)",
     )
     parser.set_defaults(func=run)
 
@@ -69,23 +72,16 @@ class _Printer:
 @friendly_errors
 def run(args: argparse.Namespace) -> int:
     setup_cli_logging(args.verbose)
-    from dataclasses import replace
-
     try:
         sources = open_sources(config_path_arg(args.config), args.demo, args.scenario)
     except SourcesError as error:
         print(terminal_lines(str(error)), file=sys.stderr)
         return 1
-
-    def with_flags(settings: EngineSettings) -> EngineSettings:
-        if args.refresh is not None and args.refresh > 0:
-            return replace(settings, refresh_seconds=args.refresh)
-        return settings
-
+    print_settings_problems(sources)
     printer = _Printer()
-    runner = sources.runner(settings=with_flags(sources.engine_settings))
+    runner = sources.runner(settings=sources.monitor_settings(args.refresh).engine)
     runner.add_listener(printer)
-    follower = None if sources.demo else ConfigFollower(sources, runner, with_flags)
+    follower = None if sources.demo else ConfigFollower(sources, runner, args.refresh)
     try:
         runner.start()
         if runner.history_notice:

@@ -118,7 +118,10 @@ class AlertRules:
         return self._settings
 
     def update_settings(self, settings: AlertSettings) -> None:
-        self._settings = settings
+        """The user's new rules; a pause or snooze is this session's state, not a setting,
+        so saving the Settings dialog never ends one (only `pause` and `snooze` do)."""
+        current = self._settings
+        self._settings = replace(settings, paused=current.paused, snooze_until=current.snooze_until)
 
     def snooze(self, until: datetime | None) -> None:
         """Hold alerts until `until` (None ends a snooze)."""

@@ -2,20 +2,28 @@
 
 Frozen, so a settings change is a new object handed to `Engine.update_settings`; every worker
 reads the current one at each step, which makes a change take effect on the next refresh without
-restarting anything.
+restarting anything. The user's settings become one of these in `engine/user_settings.py` only.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
 from dataclasses import dataclass
-from typing import Any
+
+MIN_PERIOD = 0.05
+"""Floor under any period, even a venue's own (a connector declaring 0 must not spin)."""
+MAX_REFRESH_SECONDS = 3600.0
+"""Above this a "refresh" is no monitoring at all, and asyncio's timers overflow near 1e15 s."""
 
 
 @dataclass(frozen=True, slots=True)
 class EngineSettings:
-    """`refresh_seconds` None keeps each venue's own cadence (`position_interval`); a number
-    overrides it for every account (the user's "refresh every N s" setting)."""
+    """`refresh_seconds` None (or 0) keeps each venue's own cadence (`position_interval`); a
+    number slows every account down to it (the user's "refresh every N s" setting) but never
+    speeds one up past its venue's cadence — the venue's rate limit is not ours to spend.
+
+    A value that is not a number of seconds in (0, MAX_REFRESH_SECONDS] is a programming error
+    (ValueError): user input is checked, with a sentence, before it gets here."""
 
     refresh_seconds: float | None = None
     stale_after_periods: float = 3.0
@@ -36,21 +44,32 @@ class EngineSettings:
     jitter_seed: int | None = None
     """Seed for back-off jitter; fixed in tests and benchmarks so runs repeat exactly."""
 
+    def __post_init__(self) -> None:
+        refresh = self.refresh_seconds
+        if refresh is None:
+            return
+        if (
+            isinstance(refresh, bool)
+            or not isinstance(refresh, int | float)
+            or not math.isfinite(refresh)
+            or not 0 <= refresh <= MAX_REFRESH_SECONDS
+        ):
+            raise ValueError(
+                f"refresh_seconds must be None or from 0 to {MAX_REFRESH_SECONDS:g} s, "
+                f"not {refresh!r}"
+            )
+        if refresh == 0:  # "0 = each venue's own pace", as in the Settings dialog
+            object.__setattr__(self, "refresh_seconds", None)
+        else:
+            object.__setattr__(self, "refresh_seconds", float(refresh))
+
     def period_for(self, venue_interval: float) -> float:
-        """The refresh period of an account whose venue asks for `venue_interval` seconds."""
-        if self.refresh_seconds is not None:
-            return max(0.05, float(self.refresh_seconds))
-        return max(0.05, float(venue_interval))
-
-    @classmethod
-    def from_config(cls, settings: Mapping[str, Any]) -> EngineSettings:
-        """Engine settings from the config's `[settings]` table.
-
-        `refresh_seconds` overrides the venues' cadence only when the user set it; its bounds
-        and type come from the settings registry (an invalid value reads as the default).
-        """
-        from adl_monitor.storage.settings import REFRESH_SECONDS, Settings
-
-        if REFRESH_SECONDS.name not in settings:
-            return cls()
-        return cls(refresh_seconds=float(Settings(settings).get(REFRESH_SECONDS)))
+        """The refresh period of an account whose venue publishes every `venue_interval`
+        seconds: the venue's own cadence, or the user's slower one — never faster."""
+        venue = float(venue_interval)
+        if not math.isfinite(venue):
+            venue = MAX_REFRESH_SECONDS
+        venue = max(MIN_PERIOD, venue)
+        if self.refresh_seconds is None:
+            return venue
+        return max(venue, self.refresh_seconds)

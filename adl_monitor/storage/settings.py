@@ -4,13 +4,15 @@ Each option is declared once, here, with its type, default and bounds; everythin
 writes a setting goes through the declaration, so a typo is an AttributeError, not a silently
 ignored key. Values live in the config TOML's `[settings]` table (storage/config.py). A value
 that is missing, of the wrong type or out of range reads as the default — a hand-edited config
-never crashes the app — and keys this version does not know are kept when saving, so a newer
+never crashes the app, and `Settings.problems()` names each refused value in one sentence so
+the user hears about it — and keys this version does not know are kept when saving, so a newer
 version's settings survive a round trip through an older one. No Qt here: the CLI and the
 engine read the same settings.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -21,6 +23,7 @@ from adl_monitor.core.levels import Level
 from adl_monitor.storage.config import load_config, save_config
 
 T = TypeVar("T")
+OptionT = TypeVar("OptionT", bound="Option[Any]")
 
 _CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
@@ -60,6 +63,30 @@ class IntOption(Option[int]):
 
 
 @dataclass(frozen=True, slots=True)
+class SecondsOption(Option[float]):
+    """A duration in seconds: a finite number (whole or not) within the bounds; `note` says
+    what a special value means, in the refusal sentence."""
+
+    minimum: float = 0.0
+    maximum: float = 3600.0
+    note: str = ""
+
+    def coerce(self, value: object) -> float:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+            or not self.minimum <= value <= self.maximum
+        ):
+            note = f" ({self.note})" if self.note else ""
+            raise ValueError(
+                f"{self.name} must be a number of seconds from {self.minimum:g} to "
+                f"{self.maximum:g}{note}"
+            )
+        return value
+
+
+@dataclass(frozen=True, slots=True)
 class ClockOption(Option[str]):
     """A time of day as "HH:MM" (24 h), e.g. the start of quiet hours."""
 
@@ -87,7 +114,7 @@ class OptionRegistry:
     def __init__(self) -> None:
         self._options: dict[str, Option[Any]] = {}
 
-    def register(self, option: Option[T]) -> Option[T]:
+    def register(self, option: OptionT) -> OptionT:
         if option.name in self._options:
             raise ValueError(f"setting {option.name!r} is declared twice")
         self._options[option.name] = option
@@ -102,8 +129,15 @@ class OptionRegistry:
 
 OPTIONS = OptionRegistry()
 
-REFRESH_SECONDS: Option[int] = OPTIONS.register(
-    IntOption("refresh_seconds", 0, "seconds between refreshes; 0 = each venue's own pace", 0, 600)
+REFRESH_SECONDS: SecondsOption = OPTIONS.register(
+    SecondsOption(
+        "refresh_seconds",
+        0,
+        "seconds between refreshes, never faster than the venue's own pace",
+        minimum=0,
+        maximum=600,
+        note="0 = each venue's own pace",
+    )
 )
 ALERT_LEVELS: Option[tuple[str, ...]] = OPTIONS.register(
     LevelsOption("alert_levels", ("orange", "red"), "levels that raise a notification")
@@ -147,6 +181,22 @@ class Settings:
         except ValueError:
             return option.default
 
+    def problems(self) -> tuple[str, ...]:
+        """One sentence per stored value its option refuses (the default is used instead)."""
+        sentences = []
+        for option in OPTIONS:
+            if option.name not in self._values:
+                continue
+            value = self._values[option.name]
+            try:
+                option.coerce(value)
+            except ValueError as error:
+                sentences.append(
+                    f"Setting {option.name} = {_shown(value)} is ignored: {error}; the "
+                    f"default, {_shown(option.default)}, is used."
+                )
+        return tuple(sentences)
+
     def set(self, option: Option[T], value: T) -> None:
         """Store a value; raises ValueError (with the reason) for a value the option refuses."""
         coerced = option.coerce(value)
@@ -178,3 +228,16 @@ class Settings:
         """Write `[settings]` back, keeping the accounts as they are on disk now."""
         config = load_config(path)
         return save_config(config.with_settings(self.as_table()), path or config.path)
+
+
+def _shown(value: object) -> str:
+    """A value as the user wrote it in the TOML (1e+15, not 1000000000000000.0)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_shown(item) for item in value) + "]"
+    if isinstance(value, str):
+        return f'"{value}"'
+    return repr(value)

@@ -23,6 +23,7 @@ from adl_monitor.core.account_spec import AccountSpec, Credentials
 from adl_monitor.core.alert import Alert
 from adl_monitor.core.levels import Level
 from adl_monitor.core.snapshot import Snapshot
+from adl_monitor.engine.user_settings import monitor_settings
 from adl_monitor.logging_setup import log_file_path
 from adl_monitor.storage import paths
 from adl_monitor.storage import settings as opt
@@ -103,9 +104,11 @@ class DesktopApp(QObject):
         self.forced_demo = demo
         self.demo_accounts: tuple[AccountSpec, ...] = ()
         self.info: StartInfo | None = None
+        self._settings_notice = ""
+        """The sentences about refused settings the notice shows, if it shows them."""
         try:
             self.settings = opt.Settings.load(config_path)
-            config_problem = ""
+            config_problem = self._settings_notice = " ".join(self.settings.problems())
         except ConfigError as error:
             self.settings = opt.Settings()
             config_problem = str(error)
@@ -232,15 +235,16 @@ class DesktopApp(QObject):
         dialog.open()
 
     def apply_settings(self, settings: opt.Settings) -> None:
-        from adl_monitor.commands.sources import alert_settings_from_config
-        from adl_monitor.engine.settings import EngineSettings
-
+        """New settings reach the running engine; a pause or snooze from the tray stays (the
+        alert rules keep it: it is the session's state, not a setting)."""
         self.settings = settings
         self._apply_window_settings()
-        table = settings.as_table()
-        self.bridge.update_settings(
-            EngineSettings.from_config(table), alert_settings_from_config(table)
-        )
+        resolved = monitor_settings(settings)
+        notice = " ".join(resolved.problems)
+        if self.window.notice.text() == self._settings_notice:  # not another notice
+            self.window.show_notice(notice)
+        self._settings_notice = notice
+        self.bridge.update_settings(resolved.engine, resolved.alerts)
 
     def _apply_window_settings(self) -> None:
         self.window.keep_in_tray = self.settings.get(opt.CLOSE_TO_TRAY) and (

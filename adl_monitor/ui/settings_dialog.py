@@ -46,7 +46,10 @@ class SettingsDialog(QDialog):
         self.refresh.setSuffix(self.tr(" s"))
         self.refresh.setSpecialValueText(self.tr("each exchange's own pace"))
         self.refresh.setToolTip(
-            self.tr("0 keeps each venue's own cadence (Binance's ADL data only changes every 30 s)")
+            self.tr(
+                "0 keeps each venue's own cadence (Binance's ADL data only changes every 30 s); "
+                "a venue is never asked more often than its own cadence, whatever the value"
+            )
         )
         self.level_boxes = {
             level: QCheckBox(fmt.level_word(level).capitalize()) for level in _ALERTABLE
@@ -114,7 +117,10 @@ class SettingsDialog(QDialog):
 
     def _load(self) -> None:
         s = self._settings
-        self.refresh.setValue(s.get(opt.REFRESH_SECONDS))
+        refresh: float = s.get(opt.REFRESH_SECONDS)
+        self.refresh.setValue(round(refresh))
+        # A refused value in a hand-edited config: say so; OK writes what the dialog shows.
+        self.error.setText(" ".join(s.problems()))
         levels: tuple[str, ...] = s.get(opt.ALERT_LEVELS)
         chosen = set(levels)
         for level, box in self.level_boxes.items():

@@ -416,3 +416,15 @@ def test_settings_can_change_while_running() -> None:
     rules.update_settings(replace(rules.settings, levels=frozenset({Level.RED})))
     assert feed_tier(rules, 4, T0) == []
     assert [a.level for a in feed_tier(rules, 5, T0 + MIN)] == [Level.RED]
+
+
+def test_new_settings_keep_a_pause_and_a_snooze() -> None:
+    """Saving the Settings dialog hands over new rules; it must not end a pause or snooze."""
+    rules = AlertRules()
+    rules.pause(True)
+    rules.snooze(T0 + timedelta(hours=1))
+    rules.update_settings(AlertSettings(levels=frozenset({Level.RED})))
+    assert rules.settings.paused
+    assert rules.settings.snooze_until == T0 + timedelta(hours=1)
+    assert rules.settings.levels == frozenset({Level.RED})
+    assert feed_tier(rules, 5, T0) == []  # held: still paused

@@ -19,6 +19,10 @@ from adl_monitor.engine.settings import EngineSettings
 from adl_monitor.sim.thread import SimExchangeThread
 from tests.helpers import assert_loopback_client
 
+VENUE_CADENCE = 0.2
+"""The simulated venues in these tests publish positions every 0.2 s (their connectors are told
+so): a setting can only slow an account down from its venue's cadence, never speed it up."""
+
 FAST = EngineSettings(
     refresh_seconds=0.2,
     request_timeout=3.0,
@@ -55,6 +59,7 @@ class RecordingFactory:
 
     def __call__(self, spec: AccountSpec, credentials: Credentials | None) -> Connector:
         connector = self._make(spec, credentials)
+        connector.position_interval = VENUE_CADENCE  # type: ignore[misc]
         real_fetch = connector.fetch
 
         async def fetch() -> AccountReading:

@@ -117,6 +117,10 @@ from adl_monitor.storage.secrets import SecretStore  # noqa: E402
 from adl_monitor.ui.bridge import EngineBridge, EngineSession  # noqa: E402
 from tests.helpers import assert_loopback_client  # noqa: E402
 
+VENUE_CADENCE = 0.3
+"""The simulated venues in these tests publish positions every 0.3 s (their connectors are told
+so): a setting can only slow an account down from its venue's cadence, never speed it up."""
+
 FAST = EngineSettings(
     refresh_seconds=0.3,
     request_timeout=3.0,
@@ -137,6 +141,7 @@ class LoopbackCheckingFactory:
 
     def __call__(self, spec: AccountSpec, credentials: Credentials | None) -> Connector:
         connector = self._make(spec, credentials)
+        connector.position_interval = VENUE_CADENCE  # type: ignore[misc]
         for name in ("fetch", "check_key"):
             real = getattr(connector, name)
 
