@@ -39,6 +39,8 @@ class Dialect:
     def __init__(self, world: Callable[[], World]) -> None:
         self._world = world
         self.routes: dict[tuple[str, str], Handler] = {}
+        self.streams_silent = False
+        """While True, this venue's open websockets go silent (a test hook: `stream.py`)."""
 
     @property
     def world(self) -> World:

@@ -403,7 +403,9 @@ class Okx(Dialect):
     # --- websocket ---------------------------------------------------------------------------
 
     async def websocket(self, request: web.Request) -> web.StreamResponse:
-        return await serve_stream(request, self._on_ws_text, self._push)
+        return await serve_stream(
+            request, self._on_ws_text, self._push, silent=lambda: self.streams_silent
+        )
 
     async def _on_ws_text(self, session: StreamSession, text: str) -> None:
         """OKX's text protocol: "ping" → "pong"; JSON `login` and `subscribe` ops; errors as

@@ -56,8 +56,12 @@ async def serve_stream(
     request: web.Request,
     on_text: Callable[[StreamSession, str], Awaitable[None]],
     push: Callable[[StreamSession], Awaitable[None]],
+    silent: Callable[[], bool] = lambda: False,
 ) -> web.WebSocketResponse:
-    """Run one websocket: every text frame to `on_text`, `push` every PUSH_INTERVAL."""
+    """Run one websocket: every text frame to `on_text`, `push` every PUSH_INTERVAL.
+
+    While `silent()` holds, the socket stays open but sends nothing (no push, no reply, no
+    pong): the stream a client must not mistake for "nothing changed"."""
     socket = web.WebSocketResponse(autoping=True)
     await socket.prepare(request)
     session = StreamSession(socket)
@@ -65,13 +69,14 @@ async def serve_stream(
     async def push_loop() -> None:
         with contextlib.suppress(ConnectionResetError):  # the client hung up mid-push
             while not socket.closed:
-                await push(session)
+                if not silent():
+                    await push(session)
                 await asyncio.sleep(PUSH_INTERVAL)
 
     pusher = asyncio.create_task(push_loop())
     try:
         async for frame in socket:
-            if frame.type is WSMsgType.TEXT:
+            if frame.type is WSMsgType.TEXT and not silent():
                 await on_text(session, frame.data)
     finally:
         pusher.cancel()
