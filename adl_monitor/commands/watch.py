@@ -3,6 +3,10 @@
 With `--json` each line is one JSON object: a snapshot document (DESIGN.md §6) with
 `"type": "snapshot"`, or an alert with `"type": "alert"`. The engine runs on its own thread
 (`EngineRunner`, as in the GUI); this thread only prints, so Ctrl-C always ends cleanly.
+
+The first line waits for every account's first answer or failure (the engine turns an account
+that has not answered within the request time-out into a failure): a snapshot of accounts still
+connecting has no positions and would read as "no risk" to a script.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from adl_monitor.commands.sources import (
     setup_cli_logging,
 )
 from adl_monitor.core.alert import Alert
-from adl_monitor.core.snapshot import Snapshot
+from adl_monitor.core.snapshot import AccountState, Snapshot
 
 
 def register(subparsers: Any) -> None:
@@ -104,6 +108,8 @@ def _print_until_done(printer: _Printer, args: argparse.Namespace) -> None:
         except queue.Empty:
             continue
         if isinstance(item, Snapshot):
+            if not has_answers(item):
+                continue
             snapshots += 1
             if args.json:
                 line = dumps({"type": "snapshot", **snapshot_to_dict(item)})
@@ -114,3 +120,8 @@ def _print_until_done(printer: _Printer, args: argparse.Namespace) -> None:
         else:
             line = alert_line(item)
         print(line, flush=True)
+
+
+def has_answers(snapshot: Snapshot) -> bool:
+    """Whether every account in `snapshot` has answered or failed (none is still connecting)."""
+    return all(status.state is not AccountState.CONNECTING for status in snapshot.accounts)

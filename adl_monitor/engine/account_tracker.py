@@ -63,11 +63,15 @@ class AccountTracker:
 
     # -- updates from the worker ----------------------------------------------------------
 
-    def record_reading(self, reading: AccountReading) -> None:
+    def record_reading(self, reading: AccountReading, *, complete: bool = True) -> None:
+        """A new reading. Only a `complete` one (REST: positions, indicators, balances) ends a
+        failure; a stream update refreshes the positions, but while REST fails the balances
+        and indicators it merges with are not being read, so the account stays stale."""
         self.reading = carry_deleveraged(self.reading, reading)
-        self.failure = None
-        self.failure_sentence = None
-        self.failed_at = None
+        if complete:
+            self.failure = None
+            self.failure_sentence = None
+            self.failed_at = None
         self.version += 1
 
     def record_failure(self, failure: VenueFailure, sentence: str, at: datetime) -> None:

@@ -206,7 +206,7 @@ class AccountWorker:
             if self._stopping:
                 return
             backoff.reset()
-            self._last_rest = self._record_reading(reading)
+            self._last_rest = self._record_reading(reading, by_rest=True)
             self._maybe_start_stream(connector, settings)
             await self._until_rest_is_due()
 
@@ -232,10 +232,10 @@ class AccountWorker:
         rest_every = max(period, settings.reconcile_seconds) if tracker.streaming else period
         return min(self._last_rest + rest_every, self._last_data + period) - now
 
-    def _record_reading(self, reading: AccountReading) -> float:
+    def _record_reading(self, reading: AccountReading, *, by_rest: bool) -> float:
         """Record a reading from either source; returns its loop time."""
         self._last_data = asyncio.get_running_loop().time()
-        self.tracker.record_reading(reading)
+        self.tracker.record_reading(reading, complete=by_rest)
         self._on_change()
         return self._last_data
 
@@ -270,7 +270,7 @@ class AccountWorker:
                 return
             backoff.reset()
             self.tracker.streaming = True
-            self._last_stream = self._record_reading(reading)
+            self._last_stream = self._record_reading(reading, by_rest=False)
 
     async def _check_key(self, connector: Connector) -> None:
         """Ask the venue once per session what the key may do; failures leave it unknown."""
