@@ -98,28 +98,36 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _print_until_done(printer: _Printer, args: argparse.Namespace) -> None:
+    """Print each item as it comes; alerts raised before the first printable snapshot wait
+    for it, so the first line is always the whole picture."""
     from adl_monitor.commands.snapshot_text import alert_line, summary_line
     from adl_monitor.engine.snapshot_json import alert_to_dict, dumps, snapshot_to_dict
 
     snapshots = 0
+    held: list[Alert] = []
     while args.count is None or snapshots < args.count:
         try:
             item = printer.items.get(timeout=0.5)
         except queue.Empty:
             continue
-        if isinstance(item, Snapshot):
-            if not has_answers(item):
+        if isinstance(item, Alert):
+            held.append(item)
+            if snapshots == 0:
                 continue
+        elif not has_answers(item):
+            continue
+        else:
             snapshots += 1
             if args.json:
-                line = dumps({"type": "snapshot", **snapshot_to_dict(item)})
+                print(dumps({"type": "snapshot", **snapshot_to_dict(item)}), flush=True)
             else:
-                line = summary_line(item)
-        elif args.json:
-            line = dumps({"type": "alert", **alert_to_dict(item)})
-        else:
-            line = alert_line(item)
-        print(line, flush=True)
+                print(summary_line(item), flush=True)
+        for alert in held:
+            if args.json:
+                print(dumps({"type": "alert", **alert_to_dict(alert)}), flush=True)
+            else:
+                print(alert_line(alert), flush=True)
+        held.clear()
 
 
 def has_answers(snapshot: Snapshot) -> bool:
