@@ -30,9 +30,10 @@ def test_the_first_snapshot_has_an_answer_or_a_failure_for_every_account(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     code = main(["watch", "--demo", "--json", "--count", "1", "--refresh", "0.5"])
-    (line,) = capsys.readouterr().out.splitlines()
-    snapshot = json.loads(line)
-    assert code == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    snapshot = lines[0]  # alerts raised while accounts connected come after it
+    assert code == 0 and snapshot["type"] == "snapshot"
+    assert [line["type"] for line in lines[1:]] == ["alert"] * (len(lines) - 1)
     accounts = snapshot["accounts"]
     assert len(accounts) == 4
     assert all(a["ok"] or a["error"] for a in accounts), accounts
@@ -45,7 +46,7 @@ def test_the_first_summary_line_is_not_an_empty_no_risk(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     assert main(["watch", "--demo", "--count", "1", "--refresh", "0.5"]) == 0
-    (line,) = capsys.readouterr().out.splitlines()
+    line = capsys.readouterr().out.splitlines()[0]
     assert "0 positions" not in line and "worst none" not in line
     assert "/4 accounts live" in line and not line.split(" | ")[1].startswith("0/")
 
