@@ -156,11 +156,13 @@ class AccountTracker:
         if self.failure is not None and not self.failure.retryable:
             return AccountState.ERROR, self.failure_sentence
         if self.is_stale(now):
-            age = describe_age(self.age(now) or 0.0)
+            # No age in the sentence: it would freeze in a window that ticks. The status's
+            # `fetched_at` gives the age to whoever shows it (docs/liveness.md).
             reason = self.failure_sentence or (
-                f"{self.spec.name}: no new data from the exchange — retrying."
+                f"{self.spec.name}: no new data from the exchange for "
+                f"{describe_age(self.age(now) or 0.0)} — retrying."
             )
-            return AccountState.STALE, f"{reason} The data shown is {age} old."
+            return AccountState.STALE, reason
         return AccountState.LIVE, None
 
     def _overdue(self, now: datetime) -> str | None:

@@ -140,3 +140,27 @@ def test_an_outage_shows_in_the_json_until_the_venue_recovers(
     finally:
         err = watch.stop()
     assert "Traceback" not in err
+
+
+def test_the_summary_line_names_a_stale_accounts_failure_and_the_age_of_its_data() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from adl_monitor.commands.snapshot_text import render_snapshot, summary_line
+    from adl_monitor.core.snapshot import AccountState, AccountStatus, Snapshot
+
+    now = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+    sentence = "my-okx: the exchange is down or under maintenance — retrying."
+    snapshot = Snapshot(
+        generated_at=now,
+        accounts=(
+            AccountStatus("my bybit", "bybit", AccountState.LIVE, now - timedelta(seconds=2)),
+            AccountStatus(
+                "my-okx", "okx", AccountState.STALE, now - timedelta(seconds=40), error=sentence
+            ),
+        ),
+    )
+    line = summary_line(snapshot)
+    assert "1/2 accounts live" in line
+    assert f"{sentence} (data 40 s old)" in line
+    table = render_snapshot(snapshot)
+    assert "my-okx (okx): stale, 40 s old" in table and sentence in table
