@@ -27,7 +27,6 @@ from datetime import datetime, timedelta
 
 from adl_monitor.core.account_reading import AccountReading, carry_deleveraged
 from adl_monitor.core.account_spec import AccountSpec
-from adl_monitor.core.age import describe_age
 from adl_monitor.core.failure import VenueFailure
 from adl_monitor.core.key_check import KeyCheck, KeyVerdict
 from adl_monitor.core.snapshot import AccountState, AccountStatus
@@ -57,8 +56,8 @@ class AccountTracker:
     """With `started_at`: seconds after which an account that has neither answered nor failed
     is shown as a failure (the request time-out), so no one waits on "connecting" for ever."""
     waited_for_others: float = 0.0
-    """Seconds a one-shot snapshot spent waiting for other accounts after this one answered:
-    data read during the run is that run's data, not stale."""
+    """How long a one-shot snapshot's run took before the snapshot was built: data read during
+    the run is that run's data, however long the slowest account kept it waiting."""
     _reported_state: AccountState | None = field(default=None)
 
     # -- updates from the worker ----------------------------------------------------------
@@ -159,8 +158,7 @@ class AccountTracker:
             # No age in the sentence: it would freeze in a window that ticks. The status's
             # `fetched_at` gives the age to whoever shows it (docs/liveness.md).
             reason = self.failure_sentence or (
-                f"{self.spec.name}: no new data from the exchange for "
-                f"{describe_age(self.age(now) or 0.0)} — retrying."
+                f"{self.spec.name}: no new data from the exchange — retrying."
             )
             return AccountState.STALE, reason
         return AccountState.LIVE, None
