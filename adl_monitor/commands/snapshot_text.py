@@ -13,7 +13,7 @@ from datetime import datetime
 from adl_monitor.commands.terminal_text import terminal_text
 from adl_monitor.core.age import describe_age
 from adl_monitor.core.alert import Alert
-from adl_monitor.core.snapshot import AccountState, PositionRisk, Snapshot
+from adl_monitor.core.snapshot import AccountState, AccountStatus, PositionRisk, Snapshot
 
 _COLUMNS = (
     "ACCOUNT",
@@ -104,8 +104,8 @@ def render_snapshot(snapshot: Snapshot) -> str:
     lines = [f"ADL Monitor snapshot {now:%Y-%m-%d %H:%M:%S} UTC"]
     for status in snapshot.accounts:
         state = status.state.value
-        if status.state is AccountState.LIVE and status.fetched_at is not None:
-            state = f"live, {describe_age(max(0.0, (now - status.fetched_at).total_seconds()))} old"
+        if status.state in _AGED and status.fetched_at is not None:
+            state = f"{state}, {_age(status, now)} old"
         name, exchange = terminal_text(status.name), terminal_text(status.exchange)
         lines.append(f"  {name} ({exchange}): {state}")
         if status.error:
@@ -151,8 +151,24 @@ def summary_line(snapshot: Snapshot) -> str:
             f"top: {terminal_text(top.position.account)} {terminal_text(top.position.symbol)} "
             f"{top.position.side.value} {top.level.label}{' (stale)' if top.stale else ''}"
         )
-    trouble = [terminal_text(status.error) for status in snapshot.accounts if status.error]
+    trouble = [terminal_text(_trouble(status, now)) for status in snapshot.accounts if status.error]
     return " | ".join(parts + trouble)
+
+
+_AGED = (AccountState.LIVE, AccountState.STALE)
+
+
+def _age(status: AccountStatus, now: datetime) -> str:
+    fetched_at = status.fetched_at or now
+    return describe_age(max(0.0, (now - fetched_at).total_seconds()))
+
+
+def _trouble(status: AccountStatus, now: datetime) -> str:
+    """An account's sentence, with the age of the data it still shows when it is stale."""
+    text = status.error or ""
+    if status.state is AccountState.STALE and status.fetched_at is not None:
+        text = f"{text} (data {_age(status, now)} old)"
+    return text
 
 
 def alert_line(alert: Alert) -> str:

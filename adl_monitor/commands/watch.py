@@ -3,6 +3,10 @@
 With `--json` each line is one JSON object: a snapshot document (DESIGN.md §6) with
 `"type": "snapshot"`, or an alert with `"type": "alert"`. The engine runs on its own thread
 (`EngineRunner`, as in the GUI); this thread only prints, so Ctrl-C always ends cleanly.
+
+The first line waits for every account's first answer or failure (the engine turns an account
+that has not answered within the request time-out into a failure): a snapshot of accounts still
+connecting has no positions and would read as "no risk" to a script.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from adl_monitor.commands.sources import (
 )
 from adl_monitor.commands.terminal_text import terminal_json, terminal_lines
 from adl_monitor.core.alert import Alert
-from adl_monitor.core.snapshot import Snapshot
+from adl_monitor.core.snapshot import AccountState, Snapshot
 
 
 def register(subparsers: Any) -> None:
@@ -100,24 +104,41 @@ def run(args: argparse.Namespace) -> int:
 def _print_until_done(
     printer: _Printer, args: argparse.Namespace, tick: Callable[[], None]
 ) -> None:
+    """Print each item as it comes; alerts raised before the first printable snapshot wait
+    for it, so the first line is always the whole picture. `tick` notices a changed config."""
     from adl_monitor.commands.snapshot_text import alert_line, summary_line
     from adl_monitor.engine.snapshot_json import alert_to_dict, dumps, snapshot_to_dict
 
     snapshots = 0
+    held: list[Alert] = []
     while args.count is None or snapshots < args.count:
         tick()  # notice a config file changed meanwhile
         try:
             item = printer.items.get(timeout=0.5)
         except queue.Empty:
             continue
-        if isinstance(item, Snapshot):
+        if isinstance(item, Alert):
+            held.append(item)
+            if snapshots == 0:
+                continue
+        elif not has_answers(item):
+            continue
+        else:
             snapshots += 1
             if args.json:
-                line = dumps({"type": "snapshot", **snapshot_to_dict(item)})
+                print(
+                    terminal_json(dumps({"type": "snapshot", **snapshot_to_dict(item)})), flush=True
+                )
             else:
-                line = summary_line(item)
-        elif args.json:
-            line = dumps({"type": "alert", **alert_to_dict(item)})
-        else:
-            line = alert_line(item)
-        print(terminal_json(line) if args.json else terminal_lines(line), flush=True)
+                print(terminal_lines(summary_line(item)), flush=True)
+        for alert in held:
+            if args.json:
+                print(terminal_json(dumps({"type": "alert", **alert_to_dict(alert)})), flush=True)
+            else:
+                print(terminal_lines(alert_line(alert)), flush=True)
+        held.clear()
+
+
+def has_answers(snapshot: Snapshot) -> bool:
+    """Whether every account in `snapshot` has answered or failed (none is still connecting)."""
+    return all(status.state is not AccountState.CONNECTING for status in snapshot.accounts)

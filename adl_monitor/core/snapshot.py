@@ -35,6 +35,7 @@ class AccountStatus:
 
     @property
     def ok(self) -> bool:
+        """Live: read within three refresh periods and the latest read did not fail."""
         return self.state is AccountState.LIVE
 
 
@@ -42,11 +43,13 @@ class AccountStatus:
 class PositionRisk:
     """A position with both ADL numbers side by side, its alert level and any suggestion.
 
-    `stale` is True when the data is older than three refresh periods: the UI must then show
-    its age and never present the tier as current. `adl_hit` is True when the venue marked the
-    position as (partly) auto-deleveraged, `adl_evidence` names the venue's record of it when
-    there is one. `closed_unconfirmed` is True for one reading when the position vanished with
-    neither ADL evidence nor a fill of the user's own (docs/adl-evidence.md).
+    `stale` is True when its account is not live — data older than three refresh periods, or
+    the latest read failed — or its tier is older than three of the venue's own indicator
+    periods (docs/liveness.md): the UI must then show its age and never present the tier as
+    current. `adl_hit` is True when the venue marked the position as (partly)
+    auto-deleveraged, `adl_evidence` names the venue's record of it when there is one.
+    `closed_unconfirmed` is True for one reading when the position vanished with neither ADL
+    evidence nor a fill of the user's own (docs/adl-evidence.md).
     """
 
     position: Position

@@ -6,7 +6,10 @@ Life of a worker:
 
 1. look the credentials up (off the loop: a keyring call may block), build the connector;
 2. REST-fetch at the refresh period; after the first success, start the position stream when
-   the venue has one — while it delivers, REST only reconciles every `reconcile_seconds`;
+   the venue has one. While it delivers, REST only reconciles every `reconcile_seconds`; but
+   the data may never grow older than one refresh period for want of a stream message, so a
+   stream that goes quiet hands over to REST at the full cadence, and one silent for longer
+   than the staleness bound no longer counts as streaming (docs/liveness.md);
 3. a retryable failure (network, rate limit, venue down, bad reply) retries with exponential
    back-off and jitter, never sooner than the venue's Retry-After; a non-retryable one (bad key,
    missing permission, clock skew, incomplete setup) closes the connector and retries slowly,
@@ -17,15 +20,15 @@ Life of a worker:
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import random
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
+from adl_monitor.core.account_reading import AccountReading
 from adl_monitor.core.account_spec import AccountSpec, Credentials
 from adl_monitor.core.failure import FailureKind, VenueFailure
-from adl_monitor.engine.account_tracker import AccountTracker
+from adl_monitor.engine.account_tracker import AccountTracker, no_answer_sentence
 from adl_monitor.engine.backoff import Backoff
 from adl_monitor.engine.connector import Connector, ConnectorFactory
 from adl_monitor.engine.settings import EngineSettings
@@ -54,11 +57,25 @@ def missing_key_sentence(account: str) -> str:
     )
 
 
-def as_failure(error: BaseException) -> VenueFailure:
-    """Anything a connector raised, as a VenueFailure (a time-out is the exchange not answering)."""
+class NoAnswer(VenueFailure):
+    """The venue did not answer within the engine's request time-out (it hangs)."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(FailureKind.TIMEOUT, f"no answer within {seconds:g} s")
+        self.seconds = seconds
+
+    def sentence(self, account: str) -> str:
+        return no_answer_sentence(account, self.seconds)
+
+
+def as_failure(error: BaseException, timeout: float | None = None) -> VenueFailure:
+    """Anything a connector raised, as a VenueFailure. A `TimeoutError` here is the engine's
+    own time-out of `timeout` seconds (connectors map their own): the venue did not answer."""
     if isinstance(error, VenueFailure):
         return error
     if isinstance(error, TimeoutError):
+        if timeout is not None:
+            return NoAnswer(timeout)
         return VenueFailure(FailureKind.TIMEOUT, "the request timed out")
     return VenueFailure(FailureKind.UNKNOWN, type(error).__name__)
 
@@ -94,6 +111,11 @@ class AccountWorker:
         self._key_task: asyncio.Task[None] | None = None
         self.venue_period: float = 5.0
         """The venue's own position cadence, known once the connector is built."""
+        self._last_rest = 0.0
+        self._last_data = 0.0
+        self._last_stream = 0.0
+        """Loop times of the last REST reading, of the last reading of any kind, and of the
+        last stream message."""
 
     @property
     def spec(self) -> AccountSpec:
@@ -158,7 +180,7 @@ class AccountWorker:
             raise
         except Exception as error:
             await self._close_connector()
-            raise as_failure(error) from None
+            raise as_failure(error, self._settings().request_timeout) from None
         return connector
 
     async def _session(self, connector: Connector) -> None:
@@ -166,11 +188,7 @@ class AccountWorker:
         self._key_task = asyncio.create_task(self._check_key(connector))
         while not self._stopping:
             settings = self._settings()
-            period = settings.period_for(self.venue_period)
-            interval = period
-            if self.tracker.streaming:
-                interval = max(period, settings.reconcile_seconds)
-            self.tracker.period = interval
+            self.tracker.period = settings.period_for(self.venue_period)
             self.tracker.stale_after_periods = settings.stale_after_periods
             try:
                 reading = await asyncio.wait_for(connector.fetch(), settings.request_timeout)
@@ -179,7 +197,7 @@ class AccountWorker:
             except Exception as error:
                 if self._stopping:
                     return
-                failure = as_failure(error)
+                failure = as_failure(error, settings.request_timeout)
                 self._record_failure(failure, error)
                 if not failure.retryable:
                     raise _SessionOver() from None
@@ -188,10 +206,38 @@ class AccountWorker:
             if self._stopping:
                 return
             backoff.reset()
-            self.tracker.record_reading(reading)
-            self._on_change()
+            self._last_rest = self._record_reading(reading, by_rest=True)
             self._maybe_start_stream(connector, settings)
-            await self._sleep(interval)
+            await self._until_rest_is_due()
+
+    async def _until_rest_is_due(self) -> None:
+        """Sleep until the next REST read: a period after the last one — or, while a stream
+        delivers, a reconcile period after it, unless the data (from either) is a period old."""
+        while not self._stopping:
+            delay = self._rest_due_in()
+            if delay <= 0 or await self._sleep(delay):
+                return
+
+    def _rest_due_in(self) -> float:
+        settings = self._settings()
+        period = settings.period_for(self.venue_period)
+        now = asyncio.get_running_loop().time()
+        tracker = self.tracker
+        silent_for = now - self._last_stream
+        if tracker.streaming and silent_for > period * settings.stale_after_periods:
+            _log.info(
+                "%s: position stream silent for %.0f s; reading by REST", self.spec.name, silent_for
+            )
+            tracker.streaming = False
+        rest_every = max(period, settings.reconcile_seconds) if tracker.streaming else period
+        return min(self._last_rest + rest_every, self._last_data + period) - now
+
+    def _record_reading(self, reading: AccountReading, *, by_rest: bool) -> float:
+        """Record a reading from either source; returns its loop time."""
+        self._last_data = asyncio.get_running_loop().time()
+        self.tracker.record_reading(reading, complete=by_rest)
+        self._on_change()
+        return self._last_data
 
     def _maybe_start_stream(self, connector: Connector, settings: EngineSettings) -> None:
         if self._stream is not None and not self._stream.done():
@@ -224,17 +270,17 @@ class AccountWorker:
                 return
             backoff.reset()
             self.tracker.streaming = True
-            self.tracker.record_reading(reading)
-            self._on_change()
+            self._last_stream = self._record_reading(reading, by_rest=False)
 
     async def _check_key(self, connector: Connector) -> None:
         """Ask the venue once per session what the key may do; failures leave it unknown."""
+        timeout = self._settings().request_timeout
         try:
-            check = await asyncio.wait_for(connector.check_key(), self._settings().request_timeout)
+            check = await asyncio.wait_for(connector.check_key(), timeout)
         except asyncio.CancelledError:
             raise
         except Exception as error:
-            _log.info("%s: key check failed: %s", self.spec.name, as_failure(error))
+            _log.info("%s: key check failed: %s", self.spec.name, as_failure(error, timeout))
             return
         if not self._stopping:
             self.tracker.record_key_check(check)
@@ -263,11 +309,14 @@ class AccountWorker:
         settings = self._settings()
         return Backoff(settings.backoff_initial, settings.backoff_max, self._rng)
 
-    async def _sleep(self, seconds: float) -> None:
-        """Wait `seconds`, or less when `wake()` is called."""
+    async def _sleep(self, seconds: float) -> bool:
+        """Wait `seconds`, or less when `wake()` is called; True when woken."""
         self._wake.clear()
-        with contextlib.suppress(TimeoutError):
+        try:
             await asyncio.wait_for(self._wake.wait(), timeout=max(0.0, seconds))
+        except TimeoutError:
+            return False
+        return True
 
     async def _close_connector(self) -> None:
         connector, self._connector = self._connector, None

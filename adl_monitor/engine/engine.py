@@ -8,7 +8,8 @@ Data path on every update: a worker records a reading (or a failure) in its trac
 the engine dirty; the publisher waits a short coalescing window (so four accounts answering
 together make one snapshot, not four), builds the snapshot, runs the alert rules, notifies the
 listeners, then writes history on its own thread. A heartbeat rebuilds the snapshot when
-nothing arrives but some account crosses the staleness line, so silence is shown as staleness.
+nothing arrives but some account's state moves with time alone — its data goes stale, or its
+first answer is overdue — so silence is shown as staleness (docs/liveness.md).
 """
 
 from __future__ import annotations
@@ -127,6 +128,7 @@ class Engine:
         self._settings = settings
         for tracker in self._trackers.values():
             tracker.stale_after_periods = settings.stale_after_periods
+            tracker.answer_within = settings.request_timeout
         self.refresh_now()
 
     def update_alert_settings(self, settings: AlertSettings) -> None:
@@ -205,12 +207,19 @@ class Engine:
             self._start_worker(worker.spec)
         self._dirty.set()
 
-    def _start_worker(self, spec: AccountSpec) -> None:
-        tracker = AccountTracker(
+    def _new_tracker(self, spec: AccountSpec) -> AccountTracker:
+        """A tracker that turns into a failure when no answer came within the time-out."""
+        settings = self._settings
+        return AccountTracker(
             spec=spec,
-            period=self._settings.period_for(5.0),
-            stale_after_periods=self._settings.stale_after_periods,
+            period=settings.period_for(5.0),
+            stale_after_periods=settings.stale_after_periods,
+            started_at=self._clock(),
+            answer_within=settings.request_timeout,
         )
+
+    def _start_worker(self, spec: AccountSpec) -> None:
+        tracker = self._new_tracker(spec)
         worker = AccountWorker(
             tracker,
             make_connector=self._make_connector,
@@ -237,59 +246,68 @@ class Engine:
     async def run_once(self) -> Snapshot:
         """Read every account once (retrying brief failures), check keys, build one snapshot.
 
-        Accounts run concurrently with a time-out each; the snapshot is published to the
-        listeners and written to history like any other. The alert rules are not consulted:
-        a one-off reading has no past to compare with. Not for an engine that was `start`ed.
+        Accounts run concurrently, all against one deadline — the request time-out — so the
+        snapshot ends within it (plus closing the connections) however many venues hang; an
+        account that has not answered by then is a failure with its own sentence, and the
+        accounts that answered are live: data read during this run is this run's data, however
+        long the slowest account kept it waiting. The snapshot is published to the listeners
+        and written to history like any other. The alert rules are not consulted: a one-off
+        reading has no past to compare with. Not for an engine that was `start`ed.
         """
         if self._running:
             raise RuntimeError("run_once() is for an engine that is not running")
-        self._trackers = {
-            spec.name: AccountTracker(
-                spec,
-                period=self._settings.period_for(5.0),
-                stale_after_periods=self._settings.stale_after_periods,
-            )
-            for spec in self._accounts
-        }
+        self._trackers = {spec.name: self._new_tracker(spec) for spec in self._accounts}
         await self._open_history()
-        await asyncio.gather(*(self._read_once(t) for t in self._trackers.values()))
+        started = self._clock()
+        deadline = asyncio.get_running_loop().time() + self._settings.request_timeout
+        await asyncio.gather(*(self._read_once(t, deadline) for t in self._trackers.values()))
+        waited = max(0.0, (self._clock() - started).total_seconds())
+        for tracker in self._trackers.values():
+            tracker.waited_for_others = waited
         snapshot = await self._publish(feed_alerts=False)
         save_estimator(self._estimator, self._calibration_path)
         return snapshot
 
-    async def _read_once(self, tracker: AccountTracker) -> None:
+    async def _read_once(self, tracker: AccountTracker, deadline: float) -> None:
         spec = tracker.spec
         settings = self._settings
+        loop = asyncio.get_running_loop()
         connector: Connector | None = None
+        key_task: asyncio.Task[None] | None = None
         try:
-            credentials = await self._lookup_credentials(spec)
-            if spec.needs_key and credentials is None:
-                raise MissingKey()
-            connector = self._make_connector(spec, credentials)
-            tracker.period = settings.period_for(float(connector.position_interval))
-            tracker.adl_period = float(connector.adl_interval)
-            await asyncio.wait_for(connector.open(), settings.request_timeout)
-            key_task = asyncio.create_task(self._key_check(connector, tracker))
-            backoff = Backoff(settings.backoff_initial, settings.backoff_max, self._rng)
-            for attempt in range(ONE_SHOT_ATTEMPTS):
-                try:
-                    reading = await asyncio.wait_for(connector.fetch(), settings.request_timeout)
-                except Exception as error:
-                    failure = as_failure(error)
-                    last = attempt == ONE_SHOT_ATTEMPTS - 1
-                    delay = backoff.next_delay(failure.retry_after)
-                    if last or not failure.retryable or delay > settings.request_timeout:
-                        raise failure from None
-                    await asyncio.sleep(delay)
-                else:
-                    tracker.record_reading(reading)
-                    break
-            await key_task
+            async with asyncio.timeout_at(deadline):
+                credentials = await self._lookup_credentials(spec)
+                if spec.needs_key and credentials is None:
+                    raise MissingKey()
+                connector = self._make_connector(spec, credentials)
+                tracker.period = settings.period_for(float(connector.position_interval))
+                tracker.adl_period = float(connector.adl_interval)
+                await connector.open()
+                key_task = asyncio.create_task(self._key_check(connector, tracker))
+                backoff = Backoff(settings.backoff_initial, settings.backoff_max, self._rng)
+                for attempt in range(ONE_SHOT_ATTEMPTS):
+                    try:
+                        reading = await connector.fetch()
+                    except Exception as error:
+                        failure = as_failure(error)
+                        delay = backoff.next_delay(failure.retry_after)
+                        last = attempt == ONE_SHOT_ATTEMPTS - 1
+                        if last or not failure.retryable or loop.time() + delay >= deadline:
+                            raise failure from None
+                        await asyncio.sleep(delay)
+                    else:
+                        tracker.record_reading(reading)
+                        break
+            # The key check may use what is left of the time; it never fails the account.
+            await asyncio.wait([key_task], timeout=max(0.0, deadline - loop.time()))
         except Exception as error:
-            failure = as_failure(error)
+            failure = as_failure(error, settings.request_timeout)
             _log.warning("%s: %s", spec.name, failure)
             tracker.record_failure(failure, failure.sentence(spec.name), self._clock())
         finally:
+            if key_task is not None and not key_task.done():
+                key_task.cancel()
+                await asyncio.gather(key_task, return_exceptions=True)
             if connector is not None:
                 with contextlib.suppress(Exception):
                     await asyncio.wait_for(connector.close(), 5.0)
@@ -328,7 +346,7 @@ class Engine:
                 await asyncio.wait_for(self._dirty.wait(), timeout=self._heartbeat())
             except TimeoutError:
                 now = self._clock()
-                if not any(t.staleness_changed(now) for t in self._trackers.values()):
+                if not any(t.state_changed(now) for t in self._trackers.values()):
                     continue
             else:
                 await asyncio.sleep(self._settings.coalesce_seconds)
@@ -366,13 +384,23 @@ class Engine:
         return snapshot
 
     async def _maintenance(self) -> None:
+        """Save the calibration every few minutes and prune history every hour, for the whole
+        session: a failure of either is logged and tried again next time, never the end."""
         last_prune = time.monotonic()
         while True:
             await asyncio.sleep(CALIBRATION_SAVE_SECONDS)
-            await asyncio.to_thread(save_estimator, self._estimator, self._calibration_path)
-            if time.monotonic() - last_prune >= PRUNE_SECONDS:
-                last_prune = time.monotonic()
-                await self._in_history(lambda history: history.prune())
+            try:
+                await asyncio.to_thread(save_estimator, self._estimator, self._calibration_path)
+                if time.monotonic() - last_prune >= PRUNE_SECONDS:
+                    last_prune = time.monotonic()
+                    await self._in_history(lambda history: history.prune())
+            except Exception:
+                _log.warning(
+                    "engine maintenance (calibration save, history pruning) failed; "
+                    "trying again in %.0f s",
+                    CALIBRATION_SAVE_SECONDS,
+                    exc_info=True,
+                )
 
     # -- history (its own thread: SQLite never runs on the loop or the GUI thread) ---------
 

@@ -4,6 +4,10 @@ Each new reading is assessed exactly once: `core.assess` also feeds the estimato
 calibration, and a snapshot rebuilt only because another account updated (or because time
 passed) must not count the same exchange tier twice. Rebuilds reuse the assessed rows and only
 re-mark their staleness against the current time.
+
+A row is stale exactly when its account is not live (`AccountTracker.is_stale`: one age, one
+verdict for the status bar and the rows), or when the venue's ADL indicator is older than its
+own, slower bound.
 """
 
 from __future__ import annotations
@@ -32,12 +36,12 @@ def _older_than(at: datetime, now: datetime, seconds: float) -> bool:
 
 
 def restale(
-    risk: PositionRisk, now: datetime, stale_after: float, adl_stale_after: float
+    risk: PositionRisk, now: datetime, account_stale: bool, adl_stale_after: float
 ) -> PositionRisk:
-    """`risk` with `stale` recomputed for `now`: the positions are older than `stale_after`,
-    or the venue's ADL indicator older than `adl_stale_after` (its own, slower cadence)."""
+    """`risk` with `stale` recomputed for `now`: its account's data is not live, or the
+    venue's ADL indicator is older than `adl_stale_after` (its own, slower cadence)."""
     adl = risk.exchange_adl
-    stale = _older_than(risk.fetched_at, now, stale_after) or (
+    stale = account_stale or (
         adl is not None and adl.known and _older_than(adl.updated_at, now, adl_stale_after)
     )
     return risk if stale == risk.stale else replace(risk, stale=stale)
@@ -64,7 +68,7 @@ class SnapshotBuilder:
         reading = tracker.reading
         if reading is None:
             return ()
-        stale_after = tracker.stale_after.total_seconds()
+        account_stale = tracker.is_stale(now)
         adl_stale_after = tracker.adl_stale_after.total_seconds()
         previous = self._assessed.get(tracker.spec.name)
         if previous is None or previous.reading is not reading or previous.spec != tracker.spec:
@@ -75,4 +79,4 @@ class SnapshotBuilder:
             )
             previous = _Assessed(reading, tracker.spec, rows)
             self._assessed[tracker.spec.name] = previous
-        return tuple(restale(risk, now, stale_after, adl_stale_after) for risk in previous.rows)
+        return tuple(restale(risk, now, account_stale, adl_stale_after) for risk in previous.rows)

@@ -1,4 +1,10 @@
-"""The status bar's account strip: one badge per account (live, stale with age, error)."""
+"""The status bar's account strip: one badge per account (live, stale with age, error).
+
+The state comes from the engine (docs/liveness.md): "live" means the account was read within
+three of its venue's refresh periods and its latest read did not fail — the same verdict and
+the same age as its rows. Every failure's sentence is shown, a stale account's as well as a
+failed one's, not only logged.
+"""
 
 from __future__ import annotations
 
@@ -56,7 +62,9 @@ class AccountBadge(QLabel):
             )
         if status.fetched_at is not None:
             tip.append(
-                self.tr("Last data at {time}").format(time=fmt.local_time(status.fetched_at))
+                self.tr("Last data at {time} ({age} ago)").format(
+                    time=fmt.local_time(status.fetched_at), age=fmt.age(seconds)
+                )
             )
         self.setToolTip("\n".join(tip))
 
@@ -92,7 +100,9 @@ class AccountStatusStrip(QWidget):
                 self._badges[status.name] = badge
             self._layout.insertWidget(position, badge)
             badge.set_status(status, now)
+        # Failed accounts first, then stale ones: each sentence names its account.
         errors = [s.error for s in statuses if s.state is AccountState.ERROR and s.error]
+        errors += [s.error for s in statuses if s.state is AccountState.STALE and s.error]
         self.error_label.setText(errors[0] if errors else "")
         self.error_label.setToolTip("\n".join(errors))
 

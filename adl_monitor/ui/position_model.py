@@ -399,6 +399,14 @@ class PositionTableModel(QAbstractTableModel):
                     age=fmt.age(self._age(reading.updated_at)),
                 )
             )
+            if not risk.stale and _seconds_between(reading.updated_at, risk.fetched_at) >= 1.0:
+                # Binance re-computes its indicator every 30 s: an older tier is still current.
+                lines.append(
+                    self.tr(
+                        "The exchange updates this indicator less often than positions; this is "
+                        "its latest value, and it is current."
+                    )
+                )
         if scale:
             lines.append(self.tr("Venue's scale: {scale}").format(scale=scale))
         return "\n".join(lines + self._stale_line(risk))
@@ -416,3 +424,7 @@ class PositionTableModel(QAbstractTableModel):
             self.tr("Computed {age} ago").format(age=fmt.age(self._age(risk.fetched_at))),
         ]
         return "\n".join(lines + self._stale_line(risk))
+
+
+def _seconds_between(earlier: datetime, later: datetime) -> float:
+    return (later - earlier).total_seconds()

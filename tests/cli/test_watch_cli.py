@@ -50,4 +50,4 @@ def test_ctrl_c_exits_cleanly() -> None:
         if process.poll() is None:
             process.kill()
     assert process.returncode == 0
-    assert "Traceback" not in err
+    assert "Traceback" not in err, err

@@ -6,7 +6,9 @@ account go stale and recover in well under a second of real time."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterator
+import contextlib
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +16,12 @@ import pytest
 
 from adl_monitor.core.account_reading import AccountReading
 from adl_monitor.core.account_spec import AccountSpec, Credentials
+from adl_monitor.core.snapshot import AccountState
 from adl_monitor.engine.connector import Connector, venue_connector_factory
+from adl_monitor.engine.engine import Engine, EngineListener
 from adl_monitor.engine.settings import EngineSettings
 from adl_monitor.sim.thread import SimExchangeThread
+from tests.engine.fault_proxy import FaultProxy
 from tests.helpers import assert_loopback_client
 
 VENUE_CADENCE = 0.2
@@ -94,3 +99,41 @@ async def until(predicate: Callable[[], bool], timeout: float = 10.0) -> None:
         if loop.time() > deadline:
             raise AssertionError("condition not reached in time")
         await asyncio.sleep(0.02)
+
+
+@contextlib.asynccontextmanager
+async def bybit_behind_proxy(
+    sim: SimExchangeThread,
+    factory: RecordingFactory,
+    tmp_path: Path,
+    settings: EngineSettings = FAST,
+    listener: EngineListener | None = None,
+) -> AsyncIterator[tuple[Engine, FaultProxy]]:
+    """The demo Bybit account through a `FaultProxy`, its engine started and live (key checked)."""
+    accounts, credentials = demo_setup(sim)
+    proxy = FaultProxy(sim.base_url)
+    base = await proxy.start()
+    bybit = next(a for a in accounts if a.exchange == "bybit")
+    engine = Engine(
+        [replace(bybit, api_url=f"{base}/bybit")],
+        lambda s: credentials(bybit),
+        settings=settings,
+        history_path=tmp_path / "history.sqlite3",
+        connector_factory=factory,
+    )
+    if listener is not None:
+        engine.add_listener(listener)
+    await engine.start()
+    try:
+        await until(
+            lambda: (
+                engine.latest is not None
+                and bool(engine.latest.accounts)
+                and engine.latest.accounts[0].state is AccountState.LIVE
+                and engine.latest.accounts[0].key_read_only is not None
+            )
+        )
+        yield engine, proxy
+    finally:
+        await engine.stop()
+        await proxy.close()

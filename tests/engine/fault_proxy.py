@@ -1,6 +1,7 @@
 """A loopback HTTP proxy in front of the simulator that can misbehave on demand: answer 429
-with a Retry-After header, or an HTML page with HTTP 200 (a captive portal), the faults the
-simulator itself does not stage. Everything else is passed through untouched, so signatures
+with a Retry-After header, an HTML page with HTTP 200 (a captive portal), or no answer at all
+(`"hang"`: the request is held until the proxy closes), the faults the simulator itself does
+not stage. Everything else is passed through untouched, so signatures
 and the venue's own replies are real."""
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ _HOP_HEADERS = {"host", "content-length", "transfer-encoding", "connection"}
 class FaultProxy:
     def __init__(self, upstream: str) -> None:
         self.upstream = upstream.rstrip("/")
-        self.fault: str | None = None  # None, "html", "rate_limit" or "bybit_error"
+        self.fault: str | None = None  # None, "html", "rate_limit", "bybit_error" or "hang"
         self.bybit_error: tuple[int, str] = (
             10002,
             "invalid request, please check your server timestamp or recv_window param",
@@ -24,6 +25,7 @@ class FaultProxy:
         self.fault_once = False
         self.retry_after = 1.5
         self.hits: list[tuple[float, str | None]] = []
+        self._closing = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self._session: aiohttp.ClientSession | None = None
 
@@ -39,6 +41,7 @@ class FaultProxy:
         return f"http://127.0.0.1:{port}"
 
     async def close(self) -> None:
+        self._closing.set()
         if self._session is not None:
             await self._session.close()
         if self._runner is not None:
@@ -49,6 +52,9 @@ class FaultProxy:
         self.hits.append((asyncio.get_running_loop().time(), fault))
         if fault is not None and self.fault_once:
             self.fault = None
+        if fault == "hang":
+            await self._closing.wait()
+            return web.Response(status=504)
         if fault == "rate_limit":
             return web.json_response(
                 {"retCode": 10006, "retMsg": "Too many visits!"},

@@ -4,7 +4,6 @@ HTTP 200 (never "no positions"), and a rate limit whose Retry-After is honoured.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,7 @@ import pytest
 from adl_monitor.core.snapshot import AccountState, Snapshot
 from adl_monitor.engine.engine import Engine
 from adl_monitor.sim.thread import SimExchangeThread
-from tests.engine.conftest import FAST, RecordingFactory, demo_setup, until
+from tests.engine.conftest import RecordingFactory, bybit_behind_proxy, until
 from tests.engine.fault_proxy import FaultProxy
 
 
@@ -24,30 +23,8 @@ def _state(snapshot: Snapshot | None) -> AccountState | None:
 async def proxied_bybit(
     start_sim: Callable[..., SimExchangeThread], factory: RecordingFactory, tmp_path: Path
 ) -> AsyncIterator[tuple[Engine, FaultProxy]]:
-    sim = start_sim()
-    accounts, credentials = demo_setup(sim)
-    proxy = FaultProxy(sim.base_url)
-    base = await proxy.start()
-    bybit = next(a for a in accounts if a.exchange == "bybit")
-    spec = replace(bybit, api_url=f"{base}/bybit")
-    engine = Engine(
-        [spec],
-        lambda s: credentials(bybit),
-        settings=FAST,
-        history_path=tmp_path / "history.sqlite3",
-        connector_factory=factory,
-    )
-    await engine.start()
-    await until(
-        lambda: (
-            _state(engine.latest) is AccountState.LIVE
-            and engine.latest is not None
-            and engine.latest.accounts[0].key_read_only is not None
-        )
-    )
-    yield engine, proxy
-    await engine.stop()
-    await proxy.close()
+    async with bybit_behind_proxy(start_sim(), factory, tmp_path) as started:
+        yield started
 
 
 async def test_an_html_page_is_a_bad_reply_not_an_empty_account(

@@ -54,29 +54,12 @@ STARTUP = 120.0
 """Time-out for the engine's first readings (markets are loaded then)."""
 RETRY_AFTER = 1
 
-SILENT_STREAM_STAYS_LIVE = pytest.mark.xfail(
-    strict=True,
-    reason="a silent websocket stays 'live' (issue 8 item 4): fixed on branch liveness",
-)
-XFAIL: dict[tuple[str, FaultKind], pytest.MarkDecorator] = {
-    ("bybit", FaultKind.WS_SILENT): SILENT_STREAM_STAYS_LIVE,
-    ("okx", FaultKind.WS_SILENT): SILENT_STREAM_STAYS_LIVE,
-}
 STREAM_VENUES = ("bybit", "okx")
 """The venues whose private position stream the simulator serves."""
 
 
 def _cells(kinds: list[FaultKind], venues: tuple[str, ...]) -> list[object]:
-    return [
-        pytest.param(
-            venue,
-            kind,
-            id=f"{venue}-{kind}",
-            marks=[XFAIL[venue, kind]] if (venue, kind) in XFAIL else [],
-        )
-        for kind in kinds
-        for venue in venues
-    ]
+    return [pytest.param(venue, kind, id=f"{venue}-{kind}") for kind in kinds for venue in venues]
 
 
 HTTP_CELLS = _cells([k for k in FaultKind if k is not FaultKind.WS_SILENT], VENUES)
