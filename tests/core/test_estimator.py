@@ -476,3 +476,29 @@ def test_damaged_queue_entries_cost_that_queue_only() -> None:
     assert restored.readings("bybit", queue=BTC_LONGS) == 1
     assert restored.readings("bybit", queue=("ETH/USDT:USDT", "short")) == 0
     assert RankEstimator.from_dict({**data, "queues": "junk"}).readings("bybit") == 1
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    exchange=st.sampled_from(("bybit", "okx", "binanceusdm", "htx", "hyperliquid")),
+    readings=st.lists(
+        st.tuples(
+            st.floats(min_value=-1.0, max_value=10.0, allow_nan=False),
+            st.integers(min_value=1, max_value=5),
+        ),
+        max_size=60,
+    ),
+    probes=st.lists(st.floats(min_value=-2.0, max_value=20.0), min_size=2, max_size=20),
+)
+def test_a_higher_score_never_gets_a_lower_tier_losers_included(
+    exchange: str, readings: list[tuple[float, int]], probes: list[float]
+) -> None:
+    """Prior, fitted or calibrated, on every formula family: the tier never falls as the
+    score rises, across the losing branch and into the profitable one."""
+    estimator = RankEstimator()
+    for value, tier in readings:
+        estimator.observe(exchange, Score(value, "classic", value > 0), tier)
+    tiers = [estimator.estimate(exchange, Score(v, "classic", v > 0)).tier for v in sorted(probes)]
+    assert tiers == sorted(tiers), (exchange, sorted(probes), tiers)
+    in_queue_tiers = [t for v, t in zip(sorted(probes), tiers, strict=True) if v > 0]
+    assert all(1 <= t <= 5 for t in in_queue_tiers)
