@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from adl_monitor.core.account import AccountFigures
+from adl_monitor.core.market_context import MarketContext
 from adl_monitor.core.position import Position
 from adl_monitor.core.reading import AdlReading
 
@@ -20,7 +21,8 @@ class AccountReading:
 
     `adl` holds a reading for every position the venue reported an indicator for; a missing
     key means the venue gave none. `figures` is keyed by settlement currency. `adl_hits` names
-    positions the venue marked as auto-deleveraged.
+    positions the venue marked as auto-deleveraged. `markets` holds, by symbol, the public
+    market figures a venue without an indicator reads for the estimate's prior.
     """
 
     fetched_at: datetime
@@ -28,6 +30,7 @@ class AccountReading:
     adl: Mapping[PositionKey, AdlReading] = field(default_factory=dict)
     figures: Mapping[str, AccountFigures] = field(default_factory=dict)
     adl_hits: frozenset[PositionKey] = frozenset()
+    markets: Mapping[str, MarketContext] = field(default_factory=dict)
 
 
 def carry_deleveraged(previous: AccountReading | None, reading: AccountReading) -> AccountReading:

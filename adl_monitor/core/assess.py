@@ -73,7 +73,10 @@ def _assess_position(
     source = (spec.name, position.symbol, position.side.value)
     if adl is not None and adl.tier is not None and not stale:
         estimator.observe(exchange, score, adl.tier, source=source, at=adl.updated_at, queue=key)
-    estimate = estimator.estimate(exchange, score, queue=key, source=source, at=now)
+    market = reading.markets.get(position.symbol)
+    if market is not None and position.mark_price > 0:
+        market = replace(market, mark=position.mark_price)  # the figures are minutes old
+    estimate = estimator.estimate(exchange, score, queue=key, source=source, at=now, market=market)
     risk = PositionRisk(
         position=position,
         exchange_adl=adl,

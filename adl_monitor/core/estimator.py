@@ -84,7 +84,9 @@ from adl_monitor.core.formulas import (
     score_position,
 )
 from adl_monitor.core.levels import MAX_TIER, clamp_tier
+from adl_monitor.core.market_context import MarketContext
 from adl_monitor.core.position import MarginMode, Position, Side
+from adl_monitor.core.public_prior import PublicPrior, public_prior
 from adl_monitor.core.queue import queue_tiers
 from adl_monitor.core.scales import has_indicator
 from adl_monitor.core.venue_names import venue_display_name
@@ -213,6 +215,9 @@ class RankEstimator:
         self._sorted: dict[_LevelKey, tuple[list[float], list[int]]] = {}
         self._last_sample: dict[tuple[str, Hashable], tuple[datetime, int]] = {}
         self._anchors: dict[tuple[str, Hashable], Anchor] = {}
+        self._public: OrderedDict[tuple[str, str, str], tuple[MarketContext, PublicPrior]] = (
+            OrderedDict()
+        )
 
     # ---- calibration -------------------------------------------------------------------
 
@@ -307,8 +312,14 @@ class RankEstimator:
         queue: Queue | None = None,
         source: Hashable | None = None,
         at: datetime | None = None,
+        market: MarketContext | None = None,
     ) -> Estimate:
         """Tier, plausible range and a plain-words basis for one position's score.
+
+        With `market` (the public figures of the position's market) a venue without an
+        indicator gets its queue's cut points from those figures (`core.public_prior`) rather
+        than from the reference book; they stay in use for that queue (the advisor's what-ifs)
+        until the next market figures.
 
         With `source` and `at` (the position's identity and now), a venue tier observed for
         the position within `ANCHOR_MAX_AGE` anchors the estimate: the anchor's tier, moved
@@ -317,6 +328,8 @@ class RankEstimator:
         — the estimate never contradicts a fresh venue tier — and between the venue's
         updates (Binance: every 30 s) the estimate follows the score.
         """
+        if market is not None and queue is not None:
+            self._use_market(exchange, queue, market)
         level = self._level(exchange, queue)
         tier = self.tier_for(exchange, score, queue=queue)
         anchor = self._anchor_for(exchange, source, at)
@@ -394,6 +407,32 @@ class RankEstimator:
         return estimator
 
     # ---- internals ---------------------------------------------------------------------
+
+    def _use_market(self, exchange: str, queue: Queue, market: MarketContext) -> None:
+        """Cut points of the queue from its market's public figures, on a venue without an
+        indicator (a venue with one calibrates on its tiers instead)."""
+        if has_indicator(exchange):
+            return
+        key = _queue_key(exchange, queue)
+        known = self._public.get(key)
+        if known is not None and known[0] == market:
+            self._public.move_to_end(key)
+            return
+        prior = public_prior(market, queue[1])
+        if prior is None:
+            self._public.pop(key, None)
+        else:
+            self._public[key] = (market, prior)
+            while len(self._public) > MAX_QUEUES:
+                self._public.popitem(last=False)
+        self._forget_mapping(exchange)
+
+    def _public_prior(self, level: _Level) -> PublicPrior | None:
+        """The public-data prior of the asked queue, while its level has no readings."""
+        if level.asked is None or self._level_readings(level):
+            return None
+        known = self._public.get(_queue_key(level.exchange, level.asked))
+        return known[1] if known is not None else None
 
     def _anchor(self, exchange: str, source: Hashable, anchor: Anchor) -> None:
         """Keep the venue's latest tier for the position. A report already anchored (same
@@ -484,6 +523,9 @@ class RankEstimator:
                 del cache[key]
 
     def _cut_points(self, level: _Level) -> tuple[float, ...]:
+        public = self._public_prior(level)
+        if public is not None:
+            return public.cuts
         cached = self._cuts.get(level.key)
         if cached is not None:
             return cached
@@ -544,6 +586,10 @@ class RankEstimator:
     def _range(self, level: _Level, score: Score, tier: int) -> tuple[int, int]:
         if tier == NOT_IN_QUEUE_TIER or not math.isfinite(score.value):
             return tier, tier
+        public = self._public_prior(level)
+        if public is not None:
+            tiers = [_tier_of(score.value, cuts) for cuts in public.alternatives]
+            return min([tier, *tiers]), max([tier, *tiers])
         if len(self._level_readings(level)) < level.min_readings:
             family = _prior_family(formula_name(level.exchange), level.exchange)
             plausible = self._fit(level).plausible
@@ -571,6 +617,9 @@ class RankEstimator:
         where = (
             f"of {_queue_words(level.queue)} on {venue}" if level.queue else f"on {venue} overall"
         )
+        public = self._public_prior(level)
+        if public is not None:
+            return f"{public.words}; {venue} publishes no ADL indicator"
         market = f"a market that moved {self._fit(level).move * 100:+.1f} % for this side"
         if count >= level.min_readings:
             source = f"calibrated on {count} readings {where}"
@@ -581,8 +630,8 @@ class RankEstimator:
             )
         elif not has_indicator(exchange):
             source = (
-                f"prior: not yet calibrated ({venue} publishes no ADL indicator); "
-                f"assumes {market}, as for this position"
+                f"prior from a reference book ({venue} publishes no ADL indicator, and its "
+                f"public market data was not read); assumes {market}, as for this position"
             )
         else:
             source = f"prior: not yet calibrated; assumes {market}"
