@@ -6,9 +6,21 @@ can do is learn, per venue, which score values the venue puts in which tier — 
 function score → tier described by four cut points (the scores at which tiers 2, 3, 4 and 5
 start).
 
+A tier is the quintile of a score among **all** positions on that side of that contract, losers
+included (`core.queue.queue_tiers`): the classic formula's losing branch ranks them, and when
+most of a side is losing a small loss sits in tier 3–5, so the cut points span losing scores
+too and losing readings calibrate them. Binance ranks accounts (`core.formulas.binance`).
+Hyperliquid queues only profitable positions: a loser there is tier 0, "not in queue".
+
+**A venue tier anchors the estimate.** A venue's reading of our position is the truth at that
+moment: the estimate returns it as is while the score has not moved (Bybit and OKX read theirs
+every refresh, so there the two never disagree; the reading goes to calibration), and between
+the venue's updates (Binance: every 30 s) it is the anchor's tier moved by the cut points the
+score has clearly crossed since (`_cuts_crossed`). Without an anchor the cut points alone decide.
+
 Three sources for the cut points, in order of how much the venue has told us:
 
-* **Prior** (no exchange tier seen yet, and always on Hyperliquid): the venue's own formula is run
+* **Prior** (no exchange tier seen yet): the venue's own formula is run
   over a *reference book* shaped like a retail book (leverage 2–100× weighted towards 5–20×,
   55 % cross, entries spread a few per cent around a reference price by how long ago they
   were opened, log-normal sizes; see `_reference_book`), ranked with `core.queue` exactly as
@@ -54,12 +66,10 @@ An estimate's range says how sure the mapping is: on the prior it spans the tier
 plausible market move, on a market fit those of every move that explains the readings equally
 well, and once calibrated those of the readings nearest in score.
 
-Losing positions rank behind every profitable one on every venue: their estimate is tier 1 (back
-of the queue), never 0 — tier 0 means "no position".
-
 Hyperliquid publishes no indicator and ranks with its own formula, so its scores are not
-comparable with any classic venue's: it does not borrow calibration from them and stays on the
-prior. Its estimate's basis says so.
+comparable with any classic venue's: it does not borrow calibration from them. Its prior comes
+from its public market data (`core.public_prior`: candles, open interest, funding, passed in as
+`market`), and only when that could not be read from the reference book. Its basis says which.
 """
 
 from __future__ import annotations
