@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+from adl_monitor.core.account import AccountFigures
 from adl_monitor.core.account_reading import AccountReading
 from adl_monitor.core.account_spec import AccountSpec
 from adl_monitor.core.assess import assess
 from adl_monitor.core.estimate import Score
 from adl_monitor.core.estimator import RankEstimator
+from adl_monitor.core.formulas import score_position
+from adl_monitor.core.position import Position
 from adl_monitor.core.reading import AdlReading
 from tests.core.test_assess import FIGURES, linear
 
@@ -126,3 +130,38 @@ def test_an_old_anchor_is_dropped() -> None:
     )
     assert estimate.tier == 4
     assert "own tier" not in estimate.basis
+
+
+def binance_long(move: float) -> tuple[Position, dict[str, AccountFigures]]:
+    """A cross BTC long alone in its account (wallet 6,000 USDT) after `move`."""
+    position = replace(linear("BTC/USDT:USDT", move, 20.0), exchange="binanceusdm")
+    upnl = position.unrealized_pnl
+    return position, {"USDT": AccountFigures("USDT", 6_000.0, 6_000.0 + upnl, 500.0)}
+
+
+def test_assess_follows_a_binance_position_between_the_venue_updates() -> None:
+    """Through the pipeline: Binance's tier (2, where our cut points would say 3) is re-served
+    unchanged between its updates (same `updated_at`); the estimate starts from it and moves
+    by the cut points the score clearly crossed since, while the exchange tier beside it
+    still shows the old value."""
+    spec = AccountSpec(name="main", exchange="binanceusdm")
+    estimator = RankEstimator()
+    position, figures = binance_long(0.01)
+    unit = score_position("binanceusdm", position, figures["USDT"]).value / 0.25
+    rng = random.Random(6)
+    for _ in range(200):  # the queue's calibration, from earlier readings: tier 3 at 0.25 units
+        value = rng.uniform(0.0, 0.5)
+        reading_score = Score(value * unit, "binance", True)
+        estimator.observe("binanceusdm", reading_score, true_tier(value), queue=BTC_LONGS)
+    reported = AdlReading({"LONG": 1}, 2, NOW)  # read at NOW, served again until NOW + 30 s
+    tiers = []
+    for second, move in ((0, 0.01), (10, 0.0104), (20, 0.03)):
+        position, figures = binance_long(move)
+        at = NOW + timedelta(seconds=second)
+        reading = AccountReading(
+            fetched_at=at, positions=(position,), adl={BTC_LONGS: reported}, figures=figures
+        )
+        (risk,) = assess(reading, spec, estimator, now=at, stale_after=90.0)
+        assert risk.estimate is not None and risk.exchange_adl is reported
+        tiers.append(risk.estimate.tier)
+    assert tiers == [2, 2, 4]  # the cut points alone: 3, 3, 5; the last tier repeated: 2, 2, 2
