@@ -166,3 +166,6 @@ def test_assess_follows_a_binance_position_between_the_venue_updates() -> None:
         tiers.append(risk.estimate.tier)
     # The cut points alone would say 3, 3, 5; the last tier repeated 2, 2, 2.
     assert tiers[:2] == [2, 2] and tiers[2] > 2, tiers
+    assert risk.estimate is not None
+    assert "Binance's own tier 2, reported 20 s ago" in risk.estimate.basis
+    assert "cut point" in risk.estimate.basis and "up" in risk.estimate.basis
