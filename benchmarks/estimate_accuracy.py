@@ -13,12 +13,14 @@ would get in the same minutes of real time.
 
 Reported per group — venues with an indicator (Bybit, Binance, OKX) and Hyperliquid (none) —
 over profitable positions (the ones ADL can hit): estimated tier = true tier, true tier within
-the estimate's [low, high], mean |estimated − true| tiers, and the venue-reported tier = true
-tier (shows Binance's lag). The range's mean width (in tiers, 1 = a single tier) keeps "in
-range" honest: a range of 1…5 always contains the truth. "calibrated" counts only steps where
-the venue's calibration (overall, not per queue) already rested on enough readings. Readings and
-estimates go through `core.assess`, so each position is calibrated and estimated in its own
-queue (symbol, side), as in the app; each demo queue holds one demo position.
+the estimate's [low, high], mean |estimated − true| tiers, the venue-reported tier = true
+tier (what repeating the venue's last tier scores: Binance's lag shows there), and how often
+the estimate equals the venue's tier beside it (a fresh Bybit/OKX tier must be the estimate).
+The range's mean width (in tiers, 1 = a single tier) keeps "in range" honest: a range of 1…5
+always contains the truth. "calibrated" counts only steps where the venue's calibration
+(overall, not per queue) already rested on enough readings. Readings and estimates go
+through `core.assess`, so each position is calibrated and estimated in its own queue
+(symbol, side), as in the app; each demo queue holds one demo position.
 
     .venv/bin/python -m benchmarks --only accuracy
     .venv/bin/python -m benchmarks.estimate_accuracy      # the per-venue table alone
@@ -59,6 +61,7 @@ class Tally:
     width: int = 0
     reported_n: int = 0
     reported_exact: int = 0
+    agrees: int = 0
 
     def add(self, estimate: int, low: int, high: int, truth: int, reported: int | None) -> None:
         self.n += 1
@@ -69,6 +72,7 @@ class Tally:
         if reported is not None:
             self.reported_n += 1
             self.reported_exact += reported == truth
+            self.agrees += estimate == reported
 
     def merge(self, other: Tally) -> None:
         for name in (
@@ -79,6 +83,7 @@ class Tally:
             "width",
             "reported_n",
             "reported_exact",
+            "agrees",
         ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
@@ -91,7 +96,8 @@ class Tally:
             f"mean |err| {self.abs_error / self.n:.2f} (n={self.n})"
         )
         reported = (
-            f"venue-reported exact {pct(self.reported_exact, self.reported_n)}"
+            f"venue-reported (last tier repeated) exact {pct(self.reported_exact, self.reported_n)}"
+            f" · estimate = venue tier {pct(self.agrees, self.reported_n)}"
             if self.reported_n
             else "no venue indicator"
         )

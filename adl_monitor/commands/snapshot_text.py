@@ -66,6 +66,8 @@ def _estimate(risk: PositionRisk) -> str:
     estimate = risk.estimate
     if estimate is None:
         return "—"
+    if estimate.tier == 0:
+        return "not in queue"  # Hyperliquid queues only profitable positions
     if estimate.low == estimate.high:
         return f"{estimate.tier}/5"
     return f"{estimate.tier}/5 ({estimate.low}–{estimate.high})"

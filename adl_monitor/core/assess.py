@@ -8,7 +8,10 @@ and shorts are calibrated on their own once they have readings.
 
 A row is stale when the reading is older than `stale_after` seconds — or when the venue's ADL
 indicator itself is (Binance refreshes it every 30 s, apart from the positions): a tier that old
-must not be shown as current. Only fresh, known exchange tiers calibrate the estimator.
+must not be shown as current. Only fresh, known exchange tiers calibrate the estimator, and
+each one anchors its position's estimate: a venue tier read for the score the position still
+has is the estimate (the two never contradict each other), and until the venue's next tier the
+estimate follows the score from it (`RankEstimator.estimate`).
 """
 
 from __future__ import annotations
@@ -67,13 +70,20 @@ def _assess_position(
     adl = reading.adl.get(key)
     adl_stale = adl is not None and adl.known and _older_than(adl.updated_at, now, stale_after)
     stale = reading_stale or adl_stale
+    source = (spec.name, position.symbol, position.side.value)
     if adl is not None and adl.tier is not None and not stale:
-        source = (spec.name, position.symbol, position.side.value)
         estimator.observe(exchange, score, adl.tier, source=source, at=adl.updated_at, queue=key)
     # A position kept at size zero after ADL closed it (`carry_deleveraged`) is in no queue:
     # no estimate, so it no longer counts as a risk.
     closed = position.contracts == 0
-    estimate = None if closed else estimator.estimate(exchange, score, queue=key)
+    market = reading.markets.get(position.symbol)
+    if market is not None and position.mark_price > 0:
+        market = replace(market, mark=position.mark_price)  # the figures are minutes old
+    estimate = (
+        None
+        if closed
+        else estimator.estimate(exchange, score, queue=key, source=source, at=now, market=market)
+    )
     risk = PositionRisk(
         position=position,
         exchange_adl=adl,

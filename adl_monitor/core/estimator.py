@@ -6,9 +6,21 @@ can do is learn, per venue, which score values the venue puts in which tier — 
 function score → tier described by four cut points (the scores at which tiers 2, 3, 4 and 5
 start).
 
+A tier is the quintile of a score among **all** positions on that side of that contract, losers
+included (`core.queue.queue_tiers`): the classic formula's losing branch ranks them, and when
+most of a side is losing a small loss sits in tier 3–5, so the cut points span losing scores
+too and losing readings calibrate them. Binance ranks accounts (`core.formulas.binance`).
+Hyperliquid queues only profitable positions: a loser there is tier 0, "not in queue".
+
+**A venue tier anchors the estimate.** A venue's reading of our position is the truth at that
+moment: the estimate returns it as is while the score has not moved (Bybit and OKX read theirs
+every refresh, so there the two never disagree; the reading goes to calibration), and between
+the venue's updates (Binance: every 30 s) it is the anchor's tier moved by the cut points the
+score has clearly crossed since (`_cuts_crossed`). Without an anchor the cut points alone decide.
+
 Three sources for the cut points, in order of how much the venue has told us:
 
-* **Prior** (no exchange tier seen yet, and always on Hyperliquid): the venue's own formula is run
+* **Prior** (no exchange tier seen yet): the venue's own formula is run
   over a *reference book* shaped like a retail book (leverage 2–100× weighted towards 5–20×,
   55 % cross, entries spread a few per cent around a reference price by how long ago they
   were opened, log-normal sizes; see `_reference_book`), ranked with `core.queue` exactly as
@@ -54,12 +66,10 @@ An estimate's range says how sure the mapping is: on the prior it spans the tier
 plausible market move, on a market fit those of every move that explains the readings equally
 well, and once calibrated those of the readings nearest in score.
 
-Losing positions rank behind every profitable one on every venue: their estimate is tier 1 (back
-of the queue), never 0 — tier 0 means "no position".
-
 Hyperliquid publishes no indicator and ranks with its own formula, so its scores are not
-comparable with any classic venue's: it does not borrow calibration from them and stays on the
-prior. Its estimate's basis says so.
+comparable with any classic venue's: it does not borrow calibration from them. Its prior comes
+from its public market data (`core.public_prior`: candles, open interest, funding, passed in as
+`market`), and only when that could not be read from the reference book. Its basis says which.
 """
 
 from __future__ import annotations
@@ -76,12 +86,22 @@ from datetime import datetime, timedelta
 
 from adl_monitor.core.account import AccountFigures
 from adl_monitor.core.estimate import Estimate, Score
-from adl_monitor.core.formulas import describe, formula_name, score_position
+from adl_monitor.core.formulas import (
+    describe,
+    formula_name,
+    in_queue,
+    queues_losers,
+    score_position,
+)
 from adl_monitor.core.levels import MAX_TIER, clamp_tier
+from adl_monitor.core.market_context import MarketContext
 from adl_monitor.core.position import MarginMode, Position, Side
-from adl_monitor.core.queue import queue_percentiles, tier_for_percentile
+from adl_monitor.core.public_prior import PublicPrior, public_prior
+from adl_monitor.core.queue import queue_tiers
+from adl_monitor.core.scales import has_indicator
 from adl_monitor.core.venue_names import venue_display_name
 
+NOT_IN_QUEUE_TIER = 0
 BACK_OF_QUEUE_TIER = 1
 FIRST_CUT_TIER = 2  # tier 1 is everything below the first cut
 DEFAULT_WINDOW = 600
@@ -99,6 +119,14 @@ NEIGHBOURS = 3
 """Readings on each side of a score whose tiers widen a calibrated estimate's range."""
 SAMPLE_INTERVAL = timedelta(seconds=60)
 """An unchanged tier of one position is sampled at most this often."""
+ANCHOR_MAX_AGE = timedelta(seconds=300)
+"""A venue tier anchors its position's estimate for this long; after that the queue around the
+position has moved too far for "the venue's tier plus the cuts the score crossed" to beat the
+cut points alone."""
+FOLLOW_MARGIN = 0.3
+"""Between venue updates a cut point counts as crossed once the score is past it by 30 % of
+the score: on the simulator's Binance a smaller margin follows more false crossings than real
+ones (benchmarks/estimate_accuracy.py)."""
 _MAX_SOURCES = 10_000
 PRIOR_SPREAD = 2.0
 """Cut ratio assumed above the reference book's highest score (a formula with no tier 5)."""
@@ -138,6 +166,16 @@ class Reading:
 
     score: float
     tier: int
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    """The venue's last tier for one position, with the score the position had when the venue
+    reported it (the first time we read that report) and when that was."""
+
+    score: float
+    tier: int
+    at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +224,10 @@ class RankEstimator:
         self._guessed: dict[str, float] = {}
         self._sorted: dict[_LevelKey, tuple[list[float], list[int]]] = {}
         self._last_sample: dict[tuple[str, Hashable], tuple[datetime, int]] = {}
+        self._anchors: dict[tuple[str, Hashable], Anchor] = {}
+        self._public: OrderedDict[tuple[str, str, str], tuple[MarketContext, PublicPrior]] = (
+            OrderedDict()
+        )
 
     # ---- calibration -------------------------------------------------------------------
 
@@ -201,18 +243,22 @@ class RankEstimator:
     ) -> None:
         """Remember that the venue put a position with this score in `exchange_tier`.
 
-        Ignored: tier 0 or out of range (no position / no indicator), losing positions (always
-        tier 1 by rule, they say nothing about the cuts), non-finite scores. With `source` (the
-        position's identity) and `at` (when the venue reported the tier), a position whose tier
+        Losing positions count like any other: the venue ranks them in the same queue, so
+        they place the lower cuts. Ignored: tier 0 or out of range (no position / no
+        indicator), non-finite scores, and losers on a venue that queues only profitable
+        positions (Hyperliquid). With `source` (the position's identity) and `at` (when the
+        venue reported the tier), the reading becomes the position's *anchor*, which its
+        estimate follows until the venue's next tier (`estimate`), and a position whose tier
         has not changed is sampled at most once per `SAMPLE_INTERVAL`, so a few positions
         refreshed every few seconds do not fill the window with near-copies of themselves.
         With `queue` (symbol, side) the reading also calibrates that queue of the venue.
         """
-        if not 1 <= exchange_tier <= MAX_TIER:
+        if not 1 <= exchange_tier <= MAX_TIER or not math.isfinite(score.value):
             return
-        if not score.profitable or not math.isfinite(score.value):
+        if not score.profitable and not queues_losers(exchange):
             return
         if source is not None and at is not None:
+            self._anchor(exchange, source, Anchor(score.value, exchange_tier, at))
             previous = self._last_sample.get((exchange, source))
             if previous is not None:
                 last_at, last_tier = previous
@@ -258,16 +304,60 @@ class RankEstimator:
         return self.thresholds(exchange, queue=queue)[tier - 1]
 
     def tier_for(self, exchange: str, score: Score, *, queue: Queue | None = None) -> int:
-        """The estimated tier alone: 1 for losing positions, else where the score falls."""
-        if not score.profitable or not math.isfinite(score.value):
+        """The tier the score alone earns: where it falls among the cut points, losers
+        included; 0 (not in the queue) for a loser on a venue that queues only profitable
+        positions."""
+        if not math.isfinite(score.value):
             return BACK_OF_QUEUE_TIER
+        if not in_queue(exchange, score):
+            return NOT_IN_QUEUE_TIER
         self._guess_market(exchange, score)
         return _tier_of(score.value, self._cut_points(self._level(exchange, queue)))
 
-    def estimate(self, exchange: str, score: Score, *, queue: Queue | None = None) -> Estimate:
-        """Tier, plausible range and a plain-words basis for one position's score."""
-        tier = self.tier_for(exchange, score, queue=queue)
+    def estimate(
+        self,
+        exchange: str,
+        score: Score,
+        *,
+        queue: Queue | None = None,
+        source: Hashable | None = None,
+        at: datetime | None = None,
+        market: MarketContext | None = None,
+    ) -> Estimate:
+        """Tier, plausible range and a plain-words basis for one position's score.
+
+        With `market` (the public figures of the position's market) a venue without an
+        indicator gets its queue's cut points from those figures (`core.public_prior`) rather
+        than from the reference book; they stay in use for that queue (the advisor's what-ifs)
+        until the next market figures.
+
+        With `source` and `at` (the position's identity and now), a venue tier observed for
+        the position within `ANCHOR_MAX_AGE` anchors the estimate: the anchor's tier, moved
+        by as many cut points as the score crossed since the venue reported it. A tier the
+        venue reported for the score the position still has is therefore returned as it is
+        — the estimate never contradicts a fresh venue tier — and between the venue's
+        updates (Binance: every 30 s) the estimate follows the score.
+        """
+        if market is not None and queue is not None:
+            self._use_market(exchange, queue, market)
         level = self._level(exchange, queue)
+        tier = self.tier_for(exchange, score, queue=queue)
+        anchor = self._anchor_for(exchange, source, at)
+        if (
+            anchor is not None
+            and at is not None
+            and tier != NOT_IN_QUEUE_TIER
+            and math.isfinite(score.value)
+        ):
+            moved = _cuts_crossed(anchor.score, score.value, self._cut_points(level))
+            followed = max(BACK_OF_QUEUE_TIER, min(MAX_TIER, anchor.tier + moved))
+            return Estimate(
+                score=score.value,
+                tier=followed,
+                low=min(followed, anchor.tier),
+                high=max(followed, anchor.tier),
+                basis=self._anchored_basis(level, score, anchor, moved, at),
+            )
         low, high = self._range(level, score, tier)
         return Estimate(
             score=score.value, tier=tier, low=low, high=high, basis=self._basis(level, score)
@@ -328,6 +418,71 @@ class RankEstimator:
 
     # ---- internals ---------------------------------------------------------------------
 
+    def _use_market(self, exchange: str, queue: Queue, market: MarketContext) -> None:
+        """Cut points of the queue from its market's public figures, on a venue without an
+        indicator (a venue with one calibrates on its tiers instead)."""
+        if has_indicator(exchange):
+            return
+        key = _queue_key(exchange, queue)
+        known = self._public.get(key)
+        if known is not None and known[0] == market:
+            self._public.move_to_end(key)
+            return
+        prior = public_prior(market, queue[1])
+        if prior is None:
+            self._public.pop(key, None)
+        else:
+            self._public[key] = (market, prior)
+            while len(self._public) > MAX_QUEUES:
+                self._public.popitem(last=False)
+        self._forget_mapping(exchange)
+
+    def _public_prior(self, level: _Level) -> PublicPrior | None:
+        """The public-data prior of the asked queue, while its level has no readings."""
+        if level.asked is None or self._level_readings(level):
+            return None
+        known = self._public.get(_queue_key(level.exchange, level.asked))
+        return known[1] if known is not None else None
+
+    def _anchor(self, exchange: str, source: Hashable, anchor: Anchor) -> None:
+        """Keep the venue's latest tier for the position. A report already anchored (same
+        time, same tier: the venue has not updated since) keeps the score it was first read
+        with — that is the score the venue ranked."""
+        key = (exchange, source)
+        previous = self._anchors.get(key)
+        if previous is not None and (previous.at, previous.tier) == (anchor.at, anchor.tier):
+            return
+        if previous is None and len(self._anchors) >= _MAX_SOURCES:
+            self._anchors.clear()
+        self._anchors[key] = anchor
+
+    def _anchor_for(
+        self, exchange: str, source: Hashable | None, at: datetime | None
+    ) -> Anchor | None:
+        if source is None or at is None:
+            return None
+        anchor = self._anchors.get((exchange, source))
+        if anchor is None or not timedelta(0) <= at - anchor.at <= ANCHOR_MAX_AGE:
+            return None
+        return anchor
+
+    def _anchored_basis(
+        self, level: _Level, score: Score, anchor: Anchor, moved: int, at: datetime
+    ) -> str:
+        venue = venue_display_name(level.exchange)
+        age = (at - anchor.at).total_seconds()
+        told = f"{venue}'s own tier {anchor.tier}, reported {age:.0f} s ago"
+        if moved == 0:
+            follow = "the score has crossed no cut point since"
+        else:
+            crossed = abs(moved)
+            direction = "up" if moved > 0 else "down"
+            follow = (
+                f"the score has since crossed {crossed} cut point{'s' if crossed > 1 else ''} "
+                f"{direction}"
+            )
+        return f"{describe(score)}; {told}; {follow} ({self._source_words(level)})"
+
     def _restore_queue(self, entry: object) -> None:
         if not isinstance(entry, list) or len(entry) != 4:
             return
@@ -378,6 +533,9 @@ class RankEstimator:
                 del cache[key]
 
     def _cut_points(self, level: _Level) -> tuple[float, ...]:
+        public = self._public_prior(level)
+        if public is not None:
+            return public.cuts
         cached = self._cuts.get(level.key)
         if cached is not None:
             return cached
@@ -409,7 +567,7 @@ class RankEstimator:
         so `thresholds`/`tier_start` (the advisor's what-ifs, asked right after the estimate)
         use the same cuts as the estimate they follow.
         """
-        if self.readings(exchange) or not score.profitable:
+        if self.readings(exchange):
             return
         move = _own_move(score)
         if self._guessed.get(exchange) != move:
@@ -436,8 +594,12 @@ class RankEstimator:
         return cached
 
     def _range(self, level: _Level, score: Score, tier: int) -> tuple[int, int]:
-        if not score.profitable or not math.isfinite(score.value):
-            return BACK_OF_QUEUE_TIER, BACK_OF_QUEUE_TIER
+        if tier == NOT_IN_QUEUE_TIER or not math.isfinite(score.value):
+            return tier, tier
+        public = self._public_prior(level)
+        if public is not None:
+            tiers = [_tier_of(score.value, cuts) for cuts in public.alternatives]
+            return min([tier, *tiers]), max([tier, *tiers])
         if len(self._level_readings(level)) < level.min_readings:
             family = _prior_family(formula_name(level.exchange), level.exchange)
             plausible = self._fit(level).plausible
@@ -457,15 +619,18 @@ class RankEstimator:
             self._sorted[level.key] = cached
         return cached
 
-    def _basis(self, level: _Level, score: Score) -> str:
-        inputs = describe(score)
+    def _source_words(self, level: _Level) -> str:
+        """What the cut points rest on: calibration, a fitted prior or the prior alone."""
         exchange = level.exchange
         count = len(self._level_readings(level))
         venue = venue_display_name(exchange)
         where = (
             f"of {_queue_words(level.queue)} on {venue}" if level.queue else f"on {venue} overall"
         )
-        market = f"a market that moved {self._fit(level).move * 100:+.1f} % for the winning side"
+        public = self._public_prior(level)
+        if public is not None:
+            return f"{public.words}; {venue} publishes no ADL indicator"
+        market = f"a market that moved {self._fit(level).move * 100:+.1f} % for this side"
         if count >= level.min_readings:
             source = f"calibrated on {count} readings {where}"
         elif count:
@@ -473,17 +638,28 @@ class RankEstimator:
                 f"prior fitted to the tiers {where}, {market}: not yet calibrated "
                 f"({count} of {level.min_readings} readings)"
             )
-        elif exchange == "hyperliquid":
+        elif not has_indicator(exchange):
             source = (
-                f"prior: not yet calibrated (Hyperliquid publishes no ADL indicator); "
-                f"assumes {market}, as for this position"
+                f"prior from a reference book ({venue} publishes no ADL indicator, and its "
+                f"public market data was not read); assumes {market}, as for this position"
             )
         else:
             source = f"prior: not yet calibrated; assumes {market}"
         if level.queue is None and level.asked is not None and count:
             source = f"{source} (no readings yet of {_queue_words(level.asked)})"
+        return source
+
+    def _basis(self, level: _Level, score: Score) -> str:
+        inputs = describe(score)
+        venue = venue_display_name(level.exchange)
+        if not in_queue(level.exchange, score):
+            return (
+                f"{inputs}; not in queue: {venue} deleverages only profitable positions, "
+                "and this one is losing"
+            )
+        source = self._source_words(level)
         if not score.profitable:
-            source = f"losing positions are at the back of the queue; {source}"
+            source = f"losing: ranked by its loss among every position on this side; {source}"
         return f"{inputs}; {source}"
 
 
@@ -499,6 +675,20 @@ def _queue_words(queue: Queue) -> str:
     """("BTC/USDT:USDT", "long") → "BTC/USDT:USDT longs"."""
     symbol, side = queue
     return f"{symbol} {side}s"
+
+
+def _cuts_crossed(before: float, now: float, cuts: tuple[float, ...]) -> int:
+    """Cut points the score has crossed since `before`, up (> 0) or down (< 0), counting only
+    those it is clearly past: by `FOLLOW_MARGIN` of its own size. A cut point is an estimate
+    and the venue's tier lags, so a score that only grazes a cut keeps the venue's tier."""
+    start = _tier_of(before, cuts)
+    margin = FOLLOW_MARGIN * abs(now)
+    low, high = _tier_of(now - margin, cuts), _tier_of(now + margin, cuts)
+    if low > start:
+        return low - start
+    if high < start:
+        return high - start
+    return 0
 
 
 def _tier_of(value: float, cuts: tuple[float, ...]) -> int:
@@ -656,16 +846,16 @@ def _reference_book(exchange: str, move: float) -> list[tuple[Position, AccountF
 def _book_cuts(exchange: str, move: float) -> tuple[float, ...]:
     """Cut points where the venue's formula puts the reference book's quintiles."""
     scores = [score_position(exchange, p, f) for p, f in _reference_book(exchange, move)]
-    tiers = [tier_for_percentile(pct) for pct in queue_percentiles(scores)]
-    profitable = [
+    tiers = queue_tiers(scores, losers_queued=queues_losers(exchange))
+    queued = [
         Reading(s.value, t)
         for s, t in zip(scores, tiers, strict=True)
-        if s.profitable and math.isfinite(s.value)
+        if t != NOT_IN_QUEUE_TIER and math.isfinite(s.value)
     ]
     cuts: list[float] = []
     for tier in range(FIRST_CUT_TIER, MAX_TIER + 1):
-        above = [r.score for r in profitable if r.tier >= tier]
-        below = [r.score for r in profitable if r.tier < tier]
+        above = [r.score for r in queued if r.tier >= tier]
+        below = [r.score for r in queued if r.tier < tier]
         if not above:
             cuts.append(cuts[-1] * PRIOR_SPREAD if cuts and cuts[-1] > 0 else math.inf)
         elif not below:

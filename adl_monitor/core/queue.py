@@ -27,6 +27,7 @@ from adl_monitor.core.estimate import Score
 from adl_monitor.core.formulas.ranking import rank_key
 from adl_monitor.core.levels import MAX_TIER
 
+NOT_IN_QUEUE = 0
 BACK_TIER = 1
 QUINTILE = 20.0
 
@@ -47,6 +48,32 @@ def queue_percentiles(scores: Sequence[float] | Sequence[Score]) -> list[float]:
     ordered = sorted(keys)
     total = len(keys)
     return [100.0 * bisect.bisect_right(ordered, key) / total for key in keys]
+
+
+def queue_tiers(scores: Sequence[Score], *, losers_queued: bool = True) -> list[int]:
+    """The tier each position of one side of one contract earns: its quintile among **all**
+    positions of that side, losers included (a side that is mostly losing puts a small loss
+    in tier 3–5). Tied losing scores sit at the back of their group: a venue deleverages
+    profit, so Binance's many zero-score losers are not the front of anything.
+
+    With `losers_queued=False` (Hyperliquid) losers are not in the queue (tier 0) and the
+    profitable positions are ranked among themselves.
+    """
+    ranked = [s for s in scores if s.profitable or losers_queued]
+    keys = sorted(rank_key(s) for s in ranked)
+    total = len(keys)
+    tiers: list[int] = []
+    for score in scores:
+        if not (score.profitable or losers_queued):
+            tiers.append(NOT_IN_QUEUE)
+            continue
+        key = rank_key(score)
+        if score.profitable:
+            place = bisect.bisect_right(keys, key)
+        else:
+            place = bisect.bisect_left(keys, key) + 1
+        tiers.append(tier_for_percentile(100.0 * place / total))
+    return tiers
 
 
 def tier_for_percentile(pct: float) -> int:

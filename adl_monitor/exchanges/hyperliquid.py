@@ -2,24 +2,40 @@
 
 What differs here: one `POST /info {"type": "clearinghouseState"}` returns the positions and the
 margin summary together (ccxt's fetch_positions and fetch_balance would each make it), and the
-venue publishes no ADL indicator — the local estimate is the only tier. ADL closes are marked in
-the user's fills (`dir` "Auto-Deleveraging"), asked only when a position closed or shrank
-(docs/adl-evidence.md).
+venue publishes no ADL indicator — the local estimate is the only tier. Its prior rests on the
+venue's public market data (`core.public_prior`): for each symbol held, hourly candles
+(`fetch_ohlcv`) and, in one call for all, funding, open interest, daily volume and maximum
+leverage (`fetch_funding_rates`), re-read every `MARKET_INTERVAL`; a failed read keeps the last
+figures (or none: the estimate then says its prior is the reference book). ADL closes are
+marked in the user's fills (`dir` "Auto-Deleveraging"), asked only when a position closed or
+shrank (docs/adl-evidence.md).
 """
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Mapping
+from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from adl_monitor.core.account import AccountFigures
-from adl_monitor.core.account_reading import CloseCause, CloseEvidence, PositionKey
+from adl_monitor.core.account_reading import (
+    AccountReading,
+    CloseCause,
+    CloseEvidence,
+    PositionKey,
+)
 from adl_monitor.core.failure import FailureKind, VenueFailure
 from adl_monitor.core.key_check import KeyCheck, KeyVerdict
+from adl_monitor.core.market_context import Candle, MarketContext
 from adl_monitor.exchanges.base import UnifiedPosition, VenueConnector
 from adl_monitor.exchanges.closes import HistoryRecord, SeenRecords, match_records
 from adl_monitor.exchanges.reply_shape import ReplyShape
 from adl_monitor.exchanges.values import as_dict, as_list, number, to_float
+
+log = logging.getLogger(__name__)
 
 SETTLE = "USDC"
 ADL_DIR = "Auto-Deleveraging"
@@ -47,6 +63,12 @@ def fill_closes(fill: Mapping[str, Any]) -> tuple[str, CloseCause] | None:
     return (side, CloseCause.OWN) if side in ("long", "short") else None
 
 
+MARKET_INTERVAL = 300.0
+"""Seconds between reads of the public market data: candles and open interest move slowly."""
+CANDLE_HOURS = 336
+"""Two weeks of hourly candles: the holding times the prior allows."""
+
+
 class HyperliquidConnector(VenueConnector):
     exchange_id = "hyperliquid"
     market_types = ("swap",)
@@ -56,6 +78,8 @@ class HyperliquidConnector(VenueConnector):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._seen = SeenRecords()  # fills already matched, and when we started
+        self._market_data: dict[str, MarketContext] = {}
+        self._markets_read_at: float | None = None
 
     def _configure(self, client: Any) -> None:
         if not self.spec.wallet_address:
@@ -83,6 +107,7 @@ class HyperliquidConnector(VenueConnector):
                 initial_margin=number(summary, "totalMarginUsed"),
             )
         }
+        await self._refresh_markets_data(positions)
         return positions, figures
 
     async def _adl_closes(self, reduced: set[PositionKey]) -> dict[PositionKey, CloseEvidence]:
@@ -108,6 +133,51 @@ class HyperliquidConnector(VenueConnector):
             symbol=self._symbol_for(self.client.coin_to_market_id(fill.get("coin"))),
             side=side,
             evidence=CloseEvidence(cause, f"Hyperliquid userFills (dir {fill.get('dir')})"),
+        )
+
+    async def _refresh_markets_data(self, positions: list[dict[str, Any]]) -> None:
+        symbols = sorted({p["symbol"] for p in positions if isinstance(p.get("symbol"), str)})
+        read_at = self._markets_read_at
+        fresh_enough = read_at is not None and time.monotonic() - read_at < MARKET_INTERVAL
+        if not symbols or (fresh_enough and set(symbols) <= self._market_data.keys()):
+            return
+        try:
+            rates = as_dict(await self.client.fetch_funding_rates(symbols))
+            fresh = {symbol: await self._market_context(symbol, rates) for symbol in symbols}
+        except Exception as error:  # public data only sharpens the prior: never fail the read
+            log.warning("%s: public market data not read: %s", self.spec.name, error)
+            return
+        self._market_data = {s: c for s, c in fresh.items() if c is not None}
+        self._markets_read_at = time.monotonic()
+
+    async def _market_context(self, symbol: str, rates: dict[str, Any]) -> MarketContext | None:
+        since = self.client.milliseconds() - CANDLE_HOURS * 3_600_000
+        rows = as_list(await self.client.fetch_ohlcv(symbol, "1h", since, CANDLE_HOURS))
+        rate = as_dict(rates.get(symbol))
+        info = as_dict(rate.get("info"))
+        candles = [row for row in rows if isinstance(row, list) and len(row) >= 6]
+        if not candles:
+            return None
+        newest = max(to_float(row[0]) or 0.0 for row in candles)
+        parsed = tuple(
+            Candle((newest - (to_float(t) or 0.0)) / 3_600_000, (h + lo + c) / 3, v)
+            for t, _, h, lo, c, v, *_ in candles
+            if all(isinstance(x, int | float) for x in (h, lo, c, v))
+        )
+        mark = to_float(rate.get("markPrice")) or (parsed[-1].price if parsed else 0.0)
+        return MarketContext(
+            symbol=symbol,
+            mark=mark,
+            candles=parsed,
+            open_interest=number(info, "openInterest"),
+            day_volume=number(info, "dayBaseVlm"),
+            funding_rate=to_float(rate.get("fundingRate")),
+            max_leverage=number(info, "maxLeverage"),
+        )
+
+    def _reading(self, fetched_at: datetime) -> AccountReading:
+        return replace(
+            super()._reading(fetched_at), markets=dict(getattr(self, "_market_data", {}))
         )
 
     async def check_key(self) -> KeyCheck:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from adl_monitor.core.account import AccountFigures
 from adl_monitor.core.estimate import Score
-from adl_monitor.core.formulas import rank_key, score_position
+from adl_monitor.core.formulas import queues_losers, rank_key, score_position
 from adl_monitor.core.position import Position
 from adl_monitor.core.queue import queue_percentiles
 from adl_monitor.sim.book_position import BookPosition
@@ -87,7 +87,12 @@ def rank_queue(
 ) -> tuple[list[Score], list[float]]:
     """Scores and queue percentiles (100 = front, deleveraged first) of one side of one symbol."""
     scores = score_queue(exchange, positions, marks)
-    return scores, venue_percentiles(scores)
+    if queues_losers(exchange):
+        return scores, venue_percentiles(scores)
+    # Hyperliquid ranks only the profitable side; a loser is not in the queue (percentile 0).
+    profitable = [score for score in scores if score.profitable]
+    ranked = iter(venue_percentiles(profitable))
+    return scores, [next(ranked) if score.profitable else 0.0 for score in scores]
 
 
 def venue_percentiles(scores: Sequence[Score]) -> list[float]:

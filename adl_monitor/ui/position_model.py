@@ -290,6 +290,8 @@ class PositionTableModel(QAbstractTableModel):
             return self.tr("unknown") if tier is None else f"{tier}/5"
         if column is Column.ESTIMATED_TIER:
             estimate = risk.estimate
+            if estimate is not None and estimate.tier == 0:
+                return self.tr("not in queue")  # Hyperliquid queues only profitable positions
             return self.tr("unknown") if estimate is None else f"{estimate.tier}/5"
         if column is Column.UPDATED:
             return self._updated_text(risk)

@@ -30,7 +30,11 @@ def _check_demo_document(document: dict[str, Any]) -> None:
     assert {p["exchange"] for p in positions} == set(VENUES)
     for position in positions:
         estimate = position["estimate"]
-        assert 1 <= estimate["tier"] <= 5 and estimate["low"] <= estimate["high"]
+        # 0 = not in queue: a losing Hyperliquid position (it queues only profitable ones).
+        lowest = 0 if position["exchange"] == "hyperliquid" and position["pnl_pct"] <= 0 else 1
+        assert lowest <= estimate["tier"] <= 5 and estimate["low"] <= estimate["high"]
+        if estimate["tier"] == 0:
+            assert "not in queue" in estimate["basis"]
         assert isinstance(estimate["score"], float) and estimate["basis"]
         assert position["symbol"].count("/") == 1 and ":" in position["symbol"]
         assert position["level"] in LEVELS

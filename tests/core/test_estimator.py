@@ -13,8 +13,9 @@ from adl_monitor.core.account import AccountFigures
 from adl_monitor.core.estimate import Score
 from adl_monitor.core.estimator import MAX_QUEUES, MIN_READINGS, RankEstimator
 from adl_monitor.core.formulas import describe, score_position
+from adl_monitor.core.levels import Level, level_for_tier
 from adl_monitor.core.position import MarginMode, Position, Side
-from adl_monitor.core.queue import queue_percentiles, tier_for_percentile
+from adl_monitor.core.queue import queue_tiers
 
 
 def make_position(
@@ -62,7 +63,7 @@ def venue_book(exchange: str, size: int, seed: int, scale: float = 1.0) -> list[
         move = max(move, -0.9 / leverage)  # still alive
         side = rng.choice((Side.LONG, Side.SHORT))
         book.append(score_position(exchange, *make_position(exchange, leverage, move, side)))
-    tiers = [tier_for_percentile(p) for p in queue_percentiles(book)]
+    tiers = queue_tiers(book)
     return list(zip(book, tiers, strict=True))
 
 
@@ -112,14 +113,45 @@ def test_memory_is_bounded_and_follows_a_changed_market() -> None:
     assert agreement(estimator, "okx", wild) >= 0.9
 
 
-def test_losing_positions_are_back_of_the_queue_never_tier_zero() -> None:
+def test_a_hyperliquid_loser_reads_not_in_queue() -> None:
+    """Hyperliquid queues only profitable positions: a loser is tier 0, grey, and says why."""
     estimator = RankEstimator()
-    for exchange in ("bybit", "binanceusdm", "htx", "bitget", "hyperliquid"):
-        losing = score_position(exchange, *make_position(exchange, 20.0, -0.03))
-        assert not losing.profitable
-        estimate = estimator.estimate(exchange, losing)
-        assert (estimate.tier, estimate.low, estimate.high) == (1, 1, 1)
-        assert "back of the queue" in estimate.basis
+    losing = score_position("hyperliquid", *make_position("hyperliquid", 20.0, -0.03))
+    estimate = estimator.estimate("hyperliquid", losing)
+    assert (estimate.tier, estimate.low, estimate.high) == (0, 0, 0)
+    assert "not in queue" in estimate.basis
+    assert level_for_tier(estimate.tier) is Level.NONE
+
+
+def test_a_losing_position_on_a_mostly_losing_side_gets_the_tier_its_quintile_says() -> None:
+    """After a 6 % drop most longs lose; a 25x long down 1 % ranks ahead of most of them."""
+    for exchange in ("bybit", "okx"):
+        book = trending_book(exchange, 2000, seed=11, move=-0.06)
+        losers = [(s, t) for s, t in book if not s.profitable]
+        assert len(losers) > 0.8 * len(book)
+        estimator = RankEstimator()
+        for score, tier in random.Random(12).sample(book, 300):
+            estimator.observe(exchange, score, tier)
+        small_loss = score_position(exchange, *make_position(exchange, 25.0, -0.01))
+        truth = queue_tiers([small_loss, *(s for s, _ in book)])[0]
+        assert truth >= 3
+        assert estimator.estimate(exchange, small_loss).tier == truth, exchange
+        hits = sum(1 for s, t in losers if estimator.estimate(exchange, s).tier == t)
+        assert hits >= 0.9 * len(losers), exchange
+
+
+def test_calibration_recovers_known_cut_points_losers_included() -> None:
+    """Cut points below zero (tiers made of losers) are learned like the others."""
+    known = (-0.02, -0.005, 0.01, 0.05)
+    rng = random.Random(13)
+    estimator = RankEstimator()
+    for _ in range(500):
+        value = rng.uniform(-0.06, 0.1)
+        tier = 1 + sum(1 for cut in known if value >= cut)
+        estimator.observe("okx", Score(value, "classic", value > 0), tier)
+    learned = estimator.thresholds("okx")[1:]
+    for cut, want in zip(learned, known, strict=True):
+        assert abs(cut - want) < 0.002, (learned, known)
 
 
 def test_the_prior_warns_of_a_highly_levered_winner_and_not_of_a_small_one() -> None:
@@ -142,7 +174,7 @@ def test_basis_names_the_formula_inputs_and_the_calibration() -> None:
     sample = venue_book("bybit", 200, seed=7)[:50]
     for reading, tier in sample:
         estimator.observe("bybit", reading, tier)
-    kept = sum(1 for reading, _ in sample if reading.profitable)  # losers teach nothing
+    kept = len(sample)  # losers are ranked in the same queue: they teach the lower cuts
     assert kept >= MIN_READINGS
     calibrated = estimator.estimate("bybit", score)
     assert f"calibrated on {kept} readings on Bybit overall" in calibrated.basis
@@ -239,7 +271,7 @@ def trending_book(exchange: str, size: int, seed: int, move: float) -> list[tupl
         leverage = rng.choice((3.0, 5.0, 10.0, 10.0, 20.0, 25.0, 50.0))
         own_move = max(move + rng.gauss(0.0, 0.02), -0.9 / leverage)
         book.append(score_position(exchange, *make_position(exchange, leverage, own_move)))
-    tiers = [tier_for_percentile(p) for p in queue_percentiles(book)]
+    tiers = queue_tiers(book)
     return list(zip(book, tiers, strict=True))
 
 
@@ -276,7 +308,7 @@ def levered_book(size: int, seed: int, leverages: tuple[float, ...], move: float
         leverage = rng.choice(leverages)
         own_move = max(move + rng.gauss(0.0, 0.02), -0.9 / leverage)
         book.append(score_position("bybit", *make_position("bybit", leverage, own_move)))
-    tiers = [tier_for_percentile(p) for p in queue_percentiles(book)]
+    tiers = queue_tiers(book)
     return list(zip(book, tiers, strict=True))
 
 
@@ -444,3 +476,29 @@ def test_damaged_queue_entries_cost_that_queue_only() -> None:
     assert restored.readings("bybit", queue=BTC_LONGS) == 1
     assert restored.readings("bybit", queue=("ETH/USDT:USDT", "short")) == 0
     assert RankEstimator.from_dict({**data, "queues": "junk"}).readings("bybit") == 1
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    exchange=st.sampled_from(("bybit", "okx", "binanceusdm", "htx", "hyperliquid")),
+    readings=st.lists(
+        st.tuples(
+            st.floats(min_value=-1.0, max_value=10.0, allow_nan=False),
+            st.integers(min_value=1, max_value=5),
+        ),
+        max_size=60,
+    ),
+    probes=st.lists(st.floats(min_value=-2.0, max_value=20.0), min_size=2, max_size=20),
+)
+def test_a_higher_score_never_gets_a_lower_tier_losers_included(
+    exchange: str, readings: list[tuple[float, int]], probes: list[float]
+) -> None:
+    """Prior, fitted or calibrated, on every formula family: the tier never falls as the
+    score rises, across the losing branch and into the profitable one."""
+    estimator = RankEstimator()
+    for value, tier in readings:
+        estimator.observe(exchange, Score(value, "classic", value > 0), tier)
+    tiers = [estimator.estimate(exchange, Score(v, "classic", v > 0)).tier for v in sorted(probes)]
+    assert tiers == sorted(tiers), (exchange, sorted(probes), tiers)
+    in_queue_tiers = [t for v, t in zip(sorted(probes), tiers, strict=True) if v > 0]
+    assert all(1 <= t <= 5 for t in in_queue_tiers)

@@ -23,6 +23,7 @@ from adl_monitor.core.formulas import (
     score_position,
 )
 from adl_monitor.core.position import MarginMode, Position, Side
+from adl_monitor.core.queue import queue_tiers
 from tests.core.positions import make_position
 from tests.core.venue_fixtures import load
 
@@ -153,7 +154,9 @@ def test_bitmex_short_with_negative_values_ranks_by_its_loss() -> None:
 # ---- Binance -------------------------------------------------------------------------------------
 
 
-def test_binance_cross_uses_position_pnl_and_account_margin_ratio() -> None:
+def test_binance_cross_uses_the_account_pnl_and_margin_ratio() -> None:
+    """Binance ranks accounts: a cross position's PnL % is the account's uPnL (margin balance
+    650 − wallet 500 = 150, the position's own 100 and another position's 50)."""
     position = make_position(
         entry=100, mark=110, contracts=10, margin_mode=MarginMode.CROSS, exchange="binanceusdm"
     )
@@ -161,9 +164,38 @@ def test_binance_cross_uses_position_pnl_and_account_margin_ratio() -> None:
     score = score_position("binanceusdm", position, figures)
     assert score.formula == "binance"
     assert score.profitable
-    assert score.value == pytest.approx((100 / 500) * (26 / 650))
-    assert score.inputs["pnl_pct"] == pytest.approx(0.2)
+    assert score.value == pytest.approx((150 / 500) * (26 / 650))
+    assert score.inputs["pnl_pct"] == pytest.approx(0.3)
     assert score.inputs["margin_ratio"] == pytest.approx(0.04)
+
+
+def test_binance_ranks_a_loser_in_a_winning_cross_account_by_its_account() -> None:
+    """A BTC long losing 100 in a cross account that is 400 up overall ranks with the
+    account's profit: ahead of an isolated BTC long that is barely up, and in the front
+    tier of a queue of small winners and losers."""
+    loser = make_position(
+        entry=100, mark=90, contracts=10, margin_mode=MarginMode.CROSS, exchange="binanceusdm"
+    )
+    winning_account = AccountFigures(
+        "USDT", wallet_balance=1000.0, equity=1400.0, maintenance_margin=40.0
+    )
+    score = score_position("binanceusdm", loser, winning_account)
+    assert score.profitable
+    assert score.value == pytest.approx((400 / 1000) * (40 / 1400))
+    others = [
+        score_position(
+            "binanceusdm",
+            make_position(entry=100, mark=mark, contracts=1, margin=50.0, maintenance_margin=0.5),
+            None,
+        )
+        for mark in (99.0, 99.5, 100.2, 100.5, 101.0, 95.0, 97.0, 100.1, 100.3)
+    ]
+    assert all(score.value > other.value for other in others)
+    assert queue_tiers([score, *others])[0] == 5
+    alone = score_position(
+        "binanceusdm", loser, AccountFigures("USDT", 1000.0, 900.0, maintenance_margin=40.0)
+    )
+    assert not alone.profitable and alone.value == 0
 
 
 def test_binance_isolated_uses_the_position_wallet_and_maintenance() -> None:

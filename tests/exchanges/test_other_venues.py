@@ -233,5 +233,9 @@ async def test_hyperliquid_by_wallet_address(servers, open_connector) -> None:
     assert position.notional == 500.12001
     assert reading.adl == {}  # Hyperliquid publishes no indicator
     assert reading.figures["USDC"].equity == 1000
-    assert seen == [{"type": "clearinghouseState", "user": connector.spec.wallet_address}]
+    assert seen[0] == {"type": "clearinghouseState", "user": connector.spec.wallet_address}
+    # Then the public market data for the estimate's prior; this server answers it with
+    # nonsense, which costs the prior its data and never the reading.
+    assert {body["type"] for body in seen[1:]} <= {"metaAndAssetCtxs", "candleSnapshot"}
+    assert reading.markets == {}
     assert check.verdict is KeyVerdict.NOT_NEEDED

@@ -37,7 +37,10 @@ def test_thread_serves_truth_and_advances_on_request() -> None:
         assert set(truth["venues"]) == set(VENUES)
         for venue in VENUES:
             for place in truth["venues"][venue]["positions"]:
-                assert 0 < place["percentile"] <= 100 and 1 <= place["tier"] <= 5
+                if venue == "hyperliquid" and place["score"] <= 0:
+                    assert place["percentile"] == 0  # Hyperliquid queues only profitable ones
+                else:
+                    assert 0 < place["percentile"] <= 100 and 1 <= place["tier"] <= 5
                 assert place["account"].startswith("demo-")
 
         request = urllib.request.Request(

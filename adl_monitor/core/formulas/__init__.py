@@ -24,7 +24,13 @@ from adl_monitor.core.formulas.inputs import (
     pnl_fraction,
 )
 from adl_monitor.core.formulas.ranking import describe, rank_key
-from adl_monitor.core.formulas.registry import APPROXIMATE, formula_name, score_position
+from adl_monitor.core.formulas.registry import (
+    APPROXIMATE,
+    formula_name,
+    in_queue,
+    queues_losers,
+    score_position,
+)
 
 __all__ = [
     "APPROXIMATE",
@@ -40,8 +46,10 @@ __all__ = [
     "formula_name",
     "htx_ranking",
     "hyperliquid_ranking",
+    "in_queue",
     "notional_at_mark",
     "pnl_fraction",
+    "queues_losers",
     "rank_key",
     "score_position",
 ]

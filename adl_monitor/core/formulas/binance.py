@@ -4,18 +4,21 @@
     margin ratio = maintenance margin ÷ (wallet balance + uPnL)   (0 when that is ≤ 0)
     score        = PnL % × margin ratio
 
-Which uPnL: the position's own for PnL %. Binance publishes its quantile per symbol and side
-(isolated hedge-mode longs and shorts get different values), and in cross hedge mode "a same
-value calculated on unrealized pnls on long and short sides" — per symbol, not per account —
-so the account's total uPnL cannot be the numerator. The margin ratio is the account's (or the
-isolated position's) own risk: in cross margin maintenance margin ÷ margin balance of the
-account, i.e. `figures.equity` = wallet + every position's uPnL; in isolated margin the
-position's maintenance margin ÷ (isolated wallet + its uPnL).
+Binance ranks **accounts** (docs/venues.md): in cross margin the uPnL is the account's — every
+cross position of the account shares one score, and a losing position in a winning cross
+account ranks by the account's profit, ahead of a flat isolated one (its hedge-mode "same value
+calculated on unrealized pnls on long and short sides" is this shared value). The account's
+uPnL is its margin balance minus its wallet balance (`figures.equity − figures.wallet_balance`);
+the margin ratio is the account's maintenance margin ÷ margin balance. An isolated position is
+its own account: its uPnL over its isolated wallet, its maintenance margin ÷ (isolated wallet +
+its uPnL). Without account figures a cross position falls back to its own uPnL.
 
-Every losing position scores 0, like at Binance: behind every profitable one.
+Every losing account scores 0, like at Binance: behind every profitable one.
 """
 
 from __future__ import annotations
+
+import math
 
 from adl_monitor.core.account import AccountFigures
 from adl_monitor.core.estimate import Score
@@ -66,8 +69,18 @@ def _maintenance(position: Position, figures: AccountFigures | None) -> tuple[st
     return "maintenance_margin_unknown", 0.0
 
 
+def _upnl(position: Position, figures: AccountFigures | None) -> tuple[str, float]:
+    """The account's uPnL in cross margin (the margin balance above the wallet), else the
+    position's own."""
+    if position.margin_mode is MarginMode.CROSS and figures is not None:
+        wallet, equity = figures.wallet_balance, figures.equity
+        if wallet is not None and equity is not None and math.isfinite(equity - wallet):
+            return "account_unrealized_pnl", equity - wallet
+    return "unrealized_pnl", unrealized_pnl(position)
+
+
 def score_binance(position: Position, figures: AccountFigures | None) -> Score:
-    upnl = unrealized_pnl(position)
+    upnl_name, upnl = _upnl(position, figures)
     wallet_name, wallet = _wallet(position, figures)
     maintenance_name, maintenance = _maintenance(position, figures)
     margin_balance = wallet + upnl
@@ -86,7 +99,7 @@ def score_binance(position: Position, figures: AccountFigures | None) -> Score:
         inputs={
             "pnl_pct": pnl_pct,
             "margin_ratio": margin_ratio,
-            "unrealized_pnl": upnl,
+            upnl_name: upnl,
             wallet_name: wallet,
             maintenance_name: maintenance,
             balance_name: margin_balance,

@@ -38,6 +38,10 @@ _VENUE_FORMULA: dict[str, str] = {
     "bitmex": classic.NAME,
 }
 
+PROFITABLE_ONLY: frozenset[str] = frozenset({hyperliquid.NAME})
+"""Formula families whose venue queues only profitable positions (Hyperliquid's docs: "among
+the users on the profitable side"); everywhere else losers sit in the queue behind them."""
+
 APPROXIMATE: dict[str, str] = {
     "gate": "Gate publishes no exact formula; the classic one is an approximation",
     "bybit": "Bybit publishes no exact formula; the classic one is an approximation",
@@ -52,3 +56,14 @@ def formula_name(exchange: str) -> str:
 def score_position(exchange: str, position: Position, figures: AccountFigures | None) -> Score:
     """The position's ranking score by its venue's own formula, with the inputs it used."""
     return _BY_NAME[formula_name(exchange)](position, figures)
+
+
+def queues_losers(exchange: str) -> bool:
+    """Whether the venue ranks losing positions in its ADL queue (behind the profitable ones)
+    or leaves them out of it (Hyperliquid)."""
+    return formula_name(exchange) not in PROFITABLE_ONLY
+
+
+def in_queue(exchange: str, score: Score) -> bool:
+    """Whether a position with this score is in its venue's ADL queue at all."""
+    return score.profitable or queues_losers(exchange)

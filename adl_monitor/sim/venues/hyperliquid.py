@@ -5,6 +5,8 @@ no key; the app can only estimate the queue here. The user's fills (`userFills`,
 from __future__ import annotations
 
 import json
+import math
+import random
 from collections import Counter
 from typing import Any
 
@@ -17,6 +19,7 @@ from adl_monitor.sim.instruments import INSTRUMENTS
 from adl_monitor.sim.venues.base import Dialect, VenueError, num
 
 DESERIALIZE = "Failed to deserialize the JSON body into the target type: "
+_CANDLE_SECONDS = {"1m": 60, "15m": 900, "1h": 3600, "1d": 86_400}
 
 
 class Hyperliquid(Dialect):
@@ -41,6 +44,7 @@ class Hyperliquid(Dialect):
             "userAbstraction": self.user_abstraction,
             "userFills": self.user_fills,
             "userFillsByTime": self.user_fills,
+            "candleSnapshot": self.candle_snapshot,
         }
         self.info_served: Counter[str] = Counter()
         """`/info` requests answered per `type`: tests check what the app asks, how often."""
@@ -98,6 +102,55 @@ class Hyperliquid(Dialect):
                 }
             )
         return [self.meta(body), ctxs]
+
+    def candle_snapshot(self, body: dict[str, Any]) -> list[dict[str, Any]]:
+        """Candles ending at sim time now (the requested window is counted, not placed: the
+        sim's clock is not the caller's). Before sim time 0 the price is the history the
+        synthetic traders entered on: a seeded walk reverting to the start price with the
+        scenario's entry spread as its spread; after it, the scenario's price path."""
+        req = body.get("req")
+        req = req if isinstance(req, dict) else {}
+        inst = next((i for i in INSTRUMENTS if i.base == req.get("coin")), None)
+        step_s = _CANDLE_SECONDS.get(str(req.get("interval")))
+        if inst is None or step_s is None:
+            raise VenueError(422, DESERIALIZE + "invalid candleSnapshot request")
+        world = self.world
+        start, end = req.get("startTime"), req.get("endTime")
+        span = (end - start) / 1000 if isinstance(start, int) and isinstance(end, int) else 0
+        count = max(1, min(5000, int(span // step_s)))
+        spread = world.scenario.entry_spread.get(inst.base, 0.03)
+        rng = random.Random(f"{world.seed}:candles:{inst.base}")
+        # Hourly reversion so that the walk's own spread is `spread`.
+        keep = math.exp(-step_s / 86_400)
+        drift, before = 0.0, {}
+        first = int(world.t // step_s) - count + 1
+        for k in range(1, max(1, -first) + 2):
+            drift = drift * keep + rng.gauss(0.0, spread * math.sqrt(1 - keep * keep))
+            before[-k] = inst.price * math.exp(drift)
+        path = world.paths[inst.base]
+        candles = []
+        for index in range(first, first + count):
+            t0 = index * step_s
+            if t0 < 0:
+                prices = [before.get(index, inst.price), before.get(index + 1, inst.price)]
+            else:
+                ticks = [t0 + step_s * f / 4 for f in range(5)]
+                prices = [path.price(min(t, world.t)) for t in ticks]
+            candles.append(
+                {
+                    "t": world.to_ms(t0),
+                    "T": world.to_ms(t0 + step_s) - 1,
+                    "s": inst.base,
+                    "i": req.get("interval"),
+                    "o": num(prices[0]),
+                    "c": num(prices[-1]),
+                    "h": num(max(prices)),
+                    "l": num(min(prices)),
+                    "v": num(10_000.0 * step_s / 86_400),
+                    "n": 100,
+                }
+            )
+        return candles
 
     def spot_meta(self, body: dict[str, Any]) -> dict[str, Any]:
         return {

@@ -1,0 +1,171 @@
+"""The estimate beside a venue tier: equal to a fresh one, following the score between updates."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+from adl_monitor.core.account import AccountFigures
+from adl_monitor.core.account_reading import AccountReading
+from adl_monitor.core.account_spec import AccountSpec
+from adl_monitor.core.assess import assess
+from adl_monitor.core.estimate import Score
+from adl_monitor.core.estimator import RankEstimator
+from adl_monitor.core.formulas import score_position
+from adl_monitor.core.position import Position
+from adl_monitor.core.reading import AdlReading
+from tests.core.test_assess import FIGURES, linear
+
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+BTC_LONGS = ("BTC/USDT:USDT", "long")
+KNOWN_CUTS = (0.1, 0.2, 0.3, 0.4)
+"""Binance-like cut points of the test queue (score units of the classic formula)."""
+
+
+def true_tier(value: float) -> int:
+    return 1 + sum(1 for cut in KNOWN_CUTS if value >= cut)
+
+
+def test_the_estimate_equals_a_fresh_venue_tier_whatever_the_score_alone_says() -> None:
+    """Bybit reads its tier every refresh: that tier is the truth, and the estimate says it."""
+    spec = AccountSpec(name="main", exchange="bybit")
+    estimator = RankEstimator()
+    for move, leverage in ((0.001, 2.0), (0.05, 10.0), (0.2, 50.0), (-0.03, 5.0)):
+        position = linear("BTC/USDT:USDT", move, leverage)
+        for venue_tier in (1, 2, 3, 4, 5):
+            reading = AccountReading(
+                fetched_at=NOW,
+                positions=(position,),
+                adl={BTC_LONGS: AdlReading(venue_tier, venue_tier, NOW)},
+                figures=FIGURES,
+            )
+            (risk,) = assess(reading, spec, estimator, now=NOW, stale_after=90.0)
+            assert risk.estimate is not None
+            assert risk.estimate.tier == venue_tier, (move, leverage, risk.estimate)
+            assert (risk.estimate.low, risk.estimate.high) == (venue_tier, venue_tier)
+            assert f"Bybit's own tier {venue_tier}, reported 0 s ago" in risk.estimate.basis
+
+
+def calibrated_binance() -> RankEstimator:
+    """A Binance queue calibrated on readings of other moments, cut points `KNOWN_CUTS`."""
+    estimator = RankEstimator()
+    rng = random.Random(5)
+    for _ in range(200):
+        value = rng.uniform(0.0, 0.5)
+        estimator.observe(
+            "binanceusdm", Score(value, "binance", True), true_tier(value), queue=BTC_LONGS
+        )
+    return estimator
+
+
+def test_between_binance_updates_the_estimate_follows_the_score_from_the_last_tier() -> None:
+    """Binance's tier is 30 s old by design. The venue put the position in tier 3 while its
+    score was 0.29; the score then rose well past the next cut point: the estimate says 4
+    where the last tier still says 3, and stays on 3 while the score only grazes the cut."""
+    estimator = calibrated_binance()
+    source = ("main", *BTC_LONGS)
+    estimator.observe(
+        "binanceusdm", Score(0.29, "binance", True), 3, source=source, at=NOW, queue=BTC_LONGS
+    )
+    later = NOW + timedelta(seconds=20)
+    risen = estimator.estimate(
+        "binanceusdm", Score(0.45, "binance", True), queue=BTC_LONGS, source=source, at=later
+    )
+    assert (risen.tier, risen.low, risen.high) == (4, 3, 4)
+    assert "Binance's own tier 3, reported 20 s ago" in risen.basis
+    assert "crossed 1 cut point up" in risen.basis
+    still = estimator.estimate(
+        "binanceusdm", Score(0.31, "binance", True), queue=BTC_LONGS, source=source, at=later
+    )
+    assert still.tier == 3
+
+
+def test_the_anchor_corrects_cut_points_that_are_off_where_the_position_is() -> None:
+    """The venue knows better than our cut points: it put 0.35 in tier 3 (our cuts say 4).
+    A small rise that crosses no cut point keeps the venue's 3, not the cuts' 4."""
+    estimator = calibrated_binance()
+    source = ("main", *BTC_LONGS)
+    estimator.observe(
+        "binanceusdm", Score(0.35, "binance", True), 3, source=source, at=NOW, queue=BTC_LONGS
+    )
+    later = NOW + timedelta(seconds=10)
+    estimate = estimator.estimate(
+        "binanceusdm", Score(0.36, "binance", True), queue=BTC_LONGS, source=source, at=later
+    )
+    assert estimate.tier == 3
+
+
+def test_a_venue_report_read_again_keeps_the_score_it_was_first_read_with() -> None:
+    """Binance's reading is re-served unchanged between its updates: the anchor is the score
+    the venue ranked, not the score of the latest refresh."""
+    estimator = calibrated_binance()
+    source = ("main", *BTC_LONGS)
+    for value in (0.29, 0.4, 0.45):  # three refreshes, one venue report (same time, same tier)
+        estimator.observe(
+            "binanceusdm", Score(value, "binance", True), 3, source=source, at=NOW, queue=BTC_LONGS
+        )
+    estimate = estimator.estimate(
+        "binanceusdm",
+        Score(0.45, "binance", True),
+        queue=BTC_LONGS,
+        source=source,
+        at=NOW + timedelta(seconds=15),
+    )
+    assert estimate.tier == 4
+
+
+def test_an_old_anchor_is_dropped() -> None:
+    estimator = calibrated_binance()
+    source = ("main", *BTC_LONGS)
+    estimator.observe(
+        "binanceusdm", Score(0.35, "binance", True), 3, source=source, at=NOW, queue=BTC_LONGS
+    )
+    estimate = estimator.estimate(
+        "binanceusdm",
+        Score(0.35, "binance", True),
+        queue=BTC_LONGS,
+        source=source,
+        at=NOW + timedelta(minutes=10),
+    )
+    assert estimate.tier == 4
+    assert "own tier" not in estimate.basis
+
+
+def binance_long(move: float) -> tuple[Position, dict[str, AccountFigures]]:
+    """A cross BTC long alone in its account (wallet 6,000 USDT) after `move`."""
+    position = replace(linear("BTC/USDT:USDT", move, 20.0), exchange="binanceusdm")
+    upnl = position.unrealized_pnl
+    return position, {"USDT": AccountFigures("USDT", 6_000.0, 6_000.0 + upnl, 500.0)}
+
+
+def test_assess_follows_a_binance_position_between_the_venue_updates() -> None:
+    """Through the pipeline: Binance's tier (2, where our cut points would say 3) is re-served
+    unchanged between its updates (same `updated_at`); the estimate starts from it and moves
+    by the cut points the score clearly crossed since, while the exchange tier beside it
+    still shows the old value."""
+    spec = AccountSpec(name="main", exchange="binanceusdm")
+    estimator = RankEstimator()
+    position, figures = binance_long(0.01)
+    unit = score_position("binanceusdm", position, figures["USDT"]).value / 0.25
+    rng = random.Random(6)
+    for _ in range(200):  # the queue's calibration, from earlier readings: tier 3 at 0.25 units
+        value = rng.uniform(0.0, 0.5)
+        reading_score = Score(value * unit, "binance", True)
+        estimator.observe("binanceusdm", reading_score, true_tier(value), queue=BTC_LONGS)
+    reported = AdlReading({"LONG": 1}, 2, NOW)  # read at NOW, served again until NOW + 30 s
+    tiers = []
+    for second, move in ((0, 0.01), (10, 0.0104), (20, 0.03)):
+        position, figures = binance_long(move)
+        at = NOW + timedelta(seconds=second)
+        reading = AccountReading(
+            fetched_at=at, positions=(position,), adl={BTC_LONGS: reported}, figures=figures
+        )
+        (risk,) = assess(reading, spec, estimator, now=at, stale_after=90.0)
+        assert risk.estimate is not None and risk.exchange_adl is reported
+        tiers.append(risk.estimate.tier)
+    # The cut points alone would say 3, 3, 5; the last tier repeated 2, 2, 2.
+    assert tiers[:2] == [2, 2] and tiers[2] > 2, tiers
+    assert risk.estimate is not None
+    assert "Binance's own tier 2, reported 20 s ago" in risk.estimate.basis
+    assert "cut point" in risk.estimate.basis and "up" in risk.estimate.basis

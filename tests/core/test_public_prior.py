@@ -1,0 +1,87 @@
+"""Hyperliquid's prior from its public market data: candles, open interest, funding."""
+
+from __future__ import annotations
+
+import math
+
+from adl_monitor.core.estimator import RankEstimator
+from adl_monitor.core.formulas import score_position
+from adl_monitor.core.market_context import Candle, MarketContext
+from adl_monitor.core.public_prior import holding_hours, public_prior
+from tests.core.test_estimator import make_position
+
+HL_BTC_LONGS = ("BTC/USDC:USDC", "long")
+
+
+def market(path: list[float], *, oi: float = 10_000.0, volume: float = 10_000.0) -> MarketContext:
+    """Hourly candles along `path` (oldest first, the last one now), equal volume."""
+    newest = len(path) - 1
+    candles = tuple(Candle(float(newest - i), p, 100.0) for i, p in enumerate(path))
+    return MarketContext(
+        "BTC/USDC:USDC",
+        mark=path[-1],
+        candles=candles,
+        open_interest=oi,
+        day_volume=volume,
+        funding_rate=0.0000125,
+        max_leverage=40.0,
+    )
+
+
+def ramp(start: float, end: float, hours: int = 336) -> list[float]:
+    return [start * math.exp(math.log(end / start) * i / (hours - 1)) for i in range(hours)]
+
+
+def test_holding_time_is_open_interest_over_daily_volume_bounded() -> None:
+    assert holding_hours(market([100.0], oi=5_000.0, volume=10_000.0)) == 12.0
+    assert holding_hours(market([100.0], oi=1.0, volume=1e9)) == 1.0
+    assert holding_hours(market([100.0], oi=1e9, volume=1.0)) == 24.0 * 14
+    assert holding_hours(market([100.0], oi=0.0, volume=0.0)) == 24.0
+
+
+def test_where_everyone_entered_at_one_price_leverage_decides_the_tier() -> None:
+    """Two flat weeks at 100, now 100.5: every long in profit entered at 100, so Hyperliquid's
+    notional ÷ account value orders them. A 35x long is at the front, a 1.2x one at the back,
+    and the basis says what the prior rests on."""
+    context = market([100.0] * 335 + [100.5])
+    tiers = {}
+    for leverage in (1.2, 35.0):
+        position = make_position("hyperliquid", leverage, 0.005)
+        score = score_position("hyperliquid", *position)
+        estimate = RankEstimator().estimate(
+            "hyperliquid", score, queue=HL_BTC_LONGS, market=context
+        )
+        assert "prior from BTC/USDC:USDC's public market data" in estimate.basis
+        assert "positions held ~24 h (open interest ÷ daily volume)" in estimate.basis
+        assert "Hyperliquid publishes no ADL indicator" in estimate.basis
+        assert estimate.low <= estimate.tier <= estimate.high
+        tiers[leverage] = estimate.tier
+    assert tiers == {1.2: 1, 35.0: 5}
+
+
+def test_the_cut_points_follow_the_candles() -> None:
+    """The prior rests on the market's own history: a rally and a slide to the same price
+    give the same side different cut points, and a side nobody can be in profit on has none."""
+    rally = public_prior(market(ramp(80.0, 102.0), oi=70_000.0), "long")
+    slide = public_prior(market([*ramp(130.0, 100.0), 102.0], oi=70_000.0), "long")
+    assert rally is not None and slide is not None
+    assert rally.cuts != slide.cuts
+    assert public_prior(market(ramp(80.0, 102.0)), "short") is None  # every short is losing
+
+
+def test_the_advisor_uses_the_public_prior_of_the_queue() -> None:
+    estimator = RankEstimator()
+    score = score_position("hyperliquid", *make_position("hyperliquid", 10.0, 0.02))
+    context = market(ramp(80.0, 102.0))
+    estimator.estimate("hyperliquid", score, queue=HL_BTC_LONGS, market=context)
+    prior = public_prior(context, "long")
+    assert prior is not None
+    assert estimator.thresholds("hyperliquid", queue=HL_BTC_LONGS)[1:] == list(prior.cuts)
+
+
+def test_without_public_data_the_basis_says_the_prior_is_the_reference_book() -> None:
+    score = score_position("hyperliquid", *make_position("hyperliquid", 10.0, 0.02))
+    estimate = RankEstimator().estimate("hyperliquid", score, queue=HL_BTC_LONGS)
+    assert (
+        "reference book" in estimate.basis and "public market data was not read" in estimate.basis
+    )
