@@ -95,6 +95,7 @@ HYPERLIQUID_READ_TYPES = frozenset(
         "userAbstraction",
         "userFills",  # ADL evidence: fills marked as ADL
         "userFillsByTime",
+        "candleSnapshot",  # public hourly candles: the estimate's prior (core/public_prior.py)
     }
 )
 """`POST /info` only reads; Hyperliquid's writes all go to `POST /exchange`, never sent."""
