@@ -131,8 +131,9 @@ def advise(
 
 
 def _sentence(guide: str, text: str) -> str:
+    """The advice as one sentence, after the first-guide note when there is one."""
     if not guide:
-        return text
+        return f"{text[0].upper()}{text[1:]}"
     return f"{guide}: {text[0].lower()}{text[1:]}"
 
 

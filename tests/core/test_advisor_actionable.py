@@ -21,7 +21,7 @@ from adl_monitor.core.advisor import advise
 from adl_monitor.core.estimator import RankEstimator
 from adl_monitor.core.formulas import formula_name, score_position
 from adl_monitor.core.position import MarginMode, Position, Side
-from tests.core.test_advisor import add_margin, book, close_part
+from tests.core.test_advisor import add_margin, book, close_part, feed_queue
 
 VENUES = ("bybit", "okx", "kucoinfutures", "gate", "binanceusdm", "hyperliquid")
 
@@ -160,3 +160,14 @@ def test_uncalibrated_cut_points_are_named_in_the_advice() -> None:
     assert hyper_advice is not None
     assert "Hyperliquid publishes no tiers" in hyper_advice.text
     assert formula_name("hyperliquid") == "hyperliquid"
+
+
+def test_calibrated_cut_points_drop_the_first_guide_note() -> None:
+    state = book("bybit", 20.0, 0.1, MarginMode.ISOLATED)
+    score = score_position("bybit", *state).value
+    btc_longs = ("BTC/USDT:USDT", "long")
+    estimator = RankEstimator()
+    feed_queue(estimator, btc_longs, tuple(score * f for f in (0.1, 0.2, 0.4, 0.8)), seed=1)
+    assert estimator.calibrated("bybit", queue=btc_longs)
+    advice = advise("bybit", *state, estimator, 5, queue=btc_longs)
+    assert advice is not None and advice.text.startswith("Add ")
