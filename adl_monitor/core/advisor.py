@@ -102,11 +102,19 @@ def advise(
     def reaches(candidate: Score) -> bool:
         return not candidate.profitable or candidate.value < required
 
+    drop = f"to drop from {_level_word(current_tier)} to {_level_word(target_tier)}"
+    guide = _first_guide(estimator, exchange, queue)
+    if position.margin_mode is MarginMode.CROSS and figures is None:
+        # A cross position's score rests on the account's balance: without it neither a
+        # partial close nor margin can be sized, and "close it all" would be a false verdict.
+        text = (
+            f"Reduce the position or add margin {drop}: the account's balance was not read, "
+            "so neither can be sized yet."
+        )
+        return Advice(_sentence(guide, text))
     step = _order_step(position, contract_step)
     margin = _add_margin(exchange, position, figures, reaches, target_tier)
     partial = _partial_close(exchange, position, figures, reaches, step, target_tier)
-    drop = f"to drop from {_level_word(current_tier)} to {_level_word(target_tier)}"
-    guide = _first_guide(estimator, exchange, queue)
     candidates = [c for c in (margin, partial) if c is not None]
     if candidates:
         text = " or ".join(c.phrase for c in candidates)

@@ -171,3 +171,13 @@ def test_calibrated_cut_points_drop_the_first_guide_note() -> None:
     assert estimator.calibrated("bybit", queue=btc_longs)
     advice = advise("bybit", *state, estimator, 5, queue=btc_longs)
     assert advice is not None and advice.text.startswith("Add ")
+
+
+def test_a_cross_position_without_the_account_s_balance_is_never_told_to_close() -> None:
+    """Its score rests on the balance: a partial close would help, but cannot be sized."""
+    estimator = RankEstimator()
+    position, _ = book("okx", 25.0, 0.08, MarginMode.CROSS)
+    advice = advise("okx", position, None, estimator, 5)
+    assert advice is not None and advice.actions == ()
+    assert "reduce the position or add margin to drop from red to yellow" in advice.text
+    assert "balance was not read" in advice.text
