@@ -46,7 +46,12 @@ from adl_monitor.core.account import AccountFigures
 from adl_monitor.core.advice import Action, ActionKind, Advice
 from adl_monitor.core.estimate import Score
 from adl_monitor.core.estimator import Queue, RankEstimator
-from adl_monitor.core.formulas import effective_leverage, formula_name, score_position
+from adl_monitor.core.formulas import (
+    effective_leverage,
+    formula_name,
+    pnl_fraction,
+    score_position,
+)
 from adl_monitor.core.levels import MAX_TIER, level_for_tier
 from adl_monitor.core.position import MarginMode, Position
 from adl_monitor.core.scales import has_indicator
@@ -95,6 +100,10 @@ def advise(
     if position.contracts == 0:
         return None
     score = score_position(exchange, position, figures)
+    # Place the position first, as its estimate does: before a venue's first reading the prior
+    # is centred on the position's own market move, so the cut points (and the advice) are the
+    # same whether or not the caller estimated this position just before.
+    estimator.tier_for(exchange, score, queue=queue)
     required = _required_score(estimator, exchange, queue, score, current_tier, target_tier)
     if required is None:
         return None
@@ -170,29 +179,25 @@ def _why_only_closing(
     exchange: str, position: Position, figures: AccountFigures | None, score: Score
 ) -> str:
     """What the venue ranks the position by, and why no partial step or margin moves it."""
-    pnl = score.inputs.get("pnl_pct")
+    venue = venue_display_name(exchange)
+    profit = f"PnL {_percent(pnl_fraction(position))}"
     leverage = effective_leverage(position, figures)
-    family = formula_name(exchange)
-    if family == _CLASSIC_FAMILY and pnl is not None:
-        shown = f"PnL {_percent(pnl)}"
-        if leverage is not None and leverage <= LOW_LEVERAGE:
-            rank = (
-                f"At {_fmt(leverage, 2)}× effective leverage its place "
-                f"comes from its profit ({shown}), which only closing gives up"
-            )
-        elif leverage is not None:
-            rank = (
-                f"{venue_display_name(exchange)} ranks it by its profit ({shown}) times its "
-                f"effective leverage ({_fmt(leverage, _sig_decimals(leverage))}×)"
-            )
-        else:
-            rank = f"{venue_display_name(exchange)} ranks it by its profit ({shown})"
-    else:
-        rank = f"{venue_display_name(exchange)} ranks it by its profit"
-    if position.margin_mode is MarginMode.ISOLATED and family == _CLASSIC_FAMILY:
-        partial = (
-            "a partial close keeps an isolated position's PnL % and leverage, and so its place"
+    if leverage is not None and leverage <= LOW_LEVERAGE:
+        rank = (
+            f"At {_fmt(leverage, 2)}× effective leverage its place comes from its profit "
+            f"({profit}), which only closing gives up"
         )
+    elif leverage is not None and formula_name(exchange) == _CLASSIC_FAMILY:
+        rank = (
+            f"{venue} ranks it by its profit ({profit}) times its effective leverage "
+            f"({_fmt(leverage, _sig_decimals(leverage))}×)"
+        )
+    else:
+        rank = f"{venue} ranks it by its profit ({profit})"
+    kept, freed = _closed_part(position, figures, 0.5)
+    if math.isclose(score_position(exchange, kept, freed).value, score.value, rel_tol=1e-9):
+        partial = "a partial close leaves its score as it is (an isolated position's margin "
+        partial += "and profit leave with the size)"
     else:
         partial = "even closing 99 % of it would leave it in front of the cut"
     if not _margin_can_move(position, figures):

@@ -119,7 +119,8 @@ def test_isolated_with_no_partial_step_closes_and_says_why() -> None:
     text = advice.text
     assert "close the whole position (2 BTC) to take its profit" in text
     assert "nothing short of closing" in text
-    assert "isolated" in text and "more than the position is worth" in text
+    assert "isolated position's margin and profit leave with the size" in text
+    assert "more than the position is worth" in text
     assert "PnL +900 %" in text
 
 
@@ -181,3 +182,12 @@ def test_a_cross_position_without_the_account_s_balance_is_never_told_to_close()
     assert advice is not None and advice.actions == ()
     assert "reduce the position or add margin to drop from red to yellow" in advice.text
     assert "balance was not read" in advice.text
+
+
+def test_the_advice_does_not_depend_on_what_was_estimated_before() -> None:
+    """One position, one answer: asked cold, or right after estimating another position."""
+    state = book("okx", 1.0, 3.0, MarginMode.CROSS)
+    cold = advise("okx", *state, RankEstimator(), 5)
+    warmed = RankEstimator()
+    warmed.estimate("okx", score_position("okx", *book("okx", 5.0, 0.01, MarginMode.CROSS)))
+    assert cold is not None and advise("okx", *state, warmed, 5) == cold
