@@ -13,9 +13,21 @@ depends on the formula (VENUES.md):
   effective leverage (or Binance's PnL % and margin ratio).
 
 The amount is found by bisection (the score falls monotonically with each action), then rounded
-*up* — contracts to the venue's step (or to whole contracts / three significant digits when the
-step is unknown), margin to three significant digits of the settlement currency — and checked
-again. When no partial step reaches the target, the advice is to close.
+*up* — contracts to the venue's order-size step and never below its minimum order (the market's
+`precision.amount` and `limits.amount.min`, carried on the `Position`; whole contracts / three
+significant digits when the market did not say), margin to three significant digits of the
+settlement currency — and checked again, so the rounded step still reaches the target.
+
+Margin is never proposed beyond the position's own notional: past that a trader should reduce or
+take profit, and the advice says so. When no partial step reaches the target, the advice is to
+close the whole position, with the reason in plain words — what the venue ranks it by (at low
+leverage: its profit alone) and why neither a partial close nor margin moves it.
+
+The advice is a function of the position, its account figures, the tier the venue reports and
+the cut points the estimator holds for its queue — nothing else — so `snapshot`, `watch` and the
+GUI say the same thing whenever they share a calibration. While those cut points are still the
+prior (fewer readings than calibration needs, or a venue that publishes no tiers), the advice
+opens by saying it is a first guide.
 
 The target is the estimator's cut point for the tier above the target, in the position's own
 queue (symbol, side) when the caller names it. When the venue says the
@@ -34,21 +46,30 @@ from adl_monitor.core.account import AccountFigures
 from adl_monitor.core.advice import Action, ActionKind, Advice
 from adl_monitor.core.estimate import Score
 from adl_monitor.core.estimator import Queue, RankEstimator
-from adl_monitor.core.formulas import formula_name, score_position
+from adl_monitor.core.formulas import (
+    effective_leverage,
+    formula_name,
+    pnl_fraction,
+    score_position,
+)
 from adl_monitor.core.levels import MAX_TIER, level_for_tier
 from adl_monitor.core.position import MarginMode, Position
-from adl_monitor.core.venue_names import base_asset
+from adl_monitor.core.scales import has_indicator
+from adl_monitor.core.venue_names import base_asset, venue_display_name
 
 ADVISE_FROM_TIER = 4
 """Orange and red positions get advice."""
 MAX_PARTIAL_FRACTION = 0.99
 """A "partial" close of more than this is a close."""
-MAX_MARGIN_MULTIPLE = 10.0
-"""Adding more margin than ten times the position's notional is not a sensible suggestion."""
+MAX_MARGIN_MULTIPLE = 1.0
+"""Adding more margin than the position is worth (its notional) is never suggested."""
+LOW_LEVERAGE = 1.0
+"""At or below this effective leverage a position's place comes from its profit alone."""
 MARGIN_DIGITS = 3
 _BISECTION_STEPS = 60
 _ROUNDING_RETRIES = 20
 _BINANCE_FAMILY = "binance"
+_CLASSIC_FAMILY = "classic"
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +100,10 @@ def advise(
     if position.contracts == 0:
         return None
     score = score_position(exchange, position, figures)
+    # Place the position first, as its estimate does: before a venue's first reading the prior
+    # is centred on the position's own market move, so the cut points (and the advice) are the
+    # same whether or not the caller estimated this position just before.
+    estimator.tier_for(exchange, score, queue=queue)
     required = _required_score(estimator, exchange, queue, score, current_tier, target_tier)
     if required is None:
         return None
@@ -86,27 +111,119 @@ def advise(
     def reaches(candidate: Score) -> bool:
         return not candidate.profitable or candidate.value < required
 
-    step = contract_step if contract_step and contract_step > 0 else _default_step(position)
-    candidates = [
-        c
-        for c in (
-            _add_margin(exchange, position, figures, reaches, target_tier),
-            _partial_close(exchange, position, figures, reaches, step, target_tier),
-        )
-        if c is not None
-    ]
     drop = f"to drop from {_level_word(current_tier)} to {_level_word(target_tier)}"
+    guide = _first_guide(estimator, exchange, queue)
+    if position.margin_mode is MarginMode.CROSS and figures is None:
+        # A cross position's score rests on the account's balance: without it neither a
+        # partial close nor margin can be sized, and "close it all" would be a false verdict.
+        text = (
+            f"Reduce the position or add margin {drop}: the account's balance was not read, "
+            "so neither can be sized yet."
+        )
+        return Advice(_sentence(guide, text))
+    step = _order_step(position, contract_step)
+    margin = _add_margin(exchange, position, figures, reaches, target_tier)
+    partial = _partial_close(exchange, position, figures, reaches, step, target_tier)
+    candidates = [c for c in (margin, partial) if c is not None]
     if candidates:
         text = " or ".join(c.phrase for c in candidates)
-        return Advice(f"{text[0].upper()}{text[1:]} {drop}.", tuple(c.action for c in candidates))
+        text = f"{text} {drop}"
+        if margin is None and _margin_can_move(position, figures):
+            text += (
+                f" (adding margin would take more than the position is worth, {_worth(position)})"
+            )
+        return Advice(_sentence(guide, text + "."), tuple(c.action for c in candidates))
     quantity, unit = _quantity(position, abs(position.contracts))
     decimals = _decimals_for(step * _quantity_per_contract(position))
     action = Action(ActionKind.CLOSE, quantity, unit, 0)
-    return Advice(
-        f"Close the whole position ({_fmt(quantity, decimals)} {unit}): no partial step is "
-        f"enough {drop}.",
-        (action,),
+    if math.isinf(required):
+        why = _whole_side_reason(position, target_tier)
+    else:
+        why = _why_only_closing(exchange, position, figures, score)
+    text = (
+        f"Close the whole position ({_fmt(quantity, decimals)} {unit}) to take its profit. "
+        f"{why}: nothing short of closing is enough {drop}."
     )
+    return Advice(_sentence(guide, text), (action,))
+
+
+def _sentence(guide: str, text: str) -> str:
+    """The advice as one sentence, after the first-guide note when there is one."""
+    if not guide:
+        return f"{text[0].upper()}{text[1:]}"
+    return f"{guide}: {text[0].lower()}{text[1:]}"
+
+
+def _first_guide(estimator: RankEstimator, exchange: str, queue: Queue | None) -> str:
+    """Why the amounts are a first guide, or "" once the cut points are calibrated."""
+    name = venue_display_name(exchange)
+    if not has_indicator(exchange):
+        return f"A first guide ({name} publishes no tiers to calibrate on)"
+    own_queue = queue is not None and estimator.readings(exchange, queue=queue) > 0
+    if estimator.calibrated(exchange, queue=queue if own_queue else None):
+        return ""
+    return f"A first guide ({name}'s tiers not yet calibrated)"
+
+
+def _whole_side_reason(position: Position, target_tier: int) -> str:
+    """Why: the cut points put every profitable position of the side above the target."""
+    side = f"{base_asset(position.symbol)} {position.side.value}"
+    above = _level_word(min(target_tier + 1, MAX_TIER))
+    return (
+        f"Most {side}s are losing, so every profitable one ranks {above} or above however "
+        "small its profit"
+    )
+
+
+def _why_only_closing(
+    exchange: str, position: Position, figures: AccountFigures | None, score: Score
+) -> str:
+    """What the venue ranks the position by, and why no partial step or margin moves it."""
+    venue = venue_display_name(exchange)
+    profit = f"PnL {_percent(pnl_fraction(position))}"
+    leverage = effective_leverage(position, figures)
+    if leverage is not None and leverage <= LOW_LEVERAGE:
+        rank = (
+            f"At {_fmt(leverage, 2)}× effective leverage its place comes from its profit "
+            f"({profit}), which only closing gives up"
+        )
+    elif leverage is not None and formula_name(exchange) == _CLASSIC_FAMILY:
+        rank = (
+            f"{venue} ranks it by its profit ({profit}) times its effective leverage "
+            f"({_fmt(leverage, _sig_decimals(leverage))}×)"
+        )
+    else:
+        rank = f"{venue} ranks it by its profit ({profit})"
+    kept, freed = _closed_part(position, figures, 0.5)
+    if math.isclose(score_position(exchange, kept, freed).value, score.value, rel_tol=1e-9):
+        partial = "a partial close leaves its score as it is (an isolated position's margin "
+        partial += "and profit leave with the size)"
+    else:
+        partial = "even closing 99 % of it would leave it in front of the cut"
+    if not _margin_can_move(position, figures):
+        margin = "its margin and the account's balance are unknown, so margin cannot be sized"
+    else:
+        margin = f"adding margin would take more than the position is worth ({_worth(position)})"
+    return f"{rank}; {partial}; {margin}"
+
+
+def _margin_can_move(position: Position, figures: AccountFigures | None) -> bool:
+    """Whether adding margin is something the formula can see: a known isolated margin (or
+    leverage to derive it from), or the account's figures."""
+    if figures is not None:
+        return True
+    isolated = position.margin_mode is MarginMode.ISOLATED
+    return isolated and (position.margin is not None or bool(position.leverage))
+
+
+def _percent(fraction: float) -> str:
+    value = 100 * fraction
+    return f"{'+' if value > 0 else ''}{_fmt(value, _sig_decimals(abs(value)))} %"
+
+
+def _worth(position: Position) -> str:
+    notional = abs(position.notional)
+    return f"{_fmt(notional, _sig_decimals(notional))} {position.settle}"
 
 
 # ---- the target -------------------------------------------------------------------------
@@ -155,7 +272,7 @@ def _partial_close(
     if fraction is None:
         return None
     contracts = abs(position.contracts)
-    amount = _round_up(fraction * contracts, step)
+    amount = max(_round_up(fraction * contracts, step), _minimum_order(position, step))
     for _ in range(_ROUNDING_RETRIES):
         if amount >= contracts or reaches(rescore(amount / contracts)):
             break
@@ -187,7 +304,9 @@ def _add_margin(
         topped, funded = _with_margin(position, figures, amount)
         return score_position(exchange, topped, funded)
 
-    ceiling = MAX_MARGIN_MULTIPLE * max(abs(position.notional), 1e-12)
+    ceiling = MAX_MARGIN_MULTIPLE * abs(position.notional)
+    if not ceiling > 0:
+        return None
     amount = _smallest(lambda y: reaches(rescore(y)), 0.0, ceiling)
     if amount is None:
         return None
@@ -197,6 +316,8 @@ def _add_margin(
             break
         amount = _round_up_significant(amount * 1.01, MARGIN_DIGITS)
     else:
+        return None
+    if amount > ceiling:
         return None
     phrase = f"add {_fmt(amount, _sig_decimals(amount))} {position.settle} margin"
     return _Candidate(Action(ActionKind.ADD_MARGIN, amount, position.settle, target_tier), phrase)
@@ -268,6 +389,22 @@ def _smallest(ok: Callable[[float], bool], low: float, high: float) -> float | N
         else:
             low = middle
     return high
+
+
+def _order_step(position: Position, override: float | None) -> float:
+    """The venue's order-size step in contracts: the caller's, else the market's, else a guess."""
+    for step in (override, position.contract_step):
+        if step is not None and math.isfinite(step) and step > 0:
+            return step
+    return _default_step(position)
+
+
+def _minimum_order(position: Position, step: float) -> float:
+    """The venue's smallest order, on the step grid; 0 when the market did not say."""
+    minimum = position.min_contracts
+    if minimum is None or not math.isfinite(minimum) or minimum <= 0:
+        return 0.0
+    return _round_up(minimum, step)
 
 
 def _default_step(position: Position) -> float:

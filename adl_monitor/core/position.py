@@ -29,6 +29,11 @@ class Position:
     `notional` is the absolute position value at the mark price. `margin` is the margin held by
     this position (isolated: position margin; cross: its share of the initial margin), when the
     venue reports it.
+
+    `contract_step` and `min_contracts` are the venue's order-size step and smallest order, in
+    contracts as `contracts` counts them (ccxt's market `precision.amount` and
+    `limits.amount.min`); None when the market did not say. Advice sizes orders with them, so
+    it never names a size the venue cannot trade.
     """
 
     account: str
@@ -48,6 +53,8 @@ class Position:
     liquidation_price: float | None = None
     inverse: bool = False
     settle: str = "USDT"
+    contract_step: float | None = None
+    min_contracts: float | None = None
 
     @property
     def key(self) -> tuple[str, str, str]:

@@ -127,7 +127,28 @@ def build_position(
         liquidation_price=_positive(unified.get("liquidationPrice")),
         inverse=inverse,
         settle=_settle(symbol, market),
+        contract_step=_amount_step(market),
+        min_contracts=_positive(_nested(market, "limits", "amount", "min")),
     )
+
+
+def _nested(mapping: Mapping[str, Any], *keys: str) -> object:
+    """`mapping[k1][k2]…`, or None where a level is missing or not a mapping."""
+    value: object = mapping
+    for key in keys:
+        if not isinstance(value, Mapping):
+            return None
+        value = value.get(key)
+    return value
+
+
+def _amount_step(market: Mapping[str, Any]) -> float | None:
+    """The market's order-size step in contracts: ccxt's `precision.amount`.
+
+    ccxt 4.5 reports every venue this app knows in TICK_SIZE mode, where that figure is the
+    step itself (0.01, 1), not a count of decimals.
+    """
+    return _positive(_nested(market, "precision", "amount"))
 
 
 def _non_negative(value: object) -> float | None:

@@ -25,6 +25,7 @@ from adl_monitor.core.formulas import formula_name, score_position
 from adl_monitor.core.position import MarginMode, Position, Side
 
 MAINTENANCE_RATE = 0.005
+GUIDE = "A first guide ({}'s tiers not yet calibrated): "
 
 
 def book(
@@ -136,7 +137,7 @@ def test_classic_isolated_adds_margin_and_never_suggests_reducing() -> None:
     (action,) = advice.actions
     assert action.unit == "USDT" and action.target_tier == 3
     assert tier_after("bybit", estimator, carry_out(action, *state)) <= 3
-    assert advice.text.startswith("Add ") and "USDT margin" in advice.text
+    assert advice.text.startswith(GUIDE.format("Bybit") + "add ") and "USDT margin" in advice.text
     assert advice.text.endswith(f"to drop from {'red' if tier == 5 else 'orange'} to yellow.")
 
 
@@ -183,7 +184,7 @@ def test_close_when_nothing_partial_is_enough() -> None:
     advice = advise("bybit", state[0], None, estimator, tier)
     assert advice is not None
     assert [(a.kind, a.amount, a.unit) for a in advice.actions] == [(ActionKind.CLOSE, 3.0, "BTC")]
-    assert advice.text.startswith("Close the whole position (3 BTC)")
+    assert advice.text.startswith(GUIDE.format("Bybit") + "close the whole position (3 BTC)")
 
 
 def test_no_advice_below_orange_or_for_a_losing_position() -> None:

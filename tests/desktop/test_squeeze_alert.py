@@ -95,7 +95,7 @@ def test_a_position_turning_red_notifies_and_the_click_shows_its_chart(
 
         # The scenario's story: a position climbs to orange, then to red — one alert each.
         _escalated, advice = _wait(turned_red, 45, "a position going from orange to red", app)
-        assert re.search(r"(Add|Reduce|Close|Realize|reduce|close)", advice), advice
+        assert re.search(r"\b([Aa]dd|[Rr]educe|[Cc]lose|[Rr]ealise)\b", advice), advice
 
         # The tray host (trayer, top right) shows our icon in the worst level's colour. Tiers
         # move with the price noise (a red can dip back to orange), so wait for a moment when

@@ -81,3 +81,15 @@ def test_mark_from_notional_when_the_venue_sends_none() -> None:
 )
 def test_closed_or_unreadable_entries_are_skipped(unified: dict[str, object]) -> None:
     assert build_position("main", "okx", unified, LINEAR) is None
+
+
+def test_the_market_s_amount_step_and_minimum_come_along() -> None:
+    okx_btc = market("BTC-USDT-SWAP", "BTC/USDT:USDT", contract_size=0.01)
+    okx_btc["precision"]["amount"] = 0.01
+    okx_btc["limits"]["amount"]["min"] = 0.01
+    unified = {"symbol": "BTC/USDT:USDT", "side": "long", "contracts": 3, "markPrice": 1}
+    position = build_position("main", "okx", unified, okx_btc)
+    assert position is not None
+    assert (position.contract_step, position.min_contracts) == (0.01, 0.01)
+    bare = build_position("main", "okx", unified, {})
+    assert bare is not None and (bare.contract_step, bare.min_contracts) == (None, None)

@@ -200,3 +200,17 @@ async def test_adl_close_is_reported_once(venue: str) -> None:
     finally:
         await connector.close()
         await sim.stop()
+
+
+@pytest.mark.parametrize("venue", SIM_VENUES)
+async def test_every_position_knows_its_market_s_step_and_minimum(connect: Any, venue: str) -> None:
+    """Advice sizes orders with these, so it never names a size the venue cannot trade."""
+    connector = await connect(venue)
+    reading = await connector.fetch()
+    assert reading.positions
+    for position in reading.positions:
+        market = connector.client.markets[position.symbol]
+        assert position.contract_step is not None and position.contract_step > 0
+        assert position.contract_step == pytest.approx(market["precision"]["amount"])
+        minimum = market["limits"]["amount"]["min"]
+        assert position.min_contracts == (pytest.approx(minimum) if minimum else None)
