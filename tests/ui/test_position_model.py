@@ -137,3 +137,22 @@ def test_a_deleveraged_or_unexplained_close_says_so_in_its_row() -> None:
         "hit": f"Auto-deleveraged ({evidence})",
         "gone": "Closed — possibly auto-deleveraged, not confirmed by HTX",
     }
+
+
+def test_a_snapshot_repaints_only_the_rows_that_changed(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """1,000 positions ticking must not repaint the whole table each time (benchmarks/)."""
+    accounts = [f"acct{i}" for i in range(6)]
+    model, _ = _model_with(*(make_risk(a) for a in accounts))
+    changed: list[tuple[int, int]] = []
+    model.dataChanged.connect(lambda top, bottom, *_: changed.append((top.row(), bottom.row())))
+    tiers = {"acct1": 5, "acct2": 4, "acct4": 3}
+    model.set_snapshot(
+        make_snapshot(*(make_risk(a, exchange_tier=tiers.get(a, 2)) for a in accounts))
+    )
+    assert changed == [(1, 2), (4, 4)]
+    changed.clear()
+    model.set_snapshot(
+        make_snapshot(*(make_risk(a, exchange_tier=tiers.get(a, 2)) for a in accounts))
+    )
+    assert changed == []
+    assert model.index(4, Column.EXCHANGE_TIER).data() == "3/5"
