@@ -303,6 +303,7 @@ class MainWindow(QMainWindow):
     def _tick(self) -> None:
         now = datetime.now(UTC)
         self.model.tick(now)
+        self.table.viewport().update()  # the tier lights' ages (PositionTableModel.tick)
         self.accounts_strip.tick(now)
 
     # -- selection -----------------------------------------------------------------------

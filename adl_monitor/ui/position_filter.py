@@ -76,6 +76,13 @@ class PositionFilterProxy(QSortFilterProxyModel):
         return bool(key_a < key_b)
 
     def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
+        unfiltered = self._account is None and self._venue is None
+        if (
+            unfiltered
+            and self._minimum_level == Level.NONE
+            and not self.filterRegularExpression().pattern()
+        ):
+            return True  # the usual case, asked for every changed row: no trip through Qt
         model = self.sourceModel()
         index = model.index(source_row, 0, source_parent)
         if self._account is not None and index.data(Role.ACCOUNT) != self._account:

@@ -56,6 +56,9 @@ class Column(IntEnum):
     SUGGESTION = 14
 
 
+_COLUMN_COUNT = len(Column)  # asked ~100,000 times by a re-sort: not an enum's __len__ each
+
+
 class Role(IntEnum):
     SORT = Qt.ItemDataRole.UserRole + 1  # a Python value the proxy compares
     TIER = Qt.ItemDataRole.UserRole + 2  # TierCell for the lights delegate
@@ -196,12 +199,20 @@ class PositionTableModel(QAbstractTableModel):
             self.endInsertRows()
 
     def tick(self, now: datetime | None = None) -> None:
-        """Let ages move on between snapshots (called by a one-second timer)."""
+        """Let ages move on between snapshots (called by a one-second timer).
+
+        Only the "Updated" column is signalled. The ages inside the tier lights repaint with
+        the view (`MainWindow` updates its viewport each tick): signalling the tier columns
+        would make the proxy re-sort every row by them each second, though no tier moved.
+        """
         self._now = now or datetime.now(UTC)
         if self._rows:
             last = len(self._rows) - 1
-            for column in (Column.EXCHANGE_TIER, Column.ESTIMATED_TIER, Column.UPDATED):
-                self.dataChanged.emit(self.index(0, column), self.index(last, column))
+            self.dataChanged.emit(
+                self.index(0, Column.UPDATED),
+                self.index(last, Column.UPDATED),
+                [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole],
+            )
 
     def _emit_changed(self, first: int, last: int) -> None:
         self.dataChanged.emit(self.index(first, 0), self.index(last, len(Column) - 1))
@@ -230,7 +241,7 @@ class PositionTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Column)
+        return 0 if parent.isValid() else _COLUMN_COUNT
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         if not index.isValid():
