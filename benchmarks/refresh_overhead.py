@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import json
 import shutil
+import statistics
 import tempfile
+import time
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -121,12 +123,20 @@ async def _one_size(count: int, repeats: int, workdir: Path) -> dict[str, float]
         await connector.open()
         bare.set_markets(connector.client.markets)
 
+        parts: dict[str, list[float]] = {"fetch_s": [], "build_s": [], "store_s": []}
+
         async def refresh() -> object:
+            started = time.perf_counter()
             reading = await connector.fetch()
+            fetched = time.perf_counter()
             # Each refresh is new data, as on a live venue, so History writes every row.
             tracker.record_reading(replace(reading, fetched_at=datetime.now(UTC)))
             snapshot = builder.build([tracker], datetime.now(UTC))
+            built = time.perf_counter()
             history.record(snapshot)
+            parts["fetch_s"].append(fetched - started)
+            parts["build_s"].append(built - fetched)
+            parts["store_s"].append(time.perf_counter() - built)
             return snapshot
 
         async def bare_fetch() -> object:
@@ -142,7 +152,15 @@ async def _one_size(count: int, repeats: int, workdir: Path) -> dict[str, float]
         await bare.close()
         await connector.close()
         await runner.cleanup()
-    return {"app_s": app_s, "ccxt_s": ccxt_s, "ratio": app_s / ccxt_s, "positions": positions}
+    # Where the time goes: our fetch (ccxt + mapping), score/estimate/snapshot, SQLite write.
+    split = {name: statistics.median(values) for name, values in parts.items()}
+    return {
+        "app_s": app_s,
+        "ccxt_s": ccxt_s,
+        "ratio": app_s / ccxt_s,
+        "positions": positions,
+        **split,
+    }
 
 
 async def measure(repeats: int) -> dict[str, dict[str, float]]:
