@@ -256,4 +256,17 @@ class DetailPanel(QWidget):
     ) -> None:
         """Tiers are steps: each value holds until the next reading (stepMode "right")."""
         known = [(t, float(v) + offset) for t, v in zip(times, tiers, strict=True) if v is not None]
-        curve.setData(*break_at_gaps([t for t, _ in known], [v for _, v in known]))
+        xs, ys = break_at_gaps([t for t, _ in known], [v for _, v in known])
+        curve.setData(*_corners(xs, ys))
+
+
+def _corners(xs: list[float], ys: list[float]) -> tuple[list[float], list[float]]:
+    """A step line drawn from its corners only: a point where the value changes (or a gap's
+    NaN, or either end). A tier holds for hours, so 20,000 samples draw as a handful of steps
+    — a dashed wide pen over every sample took seconds to paint (benchmarks/README.md)."""
+    keep = [
+        i
+        for i, y in enumerate(ys)
+        if i in (0, len(ys) - 1) or not (y == ys[i - 1] or (y != y and ys[i - 1] != ys[i - 1]))
+    ]
+    return [xs[i] for i in keep], [ys[i] for i in keep]

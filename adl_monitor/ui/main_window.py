@@ -47,6 +47,7 @@ from adl_monitor.ui.position_history import PositionHistory, PositionKey
 from adl_monitor.ui.position_model import Column, PositionTableModel, Role
 from adl_monitor.ui.table_columns import ColumnMenu, apply_default_layout
 from adl_monitor.ui.tier_delegate import TierLightsDelegate
+from adl_monitor.ui.timing_report import report_once
 
 _LEVEL_FILTERS = (Level.NONE, Level.YELLOW, Level.ORANGE, Level.RED)
 LAYOUT_VERSION = 1
@@ -222,6 +223,8 @@ class MainWindow(QMainWindow):
         self._last_snapshot = snapshot
         self.history.add_snapshot(snapshot)
         self.model.set_snapshot(snapshot)
+        if snapshot.positions:
+            report_once("first-positions")
         self.accounts_strip.set_accounts(snapshot.accounts)
         self._update_filter_choices(snapshot)
         self.last_update.setText(
@@ -300,6 +303,7 @@ class MainWindow(QMainWindow):
     def _tick(self) -> None:
         now = datetime.now(UTC)
         self.model.tick(now)
+        self.table.viewport().update()  # the tier lights' ages (PositionTableModel.tick)
         self.accounts_strip.tick(now)
 
     # -- selection -----------------------------------------------------------------------
@@ -394,6 +398,7 @@ class MainWindow(QMainWindow):
         super().paintEvent(event)
         if not self._painted_once:
             self._painted_once = True
+            report_once("first-paint")
             QTimer.singleShot(0, self._announce_first_paint)
 
     def _announce_first_paint(self) -> None:

@@ -13,7 +13,7 @@ from PySide6.QtCore import (
 )
 
 from adl_monitor.core.levels import Level
-from adl_monitor.ui.position_model import Column, Role
+from adl_monitor.ui.position_model import Column, PositionTableModel, Role
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -60,19 +60,29 @@ class PositionFilterProxy(QSortFilterProxyModel):
         self.setFilterFixedString(text)
 
     def lessThan(self, left: AnyIndex, right: AnyIndex) -> bool:
-        a = _comparable(left.data(Role.SORT))
-        b = _comparable(right.data(Role.SORT))
+        model = self.sourceModel()
+        if not isinstance(model, PositionTableModel):
+            return bool(super().lessThan(left, right))
+        # Straight to the model's cached sort values: no trip through Qt per comparison.
+        a = _comparable(model.sort_value(left.row(), left.column()))
+        b = _comparable(model.sort_value(right.row(), right.column()))
         if a != b:
             return bool(a < b)
         # Ties keep a stable, meaningful order: by account, then symbol.
-        model = self.sourceModel()
-        key_a = model.index(left.row(), 0).data(Role.KEY)
-        key_b = model.index(right.row(), 0).data(Role.KEY)
+        key_a = model.risk_at(left.row()).key
+        key_b = model.risk_at(right.row()).key
         if self.sortOrder() == Qt.SortOrder.DescendingOrder:
             return bool(key_a > key_b)
         return bool(key_a < key_b)
 
     def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
+        unfiltered = self._account is None and self._venue is None
+        if (
+            unfiltered
+            and self._minimum_level == Level.NONE
+            and not self.filterRegularExpression().pattern()
+        ):
+            return True  # the usual case, asked for every changed row: no trip through Qt
         model = self.sourceModel()
         index = model.index(source_row, 0, source_parent)
         if self._account is not None and index.data(Role.ACCOUNT) != self._account:

@@ -1,7 +1,10 @@
 """What the detail charts plot: each position's numbers over time, as snapshots arrive.
 
 Kept in memory since the app started; the engine's SQLite history (when it has one) is merged in
-front through `add_samples`, so a restart does not begin with an empty chart.
+front through `add_samples`, so a restart does not begin with an empty chart. Memory is bounded
+twice: `MAX_SAMPLES` per position and `MAX_TOTAL_SAMPLES` over all of them, shared equally, so
+1,000 positions ticking every second do not grow the app without end (benchmarks/gui_load.py);
+the chart of the selected position reloads its longer past from the database.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from adl_monitor.core.snapshot import Snapshot
 
 PositionKey = tuple[str, str, str]
 MAX_SAMPLES = 20_000
+MAX_TOTAL_SAMPLES = 250_000  # ~50 MB of samples
+MIN_SAMPLES = 120  # however many positions, each keeps its last two minutes at a 1-s pace
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,9 +32,15 @@ class Sample:
 
 
 class PositionHistory:
-    def __init__(self, max_samples: int = MAX_SAMPLES) -> None:
+    def __init__(self, max_samples: int = MAX_SAMPLES, max_total: int = MAX_TOTAL_SAMPLES) -> None:
         self._series: dict[PositionKey, deque[Sample]] = {}
         self._max = max_samples
+        self._max_total = max_total
+
+    def _cap(self) -> int:
+        """Samples each position may keep: its share of the total, within bounds."""
+        share = self._max_total // max(1, len(self._series))
+        return max(MIN_SAMPLES, min(self._max, share))
 
     def add_snapshot(self, snapshot: Snapshot) -> None:
         """Record every position's fresh data; a stale repeat of old data adds no point."""
@@ -50,6 +61,10 @@ class PositionHistory:
             if series and series[-1].at >= sample.at:
                 continue
             series.append(sample)
+        cap = self._cap()
+        for series in self._series.values():
+            while len(series) > cap:
+                series.popleft()
 
     def add_samples(self, key: PositionKey, samples: list[Sample]) -> None:
         """Merge older samples (from the history database) in front of what we have."""

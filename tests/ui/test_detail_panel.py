@@ -66,3 +66,18 @@ def test_repeated_time_labels_are_left_blank() -> None:
     start = datetime(2026, 12, 4, 14, 2, 0).timestamp()
     labels = axis.tickStrings([start + i * 10 for i in range(6)], 1.0, 60.0)
     assert labels[0] == "14:02" and labels[1:] == ["", "", "", "", ""]
+
+
+def test_a_tier_that_holds_is_drawn_from_its_corners_only(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Thousands of equal tiers must not become thousands of dashed segments to paint."""
+    history = PositionHistory()
+    for second in range(600):
+        at = NOW + timedelta(seconds=second)
+        tier = 2 if second < 300 else 4
+        history.add_snapshot(make_snapshot(make_risk(fetched_at=at, exchange_tier=tier), at=at))
+    panel = DetailPanel(history)
+    qtbot.addWidget(panel)
+    panel.show_position(make_risk())
+    times, values = panel.exchange_curve.getData()
+    assert [round(v) for v in values] == [2, 4, 4]
+    assert list(times) == [(NOW + timedelta(seconds=s)).timestamp() for s in (0, 300, 599)]

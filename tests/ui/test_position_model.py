@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 
 from PySide6.QtCore import Qt
 
@@ -137,3 +138,38 @@ def test_a_deleveraged_or_unexplained_close_says_so_in_its_row() -> None:
         "hit": f"Auto-deleveraged ({evidence})",
         "gone": "Closed — possibly auto-deleveraged, not confirmed by HTX",
     }
+
+
+def test_a_snapshot_repaints_only_the_rows_that_changed(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """1,000 positions ticking must not repaint the whole table each time (benchmarks/)."""
+    accounts = [f"acct{i}" for i in range(6)]
+    model, _ = _model_with(*(make_risk(a) for a in accounts))
+    changed: list[tuple[int, int]] = []
+    model.dataChanged.connect(lambda top, bottom, *_: changed.append((top.row(), bottom.row())))
+    tiers = {"acct1": 5, "acct2": 4, "acct4": 3}
+    model.set_snapshot(
+        make_snapshot(*(make_risk(a, exchange_tier=tiers.get(a, 2)) for a in accounts))
+    )
+    assert changed == [(1, 2), (4, 4)]
+    changed.clear()
+    model.set_snapshot(
+        make_snapshot(*(make_risk(a, exchange_tier=tiers.get(a, 2)) for a in accounts))
+    )
+    assert changed == []
+    assert model.index(4, Column.EXCHANGE_TIER).data() == "3/5"
+
+
+def test_a_tick_moves_ages_without_re_sorting_the_table(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Ages change every second; the order of 1,000 rows does not, so no re-sort."""
+    model, proxy = _model_with(*(make_risk(f"acct{i}", exchange_tier=1 + i % 5) for i in range(9)))
+    order = _rows(proxy)
+    resorts: list[object] = []
+    compare = proxy.lessThan
+    proxy.lessThan = lambda *args: resorts.append(1) or compare(*args)  # type: ignore[method-assign]
+    changed: list[int] = []
+    proxy.dataChanged.connect(lambda top, *_: changed.append(top.column()))
+    model.tick(NOW + timedelta(minutes=5))
+    assert resorts == []
+    assert _rows(proxy) == order
+    assert Column.UPDATED in changed  # the ages were still told to move
+    assert "5" in proxy.index(0, Column.UPDATED).data()

@@ -1,0 +1,186 @@
+"""The GUI under load: 1,000 positions all changing every second, in a real window on Xvfb.
+
+A child process shows the real `MainWindow` and is fed synthetic snapshots (core dataclasses)
+from a thread through the real `EngineBridge` path (`on_snapshot` on a worker thread → queued
+signal → `MainWindow.apply_snapshot` on the GUI thread) — no engine, no simulator — so what is
+measured is the GUI alone. The child reports the GUI thread's CPU time over wall time (busy
+fraction of one core) and the longest gap between ticks of a 10-ms timer (an event-loop stall
+the user would see as a frozen window); the parent samples the child's RSS every second.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from benchmarks.desktop_session import desktop_session, stop_process
+from benchmarks.soak import _proc_sample
+
+POSITIONS = 1000
+WARM_UP_S = 3.0
+PROBE_MS = 10
+
+
+def _snapshot(count: int, rng: random.Random, marks: list[float]) -> object:
+    from adl_monitor.core.advice import Action, ActionKind, Advice
+    from adl_monitor.core.estimate import Estimate
+    from adl_monitor.core.position import MarginMode, Position, Side
+    from adl_monitor.core.reading import AdlReading
+    from adl_monitor.core.snapshot import AccountState, AccountStatus, PositionRisk, Snapshot
+
+    now = datetime.now(UTC)
+    risks = []
+    for i in range(count):
+        marks[i] *= 1 + rng.uniform(-0.002, 0.002)
+        tier = 1 + (i + int(marks[i])) % 5
+        position = Position(
+            account=f"acct{i % 20}",
+            exchange=("binance", "bybit", "okx", "hyperliquid")[i % 4],
+            symbol=f"C{i}/USDT:USDT",
+            side=Side.LONG,
+            contracts=1.0,
+            contract_size=1.0,
+            entry_price=100.0,
+            mark_price=marks[i],
+            notional=marks[i],
+            unrealized_pnl=marks[i] - 100.0,
+            margin_mode=MarginMode.CROSS,
+            leverage=10.0,
+            liquidation_price=91.0,
+        )
+        risks.append(
+            PositionRisk(
+                position=position,
+                exchange_adl=AdlReading(raw=tier, tier=tier, updated_at=now),
+                estimate=Estimate(marks[i] / 100, tier, max(0, tier - 1), min(5, tier + 1), ""),
+                fetched_at=now,
+                advice=Advice("Reduce by 25 %", (Action(ActionKind.REDUCE, 25.0, "%", 3),)),
+                effective_leverage=7.5,
+                pnl_pct=(marks[i] - 100.0) / 100.0,
+            )
+        )
+    accounts = tuple(
+        AccountStatus(f"acct{a}", "bybit", AccountState.LIVE, fetched_at=now) for a in range(20)
+    )
+    return Snapshot(generated_at=now, accounts=accounts, positions=tuple(risks))
+
+
+def _child(seconds: float, count: int, workdir: Path) -> None:
+    from PySide6.QtCore import QElapsedTimer, Qt, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from adl_monitor.ui.bridge import EngineBridge
+    from adl_monitor.ui.main_window import MainWindow
+
+    app = QApplication(sys.argv[:1])
+    window = MainWindow(workdir / "window.ini")
+    bridge = EngineBridge(lambda: (_ for _ in ()).throw(RuntimeError("no engine here")))
+    bridge.snapshot_received.connect(window.apply_snapshot)
+    window.resize(1400, 900)
+    window.show()
+    stop = threading.Event()
+
+    def feed() -> None:
+        rng = random.Random(7)
+        marks = [100.0 + rng.uniform(-5, 20) for _ in range(count)]
+        while not stop.is_set():
+            started = time.monotonic()
+            bridge.on_snapshot(_snapshot(count, rng, marks))  # type: ignore[arg-type]
+            stop.wait(max(0.0, 1.0 - (time.monotonic() - started)))
+
+    feeder = threading.Thread(target=feed, daemon=True)
+    feeder.start()
+    clock = QElapsedTimer()
+    clock.start()
+    state = {"last": 0, "max_gap": 0, "cpu0": 0.0, "wall0": 0.0, "measuring": False}
+
+    def probe() -> None:
+        now = clock.elapsed()
+        if state["measuring"]:
+            state["max_gap"] = max(state["max_gap"], now - state["last"])
+        state["last"] = now
+
+    def begin() -> None:
+        state.update(measuring=True, last=clock.elapsed(), cpu0=time.thread_time())
+        state["wall0"] = time.monotonic()
+
+    def finish() -> None:
+        busy = (time.thread_time() - state["cpu0"]) / (time.monotonic() - state["wall0"])
+        result = {
+            "busy_fraction": busy,
+            "max_frame_ms": float(state["max_gap"]),
+            "rows": window.model.rowCount(),
+        }
+        print(json.dumps(result), flush=True)
+        stop.set()
+        app.quit()
+
+    timer = QTimer()
+    timer.setTimerType(Qt.TimerType.PreciseTimer)
+    timer.timeout.connect(probe)
+    timer.start(PROBE_MS)
+    QTimer.singleShot(int(WARM_UP_S * 1000), begin)
+    QTimer.singleShot(int((WARM_UP_S + seconds) * 1000), finish)
+    app.exec()
+    feeder.join(5)
+
+
+def _slope(samples: list[tuple[float, float]]) -> float:
+    """Least-squares MB per minute over the second half of the samples."""
+    half = samples[len(samples) // 2 :]
+    if len(half) < 3:
+        return 0.0
+    xs, ys = [t / 60 for t, _ in half], [r for _, r in half]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    var = sum((x - mx) ** 2 for x in xs)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / var if var else 0.0
+
+
+def measure(seconds: float, count: int = POSITIONS) -> dict[str, float | None]:
+    with (
+        tempfile.TemporaryDirectory(prefix="adlmon-gui-load-") as tmp,
+        desktop_session(Path(tmp)) as desktop,
+    ):
+        command = [
+            sys.executable,
+            "-m",
+            "benchmarks.gui_load",
+            "--child",
+            str(seconds),
+            str(count),
+            tmp,
+        ]
+        child = subprocess.Popen(
+            command, env=desktop.env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+        )
+        samples: list[tuple[float, float]] = []
+        started = time.monotonic()
+        try:
+            while child.poll() is None and time.monotonic() - started < seconds + 60:
+                sample = _proc_sample(child.pid, time.monotonic() - started)
+                if sample is not None and sample.at_s >= WARM_UP_S and sample.rss_mb > 0:
+                    samples.append((sample.at_s, sample.rss_mb))
+                time.sleep(1.0)
+            output = child.stdout.read().decode() if child.stdout else ""
+        finally:
+            stop_process(child)
+    lines = [line for line in output.splitlines() if line.startswith("{")]
+    result: dict[str, float | None] = json.loads(lines[-1]) if lines else {}
+    result["rss_mb"] = samples[-1][1] if samples else None
+    result["rss_slope_mb_per_min"] = _slope(samples)
+    result["seconds"] = seconds
+    return result
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--child"]:
+        _child(float(sys.argv[2]), int(sys.argv[3]), Path(sys.argv[4]))
+    else:
+        print(measure(float(sys.argv[1]) if len(sys.argv) > 1 else 15.0))
