@@ -1,4 +1,4 @@
-"""The snapshot JSON document of DESIGN.md §6: the keys outside scripts rely on."""
+"""The snapshot JSON document of docs/interfaces.md: the keys outside scripts rely on."""
 
 from __future__ import annotations
 
