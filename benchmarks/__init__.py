@@ -1,4 +1,4 @@
-"""Speed and memory, measured as ratios in one run on the loopback simulator (DESIGN.md §7).
+"""Speed and memory, measured as ratios in one run on the loopback simulator (docs/architecture.md).
 
 Run with `.venv/bin/python -m benchmarks` (add `--quick` for a shorter run).
 """

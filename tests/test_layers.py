@@ -1,4 +1,4 @@
-"""The layer rules of DESIGN.md §2 hold: a crossed layer fails the suite.
+"""The layer rules of docs/architecture.md hold: a crossed layer fails the suite.
 
 Two independent checks: import-linter's static contracts from pyproject.toml, and a runtime
 check that importing each layer in a fresh interpreter pulls in nothing it may not.

@@ -1,7 +1,7 @@
 """`adl-monitor sim-exchange`: the simulated exchange alone, until Ctrl-C.
 
 Prints the demo accounts and their fixed credentials, and with `--write-config PATH` writes an
-app config (DESIGN.md §6) that points every demo account at this server (never over an existing
+app config (docs/config.md) that points every demo account at this server (never over an existing
 file without `--force`: `commands/sim_config_file.py`). `--log-requests` prints the method and
 path of every request received, to see for yourself that the app only reads (docs/security.md).
 """
@@ -108,7 +108,7 @@ def port_number(text: str) -> int:
 
 
 def config_toml(accounts: list[DemoAccount]) -> str:
-    """The app config (DESIGN.md §6) for the demo accounts: no secrets, only where to look."""
+    """The app config (docs/config.md) for the demo accounts: no secrets, only where to look."""
     import tomli_w
 
     entries = []

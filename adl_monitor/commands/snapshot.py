@@ -1,6 +1,6 @@
 """`adl-monitor snapshot`: one refresh of every account, as a table or as JSON.
 
-Exit codes (DESIGN.md §6): 0; 1 when any account failed (or nothing could be monitored);
+Exit codes (docs/interfaces.md): 0; 1 when any account failed (or nothing could be monitored);
 2 when `--fail-on LEVEL` is given and a position is at or above that level — the risk is the
 more urgent signal, so 2 wins over 1.
 """

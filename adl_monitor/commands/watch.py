@@ -1,6 +1,6 @@
 """`adl-monitor watch`: headless monitoring, one line per snapshot and per alert.
 
-With `--json` each line is one JSON object: a snapshot document (DESIGN.md §6) with
+With `--json` each line is one JSON object: a snapshot document (docs/interfaces.md) with
 `"type": "snapshot"`, or an alert with `"type": "alert"`. The engine runs on its own thread
 (`EngineRunner`, as in the GUI); this thread only prints, so Ctrl-C always ends cleanly.
 

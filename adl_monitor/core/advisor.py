@@ -2,7 +2,7 @@
 
 Every candidate action is applied to a copy of the position (and its account figures) and
 re-scored with the venue's own formula (`core.formulas.score_position`), because what helps
-depends on the formula (VENUES.md):
+depends on the formula (docs/venues.md):
 
 * a partial close leaves the classic score of an **isolated** position unchanged (its margin and
   PnL leave with the size), so re-scoring finds no partial close that helps and none is offered;

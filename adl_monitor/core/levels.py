@@ -1,4 +1,4 @@
-"""The common tier scale (DESIGN.md §4) and the alert level each tier belongs to."""
+"""The common tier scale (docs/architecture.md) and the alert level each tier belongs to."""
 
 from __future__ import annotations
 

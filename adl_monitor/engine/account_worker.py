@@ -104,7 +104,7 @@ class AccountWorker:
         self._rng = rng
         self._clock = clock
         self._wake = asyncio.Event()
-        self._stopping = False
+        self._stopping = asyncio.Event()  # an event, not a bool: it changes across awaits
         self._connector: Connector | None = None
         self._main: asyncio.Task[None] | None = None
         self._stream: asyncio.Task[None] | None = None
@@ -129,7 +129,7 @@ class AccountWorker:
 
     async def stop(self) -> None:
         """Close the exchange first (so in-flight requests end), then cancel the tasks."""
-        self._stopping = True
+        self._stopping.set()
         await self._close_connector()
         tasks = [t for t in (self._key_task, self._stream, self._main) if t is not None]
         for task in tasks:
@@ -140,7 +140,7 @@ class AccountWorker:
 
     async def _run(self) -> None:
         connect_backoff = self._new_backoff()
-        while not self._stopping:
+        while not self._stopping.is_set():
             try:
                 connector = await self._connect()
             except VenueFailure as connect_failure:
@@ -186,7 +186,7 @@ class AccountWorker:
     async def _session(self, connector: Connector) -> None:
         backoff = self._new_backoff()
         self._key_task = asyncio.create_task(self._check_key(connector))
-        while not self._stopping:
+        while not self._stopping.is_set():
             settings = self._settings()
             self.tracker.period = settings.period_for(self.venue_period)
             self.tracker.stale_after_periods = settings.stale_after_periods
@@ -195,7 +195,7 @@ class AccountWorker:
             except asyncio.CancelledError:
                 raise
             except Exception as error:
-                if self._stopping:
+                if self._stopping.is_set():
                     return
                 failure = as_failure(error, settings.request_timeout)
                 self._record_failure(failure, error)
@@ -203,7 +203,7 @@ class AccountWorker:
                     raise _SessionOver() from None
                 await self._sleep(backoff.next_delay(failure.retry_after))
                 continue
-            if self._stopping:
+            if self._stopping.is_set():
                 return
             backoff.reset()
             self._last_rest = self._record_reading(reading, by_rest=True)
@@ -213,7 +213,7 @@ class AccountWorker:
     async def _until_rest_is_due(self) -> None:
         """Sleep until the next REST read: a period after the last one — or, while a stream
         delivers, a reconcile period after it, unless the data (from either) is a period old."""
-        while not self._stopping:
+        while not self._stopping.is_set():
             delay = self._rest_due_in()
             if delay <= 0 or await self._sleep(delay):
                 return
@@ -249,13 +249,13 @@ class AccountWorker:
     async def _watch(self, connector: Connector) -> None:
         """Stream position updates; on any failure fall back to REST until the stream is back."""
         backoff = self._new_backoff()
-        while not self._stopping:
+        while not self._stopping.is_set():
             try:
                 reading = await connector.watch()
             except asyncio.CancelledError:
                 raise
             except Exception as error:
-                if self._stopping:
+                if self._stopping.is_set():
                     return
                 failure = as_failure(error)
                 _log.info("%s: position stream failed: %s", self.spec.name, failure)
@@ -266,7 +266,7 @@ class AccountWorker:
                     return
                 await asyncio.sleep(backoff.next_delay(failure.retry_after))
                 continue
-            if self._stopping:
+            if self._stopping.is_set():
                 return
             backoff.reset()
             self.tracker.streaming = True
@@ -282,7 +282,7 @@ class AccountWorker:
         except Exception as error:
             _log.info("%s: key check failed: %s", self.spec.name, as_failure(error, timeout))
             return
-        if not self._stopping:
+        if not self._stopping.is_set():
             self.tracker.record_key_check(check)
             self._on_change()
 

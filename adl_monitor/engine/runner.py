@@ -7,8 +7,8 @@ the loop; queries return a `concurrent.futures.Future`.
 
 Listeners are called on the engine's thread. A Qt bridge re-emits them as queued signals.
 
-Shutdown order (DESIGN.md §3): close the exchanges, cancel the tasks, stop the loop, join the
-thread.
+Shutdown order (docs/architecture.md, "Threads"): close the exchanges, cancel the tasks, stop
+the loop, join the thread.
 """
 
 from __future__ import annotations

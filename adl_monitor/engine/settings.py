@@ -27,7 +27,7 @@ class EngineSettings:
 
     refresh_seconds: float | None = None
     stale_after_periods: float = 3.0
-    """Data older than this many refresh periods is stale (DESIGN: never shown as current)."""
+    """Data older than this many refresh periods is stale, never current (docs/liveness.md)."""
     request_timeout: float = 20.0
     """A single fetch that takes longer counts as a network failure; others keep going."""
     use_websocket: bool = True

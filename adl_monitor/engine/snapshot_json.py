@@ -1,4 +1,4 @@
-"""The snapshot JSON document of DESIGN.md §6, and one JSON object per alert.
+"""The snapshot JSON document of docs/interfaces.md, and one JSON object per alert.
 
 Outside scripts parse this: keys are never renamed or removed, only added (`stale`,
 `age_seconds`, `warning`, `state`, …). Times are ISO 8601 UTC with a `Z`; `pnl_pct` is a

@@ -434,7 +434,8 @@ class VenueConnector:
         return {}
 
     async def check_key(self) -> KeyCheck:
-        """The venue's verdict on the key's permissions (VENUES.md); raises `VenueFailure`."""
+        """The venue's verdict on the key's permissions (docs/venues.md, "Read-only key checks");
+        raises `VenueFailure`."""
         await self.open()
         return await self._guarded(self._check_key())
 

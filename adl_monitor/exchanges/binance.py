@@ -2,8 +2,8 @@
 
 What differs here: the ADL indicator is a separate call (`adlQuantile`), refreshed by Binance only
 every 30 s, and read as the raw per-side object because ccxt's unified method collapses hedge mode
-(VENUES.md). The ranking formula is account-level, so the account call (wallet balance, margin
-balance, maintenance margin per asset) is read on every refresh.
+(docs/venues.md, "ccxt notes"). The ranking formula is account-level, so the account call
+(wallet balance, margin balance, maintenance margin per asset) is read on every refresh.
 
 ADL closes are listed by `forceOrders?autoCloseType=ADL` (client order id `adl_autoclose`), asked
 only when a position closed or shrank; a vanished position with none there is looked for in the

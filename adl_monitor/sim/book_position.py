@@ -69,8 +69,9 @@ class BookPosition:
             return self.collateral
         return self.size * mark / self.leverage
 
-    def reduce(self, qty: float) -> None:
-        """Take `qty` coins off the position (ADL); collateral leaves pro rata."""
+    def reduce(self, qty: float) -> bool:
+        """Take `qty` coins off the position (ADL); collateral leaves pro rata. Returns whether
+        that closed it."""
         qty = min(qty, self.size)
         if self.size > 0:
             self.collateral *= (self.size - qty) / self.size
@@ -78,3 +79,4 @@ class BookPosition:
         if self.size <= 1e-12:
             self.size = 0.0
             self.closed = True
+        return self.closed

@@ -176,7 +176,7 @@ class VenueBook:
             remaining -= take
             pnl = target.side.sign * (price - target.entry) * take
             full = take >= target.size - 1e-12
-            target.reduce(take)
+            closed = target.reduce(take)
             self.deleveraged_leverages.append(target.leverage)
             target.account.wallet += pnl
             target.status = "Adl"
@@ -199,7 +199,7 @@ class VenueBook:
                         target.margin_mode.value,
                     )
                 )
-            if target.closed:
+            if closed:
                 self._remove(target)
         self._invalidate(key)
 

@@ -1,4 +1,4 @@
-"""The TOML config file (DESIGN.md §6): accounts and settings, never secrets.
+"""The TOML config file (docs/config.md): accounts and settings, never secrets.
 
 Reading uses tomllib; writing is atomic (temp file + fsync + rename) and keeps the previous file
 as `config.toml.bak`. Every successful load also refreshes `config.toml.last-good`, so when the

@@ -1,4 +1,5 @@
-"""The colours of the common tier scale (DESIGN.md §4), in one place for lights, tray and charts."""
+"""The colours of the common tier scale (docs/architecture.md), in one place for lights, tray and
+charts."""
 
 from __future__ import annotations
 

@@ -49,7 +49,7 @@ def size(value: float | None) -> str:
 
 
 def percent(fraction: float | None) -> str:
-    """0.253 → "+25.3 %" (pnl_pct is a fraction, DESIGN.md §6)."""
+    """0.253 → "+25.3 %" (pnl_pct is a fraction, docs/interfaces.md)."""
     if fraction is None or not math.isfinite(fraction):
         return "—"
     return f"{fraction * 100:+.1f} %"

@@ -431,8 +431,8 @@ def _int(value: object) -> int:
 def _first_run_size() -> QSize:
     """Before any saved geometry: most of the screen, so every column fits without scrolling."""
     screen = QGuiApplication.primaryScreen()
-    if screen is None:
-        return QSize(1280, 780)
+    if screen is None:  # the stub omits it, but Qt returns no screen when none is attached
+        return QSize(1280, 780)  # type: ignore[unreachable]
     available = screen.availableGeometry()
     return QSize(
         max(960, min(1680, int(available.width() * 0.92))),

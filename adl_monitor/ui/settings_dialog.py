@@ -31,7 +31,7 @@ _ALERTABLE = (Level.YELLOW, Level.ORANGE, Level.RED)
 class SettingsDialog(QDialog):
     """Edits a copy of the settings; OK saves them to the config file and emits `applied`."""
 
-    applied = Signal(object)  # storage.settings.Settings
+    applied = Signal(opt.Settings)
 
     def __init__(
         self, settings: opt.Settings, config_path: Path | None, parent: QWidget | None = None

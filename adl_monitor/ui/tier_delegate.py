@@ -1,4 +1,4 @@
-"""Draws a tier as five lights (DESIGN.md §4): lit up to the tier in the tier's colour.
+"""Draws a tier as five lights (docs/architecture.md): lit up to the tier in the tier's colour.
 
 Unknown tiers are five grey lights with a question mark; stale tiers keep their count but lose
 their colour and carry their age ("stale 2 min"), so an old red never looks like a current one.

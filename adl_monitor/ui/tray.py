@@ -24,7 +24,7 @@ def tomorrow_morning(now: datetime) -> datetime:
 
 class TrayIcon(QSystemTrayIcon):
     show_requested = Signal()
-    snooze_requested = Signal(object)  # datetime (aware) until which alerts are held
+    snooze_requested = Signal(datetime)  # (aware) until which alerts are held
     pause_toggled = Signal(bool)
     quit_requested = Signal()
     message_shown = Signal(str, str)  # title, body: the fallback notification was shown

@@ -257,7 +257,7 @@ def test_every_suggestion_reaches_its_target_tier(
 
 @pytest.mark.parametrize("exchange", CLASSIC_VENUES)
 def test_a_partial_close_leaves_a_classic_isolated_score_unchanged(exchange: str) -> None:
-    """Why the advisor never suggests it: VENUES.md's observation, checked on the formula."""
+    """Why the advisor never suggests it: docs/venues.md's observation, checked on the formula."""
     position, figures = book(exchange, 20.0, 0.1, MarginMode.ISOLATED)
     before = score_position(exchange, position, figures).value
     after = score_position(exchange, *close_part(position, figures, 1.0)).value

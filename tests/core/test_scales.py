@@ -1,4 +1,4 @@
-"""Venue ADL indicators → the common tier scale: every mapping edge VENUES.md names."""
+"""Venue ADL indicators → the common tier scale: every mapping edge docs/venues.md names."""
 
 from __future__ import annotations
 

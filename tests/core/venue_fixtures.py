@@ -1,5 +1,4 @@
-"""Venue responses copied from /work/shared/fixtures into tests/fixtures/venues (CI has no
-../shared): read them from the copy."""
+"""Venue responses kept in tests/fixtures/venues, as the venues send them."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The snapshot JSON document of DESIGN.md §6: the keys outside scripts rely on."""
+"""The snapshot JSON document of docs/interfaces.md: the keys outside scripts rely on."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from adl_monitor.core.alert import Alert, AlertKind
 from adl_monitor.core.levels import Level
 from adl_monitor.core.snapshot import AccountState, AccountStatus, Snapshot
 from adl_monitor.engine.snapshot_json import alert_to_dict, dumps, snapshot_to_dict
-from tests.engine.risks import position_risk
+from tests.core.risks import position_risk
 
 AT = datetime(2026, 11, 25, 14, 0, 5, 250_000, tzinfo=UTC)
 POSITION_KEYS = {

@@ -1,4 +1,5 @@
-"""Settings: typed options with defaults, kept in the config's [settings], edited in a dialog."""
+"""The settings dialog: edits the config's [settings] (tests/storage/test_settings.py holds the
+options themselves)."""
 
 from __future__ import annotations
 
@@ -20,34 +21,6 @@ def config_path(tmp_path: Path) -> Path:
     path = tmp_path / "config" / "config.toml"
     save_config(AppConfig(accounts=(spec("keep-me"),)), path)
     return path
-
-
-def test_defaults_alert_on_orange_and_red() -> None:
-    settings = opt.Settings()
-    assert settings.get(opt.ALERT_LEVELS) == ("orange", "red")
-    assert settings.get(opt.CLOSE_TO_TRAY) is True
-
-
-def test_bad_values_in_a_hand_edited_config_read_as_defaults(tmp_path: Path) -> None:
-    path = tmp_path / "c.toml"
-    path.write_text(
-        '[settings]\nrefresh_seconds = "fast"\nquiet_start = "25:99"\nsound = 1\n'
-        'alert_levels = ["purple"]\nfuture_option = 3\n',
-        encoding="utf-8",
-    )
-    settings = opt.Settings.load(path)
-    assert settings.get(opt.REFRESH_SECONDS) == opt.REFRESH_SECONDS.default
-    assert settings.get(opt.QUIET_START) == "22:00"
-    assert settings.get(opt.SOUND) is True
-    assert settings.get(opt.ALERT_LEVELS) == ("orange", "red")
-    settings.set(opt.SOUND, False)
-    settings.save(path)
-    assert load_config(path).settings["future_option"] == 3  # unknown keys survive
-
-
-def test_set_refuses_values_out_of_range() -> None:
-    with pytest.raises(ValueError, match="between"):
-        opt.Settings().set(opt.ALERT_COOLDOWN_MINUTES, 0)
 
 
 def test_dialog_round_trip_persists_and_keeps_accounts(

@@ -1,4 +1,4 @@
-"""Five lights per tier, painted in DESIGN.md §4's colours; unknown and stale never look live."""
+"""Five lights per tier, in docs/architecture.md's colours; unknown and stale never look live."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Venue ranking formulas: the score each venue sorts its ADL queue by (VENUES.md).
+"""Venue ranking formulas: the score each venue sorts its ADL queue by (docs/venues.md).
 
 `score_position` computes a position's score with its venue's own formula and records every
 input it used, so the user can see what the local estimate rests on. Sort scores with

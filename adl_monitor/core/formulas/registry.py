@@ -1,4 +1,4 @@
-"""Which ranking formula each venue uses (VENUES.md "Ranking formulas").
+"""Which ranking formula each venue uses (docs/venues.md, "Ranking formulas").
 
 Gate and Bybit publish no exact formula: the classic one stands in for both and calibration
 against their own indicator absorbs the difference (`APPROXIMATE`). Unknown venues get the

@@ -1,4 +1,4 @@
-"""Venue ADL indicators mapped onto the common tier scale (DESIGN.md §4).
+"""Venue ADL indicators mapped onto the common tier scale (docs/architecture.md).
 
 `map_indicator` never raises and never guesses: a value it cannot place honestly comes back as
 tier None with a reason a trader can read, beside the raw value kept verbatim.

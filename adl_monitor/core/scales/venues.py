@@ -1,6 +1,6 @@
-"""Each venue's own ADL scale (VENUES.md), and how a raw value maps onto the common tiers.
+"""Each venue's own ADL scale (docs/venues.md), and how a raw value maps onto the common tiers.
 
-The common scale (DESIGN.md §4): 0 = not in the queue, 1 = back … 5 = front (deleveraged
+The common scale (docs/architecture.md): 0 = not in the queue, 1 = back … 5 = front (deleveraged
 first). A venue entry holds only what differs: the field it reads, the scale in words, and the
 mapping. Where the direction is inferred rather than documented, the comment says "inferred".
 """

@@ -13,7 +13,7 @@ from adl_monitor.core.position import Side
 from adl_monitor.core.snapshot import AccountState, AccountStatus, Snapshot
 from adl_monitor.storage.history import SCHEMA_VERSION, History
 from adl_monitor.storage.paths import default_history_path
-from tests.engine.risks import position_risk
+from tests.core.risks import position_risk
 
 T0 = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 KEY = ("main", "BTC/USDT:USDT", "long")
