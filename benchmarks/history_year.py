@@ -5,13 +5,16 @@ a year of one position leaves after the app's own thinning (DESIGN: the last day
 refresh, older days one sample per minute): 17,280 rows at a 5-s refresh for the last day,
 1,440 per day before it. The rows are written in bulk through the same INSERT the engine uses
 (`History.record` would take minutes to write 540,000 rows one snapshot at a time), then
-`prune()` runs once, as the engine's hourly maintenance does. The query is `History.series`,
-what the chart asks (`Engine.history_for`); the app asks two days, measured beside it.
+`prune()` runs once, as the engine's hourly maintenance does. The query is `History.series`
+with `max_points=CHART_POINTS`, what the chart asks (`Engine.history_for`); the app asks two
+days, measured beside it. The bytes are counted after a VACUUM: a running app's file reuses the
+pages thinning frees, so its size follows the rows kept, not the bulk insert made here.
 """
 
 from __future__ import annotations
 
 import shutil
+import sqlite3
 import statistics
 import tempfile
 import time
@@ -21,6 +24,7 @@ from pathlib import Path
 from adl_monitor.core.position import MarginMode, Position, Side
 from adl_monitor.core.reading import AdlReading
 from adl_monitor.core.snapshot import PositionRisk
+from adl_monitor.engine.engine import CHART_POINTS
 from adl_monitor.storage.history import History
 
 REFRESH_S = 5
@@ -70,12 +74,14 @@ def measure(repeats: int) -> dict[str, float]:
         year, two_days = [], []
         for _ in range(max(3, repeats // 3)):
             started = time.perf_counter()
-            points = history.series(key, now - timedelta(days=365))
+            points = history.series(key, now - timedelta(days=365), max_points=CHART_POINTS)
             year.append(time.perf_counter() - started)
             started = time.perf_counter()
-            history.series(key, now - timedelta(days=2))
+            history.series(key, now - timedelta(days=2), max_points=CHART_POINTS)
             two_days.append(time.perf_counter() - started)
         history.close()
+        with sqlite3.connect(workdir / "history.sqlite") as vacuum:
+            vacuum.execute("VACUUM")
         size = sum(p.stat().st_size for p in workdir.iterdir() if p.name.startswith("history"))
         return {
             "year_query_ms": statistics.median(year) * 1000,

@@ -45,6 +45,10 @@ from adl_monitor.engine.snapshot_builder import SnapshotBuilder
 from adl_monitor.storage.history import History, HistoryPoint, PositionKey
 
 _log = logging.getLogger(__name__)
+
+CHART_POINTS = 4_000
+"""At most this many history points per chart: more than a chart's width in pixels, and a long
+range is bucketed in SQLite (`History.series`) rather than drawn point by point."""
 T = TypeVar("T")
 
 CALIBRATION_SAVE_SECONDS = 300.0
@@ -436,7 +440,9 @@ class Engine:
 
     async def history_for(self, key: PositionKey, since: datetime) -> list[HistoryPoint]:
         """The recorded points of one position since `since`, oldest first (for charts)."""
-        points = await self._in_history(lambda history: history.series(key, since))
+        points = await self._in_history(
+            lambda history: history.series(key, since, max_points=CHART_POINTS)
+        )
         return points or []
 
     async def _close_history(self) -> None:

@@ -90,6 +90,11 @@ _MIGRATIONS: dict[int, str] = {
     """,
 }
 SCHEMA_VERSION = max(_MIGRATIONS)
+COARSER_TIERS: tuple[tuple[timedelta, int], ...] = (
+    (timedelta(days=7), 15 * 60),
+    (timedelta(days=30), 60 * 60),
+)
+"""(age, bucket seconds): rows older than `age` keep one sample per position per bucket."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -412,67 +417,109 @@ class History:
         )
 
     def prune(self, now: datetime | None = None) -> int:
-        """Delete rows past the retention; thin old samples. Returns rows deleted."""
+        """Delete rows past the retention; thin old samples. Returns rows deleted.
+
+        Thinning keeps the riskiest (then latest) sample per position per bucket, in tiers: one
+        a minute after `downsample_after` (a day), then one per `COARSER_TIERS` bucket as rows
+        age further. A chart of a year then reads tens of thousands of rows, not half a million,
+        and a position-year costs a few MB instead of ~80.
+        """
         if self._conn is None:
             return 0
         now = now or datetime.now(UTC)
         expired = _ts(now - self.retention)
-        thin_before = _ts(now - self.downsample_after)
+        tiers = ((self.downsample_after, self.bucket_seconds), *COARSER_TIERS)
         try:
             with self._conn:
                 deleted = 0
                 for table in ("position_sample", "account_event", "alert"):
                     cursor = self._conn.execute(f"DELETE FROM {table} WHERE t < ?", (expired,))
                     deleted += cursor.rowcount
-                row = self._conn.execute(
-                    "SELECT value FROM meta WHERE key = 'thinned_until'"
-                ).fetchone()
-                thinned_until = float(row[0]) if row else 0.0
-                # Keep the riskiest (then latest) sample per position per bucket.
-                cursor = self._conn.execute(
-                    "DELETE FROM position_sample WHERE t >= :lo AND t < :hi AND id NOT IN ("
-                    " SELECT id FROM (SELECT id, MAX(level * 1e12 + t) FROM position_sample"
-                    "  WHERE t >= :lo AND t < :hi"
-                    "  GROUP BY account, symbol, side, CAST(t / :bucket AS INTEGER)))",
-                    {
-                        "lo": max(thinned_until - self.bucket_seconds, expired),
-                        "hi": thin_before,
-                        "bucket": self.bucket_seconds,
-                    },
-                )
-                deleted += cursor.rowcount
-                self._conn.execute(
-                    "INSERT OR REPLACE INTO meta (key, value) VALUES ('thinned_until', ?)",
-                    (str(thin_before),),
-                )
+                for age, bucket in tiers:
+                    deleted += self._thin(_ts(now - age), int(bucket), expired)
             return deleted
         except sqlite3.Error as error:
             self._on_db_error(error, "prune")
             return 0
 
+    def _thin(self, before: float, bucket: int, expired: float) -> int:
+        """One sample per position per `bucket` seconds for rows older than `before`; only the
+        rows not yet thinned to this bucket are visited (`meta` remembers how far it got)."""
+        assert self._conn is not None
+        marker = "thinned_until" if bucket == self.bucket_seconds else f"thinned_until_{bucket}"
+        row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (marker,)).fetchone()
+        thinned_until = float(row[0]) if row else 0.0
+        cursor = self._conn.execute(
+            "DELETE FROM position_sample WHERE t >= :lo AND t < :hi AND id NOT IN ("
+            " SELECT id FROM (SELECT id, MAX(level * 1e12 + t) FROM position_sample"
+            "  WHERE t >= :lo AND t < :hi"
+            "  GROUP BY account, symbol, side, CAST(t / :bucket AS INTEGER)))",
+            {"lo": max(thinned_until - bucket, expired), "hi": before, "bucket": bucket},
+        )
+        self._conn.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (marker, str(before))
+        )
+        return cursor.rowcount
+
     # -- reading ---------------------------------------------------------------------------
 
     def series(
-        self, key: PositionKey, since: datetime, until: datetime | None = None
+        self,
+        key: PositionKey,
+        since: datetime,
+        until: datetime | None = None,
+        *,
+        max_points: int | None = None,
     ) -> list[HistoryPoint]:
-        """Every recorded point of the position `key` from `since` (to `until`), oldest first."""
+        """The recorded points of the position `key` from `since` (to `until`), oldest first.
+
+        With `max_points` (what a chart can draw), a long range is read as at most that many
+        time buckets, each the riskiest (then latest) sample in it — the same rule as thinning,
+        so a red moment is never averaged away — and SQLite does the bucketing: a year of one
+        position is a few thousand rows to build, not tens of thousands.
+        """
         if self._conn is None:
             return []
         account, symbol, side = key
+        start = _ts(since)
         end = _ts(until) if until is not None else float("inf")
+        columns = (
+            "t, contracts, notional, mark, entry, liq, pnl_pct, effective_leverage, score,"
+            " exchange_tier, exchange_raw, estimate_tier, estimate_low, estimate_high, level,"
+            " stale"
+        )
+        where = "WHERE account = ? AND symbol = ? AND side = ? AND t >= ? AND t <= ?"
+        params: tuple[object, ...] = (account, symbol, side, start, end)
+        buckets = self._buckets(where, params, max_points) if max_points else None
+        if buckets is not None:
+            origin, width = buckets
+            query = (
+                f"SELECT {columns} FROM (SELECT {columns}, MAX(level * 1e12 + t)"
+                f" FROM position_sample {where} GROUP BY CAST((t - ?) / ? AS INTEGER)) ORDER BY t"
+            )
+            params += (origin, width)
+        else:
+            query = f"SELECT {columns} FROM position_sample {where} ORDER BY t"
         try:
-            rows = self._conn.execute(
-                "SELECT t, contracts, notional, mark, entry, liq, pnl_pct, effective_leverage,"
-                " score, exchange_tier, exchange_raw, estimate_tier, estimate_low,"
-                " estimate_high, level, stale FROM position_sample"
-                " WHERE account = ? AND symbol = ? AND side = ? AND t >= ? AND t <= ?"
-                " ORDER BY t",
-                (account, symbol, side, _ts(since), end),
-            ).fetchall()
+            rows = self._conn.execute(query, params).fetchall()
         except sqlite3.Error as error:
             self._on_db_error(error, "read")
             return []
         return [_point(row) for row in rows]
+
+    def _buckets(
+        self, where: str, params: tuple[object, ...], max_points: int
+    ) -> tuple[float, float] | None:
+        """(origin, width) of the time buckets that split the recorded span — not the asked
+        one: "since 2000" must not squeeze a day of data into one point — into at most
+        `max_points`; None when the rows fit as they are."""
+        assert self._conn is not None
+        count, first, last = self._conn.execute(
+            f"SELECT COUNT(*), MIN(t), MAX(t) FROM position_sample {where}", params
+        ).fetchone()
+        if count <= max_points or first is None or last is None or max_points < 2:
+            return None
+        return float(first), (float(last) - float(first)) / (max_points - 1)
 
     def samples(
         self,

@@ -157,3 +157,40 @@ def test_retention_deletes_old_rows_and_old_samples_are_thinned_to_the_riskiest(
         recent + timedelta(seconds=5),
     ]
     assert points[0].exchange_tier == 5
+
+
+def _record_every(history: History, start: datetime, seconds: int, count: int) -> None:
+    for i in range(count):
+        at = start + timedelta(seconds=seconds * i)
+        status = AccountStatus("main", "bybit", AccountState.LIVE, fetched_at=at)
+        tier = 5 if i == count // 2 else 2
+        risk = position_risk(at, tier=tier, raw=tier, side=Side.LONG)
+        history.record(Snapshot(generated_at=at, accounts=(status,), positions=(risk,)))
+
+
+def test_older_rows_are_thinned_in_coarser_tiers_and_keep_their_red_moment(
+    tmp_path: Path,
+) -> None:
+    history = History(tmp_path / "h.sqlite3", retention_days=90)
+    month_ago = T0 - timedelta(days=40)
+    _record_every(history, month_ago, 60, 180)  # three hours, one a minute
+
+    history.prune(now=T0)
+
+    points = history.series(KEY, since=T0 - timedelta(days=60))
+    assert len(points) == 3  # one per hour past 30 days (storage.history.COARSER_TIERS)
+    assert any(p.exchange_tier == 5 for p in points)
+
+
+def test_a_long_chart_is_read_in_buckets_that_keep_the_riskiest_sample(tmp_path: Path) -> None:
+    history = History(tmp_path / "h.sqlite3")
+    start = T0 - timedelta(hours=2)
+    _record_every(history, start, 10, 600)  # 100 minutes, every 10 s
+
+    everything = history.series(KEY, since=start, until=T0)
+    bucketed = history.series(KEY, since=start, until=T0, max_points=50)
+
+    assert len(everything) == 600
+    assert 0 < len(bucketed) <= 50
+    assert [p.at for p in bucketed] == sorted(p.at for p in bucketed)
+    assert any(p.exchange_tier == 5 for p in bucketed)  # a red moment is never averaged away
