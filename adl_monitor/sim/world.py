@@ -18,6 +18,7 @@ from adl_monitor.sim.book_position import BookPosition, SimAccount
 from adl_monitor.sim.demo import DEMO_ACCOUNT_NAMES, VENUES
 from adl_monitor.sim.instruments import BY_BASE, INSTRUMENTS
 from adl_monitor.sim.population import PidSource, synthetic_positions
+from adl_monitor.sim.population_mix import PopulationMix, draw_mix, draw_trend
 from adl_monitor.sim.price_path import PricePath
 from adl_monitor.sim.scenarios import DemoHolding, Scenario, get_scenario
 from adl_monitor.sim.venue_book import VenueBook
@@ -86,8 +87,13 @@ class World:
             for inst in INSTRUMENTS
         }
         self.books: dict[str, VenueBook] = {}
+        self.trends = {inst.base: draw_trend(seed, inst.base) for inst in INSTRUMENTS}
+        """Longs' favourable move per day before sim time 0, per base (`population_mix`)."""
+        self.mixes: dict[str, PopulationMix] = {}
         pids = PidSource()
         for venue in VENUES:
+            mix = self.mixes[venue] = draw_mix(seed, venue)
+            long_share = min(0.85, max(0.15, self.scenario.long_share + mix.long_share_shift))
             funds = {
                 inst.base: self.scenario.insurance.get(venue, self.scenario.default_insurance)
                 for inst in INSTRUMENTS
@@ -96,10 +102,13 @@ class World:
             rng = random.Random(f"{seed}:population:{venue}")
             for inst in INSTRUMENTS:
                 spread = self.scenario.entry_spread.get(inst.base, 0.03)
-                longs = round(2 * traders_per_side * self.scenario.long_share)
+                longs = round(2 * traders_per_side * long_share)
                 counts = {Side.LONG: longs, Side.SHORT: 2 * traders_per_side - longs}
+                trend = self.trends[inst.base]
                 for side, count in counts.items():
-                    for held in synthetic_positions(venue, inst, side, count, spread, rng, pids):
+                    for held in synthetic_positions(
+                        venue, inst, side, count, spread, rng, pids, mix, trend
+                    ):
                         book.add(held)
             self._add_demo(book, pids)
             self.books[venue] = book
@@ -166,7 +175,8 @@ class World:
                 if found is None:
                     continue
                 pct, score = found
-                tier = tier_for_percentile(pct)
+                # A venue that queues only profitable positions ranks a loser nowhere: tier 0.
+                tier = tier_for_percentile(pct) if pct > 0 else 0
                 views.append(DemoView(held, marks[held.base], pct, tier, score, None))
         return views
 
@@ -206,6 +216,7 @@ class World:
                         "percentile": round(view.percentile, 3),
                         "tier": view.tier,
                         "score": view.score.value,
+                        "profitable": view.score.profitable,
                         "reported": view.reported,
                         "adl_hit": view.position.status == "Adl",
                     }
@@ -227,6 +238,7 @@ class World:
         return {
             "scenario": self.scenario.name,
             "seed": self.seed,
+            "wild_population": self.mixes["bybit"].wild,
             "sim_time": self.t,
             "time": self.now_ms(),
             "marks": self.marks(),
