@@ -7,6 +7,7 @@ milliseconds (`epoch_ms`) only when it formats a reply.
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass
 from typing import Any
@@ -18,7 +19,12 @@ from adl_monitor.sim.book_position import BookPosition, SimAccount
 from adl_monitor.sim.demo import DEMO_ACCOUNT_NAMES, VENUES
 from adl_monitor.sim.instruments import BY_BASE, INSTRUMENTS
 from adl_monitor.sim.population import PidSource, synthetic_positions
-from adl_monitor.sim.population_mix import PopulationMix, draw_mix, draw_trend
+from adl_monitor.sim.population_mix import (
+    TREND_HORIZON_HOURS,
+    PopulationMix,
+    draw_mix,
+    draw_trend,
+)
 from adl_monitor.sim.price_path import PricePath
 from adl_monitor.sim.scenarios import DemoHolding, Scenario, get_scenario
 from adl_monitor.sim.venue_book import VenueBook
@@ -132,6 +138,16 @@ class World:
 
     def marks(self) -> dict[str, float]:
         return {base: path.price(self.t) for base, path in self.paths.items()}
+
+    def history_price(self, base: str, t: float) -> float:
+        """The price trend the synthetic traders entered on, at sim time `t` < 0 (before the
+        scenario starts): what public candles of the days before should show. Entries scatter
+        around it (`population.synthetic_positions`); from sim time 0 the scenario's path rules.
+        """
+        if t >= 0:
+            return self.paths[base].price(t)
+        hours = min(-t / 3600.0, TREND_HORIZON_HOURS)
+        return BY_BASE[base].price * math.exp(-self.trends[base] * hours / 24.0)
 
     def now_ms(self) -> int:
         return self.epoch_ms + int(self.t * 1000)

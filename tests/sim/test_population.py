@@ -86,3 +86,14 @@ def test_a_wild_seed_replays_the_same_crowd() -> None:
         if not p.account.demo
     ]
     assert first == second
+
+
+def test_entries_scatter_around_the_price_history_the_trend_left() -> None:
+    seed = next(s for s in SEEDS if is_wild(s) and abs(world(s).trends["BTC"]) > 0.05)
+    past = world(seed)
+    old = [p for p in positions(seed) if p.base == "BTC" and -p.opened_at > 36 * 3600]
+    ratios = [p.entry / past.history_price("BTC", p.opened_at) for p in old]
+    assert 0.9 < statistics.median(ratios) < 1.1
+    then, now = past.history_price("BTC", -48 * 3600), past.history_price("BTC", 0)
+    moved = now / then - 1
+    assert moved * past.trends["BTC"] > 0 and abs(moved) > 0.1  # two days of candles show it
