@@ -380,6 +380,11 @@ def accuracy_json(results: Results) -> dict[str, Any]:
     }
 
 
+async def estimate_figures(seeds: Iterable[int] = SEEDS) -> dict[str, Any]:
+    """Measure and return `accuracy_json`: what another benchmark's JSON puts under `estimate`."""
+    return accuracy_json(await measure(seeds=seeds))
+
+
 def _round(value: Any) -> Any:
     return round(value, 3) if isinstance(value, float) else value
 
