@@ -78,11 +78,25 @@ class World:
         seed: int = 1,
         traders_per_side: int = 150,
         epoch_ms: int = DEFAULT_EPOCH_MS,
+        lead_in: float = 0.0,
     ) -> None:
         self.scenario: Scenario = get_scenario(scenario)
         self.seed = seed
         self.epoch_ms = epoch_ms
         self.t = 0.0
+        self.lead_in = max(0.0, lead_in)
+        """Sim seconds of quiet market (the start price and the scenario's noise) before the
+        scenario's story starts: the accuracy benchmark lets the app calibrate in them, so the
+        story's moves and ADL come after calibration. Outages shift with the story."""
+        self._lead_paths = {
+            inst.base: PricePath(
+                inst,
+                ((0.0, 0.0),),
+                self.scenario.noise,
+                random.Random(f"{seed}:lead-in:{inst.base}"),
+            )
+            for inst in INSTRUMENTS
+        }
         self.paths = {
             inst.base: PricePath(
                 inst,
@@ -137,7 +151,12 @@ class World:
     # --- clock -----------------------------------------------------------------------------
 
     def marks(self) -> dict[str, float]:
-        return {base: path.price(self.t) for base, path in self.paths.items()}
+        return {base: self._price(base, self.t) for base in self.paths}
+
+    def _price(self, base: str, t: float) -> float:
+        if t < self.lead_in:
+            return self._lead_paths[base].price(t)
+        return self.paths[base].price(t - self.lead_in)
 
     def history_price(self, base: str, t: float) -> float:
         """The price trend the synthetic traders entered on, at sim time `t` < 0 (before the
@@ -145,7 +164,7 @@ class World:
         around it (`population.synthetic_positions`); from sim time 0 the scenario's path rules.
         """
         if t >= 0:
-            return self.paths[base].price(t)
+            return self._price(base, t)
         hours = min(-t / 3600.0, TREND_HORIZON_HOURS)
         return BY_BASE[base].price * math.exp(-self.trends[base] * hours / 24.0)
 
@@ -167,7 +186,8 @@ class World:
                 self._publish_binance()
 
     def outage(self, venue: str) -> bool:
-        return any(o.exchange == venue and o.start <= self.t < o.end for o in self.scenario.outages)
+        story = self.t - self.lead_in
+        return any(o.exchange == venue and o.start <= story < o.end for o in self.scenario.outages)
 
     # --- what the venues report ------------------------------------------------------------
 
