@@ -116,10 +116,18 @@ class AdlHit:
     at: float
     warned_at: float | None
     """Sim time of the first orange/red alert on the position before the hit; None: unwarned."""
+    last_warned_at: float | None
+    """Sim time of the latest one (the red after an orange, or a re-alert)."""
+    story_start: float
+    """Sim time the scenario's story began (the end of the calibration lead-in)."""
 
     @property
     def lead(self) -> float | None:
         return None if self.warned_at is None else self.at - self.warned_at
+
+    @property
+    def lead_from_latest(self) -> float | None:
+        return None if self.last_warned_at is None else self.at - self.last_warned_at
 
 
 @dataclass
@@ -165,6 +173,10 @@ class SeedSpread:
             return "–"
         wild = " wild" if self.worst_seed is not None and is_wild(self.worst_seed) else ""
         return f"{pct(self.mean)} (worst seed {self.worst_seed}{wild}: {pct(self.worst)})"
+
+
+def seconds(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0f} s"
 
 
 def pct(share: float | None) -> str:
@@ -243,7 +255,7 @@ class Run:
         self.connectors: dict[str, VenueConnector] = {}
         self.indicator_at: dict[str, datetime] = {}
         self.rows: dict[str, tuple[PositionRisk, ...]] = {}
-        self.first_warning: dict[PositionKey, float] = {}
+        self.warnings: dict[PositionKey, list[float]] = {}
         self.level_alerts: dict[PositionKey, list[tuple[float, Level]]] = {}
 
     async def play(self) -> None:
@@ -291,7 +303,7 @@ class Run:
             key = (alert.account, alert.symbol, alert.side)
             self.level_alerts.setdefault(key, []).append((t, alert.level))
             if alert.level in WARNING_LEVELS:
-                self.first_warning.setdefault(key, t)
+                self.warnings.setdefault(key, []).append(t)
 
     def _score(
         self, venue: str, risks: Iterable[PositionRisk], places: list[dict[str, Any]]
@@ -314,10 +326,19 @@ class Run:
                 key = (event["account"], event["symbol"], event["side"])
                 first.setdefault(key, event["at"])
             for key, at in first.items():
-                warned = self.first_warning.get(key)
-                warned_at = warned if warned is not None and warned <= at else None
+                before = [w for w in self.warnings.get(key, []) if w <= at]
+                first_warned, last_warned = (before[0], before[-1]) if before else (None, None)
                 self.results.hits.append(
-                    AdlHit(self.scenario, self.seed, venue, key, at, warned_at)
+                    AdlHit(
+                        self.scenario,
+                        self.seed,
+                        venue,
+                        key,
+                        at,
+                        first_warned,
+                        last_warned,
+                        self.calibration,
+                    )
                 )
         cooldown = self.rules.settings.cooldown.total_seconds()
         for alerts in self.level_alerts.values():
@@ -371,11 +392,16 @@ def venue_figures(results: Results, venues: Iterable[str]) -> dict[str, Any]:
 def hit_figures(results: Results) -> dict[str, Any]:
     hits = results.hits
     leads = [h.lead for h in hits if h.lead is not None]
+    latest = [h.lead_from_latest for h in hits if h.lead_from_latest is not None]
     return {
         "hits": len(hits),
         "warned": len(leads),
         "warned_share": len(leads) / len(hits) if hits else None,
         "median_lead_s": statistics.median(leads) if leads else None,
+        "median_lead_from_latest_alert_s": statistics.median(latest) if latest else None,
+        "warned_before_story": sum(
+            1 for h in hits if h.warned_at is not None and h.warned_at <= h.story_start
+        ),
         "max_alerts_per_position_per_cooldown": max(results.alerts_per_position, default=0),
         "max_alerts_per_position_per_level_per_cooldown": max(
             results.alerts_per_position_level, default=0
@@ -440,12 +466,12 @@ def rows_for(results: Results) -> list[Row]:
             note = "no venue tier"
         rows.append(Row(label, measured, f"n={sum(t.n for t in per_seed.values())}", note))
     adl = hit_figures(results)
-    lead = adl["median_lead_s"]
+    lead, latest_lead = adl["median_lead_s"], adl["median_lead_from_latest_alert_s"]
     rows.append(
         Row(
             "warning before ADL",
             f"{adl['warned']}/{adl['hits']} ADL hits warned ({pct(adl['warned_share'])}), "
-            f"median lead {'–' if lead is None else f'{lead:.0f} s'}",
+            f"median lead {seconds(lead)} (from the latest alert {seconds(latest_lead)})",
             f"alerts/position/cooldown ≤ {adl['max_alerts_per_position_per_cooldown']}",
             f"per level ≤ {adl['max_alerts_per_position_per_level_per_cooldown']}",
         )
@@ -468,6 +494,8 @@ def print_per_seed(results: Results) -> None:
             tally = results.tallies.get((venue, seed), Tally())
             cells.append(f"{pct(tally.share('exact')):>7} / {pct(tally.share('within_one')):>7}")
         print(f"{seed:>4}{'w' if is_wild(seed) else ' '} " + "  ".join(cells))
+    early = hit_figures(results)["warned_before_story"]
+    print(f"ADL hits first warned during the calibration lead-in (quiet market): {early}")
     unwarned = [h for h in results.hits if h.warned_at is None]
     for hit in unwarned:
         print(f"unwarned ADL hit: {hit.scenario} seed {hit.seed} {hit.key} at {hit.at:.0f} s")
@@ -479,13 +507,18 @@ def main(argv: list[str] | None = None) -> None:
 
     parser = argparse.ArgumentParser(prog="python -m benchmarks.estimate_accuracy")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--json-file", metavar="PATH", help="also write the figures as JSON")
     parser.add_argument("--seeds", type=int, default=len(SEEDS), help="seeds 1..N (default 10)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.ERROR)
     started = time.perf_counter()
     measured = asyncio.run(measure(seeds=range(1, args.seeds + 1)))
+    figures = json.dumps(accuracy_json(measured), indent=2)
+    if args.json_file:
+        with open(args.json_file, "w", encoding="utf-8") as out:
+            out.write(figures + "\n")
     if args.json:
-        print(json.dumps(accuracy_json(measured), indent=2))
+        print(figures)
         return
     print_per_seed(measured)
     for row in rows_for(measured):
