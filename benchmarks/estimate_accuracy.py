@@ -32,7 +32,7 @@ such alert to the hit. Alerts per position per cooldown counts the level alerts 
 emitted for one position within any window of the rules' cooldown (15 min).
 
     .venv/bin/python -m benchmarks accuracy              # the summary rows
-    .venv/bin/python -m benchmarks.estimate_accuracy     # per venue and per seed, ~3 min
+    .venv/bin/python -m benchmarks.estimate_accuracy     # per venue and per seed, ~4 min
     .venv/bin/python -m benchmarks.estimate_accuracy --json
 """
 
