@@ -87,12 +87,26 @@ class Tally:
     """The venue's last published tier = true tier: what repeating it would score."""
     agrees: int = 0
     """Estimate = the venue's tier beside it."""
+    profitable_n: int = 0
+    profitable_exact: int = 0
+    """The same over profitable positions only (the ones ADL can hit)."""
 
-    def add(self, estimate: int, low: int, high: int, truth: int, reported: int | None) -> None:
+    def add(
+        self,
+        estimate: int,
+        low: int,
+        high: int,
+        truth: int,
+        reported: int | None,
+        profitable: bool,
+    ) -> None:
         self.n += 1
         self.exact += estimate == truth
         self.within_one += abs(estimate - truth) <= 1
         self.in_range += low <= truth <= high
+        if profitable:
+            self.profitable_n += 1
+            self.profitable_exact += estimate == truth
         if reported is not None:
             self.reported_n += 1
             self.reported_exact += reported == truth
@@ -103,7 +117,8 @@ class Tally:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
     def share(self, name: str) -> float | None:
-        whole = self.reported_n if name in ("reported_exact", "agrees") else self.n
+        wholes = {"reported_exact": self.reported_n, "agrees": self.reported_n}
+        whole = wholes.get(name, self.profitable_n if name.startswith("profitable") else self.n)
         return getattr(self, name) / whole if whole else None
 
 
@@ -316,7 +331,9 @@ class Run:
             if place is None or estimate is None:
                 continue
             reported = risk.exchange_adl.tier if risk.exchange_adl is not None else None
-            tally.add(estimate.tier, estimate.low, estimate.high, true_tier(venue, place), reported)
+            truth = true_tier(venue, place)
+            low, high = estimate.low, estimate.high
+            tally.add(estimate.tier, low, high, truth, reported, bool(place["profitable"]))
 
     def _score_hits(self) -> None:
         truth: Any = self.sim.truth()["venues"]
@@ -376,6 +393,7 @@ def venue_figures(results: Results, venues: Iterable[str]) -> dict[str, Any]:
     within = SeedSpread.of(per_seed, "within_one")
     last_tier = SeedSpread.of(per_seed, "reported_exact")
     agrees = SeedSpread.of(per_seed, "agrees")
+    profitable = SeedSpread.of(per_seed, "profitable_exact")
     return {
         "exact": exact.mean,
         "within_one": within.mean,
@@ -385,6 +403,8 @@ def venue_figures(results: Results, venues: Iterable[str]) -> dict[str, Any]:
         "last_venue_tier_exact": last_tier.mean,
         "worst_seed_last_venue_tier_exact": last_tier.worst,
         "estimate_equals_venue_tier": agrees.mean,
+        "profitable_exact": profitable.mean,
+        "worst_seed_profitable_exact": profitable.worst,
         "samples": sum(t.n for t in per_seed.values()),
     }
 
@@ -463,7 +483,7 @@ def rows_for(results: Results) -> list[Row]:
         elif set(venues) <= set(TIER_VENUES):
             note = f"estimate = venue tier {SeedSpread.of(per_seed, 'agrees').text()}"
         else:
-            note = "no venue tier"
+            note = f"profitable only: exact {SeedSpread.of(per_seed, 'profitable_exact').text()}"
         rows.append(Row(label, measured, f"n={sum(t.n for t in per_seed.values())}", note))
     adl = hit_figures(results)
     lead, latest_lead = adl["median_lead_s"], adl["median_lead_from_latest_alert_s"]
