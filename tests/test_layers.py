@@ -72,3 +72,24 @@ def test_layer_loads_nothing_forbidden(package: str) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "", f"{package} loaded {result.stdout.strip()}"
+
+
+@pytest.mark.parametrize("package", ["core", "engine"])
+def test_estimate_loads_no_simulator(package: str) -> None:
+    """The estimator (core) and what feeds it (engine) never load `adl_monitor.sim`: an estimate
+    tuned on the simulator's traders would flatter itself in the accuracy benchmark, which
+    scores it against that simulator (issue 10)."""
+    modules = [m.removesuffix(".__init__") for m in _submodules(package)]
+    if package == "core":
+        assert "adl_monitor.core.estimator" in modules
+    script = (
+        "import importlib, sys\n"
+        f"for name in {modules!r}:\n"
+        "    importlib.import_module(name)\n"
+        "print(','.join(sorted(m for m in sys.modules if m.startswith('adl_monitor.sim'))))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "", f"{package} loaded {result.stdout.strip()}"

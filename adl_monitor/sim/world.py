@@ -7,6 +7,7 @@ milliseconds (`epoch_ms`) only when it formats a reply.
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +19,12 @@ from adl_monitor.sim.book_position import BookPosition, SimAccount
 from adl_monitor.sim.demo import DEMO_ACCOUNT_NAMES, VENUES
 from adl_monitor.sim.instruments import BY_BASE, INSTRUMENTS
 from adl_monitor.sim.population import PidSource, synthetic_positions
+from adl_monitor.sim.population_mix import (
+    TREND_HORIZON_HOURS,
+    PopulationMix,
+    draw_mix,
+    draw_trend,
+)
 from adl_monitor.sim.price_path import PricePath
 from adl_monitor.sim.scenarios import DemoHolding, Scenario, get_scenario
 from adl_monitor.sim.venue_book import VenueBook
@@ -71,11 +78,25 @@ class World:
         seed: int = 1,
         traders_per_side: int = 150,
         epoch_ms: int = DEFAULT_EPOCH_MS,
+        lead_in: float = 0.0,
     ) -> None:
         self.scenario: Scenario = get_scenario(scenario)
         self.seed = seed
         self.epoch_ms = epoch_ms
         self.t = 0.0
+        self.lead_in = max(0.0, lead_in)
+        """Sim seconds of quiet market (the start price and the scenario's noise) before the
+        scenario's story starts: the accuracy benchmark lets the app calibrate in them, so the
+        story's moves and ADL come after calibration. Outages shift with the story."""
+        self._lead_paths = {
+            inst.base: PricePath(
+                inst,
+                ((0.0, 0.0),),
+                self.scenario.noise,
+                random.Random(f"{seed}:lead-in:{inst.base}"),
+            )
+            for inst in INSTRUMENTS
+        }
         self.paths = {
             inst.base: PricePath(
                 inst,
@@ -86,8 +107,13 @@ class World:
             for inst in INSTRUMENTS
         }
         self.books: dict[str, VenueBook] = {}
+        self.trends = {inst.base: draw_trend(seed, inst.base) for inst in INSTRUMENTS}
+        """Longs' favourable move per day before sim time 0, per base (`population_mix`)."""
+        self.mixes: dict[str, PopulationMix] = {}
         pids = PidSource()
         for venue in VENUES:
+            mix = self.mixes[venue] = draw_mix(seed, venue)
+            long_share = min(0.85, max(0.15, self.scenario.long_share + mix.long_share_shift))
             funds = {
                 inst.base: self.scenario.insurance.get(venue, self.scenario.default_insurance)
                 for inst in INSTRUMENTS
@@ -96,10 +122,13 @@ class World:
             rng = random.Random(f"{seed}:population:{venue}")
             for inst in INSTRUMENTS:
                 spread = self.scenario.entry_spread.get(inst.base, 0.03)
-                longs = round(2 * traders_per_side * self.scenario.long_share)
+                longs = round(2 * traders_per_side * long_share)
                 counts = {Side.LONG: longs, Side.SHORT: 2 * traders_per_side - longs}
+                trend = self.trends[inst.base]
                 for side, count in counts.items():
-                    for held in synthetic_positions(venue, inst, side, count, spread, rng, pids):
+                    for held in synthetic_positions(
+                        venue, inst, side, count, spread, rng, pids, mix, trend
+                    ):
                         book.add(held)
             self._add_demo(book, pids)
             self.books[venue] = book
@@ -122,7 +151,22 @@ class World:
     # --- clock -----------------------------------------------------------------------------
 
     def marks(self) -> dict[str, float]:
-        return {base: path.price(self.t) for base, path in self.paths.items()}
+        return {base: self._price(base, self.t) for base in self.paths}
+
+    def _price(self, base: str, t: float) -> float:
+        if t < self.lead_in:
+            return self._lead_paths[base].price(t)
+        return self.paths[base].price(t - self.lead_in)
+
+    def history_price(self, base: str, t: float) -> float:
+        """The price trend the synthetic traders entered on, at sim time `t` < 0 (before the
+        scenario starts): what public candles of the days before should show. Entries scatter
+        around it (`population.synthetic_positions`); from sim time 0 the scenario's path rules.
+        """
+        if t >= 0:
+            return self._price(base, t)
+        hours = min(-t / 3600.0, TREND_HORIZON_HOURS)
+        return BY_BASE[base].price * math.exp(-self.trends[base] * hours / 24.0)
 
     def now_ms(self) -> int:
         return self.epoch_ms + int(self.t * 1000)
@@ -142,7 +186,8 @@ class World:
                 self._publish_binance()
 
     def outage(self, venue: str) -> bool:
-        return any(o.exchange == venue and o.start <= self.t < o.end for o in self.scenario.outages)
+        story = self.t - self.lead_in
+        return any(o.exchange == venue and o.start <= story < o.end for o in self.scenario.outages)
 
     # --- what the venues report ------------------------------------------------------------
 
@@ -166,7 +211,8 @@ class World:
                 if found is None:
                     continue
                 pct, score = found
-                tier = tier_for_percentile(pct)
+                # A venue that queues only profitable positions ranks a loser nowhere: tier 0.
+                tier = tier_for_percentile(pct) if pct > 0 else 0
                 views.append(DemoView(held, marks[held.base], pct, tier, score, None))
         return views
 
@@ -206,6 +252,7 @@ class World:
                         "percentile": round(view.percentile, 3),
                         "tier": view.tier,
                         "score": view.score.value,
+                        "profitable": view.score.profitable,
                         "reported": view.reported,
                         "adl_hit": view.position.status == "Adl",
                     }
@@ -227,6 +274,7 @@ class World:
         return {
             "scenario": self.scenario.name,
             "seed": self.seed,
+            "wild_population": self.mixes["bybit"].wild,
             "sim_time": self.t,
             "time": self.now_ms(),
             "marks": self.marks(),

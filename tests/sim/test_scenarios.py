@@ -114,3 +114,16 @@ async def test_outage_answers_503_and_hangs_then_recovers(sim: SimExchange, clie
     assert await bybit.fetch_positions()  # the other venues stay up
     sim.advance(90)
     assert await okx.fetch_positions()
+
+
+def test_a_lead_in_delays_the_story_without_changing_it() -> None:
+    plain, delayed = World("squeeze", seed=1), World("squeeze", seed=1, lead_in=120)
+    delayed.advance(100)
+    assert delayed.marks()["BTC"] / 97_250.0 - 1 == pytest.approx(0.0, abs=0.01)
+    assert not any(book.liquidations for book in delayed.books.values())
+    delayed.advance(20 + 110)
+    plain.advance(110)
+    assert delayed.marks() == plain.marks()  # the same rally, 120 s later
+    delayed.advance(150)
+    events = delayed.books["bybit"].adl_events
+    assert events and min(e.at for e in events) > 120
