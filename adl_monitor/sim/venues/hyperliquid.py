@@ -106,8 +106,8 @@ class Hyperliquid(Dialect):
     def candle_snapshot(self, body: dict[str, Any]) -> list[dict[str, Any]]:
         """Candles ending at sim time now (the requested window is counted, not placed: the
         sim's clock is not the caller's). Before sim time 0 the price is the history the
-        synthetic traders entered on: a seeded walk reverting to the start price with the
-        scenario's entry spread as its spread; after it, the scenario's price path."""
+        synthetic traders entered on (`World.history_price`: the seed's trend) with a seeded
+        wobble of the scenario's entry spread; after it, the scenario's price path."""
         req = body.get("req")
         req = req if isinstance(req, dict) else {}
         inst = next((i for i in INSTRUMENTS if i.base == req.get("coin")), None)
@@ -126,7 +126,7 @@ class Hyperliquid(Dialect):
         first = int(world.t // step_s) - count + 1
         for k in range(1, max(1, -first) + 2):
             drift = drift * keep + rng.gauss(0.0, spread * math.sqrt(1 - keep * keep))
-            before[-k] = inst.price * math.exp(drift)
+            before[-k] = world.history_price(inst.base, -k * step_s) * math.exp(drift)
         path = world.paths[inst.base]
         candles = []
         for index in range(first, first + count):
