@@ -20,25 +20,39 @@ import io
 import json
 import os
 import sys
+import threading
 import urllib.parse
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit
+from aiohttp import ClientSession, web
+from PySide6.QtCore import QAbstractItemModel, QAbstractListModel, QModelIndex, Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QTextEdit,
+    QWidget,
+)
 
 from adl_monitor.cli import main
+from adl_monitor.core.account_spec import AccountSpec, Credentials
 from adl_monitor.core.alert import Alert
 from adl_monitor.sim.thread import SimExchangeThread
 from adl_monitor.storage.config import load_config
-from adl_monitor.storage.secrets import SERVICE
+from adl_monitor.storage.secrets import SERVICE, SecretStore
 from adl_monitor.ui.accounts_dialog import AccountsDialog
 from adl_monitor.ui.app import DesktopApp, make_engine_starter
 from adl_monitor.ui.bridge import EngineBridge
 from adl_monitor.ui.crash_handler import CrashHandler
 from adl_monitor.ui.notifier import Notifier
+from tests.exchanges.fixture_server import FixtureServer, running_in_thread
 from tests.memory_keyring import MemoryKeyring
 
 
@@ -144,6 +158,50 @@ def _add_account(
     )
 
 
+def _venue_echoes_the_key(
+    witness: Witness,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    config: Path,
+    keys: Keys,
+    sim: SimExchangeThread,
+) -> None:
+    """A venue whose "key rejected" reply quotes the key it was sent, and the request URL.
+    Its public routes are the simulator's (ccxt loads the markets before it signs anything)."""
+
+    async def echo(request: web.Request) -> web.StreamResponse:
+        key = request.headers.get("X-BAPI-API-KEY")
+        if key is None:
+            async with (
+                ClientSession() as session,
+                session.get(f"{sim.base_url}{request.rel_url}") as public,
+            ):
+                return web.Response(
+                    body=await public.read(), status=public.status, content_type="application/json"
+                )
+        body = {
+            "retCode": 10003,
+            "retMsg": f"API key {key} is invalid (see {request.url}&apiKey={key})",
+            "result": {"apiKey": key},
+        }
+        return web.json_response(body, status=401)
+
+    server = FixtureServer("bybit")
+    server.fallback = echo
+    with running_in_thread(server):
+        config.write_text(
+            f'[[accounts]]\nname = "echo"\nexchange = "bybit"\napi_url = "{server.api_url}"\n',
+            encoding="utf-8",
+        )
+        monkeypatch.setenv("ADLMON_ECHO_API_KEY", keys.api_key)
+        monkeypatch.setenv("ADLMON_ECHO_SECRET", keys.secret)
+        code = _run(witness, capsys, "snapshot", "--config", str(config), "--verbose")
+        assert code != 0 and "echo" in witness.texts[-1][1]  # the account failed, said so
+        assert any(  # the key really went to the venue and came back in its reply
+            r.headers.get("X-BAPI-API-KEY") == keys.api_key for r in server.requests
+        )
+
+
 def _visible_texts(witness: Witness) -> None:
     """Window titles, labels, buttons, plain line edits, tooltips, and every table cell."""
     for widget in QApplication.allWidgets():
@@ -156,16 +214,29 @@ def _visible_texts(witness: Witness) -> None:
             witness.add(f"text of {where}", widget.text())
         if isinstance(widget, QLineEdit) and widget.echoMode() == QLineEdit.EchoMode.Normal:
             witness.add(f"text of {where}", widget.text())
+        if isinstance(widget, QTextEdit | QPlainTextEdit):
+            witness.add(f"text of {where}", widget.toPlainText())
 
 
-def _table_texts(witness: Witness, desktop: DesktopApp) -> None:
-    model = desktop.window.model
-    for row in range(model.rowCount()):
-        for column in range(model.columnCount()):
-            index = model.index(row, column, QModelIndex())
-            for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-                witness.add(f"table cell {row},{column}", str(model.data(index, role) or ""))
+def _item_texts(witness: Witness, desktop: DesktopApp) -> None:
+    """Every cell of every list, table and combo box (text and tooltip), and the tray's tooltip."""
+    models = {id(m): m for w in QApplication.allWidgets() if (m := _model_of(w)) is not None}
+    for model in models.values():
+        root = QModelIndex()
+        for row in range(model.rowCount(root)):
+            list_model = isinstance(model, QAbstractListModel)  # its columnCount is private
+            for column in range(1 if list_model else model.columnCount(root)):
+                index = model.index(row, column, root)
+                for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+                    text = str(model.data(index, role) or "")
+                    witness.add(f"{type(model).__name__} cell {row},{column}", text)
     witness.add("tray tooltip", desktop.tray.toolTip())
+
+
+def _model_of(widget: QWidget) -> QAbstractItemModel | None:
+    if isinstance(widget, QAbstractItemView | QComboBox):
+        return widget.model()
+    return None
 
 
 @pytest.mark.qt_log_ignore("propagateSizeHints", "support raise")  # offscreen's limits
@@ -179,10 +250,13 @@ def test_no_key_secret_or_passphrase_leaves_the_keyring(  # type: ignore[no-unty
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     bybit, binance, okx = Keys("bybit"), Keys("binanceusdm"), Keys("okx", passphrase=True)
+    from_env = Keys("okx", passphrase=True)  # a headless user's keys, in ADLMON_ENV_OKX_*
     wrong = Keys("bybit")  # a secret the venue does not know, for the error path
-    for keys in (bybit, binance, okx):
+    echoed = Keys("bybit")  # sent to a venue whose error reply quotes the key back
+    for keys in (bybit, binance, okx, from_env):
         sim.add_read_only_key(keys.api_key, keys.secret, keys.password)
-    markers = [m for keys in (bybit, binance, okx, wrong) for m in keys.markers()]
+    everyone = (bybit, binance, okx, from_env, wrong, echoed)
+    markers = [m for keys in everyone for m in keys.markers()]
     witness = Witness()
     config = isolated_dirs / "config" / "config.toml"
     out_dir = isolated_dirs / "exports"
@@ -195,18 +269,28 @@ def test_no_key_secret_or_passphrase_leaves_the_keyring(  # type: ignore[no-unty
     for name, keys in (("marked bybit", bybit), ("marked binance", binance)):
         assert _add_account(witness, capsys, monkeypatch, config, sim, name, keys) == 0
 
+    with config.open("a", encoding="utf-8") as toml:
+        toml.write(
+            f'\n[[accounts]]\nname = "env okx"\nexchange = "okx"\napi_url = "{sim.base_url}/okx"\n'
+        )
+    monkeypatch.setenv("ADLMON_ENV_OKX_API_KEY", from_env.api_key)
+    monkeypatch.setenv("ADLMON_ENV_OKX_SECRET", from_env.secret)
+    monkeypatch.setenv("ADLMON_ENV_OKX_PASSWORD", from_env.password or "")
+
     # -- snapshots, healthy and with the venues misbehaving ----------------------------------
     assert _run(witness, capsys, "snapshot", "--config", str(config), "--json") == 0
     _, snapshot = witness.texts[-1]
     states = {a["name"]: a["state"] for a in json.loads(snapshot)["accounts"]}
-    assert states == {"marked bybit": "live", "marked binance": "live"}  # the sim took the keys
+    assert set(states.values()) == {"live"} and len(states) == 3  # the sim took every key
     sim.set_fault("bybit", "auth")  # the venue's own "key rejected" reply
     sim.set_fault("binanceusdm", "truncated")
-    assert _run(witness, capsys, "snapshot", "--config", str(config)) in (0, 1, 2)
+    sim.set_fault("okx", "html")
+    assert _run(witness, capsys, "snapshot", "--config", str(config), "--verbose") in (0, 1, 2)
     sim.set_fault("bybit", "503")
     sim.set_fault("binanceusdm", "timeout")
     assert _run(witness, capsys, "snapshot", "--config", str(config), "--json") in (0, 1, 2)
     sim.clear_faults()
+    _venue_echoes_the_key(witness, capsys, monkeypatch, config.parent / "echo.toml", echoed, sim)
 
     # -- the squeeze: positions climb the queue, `watch` reports the alerts ------------------
     sim.advance(90)
@@ -255,6 +339,7 @@ def test_no_key_secret_or_passphrase_leaves_the_keyring(  # type: ignore[no-unty
         assert [a.name for a in load_config(config).accounts] == [
             "marked bybit",
             "marked binance",
+            "env okx",
             "marked okx",
         ]
         qtbot.waitUntil(
@@ -265,7 +350,7 @@ def test_no_key_secret_or_passphrase_leaves_the_keyring(  # type: ignore[no-unty
         sim.advance(30)
         qtbot.waitUntil(lambda: bool(notifications), timeout=30_000)
         _visible_texts(witness)
-        _table_texts(witness, desktop)
+        _item_texts(witness, desktop)
         sim.clear_faults()
 
         export = desktop.open_export()
@@ -280,6 +365,15 @@ def test_no_key_secret_or_passphrase_leaves_the_keyring(  # type: ignore[no-unty
             sys.excepthook(*sys.exc_info())  # type: ignore[arg-type]
         with qtbot.waitSignal(crash.crashed, timeout=5_000) as crashed:
             pass
+        witness.add("crash sentence", str(crashed.args))
+
+        def worker() -> None:  # the same from a worker thread, with the passphrase
+            raise RuntimeError(f"login refused for passphrase {okx.password}")
+
+        with qtbot.waitSignal(crash.crashed, timeout=5_000) as crashed:
+            thread = threading.Thread(target=worker, name="marked-worker")
+            thread.start()
+            thread.join()
         witness.add("crash sentence", str(crashed.args))
         _visible_texts(witness)
     finally:
@@ -302,7 +396,8 @@ def test_no_key_secret_or_passphrase_leaves_the_keyring(  # type: ignore[no-unty
     assert any("history" in where for where, _ in witness.texts)  # the SQLite file was read
     assert any(".log" in where for where, _ in witness.texts)
     assert notifications, "the squeeze raised no alert: the test would prove nothing"
-    assert witness.leaks(markers) == []
+    leaks = witness.leaks(markers)
+    assert not leaks, "\n".join(leaks)
 
     # The keyring is the one place that holds them.
     stored = "".join(
@@ -326,3 +421,23 @@ def test_the_search_finds_a_marker_in_each_of_its_forms() -> None:
         witness.add("a text", shown)
         witness.add("another text", "nothing here")
         assert len(witness.leaks([marker])) == 1, shown
+
+
+def test_keys_read_from_the_keyring_or_the_environment_are_masked_in_the_log(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Where credentials enter the process, they are registered with the log's masking: a
+    traceback that quotes one bare (no `secret=` around it) shows `***` instead."""
+    from adl_monitor.logging_setup import scrub
+
+    stored, from_env = Keys("okx", passphrase=True), Keys("bybit")
+    spec = AccountSpec(name="masked", exchange="okx")
+    SecretStore().set(spec, Credentials(stored.api_key, stored.secret, stored.password))
+    monkeypatch.setenv("ADLMON_FROM_ENV_API_KEY", from_env.api_key)
+    monkeypatch.setenv("ADLMON_FROM_ENV_SECRET", from_env.secret)
+    texts = [f"ValueError: bad input {m}!" for m in stored.markers() + from_env.markers()]
+    assert [scrub(t) for t in texts] == texts  # nothing held yet: nothing to mask
+
+    assert SecretStore().get(spec) is not None
+    assert SecretStore().get(AccountSpec(name="from env", exchange="bybit")) is not None
+    assert [scrub(t) for t in texts] == ["ValueError: bad input ***!"] * len(texts)
