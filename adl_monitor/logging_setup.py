@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from adl_monitor.commands.terminal_text import terminal_lines
+from adl_monitor.core.held_secrets import on_held_secret
 from adl_monitor.core.private_files import open_private_append
 from adl_monitor.storage.paths import log_dir
 
@@ -39,6 +40,9 @@ def remember_secret(value: str | None) -> None:
     """
     if value and len(value) >= _MIN_SECRET_LENGTH:
         _known_secrets.add(value)
+
+
+on_held_secret(remember_secret)  # every credential the process holds is masked from now on
 
 
 def scrub(text: str) -> str:

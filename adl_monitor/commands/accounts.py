@@ -28,6 +28,7 @@ from adl_monitor.core.account_spec import (
     account_problem,
 )
 from adl_monitor.core.failure import VenueFailure
+from adl_monitor.core.held_secrets import hold
 from adl_monitor.core.key_check import KeyCheck, KeyVerdict
 
 if TYPE_CHECKING:
@@ -211,7 +212,7 @@ def _read_credentials(spec: AccountSpec) -> Credentials:
         raise _Refused(
             f"{spec.name}: {spec.exchange} keys need their passphrase too. Nothing was saved."
         )
-    return Credentials(api_key, secret, password or None)
+    return hold(Credentials(api_key, secret, password or None))
 
 
 def _check_or_refuse(spec: AccountSpec, credentials: Credentials | None) -> KeyCheck:

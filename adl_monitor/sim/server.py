@@ -34,6 +34,7 @@ from adl_monitor.sim.venues.binance import Binance
 from adl_monitor.sim.venues.bybit import Bybit
 from adl_monitor.sim.venues.hyperliquid import Hyperliquid
 from adl_monitor.sim.venues.okx import Okx
+from adl_monitor.sim.venues.signing import KeyTable
 from adl_monitor.sim.world import World
 
 LOOPBACK = "127.0.0.1"
@@ -79,13 +80,15 @@ class SimExchange:
         self._requests = itertools.count()
         self._stopping: asyncio.Event | None = None
         self.requests = RequestLog()  # every request's method and path (docs/security.md)
+        self.keys = KeyTable()
+        """The API keys every venue accepts: the demo keys, plus any a test adds."""
         self.dialects: dict[str, Dialect] = {
             d.exchange: d
             for d in (
-                Bybit(self._get_world),
-                Binance(self._get_world),
-                Okx(self._get_world),
-                Hyperliquid(self._get_world),
+                Bybit(self._get_world, self.keys),
+                Binance(self._get_world, self.keys),
+                Okx(self._get_world, self.keys),
+                Hyperliquid(self._get_world, self.keys),
             )
         }
         self.faults = FaultTable(lambda: frozenset(self.dialects))
@@ -177,6 +180,11 @@ class SimExchange:
         staged = self.faults.set(venue, fault, route, retry_after)
         self._silence_streams()
         return staged
+
+    def add_read_only_key(self, api_key: str, secret: str, passphrase: str | None = None) -> None:
+        """Accept another read-only key on every venue (a test's own, e.g. one carrying a
+        marker). Python only: no control route adds keys."""
+        self.keys.add_read_only(api_key, secret, passphrase)
 
     def clear_faults(self, venue: str | None = None, route: str | None = None) -> None:
         """End the faults on `venue` (one route, or all), or on every venue."""

@@ -103,6 +103,14 @@ class SimExchangeThread:
 
         self._call(stage())
 
+    def add_read_only_key(self, api_key: str, secret: str, passphrase: str | None = None) -> None:
+        """`SimExchange.add_read_only_key`, run on the server's loop."""
+
+        async def add() -> None:
+            self.sim.add_read_only_key(api_key, secret, passphrase)
+
+        self._call(add())
+
     def clear_faults(self, venue: str | None = None, route: str | None = None) -> None:
         """`SimExchange.clear_faults`, run on the server's loop."""
 

@@ -17,6 +17,7 @@ import keyring.errors
 from keyring.backend import KeyringBackend
 
 from adl_monitor.core.account_spec import AccountSpec, Credentials
+from adl_monitor.core.held_secrets import hold
 
 SERVICE = "adl-monitor"
 _log = logging.getLogger(__name__)
@@ -83,6 +84,10 @@ class SecretStore:
         self._session_only = True
 
     def get(self, spec: AccountSpec) -> Credentials | None:
+        """The account's credentials, announced to the log's masking (core/held_secrets.py)."""
+        return hold(self._lookup(spec))
+
+    def _lookup(self, spec: AccountSpec) -> Credentials | None:
         from_env = env_credentials(spec)
         if from_env is not None:
             return from_env

@@ -34,6 +34,7 @@ from adl_monitor.core.account_spec import (
     Credentials,
     account_problem,
 )
+from adl_monitor.core.held_secrets import hold
 from adl_monitor.core.key_check import KeyCheck, KeyVerdict
 from adl_monitor.core.venue_names import venue_display_name
 from adl_monitor.storage.config import AppConfig, ConfigError, load_config, update_config
@@ -276,7 +277,8 @@ class AccountsDialog(QDialog):
         if not key and not secret:
             return None
         password = self.password.text().strip() or None
-        return Credentials(key, secret, password if spec.exchange in PASSPHRASE_EXCHANGES else None)
+        password = password if spec.exchange in PASSPHRASE_EXCHANGES else None
+        return hold(Credentials(key, secret, password))
 
     def _say(self, text: str, colour: str) -> None:
         self.result_label.setStyleSheet(f"color: {colour};")

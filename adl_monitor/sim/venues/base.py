@@ -13,6 +13,7 @@ from typing import Any
 from aiohttp import web
 
 from adl_monitor.sim.faults import VenueReplies
+from adl_monitor.sim.venues.signing import KeyTable
 from adl_monitor.sim.world import World
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -42,8 +43,10 @@ class Dialect:
     )
     """The venue's own auth-error and rate-limit replies, for the simulator's faults."""
 
-    def __init__(self, world: Callable[[], World]) -> None:
+    def __init__(self, world: Callable[[], World], keys: KeyTable | None = None) -> None:
         self._world = world
+        self.keys = keys if keys is not None else KeyTable()
+        """The API keys this venue accepts; the server shares one table among its venues."""
         self.routes: dict[tuple[str, str], Handler] = {}
         self.streams_silent = False
         """While True, this venue's open websockets go silent (a test hook: `stream.py`); the

@@ -17,7 +17,7 @@ from adl_monitor.sim.demo import KeyPower
 from adl_monitor.sim.faults import VenueReplies
 from adl_monitor.sim.instruments import BY_BASE, INSTRUMENTS, by_venue_id
 from adl_monitor.sim.venues.base import Dialect, VenueError, num
-from adl_monitor.sim.venues.signing import hmac_hex, key_power, same, wall_ms
+from adl_monitor.sim.venues.signing import KeyTable, hmac_hex, same, wall_ms
 from adl_monitor.sim.world import DemoView
 
 MANDATORY = "Mandatory parameter '{}' was not sent, was empty/null, or malformed."
@@ -30,8 +30,8 @@ class Binance(Dialect):
         rate_limited=(429, {"code": -1003, "msg": "Too many requests; please use websockets."}),
     )
 
-    def __init__(self, world: Any) -> None:
-        super().__init__(world)
+    def __init__(self, world: Any, keys: KeyTable | None = None) -> None:
+        super().__init__(world, keys)
         self.routes = {
             ("GET", "/fapi/v1/ping"): self.ping,
             ("GET", "/fapi/v1/time"): self.time,
@@ -68,7 +68,7 @@ class Binance(Dialect):
         api_key = request.headers.get("X-MBX-APIKEY")
         if not api_key:
             raise self.fail(401, -2014, "API-key format invalid.")
-        power = key_power(api_key)
+        power = self.keys.power(api_key)
         if power is None:
             raise self.fail(401, -2015, "Invalid API-key, IP, or permissions for action.")
         query = request.rel_url.raw_query_string
@@ -80,7 +80,7 @@ class Binance(Dialect):
         if "signature" not in params:
             raise self.fail(400, -1102, MANDATORY.format("signature"))
         signed, _, signature = query.rpartition("&signature=")
-        if not same(signature, hmac_hex(signed)):
+        if not same(signature, hmac_hex(signed, self.keys.secret(api_key))):
             raise self.fail(400, -1022, "Signature for this request is not valid.")
         window = int(params.get("recvWindow", "5000"))
         if not 0 <= wall_ms() - int(params["timestamp"]) + 1000 <= window + 1000:

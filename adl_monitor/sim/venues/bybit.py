@@ -13,7 +13,7 @@ from adl_monitor.sim.demo import KeyPower
 from adl_monitor.sim.faults import VenueReplies
 from adl_monitor.sim.instruments import BY_BASE, INSTRUMENTS
 from adl_monitor.sim.venues.base import Dialect, VenueError, num
-from adl_monitor.sim.venues.signing import hmac_hex, key_power, same, wall_ms
+from adl_monitor.sim.venues.signing import KeyTable, hmac_hex, same, wall_ms
 from adl_monitor.sim.venues.stream import StreamSession, serve_stream
 from adl_monitor.sim.world import DemoView
 
@@ -29,8 +29,8 @@ class Bybit(Dialect):
         rate_limited=(429, {"retCode": 10006, "retMsg": "Too many visits!", "result": {}}),
     )
 
-    def __init__(self, world: Any) -> None:
-        super().__init__(world)
+    def __init__(self, world: Any, keys: KeyTable | None = None) -> None:
+        super().__init__(world, keys)
         self.routes = {
             ("GET", "/v5/market/time"): self.time,
             ("GET", "/v5/market/instruments-info"): self.instruments,
@@ -72,7 +72,7 @@ class Bybit(Dialect):
     async def authenticate(self, request: web.Request) -> KeyPower:
         """Check the v5 HMAC headers as Bybit does; return what the key may do."""
         api_key = request.headers.get("X-BAPI-API-KEY")
-        power = key_power(api_key)
+        power = self.keys.power(api_key)
         if power is None:
             raise self.fail(10003, "API key is invalid.", 401)
         timestamp = request.headers.get("X-BAPI-TIMESTAMP", "")
@@ -88,7 +88,10 @@ class Bybit(Dialect):
         payload = request.rel_url.raw_query_string
         if request.method == "POST":
             payload = await request.text()
-        if not same(signature, hmac_hex(f"{timestamp}{api_key}{recv_window}{payload}")):
+        if not same(
+            signature,
+            hmac_hex(f"{timestamp}{api_key}{recv_window}{payload}", self.keys.secret(api_key)),
+        ):
             raise self.fail(10004, "error sign! please check your signature generation.", 401)
         return power
 
@@ -418,10 +421,12 @@ class Bybit(Dialect):
             args = message.get("args") or []
             ok = (
                 len(args) == 3
-                and key_power(str(args[0])) is not None
+                and self.keys.power(str(args[0])) is not None
                 and str(args[1]).isdigit()
                 and int(args[1]) > wall_ms()
-                and same(str(args[2]), hmac_hex(f"GET/realtime{args[1]}"))
+                and same(
+                    str(args[2]), hmac_hex(f"GET/realtime{args[1]}", self.keys.secret(str(args[0])))
+                )
             )
             session.authenticated = ok
             reply.update({"success": ok, "ret_msg": "" if ok else "Request not authorized"})

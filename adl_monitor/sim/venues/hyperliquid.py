@@ -17,6 +17,7 @@ from adl_monitor.sim.demo import HYPERLIQUID_DEMO_WALLET
 from adl_monitor.sim.faults import VenueReplies
 from adl_monitor.sim.instruments import INSTRUMENTS
 from adl_monitor.sim.venues.base import Dialect, VenueError, num
+from adl_monitor.sim.venues.signing import KeyTable
 
 DESERIALIZE = "Failed to deserialize the JSON body into the target type: "
 _CANDLE_SECONDS = {"1m": 60, "15m": 900, "1h": 3600, "1d": 86_400}
@@ -29,8 +30,8 @@ class Hyperliquid(Dialect):
         rate_limited=(429, "429 Too Many Requests"),
     )
 
-    def __init__(self, world: Any) -> None:
-        super().__init__(world)
+    def __init__(self, world: Any, keys: KeyTable | None = None) -> None:
+        super().__init__(world, keys)
         self.routes = {("POST", "/info"): self.info}
         self.kinds = {
             "meta": self.meta,

@@ -11,11 +11,11 @@ from typing import Any
 from aiohttp import web
 
 from adl_monitor.core.position import MarginMode
-from adl_monitor.sim.demo import DEMO_PASSWORD, KeyPower
+from adl_monitor.sim.demo import KeyPower
 from adl_monitor.sim.faults import VenueReplies
 from adl_monitor.sim.instruments import BY_BASE, INSTRUMENTS
 from adl_monitor.sim.venues.base import Dialect, VenueError, num
-from adl_monitor.sim.venues.signing import hmac_base64, key_power, same, wall_ms
+from adl_monitor.sim.venues.signing import KeyTable, hmac_base64, same, wall_ms
 from adl_monitor.sim.venues.stream import StreamSession, serve_stream
 from adl_monitor.sim.world import DemoView
 
@@ -38,8 +38,8 @@ class Okx(Dialect):
         rate_limited=(429, {"msg": "Too Many Requests", "code": "50011"}),
     )
 
-    def __init__(self, world: Any) -> None:
-        super().__init__(world)
+    def __init__(self, world: Any, keys: KeyTable | None = None) -> None:
+        super().__init__(world, keys)
         self.routes = {
             ("GET", "/api/v5/public/time"): self.time,
             ("GET", "/api/v5/public/instruments"): self.instruments,
@@ -70,13 +70,13 @@ class Okx(Dialect):
         api_key = headers.get("OK-ACCESS-KEY")
         if not api_key:
             raise self.fail(401, "50103", 'Request header "OK-ACCESS-KEY" can not be empty.')
-        power = key_power(api_key)
+        power = self.keys.power(api_key)
         if power is None:
             raise self.fail(401, "50111", "Invalid OK-ACCESS-KEY")
         passphrase = headers.get("OK-ACCESS-PASSPHRASE")
         if not passphrase:
             raise self.fail(401, "50104", 'Request header "OK-ACCESS-PASSPHRASE" can not be empty.')
-        if not same(passphrase, DEMO_PASSWORD):
+        if not same(passphrase, self.keys.passphrase(api_key)):
             raise self.fail(401, "50105", "OK-ACCESS-PASSPHRASE incorrect.")
         timestamp = headers.get("OK-ACCESS-TIMESTAMP", "")
         try:
@@ -88,7 +88,8 @@ class Okx(Dialect):
         query = request.rel_url.raw_query_string
         target = path + (f"?{query}" if query else "")
         body = await request.text() if request.method == "POST" else ""
-        expected = hmac_base64(f"{timestamp}{request.method}{target}{body}")
+        secret = self.keys.secret(api_key)
+        expected = hmac_base64(f"{timestamp}{request.method}{target}{body}", secret)
         if not same(headers.get("OK-ACCESS-SIGN", ""), expected):
             raise self.fail(401, "50113", "Invalid Sign")
         return power
@@ -446,7 +447,7 @@ class Okx(Dialect):
         missing = [name for name in LOGIN_FIELDS if not str(login.get(name) or "")]
         if missing:
             return "60027", f"Parameter {missing[0]} can not be empty."
-        if key_power(str(login["apiKey"])) is None:
+        if self.keys.power(str(login["apiKey"])) is None:
             return "60005", "Invalid OK-ACCESS-KEY"
         timestamp = str(login["timestamp"])
         try:
@@ -455,9 +456,11 @@ class Okx(Dialect):
             return "60004", "Invalid timestamp"
         if abs(wall_ms() - seconds * 1000) > TIMESTAMP_WINDOW_MS:
             return "60006", "Timestamp request expired"
-        if not same(str(login["passphrase"]), DEMO_PASSWORD):
+        api_key = str(login["apiKey"])
+        if not same(str(login["passphrase"]), self.keys.passphrase(api_key)):
             return "60024", "Wrong passphrase"
-        if not same(str(login["sign"]), hmac_base64(f"{timestamp}GET/users/self/verify")):
+        expected = hmac_base64(f"{timestamp}GET/users/self/verify", self.keys.secret(api_key))
+        if not same(str(login["sign"]), expected):
             return "60007", "Invalid sign"
         return None
 
