@@ -244,26 +244,50 @@ class EngineBridge(GuiRelay):
     def store_secret(self, spec: AccountSpec, credentials: Credentials | None) -> None:
         """Write (or with None, delete) the account's secret in the keyring, off the GUI
         thread; `secret_stored(name, error)` follows."""
-        from adl_monitor.storage.secrets import InsecureStoreError
-
         store = self._secret_store()
 
-        def work() -> None:
-            try:
-                if credentials is None:
-                    store.delete(spec)
-                else:
-                    store.set(spec, credentials)
-            except InsecureStoreError:
-                # No secure keyring: the user may keep the key in memory for this session.
-                self.relay("secure_store_missing", spec, credentials)
-                return
-            except Exception as error:  # SecretStoreError carries the sentence
-                self.relay("secret_stored", spec.name, str(error) or type(error).__name__)
-                return
-            self.relay("secret_stored", spec.name, "")
+        def write() -> None:
+            if credentials is None:
+                store.delete(spec)
+            else:
+                store.set(spec, credentials)
 
-        self._jobs.run(work)
+        self._keyring_job(spec, credentials, write)
+
+    def save_account(
+        self,
+        spec: AccountSpec,
+        credentials: Credentials | None,
+        config_path: Path | None,
+        *,
+        new: bool,
+    ) -> None:
+        """Save the account as `accounts add` does — key to the keyring first, then the
+        config (storage/account_save.py) — off the GUI thread; `secret_stored(name, error)`
+        follows once both are written (or `secure_store_missing`, with nothing saved)."""
+        from adl_monitor.storage.account_save import save_account
+
+        store = self._secret_store()
+        self._keyring_job(
+            spec, credentials, lambda: save_account(spec, credentials, store, config_path, new=new)
+        )
+
+    def _keyring_job(
+        self, spec: AccountSpec, credentials: Credentials | None, work: Callable[[], object]
+    ) -> None:
+        from adl_monitor.storage.secrets import InsecureStoreError
+
+        def done(_result: object) -> None:
+            self.secret_stored.emit(spec.name, "")
+
+        def failed(error: BaseException) -> None:
+            if isinstance(error, InsecureStoreError):
+                # No secure keyring: the user may keep the key in memory for this session.
+                self.secure_store_missing.emit(spec, credentials)
+            else:  # SecretStoreError and ConfigError carry the sentence
+                self.secret_stored.emit(spec.name, str(error) or type(error).__name__)
+
+        self._jobs.run(work, done, failed)
 
     def _secret_store(self) -> SecretStore:
         if self._session is not None and self._session.secrets is not None:
