@@ -113,9 +113,13 @@ def test_stopping_the_bridge_leaves_no_worker_thread(qtbot) -> None:  # type: ig
         release.wait(5.0)
         raise RuntimeError("no engine in this test")
 
+    def jobs() -> set[threading.Thread]:
+        return {t for t in threading.enumerate() if t.name == "adl-monitor-engine"}
+
+    earlier = jobs()  # another test's, if any: not this bridge's business
     bridge = EngineBridge(slow_failing_start)
     bridge.start()
-    assert [t for t in threading.enumerate() if t.name == "adl-monitor-engine"]
+    assert jobs() - earlier
     release.set()
     bridge.stop()
-    assert not [t for t in threading.enumerate() if t.name == "adl-monitor-engine"]
+    assert not jobs() - earlier
