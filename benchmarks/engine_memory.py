@@ -19,6 +19,7 @@ from typing import Any
 from adl_monitor.core.account_spec import AccountSpec, Credentials
 from adl_monitor.core.snapshot import AccountState
 from adl_monitor.engine.engine import Engine
+from adl_monitor.engine.options import EngineOptions
 from adl_monitor.engine.settings import EngineSettings
 from adl_monitor.exchanges.registry import connector_for
 from benchmarks.common import Row, demo_accounts, start_sim
@@ -32,7 +33,9 @@ async def _engine_memory(
 ) -> int:
     gc.collect()
     before = tracemalloc.get_traced_memory()[0]
-    engine = Engine(specs, lambda s: credentials[s.exchange], settings=SETTINGS, cache_dir=cache)
+    engine = Engine(
+        specs, lambda s: credentials[s.exchange], EngineOptions(settings=SETTINGS, cache_dir=cache)
+    )
     await engine.start()
     try:
         for _ in range(400):

@@ -29,6 +29,7 @@ from adl_monitor.core.account_spec import (
 )
 from adl_monitor.core.failure import VenueFailure
 from adl_monitor.core.held_secrets import hold
+from adl_monitor.core.key_acceptance import NO_WAY_TO_ASK, KeyOutcome, accept_key
 from adl_monitor.core.key_check import KeyCheck, KeyVerdict
 
 if TYPE_CHECKING:
@@ -116,7 +117,8 @@ def _config_path(args: argparse.Namespace) -> Path | None:
 
 
 def _add(args: argparse.Namespace) -> int:
-    from adl_monitor.storage.config import load_config, update_config
+    from adl_monitor.storage.account_save import save_account
+    from adl_monitor.storage.config import load_config
     from adl_monitor.storage.secrets import InsecureStoreError, SecretStore, env_credentials
 
     name = args.name.strip()
@@ -146,25 +148,25 @@ def _add(args: argparse.Namespace) -> int:
     credentials = from_env or (_read_credentials(spec) if spec.needs_key else None)
     check = _check_or_refuse(spec, credentials)
     spec = _accept_or_refuse(spec, check, args.allow_trading_key)
-    store = SecretStore()
     stored = credentials is not None and from_env is None
-    if stored and credentials is not None:
-        try:
-            store.set(spec, credentials)
-        except InsecureStoreError as error:
-            prefix = spec.env_prefix
-            raise _Refused(
-                f"{str(error).rstrip('.')}. On a machine without a keyring, set "
-                f"{prefix}API_KEY and {prefix}SECRET in the environment and run this command "
-                "again: the key then stays in the environment. Nothing was saved."
-            ) from None
     try:
-        # Re-read under the writer lock: another `accounts add` may have written meanwhile.
-        update_config(lambda now: _with_new_account(now, spec), _config_path(args) or config.path)
-    except BaseException:
-        if stored:
-            store.delete(spec)
-        raise
+        # Keyring, then config (storage/account_save.py); the config is re-read under the
+        # writer lock: another `accounts add` may have written meanwhile.
+        save_account(
+            spec,
+            credentials if stored else None,
+            SecretStore(),
+            _config_path(args) or config.path,
+            new=True,
+            change=lambda now: _with_new_account(now, spec),
+        )
+    except InsecureStoreError as error:
+        prefix = spec.env_prefix
+        raise _Refused(
+            f"{str(error).rstrip('.')}. On a machine without a keyring, set "
+            f"{prefix}API_KEY and {prefix}SECRET in the environment and run this command "
+            "again: the key then stays in the environment. Nothing was saved."
+        ) from None
     where = "key in the keyring" if stored else "key from the environment, not stored"
     if not spec.needs_key:
         where = "no key needed"
@@ -230,18 +232,19 @@ def _accept_or_refuse(spec: AccountSpec, check: KeyCheck, allow_trading: bool) -
     from dataclasses import replace
 
     permissions = _permissions(check)
-    if check.verdict is KeyVerdict.CAN_WITHDRAW:
+    decision = accept_key(check, allow_trading)
+    if decision.outcome is KeyOutcome.WITHDRAW_REFUSED:
         raise _Refused(
             f"{spec.name}: refused — this API key can withdraw funds{permissions}. Create a "
             "read-only key on the exchange and add it again. Nothing was saved."
         )
-    if check.verdict is KeyVerdict.CAN_TRADE:
-        if not allow_trading:
-            raise _Refused(
-                f"{spec.name}: refused — this API key can trade{permissions}. Use a read-only "
-                "key, or pass --allow-trading-key to accept it with a permanent warning. "
-                "Nothing was saved."
-            )
+    if decision.outcome is KeyOutcome.TRADING_REFUSED:
+        raise _Refused(
+            f"{spec.name}: refused — this API key can trade{permissions}. Use a read-only "
+            "key, or pass --allow-trading-key to accept it with a permanent warning. "
+            "Nothing was saved."
+        )
+    if decision.trading_key:
         print(
             terminal_lines(
                 f"WARNING {spec.name}: this API key can trade{permissions}; saved because of "
@@ -250,11 +253,11 @@ def _accept_or_refuse(spec: AccountSpec, check: KeyCheck, allow_trading: bool) -
             file=sys.stderr,
         )
         return replace(spec, allow_trading_key=True)
-    if check.verdict is KeyVerdict.UNVERIFIED:
-        reason = check.message.rstrip(".") or "the exchange offers no way to ask"
+    if decision.outcome is KeyOutcome.UNVERIFIED:
         print(
             terminal_lines(
-                f"{spec.name}: could not verify that the key is read-only — {reason}. Check on "
+                f"{spec.name}: could not verify that the key is read-only — "
+                f"{decision.unverified_reason}. Check on "
                 "the exchange that it cannot trade or withdraw."
             ),
             file=sys.stderr,
@@ -410,8 +413,7 @@ def _verdict_words(check: KeyCheck) -> str:
         KeyVerdict.NOT_NEEDED: "no key needed: read by wallet address",
         KeyVerdict.CAN_TRADE: f"the key can trade{permissions}",
         KeyVerdict.CAN_WITHDRAW: f"the key can withdraw funds{permissions}",
-        KeyVerdict.UNVERIFIED: "could not verify: "
-        + (check.message.rstrip(".") or "the exchange offers no way to ask"),
+        KeyVerdict.UNVERIFIED: "could not verify: " + (check.message.rstrip(".") or NO_WAY_TO_ASK),
     }
     return words[check.verdict]
 

@@ -29,6 +29,7 @@ from adl_monitor.storage import demo_history, paths
 
 if TYPE_CHECKING:
     from adl_monitor.engine.engine import Engine
+    from adl_monitor.engine.options import EngineOptions
     from adl_monitor.engine.runner import EngineRunner
 
 _log = logging.getLogger(__name__)
@@ -84,7 +85,7 @@ class Sources:
         """An engine for these accounts, with their history, calibration and market cache."""
         from adl_monitor.engine.engine import Engine
 
-        return Engine(self.accounts, self.credentials, **self._engine_files())
+        return Engine(self.accounts, self.credentials, self.engine_options())
 
     def runner(
         self,
@@ -96,20 +97,23 @@ class Sources:
         lookup (the GUI adds the keyring for accounts added while running) or the settings."""
         from adl_monitor.engine.runner import EngineRunner
 
-        files = self._engine_files()
-        if settings is not None:
-            files["settings"] = settings
-        return EngineRunner(self.accounts, credentials or self.credentials, **files)
+        return EngineRunner(
+            self.accounts, credentials or self.credentials, self.engine_options(settings)
+        )
 
-    def _engine_files(self) -> dict[str, Any]:
+    def engine_options(self, settings: EngineSettings | None = None) -> EngineOptions:
+        """These sources' history, calibration and market cache files, with the engine and
+        alert settings of `[settings]` (or the engine `settings` given)."""
+        from adl_monitor.engine.options import EngineOptions
+
         resolved = self.monitor_settings()
-        return {
-            "history_path": self.history_path,
-            "calibration_path": self.calibration_path,
-            "cache_dir": self.cache_dir,
-            "settings": resolved.engine,
-            "alert_settings": resolved.alerts,
-        }
+        return EngineOptions(
+            settings=settings if settings is not None else resolved.engine,
+            alert_settings=resolved.alerts,
+            history_path=self.history_path,
+            calibration_path=self.calibration_path,
+            cache_dir=self.cache_dir,
+        )
 
     def close(self) -> None:
         sim, self.sim = self.sim, None

@@ -21,8 +21,7 @@ import random
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
-from pathlib import Path
+from datetime import datetime
 from typing import Protocol, TypeVar
 
 from adl_monitor.core.account_spec import AccountSpec, Credentials
@@ -40,6 +39,7 @@ from adl_monitor.engine.account_worker import (
 from adl_monitor.engine.backoff import Backoff
 from adl_monitor.engine.calibration import load_estimator, save_estimator
 from adl_monitor.engine.connector import Connector, ConnectorFactory, venue_connector_factory
+from adl_monitor.engine.options import EngineOptions
 from adl_monitor.engine.settings import EngineSettings
 from adl_monitor.engine.snapshot_builder import SnapshotBuilder
 from adl_monitor.storage.history import History, HistoryPoint, PositionKey
@@ -64,36 +64,27 @@ class EngineListener(Protocol):
     def on_alert(self, alert: Alert) -> None: ...
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 class Engine:
     def __init__(
         self,
         accounts: Sequence[AccountSpec],
         credentials: Callable[[AccountSpec], Credentials | None],
-        *,
-        settings: EngineSettings | None = None,
-        alert_settings: AlertSettings | None = None,
-        history_path: Path | None = None,
-        calibration_path: Path | None = None,
-        cache_dir: Path | None = None,
-        connector_factory: ConnectorFactory | None = None,
-        clock: Callable[[], datetime] = utc_now,
+        options: EngineOptions | None = None,
     ) -> None:
-        """`history_path` None uses the platform default; `settings.record_history` False
-        records none. `calibration_path` None keeps calibration in memory only."""
+        """`options` (engine/options.py): settings, files, connector factory and clock."""
+        options = options or EngineOptions()
         self._accounts = _unique(accounts)
         self._credentials = credentials
-        self._settings = settings or EngineSettings()
-        self._alert_rules = AlertRules(alert_settings or AlertSettings())
-        self._history_path = history_path
-        self._calibration_path = calibration_path
-        self._make_connector = connector_factory or venue_connector_factory(cache_dir)
-        self._clock = clock
+        self._settings = options.settings
+        self._alert_rules = AlertRules(options.alert_settings)
+        self._history_path = options.history_path
+        self._calibration_path = options.calibration_path
+        self._make_connector = options.connector_factory or venue_connector_factory(
+            options.cache_dir
+        )
+        self._clock = options.clock
         self._rng = random.Random(self._settings.jitter_seed)
-        self._estimator = load_estimator(calibration_path)
+        self._estimator = load_estimator(options.calibration_path)
         self._builder = SnapshotBuilder(self._estimator)
         self._workers: dict[str, AccountWorker] = {}
         self._trackers: dict[str, AccountTracker] = {}

@@ -19,19 +19,18 @@ import logging
 import threading
 from collections.abc import Callable, Coroutine, Sequence
 from datetime import datetime
-from pathlib import Path
 from typing import Any, TypeVar
 
 from adl_monitor.core.account_spec import AccountSpec, Credentials
 from adl_monitor.core.alerts import AlertSettings
 from adl_monitor.core.key_check import KeyCheck
 from adl_monitor.core.snapshot import Snapshot
-from adl_monitor.engine.connector import ConnectorFactory
-from adl_monitor.engine.engine import Engine, EngineListener, utc_now
+from adl_monitor.engine.engine import Engine, EngineListener
+from adl_monitor.engine.options import EngineOptions
 from adl_monitor.engine.settings import EngineSettings
 from adl_monitor.storage.history import HistoryPoint, PositionKey
 
-__all__ = ["EngineListener", "EngineRunner", "EngineSettings"]
+__all__ = ["EngineListener", "EngineOptions", "EngineRunner", "EngineSettings"]
 
 _log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -44,26 +43,9 @@ class EngineRunner:
         self,
         accounts: Sequence[AccountSpec],
         credentials: Callable[[AccountSpec], Credentials | None],
-        *,
-        history_path: Path | None = None,
-        calibration_path: Path | None = None,
-        cache_dir: Path | None = None,
-        settings: EngineSettings | None = None,
-        alert_settings: AlertSettings | None = None,
-        connector_factory: ConnectorFactory | None = None,
-        clock: Callable[[], datetime] = utc_now,
+        options: EngineOptions | None = None,
     ) -> None:
-        self.engine = Engine(
-            accounts,
-            credentials,
-            settings=settings,
-            alert_settings=alert_settings,
-            history_path=history_path,
-            calibration_path=calibration_path,
-            cache_dir=cache_dir,
-            connector_factory=connector_factory,
-            clock=clock,
-        )
+        self.engine = Engine(accounts, credentials, options)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._started = threading.Event()

@@ -1,8 +1,10 @@
 """Accounts: add, edit, remove; the secret goes straight to the keyring; "Verify" asks the venue.
 
 The config file gets the account's name, venue, API URL and wallet address — never a secret.
-Keys are written to the OS keyring by the bridge on a worker thread, and the read-only check
-runs in the engine; both answer with a signal, so the dialog never blocks.
+The key is judged by the same rules as `accounts add` (core/key_acceptance.py) and saved in
+the same order: keyring first, then config (storage/account_save.py). The bridge does that on
+a worker thread, and the read-only check runs in the engine; both answer with a signal, so the
+dialog never blocks.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from adl_monitor.core.account_spec import (
     account_problem,
 )
 from adl_monitor.core.held_secrets import hold
+from adl_monitor.core.key_acceptance import KeyOutcome, accept_key
 from adl_monitor.core.key_check import KeyCheck, KeyVerdict
 from adl_monitor.core.venue_names import venue_display_name
 from adl_monitor.storage.config import AppConfig, ConfigError, load_config, update_config
@@ -88,6 +91,7 @@ class AccountsDialog(QDialog):
         self._config_path = config_path
         self._editing: str | None = None  # name of the account in the form, None = new
         self._last_check: tuple[str, KeyCheck] | None = None
+        self._saving: tuple[AccountSpec, bool] | None = None  # sent to the keyring; new?
 
         self.list = QListWidget()
         self.list.setMinimumWidth(200)
@@ -343,51 +347,65 @@ class AccountsDialog(QDialog):
         check = (
             self._last_check[1] if self._last_check and self._last_check[0] == spec.name else None
         )
-        if check is not None and check.verdict is KeyVerdict.CAN_WITHDRAW:
-            self._say(
-                self.tr("This key can withdraw funds and is refused: create a read-only key."), _RED
-            )
+        refusal = self._refusal(check, spec.allow_trading_key) if check is not None else None
+        if refusal is not None:
+            self._say(refusal, _RED)
             return
-        if (
-            check is not None
-            and check.verdict is KeyVerdict.CAN_TRADE
-            and not spec.allow_trading_key
-        ):
-            self._say(
-                self.tr(
-                    "This key can trade: tick “Allow a key that can trade” or use a read-only key."
-                ),
-                _RED,
-            )
+        new = self._editing is None
+        if credentials is None:  # no keyring call: only the config changes
+            self._save_config_only(spec, new)
             return
-        try:
-            update_config(lambda now: now.with_account(spec), self._config_path)
+        self._saving = (spec, new)
+        self._say(self.tr("Storing the key in the system keyring…"), "")
+        self._bridge.save_account(spec, credentials, self._config_path, new=new)
+        # announced once the key is in the keyring and the account in the config
+
+    def _refusal(self, check: KeyCheck, allow_trading: bool) -> str | None:
+        """Why `accept_key` refuses the checked key, in the dialog's words (None: accepted)."""
+        outcome = accept_key(check, allow_trading).outcome
+        if outcome is KeyOutcome.WITHDRAW_REFUSED:
+            return self.tr("This key can withdraw funds and is refused: create a read-only key.")
+        if outcome is KeyOutcome.TRADING_REFUSED:
+            return self.tr(
+                "This key can trade: tick “Allow a key that can trade” or use a read-only key."
+            )
+        return None
+
+    def _save_config_only(self, spec: AccountSpec, new: bool) -> None:
+        from adl_monitor.storage.account_save import save_account
+        from adl_monitor.storage.secrets import SecretStore
+
+        try:  # a TOML file under its lock, no keyring: quick enough for the GUI thread
+            save_account(spec, None, SecretStore(), self._config_path, new=new)
         except (ConfigError, OSError) as error:
             self._say(str(error), _RED)
             return
+        self._saved(spec)
+        self._say(self.tr("Saved."), _GREEN)
+
+    def _saved(self, spec: AccountSpec) -> None:
         self._editing = spec.name
-        if credentials is not None:
-            self._say(self.tr("Saved. Storing the key in the system keyring…"), "")
-            self._bridge.store_secret(spec, credentials)
-        else:
-            self._say(self.tr("Saved."), _GREEN)
         for field in (self.api_key, self.secret, self.password):
             field.clear()
         self.badge.setVisible(spec.allow_trading_key)
         self._reload(select=spec.name)
-        if credentials is None:
-            self.accounts_changed.emit(self._config().accounts)
-        # else: announced once the key is in the keyring, so the engine finds it
+        self.accounts_changed.emit(self._config().accounts)
 
     def _on_secret_stored(self, name: str, error: str) -> None:
-        """The keyring write finished (on a worker thread); only now may the engine look."""
+        """The keyring and config writes finished (on a worker thread); only now may the
+        engine look."""
+        saving = self._saving
+        if saving is not None and saving[0].name == name:
+            self._saving = None
         if error:
             self._say(error, _RED)
-        elif name == self._editing:
+        elif saving is not None and saving[0].name == name:
             self._say(self.tr("Saved. The key is in the system keyring."), _GREEN)
-            self.accounts_changed.emit(self._config().accounts)
+            self._saved(saving[0])
 
     def _on_no_secure_store(self, spec: AccountSpec, credentials: Credentials) -> None:
+        """Nothing was saved (keyring first): keep the key in memory, or save nothing."""
+        saving, self._saving = self._saving, None
         answer = QMessageBox.question(
             self,
             self.tr("No secure keyring"),
@@ -397,16 +415,18 @@ class AccountsDialog(QDialog):
                 "You will have to enter it again next time."
             ).format(name=spec.name),
         )
-        if answer != QMessageBox.StandardButton.Yes:
+        if answer != QMessageBox.StandardButton.Yes or saving is None:
             self._say(
                 self.tr(
-                    "{name} is saved without its key: install a keyring and enter it again."
+                    "{name} was not saved: install a keyring (such as GNOME Keyring or KWallet) "
+                    "and add it again."
                 ).format(name=spec.name),
                 _ORANGE,
             )
             return
         self._bridge.enable_session_only_secrets()
-        self._bridge.store_secret(spec, credentials)
+        self._saving = saving
+        self._bridge.save_account(spec, credentials, self._config_path, new=saving[1])
 
     def remove_current(self) -> None:
         item = self.list.currentItem()

@@ -1,11 +1,12 @@
 """The only module that knows about the engine's thread.
 
 The engine runs its own asyncio loop in a worker thread and calls its listeners there. This
-bridge is that listener: it re-emits each Snapshot and Alert (frozen dataclasses) through Qt
-signals with queued connections, so every slot runs later on the GUI thread. Commands go the
-other way through the runner's thread-safe methods. Anything slow or blocking — starting the
-engine (which imports ccxt and may start the simulator), keyring writes, key verification,
-history queries — happens off the GUI thread, and its result comes back as a signal.
+bridge is that listener: it relays each Snapshot and Alert (frozen dataclasses) to its public
+signals through `GuiRelay`, so every slot runs later on the GUI thread. Commands go the other
+way through the runner's thread-safe methods. Anything slow or blocking — starting the engine
+(which imports ccxt and may start the simulator), keyring writes, key verification, history
+queries — runs as a `BackgroundJobs` job or on the engine's loop, and its result comes back as
+a signal (docs/architecture.md "Threads").
 """
 
 from __future__ import annotations
@@ -13,17 +14,18 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Signal
 
 from adl_monitor.core.account_spec import AccountSpec, Credentials
 from adl_monitor.core.alert import Alert
 from adl_monitor.core.snapshot import Snapshot
+from adl_monitor.ui.background_jobs import BackgroundJobs
+from adl_monitor.ui.gui_relay import GuiRelay
 
 if TYPE_CHECKING:  # the engine (and ccxt behind it) is imported on a worker thread only
     from adl_monitor.core.alerts import AlertSettings
@@ -57,7 +59,15 @@ class StartInfo:
     history_path: Path | None = None
 
 
-class EngineBridge(QObject):
+SHUTDOWN_WAIT = 25.0
+"""Seconds `stop()` waits for a start or keyring job still running (a start may take the
+runner's own start and stop timeouts), so no worker thread outlives the app."""
+
+
+class EngineBridge(GuiRelay):
+    """The engine's listener and the window's handle on it; every signal arrives on the GUI
+    thread."""
+
     snapshot_received = Signal(object)  # Snapshot
     alert_raised = Signal(object)  # Alert
     started = Signal(object)  # StartInfo
@@ -66,15 +76,6 @@ class EngineBridge(QObject):
     secret_stored = Signal(str, str)  # account name, "" on success or the error sentence
     secure_store_missing = Signal(object, object)  # AccountSpec, Credentials: not stored
     history_loaded = Signal(object, object)  # position key, list of history rows
-
-    _snapshot_from_worker = Signal(object)
-    _alert_from_worker = Signal(object)
-    _started_from_worker = Signal(object)
-    _failed_from_worker = Signal(str)
-    _key_from_worker = Signal(str, object)
-    _secret_from_worker = Signal(str, str)
-    _insecure_from_worker = Signal(object, object)
-    _history_from_worker = Signal(object, object)
 
     def __init__(
         self, start_engine: Callable[[], EngineSession], parent: QObject | None = None
@@ -86,24 +87,16 @@ class EngineBridge(QObject):
         self._generation = 0
         self._fallback_store: SecretStore | None = None
         self._lock = threading.Lock()
-        queued = Qt.ConnectionType.QueuedConnection
-        self._snapshot_from_worker.connect(self.snapshot_received, queued)
-        self._alert_from_worker.connect(self.alert_raised, queued)
-        self._started_from_worker.connect(self.started, queued)
-        self._failed_from_worker.connect(self.start_failed, queued)
-        self._key_from_worker.connect(self.key_checked, queued)
-        self._secret_from_worker.connect(self.secret_stored, queued)
-        self._insecure_from_worker.connect(self.secure_store_missing, queued)
-        self._history_from_worker.connect(self.history_loaded, queued)
+        self._jobs = BackgroundJobs("engine", self)
 
     # -- listener: called on the engine's worker thread ---------------------------------
     def on_snapshot(self, snapshot: Snapshot) -> None:
         if not self._stopping:
-            self._snapshot_from_worker.emit(snapshot)
+            self.relay("snapshot_received", snapshot)
 
     def on_alert(self, alert: Alert) -> None:
         if not self._stopping:
-            self._alert_from_worker.emit(alert)
+            self.relay("alert_raised", alert)
 
     # -- lifecycle ------------------------------------------------------------------------
     @property
@@ -116,7 +109,7 @@ class EngineBridge(QObject):
 
     def start(self) -> None:
         """Start the engine in the background; `started` or `start_failed` follows."""
-        threading.Thread(target=self._start, name="adl-monitor-start", daemon=True).start()
+        self._jobs.run(self._start)
 
     def restart(self, start_engine: Callable[[], EngineSession]) -> None:
         """Replace the running engine (e.g. demo → the user's first account) in the
@@ -131,7 +124,7 @@ class EngineBridge(QObject):
                 self._shutdown(session)
             self._start()
 
-        threading.Thread(target=work, name="adl-monitor-restart", daemon=True).start()
+        self._jobs.run(work)
 
     def _start(self) -> None:
         with self._lock:
@@ -154,7 +147,7 @@ class EngineBridge(QObject):
             )
             if session is not None:
                 self._shutdown(session)  # e.g. the simulator already runs
-            self._failed_from_worker.emit(str(error) or type(error).__name__)
+            self.relay("start_failed", str(error) or type(error).__name__)
             return
         with self._lock:
             current = not self._stopping and generation == self._generation
@@ -163,25 +156,29 @@ class EngineBridge(QObject):
         if not current:
             self._shutdown(session)
             return
-        self._started_from_worker.emit(
+        self.relay(
+            "started",
             StartInfo(
                 demo=session.demo,
                 scenario=session.scenario,
                 accounts=session.accounts,
                 history_path=session.history_path,
-            )
+            ),
         )
 
     def _is_current(self, generation: int) -> bool:
         return not self._stopping and generation == self._generation
 
     def stop(self) -> None:
-        """Stop the engine and close its sources (the simulator); blocks until done."""
+        """Stop the engine and close its sources (the simulator); blocks until done, and
+        until a start or keyring job still running has ended."""
         with self._lock:
             self._stopping = True
             session, self._session = self._session, None
         if session is not None:
             self._shutdown(session)
+        if not self._jobs.wait(SHUTDOWN_WAIT):
+            _log.error("a background job of the engine bridge did not end at shutdown")
 
     @staticmethod
     def _shutdown(session: EngineSession) -> None:
@@ -223,49 +220,74 @@ class EngineBridge(QObject):
         """Run the venue's read-only check in the engine; `key_checked(name, …)` follows."""
         runner = self.runner
         if runner is None:
-            self._key_from_worker.emit(
-                spec.name, self.tr("The engine is still starting — try again in a moment.")
+            self.relay(
+                "key_checked",
+                spec.name,
+                self.tr("The engine is still starting — try again in a moment."),
             )
             return
         try:
-            future: Future[KeyCheck] = runner.verify_key(spec, credentials)
+            future = runner.verify_key(spec, credentials)
         except Exception as error:
-            self._key_from_worker.emit(spec.name, str(error))
+            self.relay("key_checked", spec.name, str(error))
             return
 
-        def done(result: Future[KeyCheck]) -> None:
-            error = result.exception()
-            if error is not None:
-                _log.warning("key check of %s failed: %s", spec.name, type(error).__name__)
-                self._key_from_worker.emit(spec.name, str(error) or type(error).__name__)
-            else:
-                self._key_from_worker.emit(spec.name, result.result())
+        def checked(check: KeyCheck) -> None:
+            self.key_checked.emit(spec.name, check)
 
-        future.add_done_callback(done)
+        def failed(error: BaseException) -> None:
+            _log.warning("key check of %s failed: %s", spec.name, type(error).__name__)
+            self.key_checked.emit(spec.name, str(error) or type(error).__name__)
+
+        self._jobs.follow(future, checked, failed)
 
     def store_secret(self, spec: AccountSpec, credentials: Credentials | None) -> None:
         """Write (or with None, delete) the account's secret in the keyring, off the GUI
         thread; `secret_stored(name, error)` follows."""
-        from adl_monitor.storage.secrets import InsecureStoreError
-
         store = self._secret_store()
 
-        def work() -> None:
-            try:
-                if credentials is None:
-                    store.delete(spec)
-                else:
-                    store.set(spec, credentials)
-            except InsecureStoreError:
-                # No secure keyring: the user may keep the key in memory for this session.
-                self._insecure_from_worker.emit(spec, credentials)
-                return
-            except Exception as error:  # SecretStoreError carries the sentence
-                self._secret_from_worker.emit(spec.name, str(error) or type(error).__name__)
-                return
-            self._secret_from_worker.emit(spec.name, "")
+        def write() -> None:
+            if credentials is None:
+                store.delete(spec)
+            else:
+                store.set(spec, credentials)
 
-        threading.Thread(target=work, name="adl-monitor-keyring", daemon=True).start()
+        self._keyring_job(spec, credentials, write)
+
+    def save_account(
+        self,
+        spec: AccountSpec,
+        credentials: Credentials | None,
+        config_path: Path | None,
+        *,
+        new: bool,
+    ) -> None:
+        """Save the account as `accounts add` does — key to the keyring first, then the
+        config (storage/account_save.py) — off the GUI thread; `secret_stored(name, error)`
+        follows once both are written (or `secure_store_missing`, with nothing saved)."""
+        from adl_monitor.storage.account_save import save_account
+
+        store = self._secret_store()
+        self._keyring_job(
+            spec, credentials, lambda: save_account(spec, credentials, store, config_path, new=new)
+        )
+
+    def _keyring_job(
+        self, spec: AccountSpec, credentials: Credentials | None, work: Callable[[], object]
+    ) -> None:
+        from adl_monitor.storage.secrets import InsecureStoreError
+
+        def done(_result: object) -> None:
+            self.secret_stored.emit(spec.name, "")
+
+        def failed(error: BaseException) -> None:
+            if isinstance(error, InsecureStoreError):
+                # No secure keyring: the user may keep the key in memory for this session.
+                self.secure_store_missing.emit(spec, credentials)
+            else:  # SecretStoreError and ConfigError carry the sentence
+                self.secret_stored.emit(spec.name, str(error) or type(error).__name__)
+
+        self._jobs.run(work, done, failed)
 
     def _secret_store(self) -> SecretStore:
         if self._session is not None and self._session.secrets is not None:
@@ -286,16 +308,15 @@ class EngineBridge(QObject):
         if runner is None:
             return
         try:
-            future: Future[list[HistoryPoint]] = runner.history_for(key, since)
+            future = runner.history_for(key, since)
         except Exception:
             _log.exception("history query failed")
             return
 
-        def done(result: Future[list[HistoryPoint]]) -> None:
-            if result.exception() is None:
-                self._history_from_worker.emit(key, result.result())
+        def loaded(points: list[HistoryPoint]) -> None:
+            self.history_loaded.emit(key, points)
 
-        future.add_done_callback(done)
+        self._jobs.follow(future, loaded, lambda _error: None)  # no history: the chart waits
 
 
 class _SessionListener:

@@ -17,8 +17,10 @@ from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
+
+from adl_monitor.ui.gui_relay import GuiRelay, on_gui_thread
 
 _log = logging.getLogger(__name__)
 
@@ -33,11 +35,10 @@ def crash_sentence(error_type: str, log_path: Path) -> str:
     )
 
 
-class CrashHandler(QObject):
+class CrashHandler(GuiRelay):
     """Installs itself as `sys.excepthook` and `threading.excepthook` until `uninstall()`."""
 
     crashed = Signal(str)  # the sentence shown, on the GUI thread
-    _report = Signal(str)  # the exception type's name, from any thread
 
     def __init__(
         self,
@@ -53,7 +54,6 @@ class CrashHandler(QObject):
         self._last_shown = -QUIET_SECONDS
         self._dialog: QMessageBox | None = None
         self._previous = (sys.excepthook, threading.excepthook)
-        self._report.connect(self._show, Qt.ConnectionType.QueuedConnection)
 
     def install(self) -> None:
         sys.excepthook = self._on_exception
@@ -72,13 +72,14 @@ class CrashHandler(QObject):
             self._previous[0](error_type, error, traceback)
             return
         _log.error("uncaught %s", error_type.__name__, exc_info=(error_type, error, traceback))
-        self._report.emit(error_type.__name__)
+        self._show(error_type.__name__)  # from any thread; shown on the GUI thread
 
     def _on_thread_exception(self, args: threading.ExceptHookArgs) -> None:
         if args.exc_value is None:
             return
         self._on_exception(args.exc_type, args.exc_value, args.exc_traceback)
 
+    @on_gui_thread
     def _show(self, error_type: str) -> None:
         sentence = crash_sentence(error_type, self.log_path)
         self.crashed.emit(sentence)

@@ -1,17 +1,17 @@
 """File → Export history…: the recorded samples as CSV or JSON, as `history export` writes them.
 
 The user picks an account, a symbol, a period and a format, then a file. Reading the database
-and writing the file happen on a worker thread (a year of history is a few hundred thousand
-rows); the result comes back as one sentence through `finished`.
+and writing the file happen in a background job (a year of history is a few hundred thousand
+rows); the result comes back on the GUI thread as one sentence through `finished_export`.
 """
 
 from __future__ import annotations
 
-import threading
+import logging
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -24,6 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from adl_monitor.storage.history_export import EVERYTHING, ExportFilter
+from adl_monitor.ui.background_jobs import BackgroundJobs
+
+_log = logging.getLogger(__name__)
 
 ALL = ""
 PERIODS: tuple[tuple[str, timedelta | None], ...] = (
@@ -101,7 +104,7 @@ class ExportDialog(QDialog):
         layout.addLayout(fields)
         layout.addWidget(note)
         layout.addWidget(buttons)
-        self.finished_export.connect(self.accept, Qt.ConnectionType.QueuedConnection)
+        self._jobs = BackgroundJobs("export", self)
 
     def selection(self) -> tuple[ExportFilter, str]:
         age = self.period.currentData()
@@ -125,14 +128,17 @@ class ExportDialog(QDialog):
         what, form = self.selection()
         self.setEnabled(False)
 
-        def work() -> None:
-            try:
-                sentence = export_history(self.history_path, what, form, out)
-            except Exception as error:  # never a dead dialog: say it and log the rest
-                import logging
+        self._jobs.run(
+            lambda: export_history(self.history_path, what, form, out),
+            self._exported,
+            self._export_failed,
+        )
 
-                logging.getLogger(__name__).warning("export failed", exc_info=True)
-                sentence = f"The export failed ({type(error).__name__}) — see the log file."
-            self.finished_export.emit(sentence)
+    def _exported(self, sentence: str) -> None:
+        self.finished_export.emit(sentence)
+        self.accept()
 
-        threading.Thread(target=work, name="adl-monitor-export", daemon=True).start()
+    def _export_failed(self, error: BaseException) -> None:
+        """Never a dead dialog: say it, and log the rest."""
+        _log.warning("export failed", exc_info=error)
+        self._exported(f"The export failed ({type(error).__name__}) — see the log file.")

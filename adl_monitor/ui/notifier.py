@@ -4,7 +4,7 @@ desktop-notifier speaks freedesktop Notifications over D-Bus on Linux (and the n
 macOS/Windows). Its API is asyncio, and its click callbacks need a running loop, so it lives on a
 small loop thread of its own: never on the GUI thread (a D-Bus round trip must not freeze the
 window) and not on the engine's loop (a stuck notification daemon must not delay a refresh).
-Results come back to the GUI thread through queued signals.
+Results come back to the GUI thread through the `GuiRelay` (ui/gui_relay.py).
 
 When no notification service answers (no session bus, no daemon), the library only logs; we
 detect that because its `on_dispatched` callback never ran, and show the alert as a tray balloon.
@@ -18,11 +18,12 @@ import threading
 import time
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication
 
 from adl_monitor.core.alert import Alert
 from adl_monitor.core.levels import Level
+from adl_monitor.ui.gui_relay import GuiRelay
 from adl_monitor.ui.icons import app_icon_png
 
 _log = logging.getLogger(__name__)
@@ -52,26 +53,18 @@ class _LoopThread:
         self._thread.join(timeout=2)
 
 
-class Notifier(QObject):
+class Notifier(GuiRelay):
     """`notify(alert)` from the GUI thread; `clicked(key)` when the user clicks one."""
 
     clicked = Signal(object)  # (account, symbol, side) of the alert's position
     sent = Signal(str, str)  # title, body: delivered to the notification service
     fallback = Signal(str, str, object)  # title, body, Level: no service, show it another way
 
-    _clicked_from_loop = Signal(object)
-    _sent_from_loop = Signal(str, str)
-    _fallback_from_loop = Signal(str, str, object)
-
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._loop: _LoopThread | None = None
         self._notifier: Any = None
         self._service_failed_at: float | None = None  # time.monotonic(), loop thread only
-        queued = Qt.ConnectionType.QueuedConnection
-        self._clicked_from_loop.connect(self.clicked, queued)
-        self._sent_from_loop.connect(self.sent, queued)
-        self._fallback_from_loop.connect(self.fallback, queued)
 
     def notify(self, alert: Alert, *, sound: bool) -> None:
         if self._loop is None:
@@ -100,13 +93,13 @@ class Notifier(QObject):
 
         failed_at = self._service_failed_at
         if failed_at is not None and time.monotonic() - failed_at < RETRY_SERVICE_AFTER:
-            self._fallback_from_loop.emit(alert.title, alert.body, alert.level)
+            self.relay("fallback", alert.title, alert.body, alert.level)
             return
         dispatched = threading.Event()
         show_label = QApplication.translate("Notifier", "Show")
 
         def on_click() -> None:
-            self._clicked_from_loop.emit(key)
+            self.relay("clicked", key)
 
         try:
             notifier = self._desktop_notifier()
@@ -123,11 +116,11 @@ class Notifier(QObject):
             _log.warning("desktop notification failed: %s", type(error).__name__)
         if dispatched.is_set():
             self._service_failed_at = None
-            self._sent_from_loop.emit(alert.title, alert.body)
+            self.relay("sent", alert.title, alert.body)
         else:
             self._service_failed_at = time.monotonic()
             self._notifier = None  # reconnect from scratch next time
-            self._fallback_from_loop.emit(alert.title, alert.body, alert.level)
+            self.relay("fallback", alert.title, alert.body, alert.level)
 
     def close(self) -> None:
         if self._loop is not None:

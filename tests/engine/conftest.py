@@ -19,6 +19,7 @@ from adl_monitor.core.account_spec import AccountSpec, Credentials
 from adl_monitor.core.snapshot import AccountState
 from adl_monitor.engine.connector import Connector, venue_connector_factory
 from adl_monitor.engine.engine import Engine, EngineListener
+from adl_monitor.engine.options import EngineOptions
 from adl_monitor.engine.settings import EngineSettings
 from adl_monitor.sim.thread import SimExchangeThread
 from tests.engine.fault_proxy import FaultProxy
@@ -117,9 +118,9 @@ async def bybit_behind_proxy(
     engine = Engine(
         [replace(bybit, api_url=f"{base}/bybit")],
         lambda s: credentials(bybit),
-        settings=settings,
-        history_path=tmp_path / "history.sqlite3",
-        connector_factory=factory,
+        EngineOptions(
+            settings=settings, history_path=tmp_path / "history.sqlite3", connector_factory=factory
+        ),
     )
     if listener is not None:
         engine.add_listener(listener)

@@ -18,6 +18,7 @@ from adl_monitor.core.alert import Alert, AlertKind
 from adl_monitor.core.levels import Level
 from adl_monitor.core.snapshot import PositionRisk, Snapshot
 from adl_monitor.engine.engine import Engine
+from adl_monitor.engine.options import EngineOptions
 from adl_monitor.sim.thread import SimExchangeThread
 from tests.engine.conftest import FAST, RecordingFactory, demo_setup, until
 
@@ -59,10 +60,12 @@ async def test_the_squeeze_sol_long_closed_by_adl_is_announced_once(
     engine = Engine(
         bybit,
         credentials,
-        settings=replace(FAST, use_websocket=websocket, reconcile_seconds=60.0),
-        history_path=tmp_path / "history.sqlite3",
-        calibration_path=tmp_path / "calibration.json",
-        connector_factory=RecordingFactory(tmp_path / "markets"),
+        EngineOptions(
+            settings=replace(FAST, use_websocket=websocket, reconcile_seconds=60.0),
+            history_path=tmp_path / "history.sqlite3",
+            calibration_path=tmp_path / "calibration.json",
+            connector_factory=RecordingFactory(tmp_path / "markets"),
+        ),
     )
     recorder = Recorder()
     engine.add_listener(recorder)

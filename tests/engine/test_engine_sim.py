@@ -13,6 +13,7 @@ from adl_monitor.core.key_check import KeyVerdict
 from adl_monitor.core.snapshot import AccountState, Snapshot
 from adl_monitor.engine.calibration import load_estimator
 from adl_monitor.engine.engine import Engine
+from adl_monitor.engine.options import EngineOptions
 from adl_monitor.sim.demo import DEMO_SECRET, DEMO_WITHDRAW_KEY, VENUES
 from adl_monitor.sim.thread import SimExchangeThread
 from tests.engine.conftest import FAST, RecordingFactory, demo_setup, until
@@ -28,11 +29,13 @@ def _engine(
     return Engine(
         accounts,
         credentials,
-        settings=FAST,
-        history_path=tmp_path / "history.sqlite3",
-        calibration_path=tmp_path / "calibration.json",
-        connector_factory=factory,
-        **kwargs,  # type: ignore[arg-type]
+        EngineOptions(
+            settings=FAST,
+            history_path=tmp_path / "history.sqlite3",
+            calibration_path=tmp_path / "calibration.json",
+            connector_factory=factory,
+            **kwargs,
+        ),
     )
 
 

@@ -31,6 +31,7 @@ from pathlib import Path
 import pytest
 
 from adl_monitor.core.snapshot import AccountState, AccountStatus, Snapshot
+from adl_monitor.engine.options import EngineOptions
 from adl_monitor.engine.runner import EngineRunner
 from adl_monitor.engine.settings import EngineSettings
 from adl_monitor.exchanges.base import VenueConnector
@@ -207,10 +208,12 @@ def _bench(
     runner = EngineRunner(
         accounts,
         credentials,
-        history_path=root / "history.sqlite3",
-        calibration_path=root / "calibration.json",
-        settings=settings,
-        connector_factory=RecordingFactory(root / "markets"),
+        EngineOptions(
+            history_path=root / "history.sqlite3",
+            calibration_path=root / "calibration.json",
+            settings=settings,
+            connector_factory=RecordingFactory(root / "markets"),
+        ),
     )
     bench = Bench(sim, runner, root / "history.sqlite3")
     runner.add_listener(bench)

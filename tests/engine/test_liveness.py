@@ -20,6 +20,7 @@ from adl_monitor.core.snapshot import AccountState, AccountStatus, Snapshot
 from adl_monitor.engine import engine as engine_module
 from adl_monitor.engine.calibration import load_estimator
 from adl_monitor.engine.engine import Engine
+from adl_monitor.engine.options import EngineOptions
 from adl_monitor.sim.thread import SimExchangeThread
 from tests.engine.conftest import FAST, RecordingFactory, bybit_behind_proxy, demo_setup, until
 from tests.engine.fault_proxy import FaultProxy
@@ -97,9 +98,9 @@ async def test_a_silent_websocket_never_leaves_old_data_shown_as_live(
     engine = Engine(
         streamed,
         credentials,
-        settings=settings,
-        history_path=tmp_path / "history.sqlite3",
-        connector_factory=factory,
+        EngineOptions(
+            settings=settings, history_path=tmp_path / "history.sqlite3", connector_factory=factory
+        ),
     )
     recorder = Recorder()
     engine.add_listener(recorder)
@@ -196,9 +197,9 @@ async def test_one_hanging_venue_fails_alone_and_the_snapshot_ends_with_the_othe
     engine = Engine(
         [*accounts, silent_okx],
         lambda spec: credentials(okx if spec is silent_okx else spec),
-        settings=settings,
-        history_path=tmp_path / "history.sqlite3",
-        connector_factory=factory,
+        EngineOptions(
+            settings=settings, history_path=tmp_path / "history.sqlite3", connector_factory=factory
+        ),
     )
     snapshot = await engine.run_once()
     await engine.stop()
@@ -230,9 +231,11 @@ async def test_a_venue_hanging_after_its_markets_are_cached_fails_alone_by_the_d
         return Engine(
             [*accounts, proxied],
             lambda spec: credentials(okx if spec is proxied else spec),
-            settings=settings,
-            history_path=tmp_path / "history.sqlite3",
-            connector_factory=factory,
+            EngineOptions(
+                settings=settings,
+                history_path=tmp_path / "history.sqlite3",
+                connector_factory=factory,
+            ),
         )
 
     try:
@@ -265,9 +268,11 @@ async def test_an_account_that_has_not_answered_within_the_time_out_is_a_failure
     engine = Engine(
         [bybit],
         stuck_keyring,
-        settings=replace(FAST, request_timeout=1.0),
-        history_path=tmp_path / "history.sqlite3",
-        connector_factory=factory,
+        EngineOptions(
+            settings=replace(FAST, request_timeout=1.0),
+            history_path=tmp_path / "history.sqlite3",
+            connector_factory=factory,
+        ),
     )
     await engine.start()
     try:
@@ -315,10 +320,12 @@ async def test_the_maintenance_loop_logs_a_failure_and_keeps_saving(
     engine = Engine(
         accounts,
         credentials,
-        settings=FAST,
-        history_path=tmp_path / "history.sqlite3",
-        calibration_path=calibration,
-        connector_factory=factory,
+        EngineOptions(
+            settings=FAST,
+            history_path=tmp_path / "history.sqlite3",
+            calibration_path=calibration,
+            connector_factory=factory,
+        ),
     )
     with caplog.at_level(logging.WARNING, logger="adl_monitor.engine.engine"):
         await engine.start()

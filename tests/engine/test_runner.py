@@ -12,6 +12,7 @@ from adl_monitor.core.account_spec import AccountSpec, Credentials
 from adl_monitor.core.alert import Alert
 from adl_monitor.core.key_check import KeyVerdict
 from adl_monitor.core.snapshot import AccountState, Snapshot
+from adl_monitor.engine.options import EngineOptions
 from adl_monitor.engine.runner import EngineRunner
 from adl_monitor.sim.demo import DEMO_SECRET, DEMO_TRADE_KEY
 from adl_monitor.sim.thread import SimExchangeThread
@@ -65,10 +66,12 @@ def test_the_runner_works_on_its_own_thread_and_stops_cleanly(
     runner = EngineRunner(
         accounts,
         credentials_seen,
-        history_path=tmp_path / "history.sqlite3",
-        calibration_path=tmp_path / "calibration.json",
-        settings=FAST,
-        connector_factory=factory,
+        EngineOptions(
+            history_path=tmp_path / "history.sqlite3",
+            calibration_path=tmp_path / "calibration.json",
+            settings=FAST,
+            connector_factory=factory,
+        ),
     )
     runner.add_listener(recorder)
     runner.start()

@@ -110,6 +110,7 @@ import pytest  # noqa: E402
 
 from adl_monitor.core.account_spec import Credentials  # noqa: E402
 from adl_monitor.engine.connector import Connector, venue_connector_factory  # noqa: E402
+from adl_monitor.engine.options import EngineOptions  # noqa: E402
 from adl_monitor.engine.runner import EngineRunner  # noqa: E402
 from adl_monitor.engine.settings import EngineSettings  # noqa: E402
 from adl_monitor.sim.thread import SimExchangeThread  # noqa: E402
@@ -184,10 +185,12 @@ def engine_bridge(
         runner = EngineRunner(
             [demo["demo-bybit"].spec()],
             credentials,
-            history_path=tmp_path / "history.sqlite3",
-            cache_dir=tmp_path / "markets",
-            settings=FAST,
-            connector_factory=loopback_factory,
+            EngineOptions(
+                history_path=tmp_path / "history.sqlite3",
+                cache_dir=tmp_path / "markets",
+                settings=FAST,
+                connector_factory=loopback_factory,
+            ),
         )
         return EngineSession(
             runner=runner,

@@ -190,3 +190,52 @@ def test_a_name_sharing_another_accounts_environment_form_is_refused(
     dialog.save_button.click()
     assert "would share the environment variables" in dialog.result_label.text()
     assert [a.name for a in load_config(config_path).accounts] == ["main-acct"]
+
+
+def test_the_dialog_and_accounts_add_store_the_key_before_the_config_names_it(
+    qtbot,
+    engine_bridge: EngineBridge,
+    sim,
+    config_path: Path,
+    memory_keyring: MemoryKeyring,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # type: ignore[no-untyped-def]
+    """One save order for both paths (storage/account_save.py): a config entry never names an
+    account whose key is not in the keyring yet."""
+    import io
+
+    from adl_monitor.cli import main
+
+    order: list[tuple[str, bool]] = []
+    real_set = memory_keyring.set_password
+
+    def set_password(service: str, name: str, password: str) -> None:
+        named = config_path.exists() and load_config(config_path).account(name) is not None
+        order.append((name, named))
+        real_set(service, name, password)
+
+    monkeypatch.setattr(memory_keyring, "set_password", set_password)
+    dialog = _dialog(qtbot, engine_bridge, config_path)
+    _fill(dialog, sim, "from the dialog", DEMO_API_KEY)
+    with qtbot.waitSignal(engine_bridge.secret_stored, timeout=10_000) as stored:
+        dialog.save_button.click()
+    assert stored.args == ["from the dialog", ""]
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(f"{DEMO_API_KEY}\n{DEMO_SECRET}\n"))
+    added = main(
+        [
+            "accounts",
+            "add",
+            "from the cli",
+            "--exchange",
+            "bybit",
+            "--api-url",
+            f"{sim.base_url}/bybit",
+            "--config",
+            str(config_path),
+        ]
+    )
+    assert added == 0
+    assert order == [("from the dialog", False), ("from the cli", False)]
+    names = [spec.name for spec in load_config(config_path).accounts]
+    assert names == ["from the dialog", "from the cli"]
