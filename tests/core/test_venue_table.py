@@ -4,6 +4,8 @@ missing a fact cannot be built (docs/architecture.md, "Adding a venue")."""
 from __future__ import annotations
 
 import dataclasses
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -72,3 +74,31 @@ def test_a_record_missing_any_fact_cannot_be_built(example: Any) -> None:
 def test_a_cadence_reading_the_indicator_faster_than_positions_is_refused() -> None:
     with pytest.raises(ValueError, match="cadence"):
         Cadence(positions=5.0, indicator=1.0)
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        "adl_monitor.core.venues",
+        "adl_monitor.core.venues.record",
+        "adl_monitor.core.scales",
+        "adl_monitor.core.scales.venues",
+        "adl_monitor.core.formulas",
+        "adl_monitor.core.formulas.classic",
+        "adl_monitor.core.account_spec",
+        "adl_monitor.core.venue_names",
+    ],
+)
+def test_the_table_loads_whichever_module_is_imported_first(first: str) -> None:
+    # The table imports the scales and formulas, which read it back at call time: a fresh
+    # interpreter starting from any of them must end with every lookup working.
+    check = (
+        f"import {first}\n"
+        "from datetime import UTC, datetime\n"
+        "from adl_monitor.core.formulas import formula_name\n"
+        "from adl_monitor.core.scales import map_indicator\n"
+        "from adl_monitor.core.venue_names import venue_display_name\n"
+        "assert map_indicator('gate', 1, datetime.now(UTC)).tier == 5\n"
+        "assert formula_name('htx') == 'htx' and venue_display_name('okx') == 'OKX'\n"
+    )
+    subprocess.run([sys.executable, "-c", check], check=True, timeout=120)

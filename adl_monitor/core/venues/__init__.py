@@ -7,6 +7,9 @@ imports their definitions.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
+
 from adl_monitor.core.venues.record import Cadence, CredentialsNeeded, RankedUnit, Venue
 from adl_monitor.core.venues.table import USUAL_CADENCE, VENUES
 
@@ -22,7 +25,7 @@ __all__ = [
     "ids",
 ]
 
-BY_ID: dict[str, Venue] = {venue.id: venue for venue in VENUES}
+BY_ID: Mapping[str, Venue] = MappingProxyType({venue.id: venue for venue in VENUES})
 if len(BY_ID) != len(VENUES):
     raise ValueError("two venue records share one ccxt id")
 
