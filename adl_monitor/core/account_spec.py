@@ -13,25 +13,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from adl_monitor.core import venues
+
 _ENV_UNSAFE = re.compile(r"[^A-Z0-9]")
 _LOOPBACK_NAMES = frozenset({"localhost"})
 API_URL_EXAMPLE = "https://host[:port][/path]"
 
-# ccxt ids this app knows how to read ADL from.
-SUPPORTED_EXCHANGES: tuple[str, ...] = (
-    "binanceusdm",
-    "binancecoinm",
-    "bybit",
-    "okx",
-    "gate",
-    "htx",
-    "kucoinfutures",
-    "bitget",
-    "phemex",
-    "hyperliquid",
+# ccxt ids this app knows how to read ADL from, and what their accounts need: derived from the
+# venue table (core/venues/table.py), the one place a venue is declared.
+SUPPORTED_EXCHANGES: tuple[str, ...] = venues.ids()
+KEYLESS_EXCHANGES: frozenset[str] = frozenset(v.id for v in venues.VENUES if not v.credentials.key)
+PASSPHRASE_EXCHANGES: frozenset[str] = frozenset(
+    v.id for v in venues.VENUES if v.credentials.passphrase
 )
-KEYLESS_EXCHANGES: frozenset[str] = frozenset({"hyperliquid"})
-PASSPHRASE_EXCHANGES: frozenset[str] = frozenset({"okx", "kucoinfutures", "bitget"})
+WALLET_EXCHANGES: frozenset[str] = frozenset(
+    v.id for v in venues.VENUES if v.credentials.wallet_address
+)
 
 
 @dataclass(frozen=True, slots=True)

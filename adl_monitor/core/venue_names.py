@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-_DISPLAY_NAMES: dict[str, str] = {
-    "binanceusdm": "Binance",
-    "binancecoinm": "Binance COIN-M",
-    "bybit": "Bybit",
-    "okx": "OKX",
-    "gate": "Gate",
-    "htx": "HTX",
-    "kucoinfutures": "KuCoin",
-    "bitget": "Bitget",
-    "phemex": "Phemex",
-    "hyperliquid": "Hyperliquid",
-}
+from adl_monitor.core import venues
 
 
 def venue_display_name(exchange: str) -> str:
     """The venue's own brand name for a ccxt id; an unknown id is shown as given."""
-    return _DISPLAY_NAMES.get(exchange, exchange)
+    venue = venues.find(exchange)
+    return venue.display_name if venue is not None else exchange
 
 
 def base_asset(symbol: str) -> str:

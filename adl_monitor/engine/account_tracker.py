@@ -49,8 +49,6 @@ class AccountTracker:
     failed_at: datetime | None = None
     key_check: KeyCheck | None = None
     streaming: bool = False
-    version: int = 0
-    """Bumped on every change, so the publisher knows something is new."""
     started_at: datetime | None = None
     answer_within: float | None = None
     """With `started_at`: seconds after which an account that has neither answered nor failed
@@ -74,17 +72,14 @@ class AccountTracker:
             self.failure = None
             self.failure_sentence = None
             self.failed_at = None
-        self.version += 1
 
     def record_failure(self, failure: VenueFailure, sentence: str, at: datetime) -> None:
         self.failure = failure
         self.failure_sentence = sentence
         self.failed_at = at
-        self.version += 1
 
     def record_key_check(self, check: KeyCheck) -> None:
         self.key_check = check
-        self.version += 1
 
     # -- what the snapshot shows ----------------------------------------------------------
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 from urllib.parse import urlsplit
 
+from adl_monitor.core import venues
 from adl_monitor.core.account import AccountFigures
 from adl_monitor.core.account_reading import AccountReading, CloseEvidence, PositionKey
 from adl_monitor.core.account_spec import AccountSpec, Credentials
@@ -82,13 +83,29 @@ class VenueConnector:
     exchange_id: ClassVar[str] = ""
     ccxt_id: ClassVar[str] = ""  # the ccxt class name when it differs from exchange_id
     market_types: ClassVar[tuple[str, ...] | None] = None  # options["fetchMarkets"]["types"]
-    position_interval: float = 5.0
-    adl_interval: float = 5.0
+    # Seconds between reads: the venue record's cadence (core/venues/table.py), set for each
+    # connector class by `__init_subclass__`.
+    position_interval: float = venues.USUAL_CADENCE.positions
+    adl_interval: float = venues.USUAL_CADENCE.indicator
     supports_watch: bool = False
     indicator_field: ClassVar[str | None] = None  # key in position["info"] holding the indicator
     adl_mark: ClassVar[str] = ""  # where `_is_adl_hit` finds the venue's mark, for the user
     request_timeout_ms: ClassVar[int] = 10_000
     reply_shape: ClassVar[ReplyShape] = NO_ENVELOPE  # the venue's success document
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """A class that names its venue reads at the cadence of the venue's record; a class
+        naming a venue that has no record fails at import, not at the first read."""
+        super().__init_subclass__(**kwargs)
+        if not cls.exchange_id:
+            return  # a shared base (BinanceConnector) names no venue
+        venue = venues.find(cls.exchange_id)
+        if venue is None:
+            raise TypeError(
+                f"{cls.__name__}: {cls.exchange_id!r} has no record in core/venues/table.py"
+            )
+        cls.position_interval = venue.cadence.positions
+        cls.adl_interval = venue.cadence.indicator
 
     def __init__(
         self,

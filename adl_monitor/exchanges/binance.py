@@ -91,7 +91,6 @@ _BALANCE_FIELDS = BalanceFields(
 
 
 class BinanceConnector(VenueConnector):
-    adl_interval = 30.0  # Binance recomputes adlQuantile every 30 s; asking more often is waste
     supports_watch = True
     reply_shape = REPLY_SHAPE
     account_call: ClassVar[str] = ""

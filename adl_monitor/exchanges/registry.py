@@ -1,4 +1,10 @@
-"""Which connector class reads which venue: the one place the engine asks."""
+"""Which connector class reads which venue: the one place the engine asks.
+
+The venues themselves are declared once, in core (`core/venues/table.py`); this mapping only
+adds the class that reads each one. A connector class naming a venue with no record fails at
+import (`VenueConnector.__init_subclass__`), and tests/exchanges/test_registry.py fails when a
+record has no connector here.
+"""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -61,7 +61,6 @@ class MainWindow(QMainWindow):
     accounts_requested = Signal()
     export_requested = Signal()
     quit_requested = Signal()
-    close_to_tray = Signal()  # the user closed the window while close-to-tray is on
     position_selected = Signal(object)  # PositionKey | None
     first_shown = Signal()
 
@@ -412,13 +411,9 @@ class MainWindow(QMainWindow):
         if self.keep_in_tray:
             event.ignore()
             self.hide()
-            self.close_to_tray.emit()
             return
         event.accept()
         self.quit_requested.emit()
-
-    def current_index(self) -> QModelIndex:
-        return self.table.currentIndex()
 
 
 def _int(value: object) -> int:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from adl_monitor.core import venues
 from adl_monitor.core.account_spec import SUPPORTED_EXCHANGES, AccountSpec
 from adl_monitor.core.failure import FailureKind, VenueFailure
+from adl_monitor.exchanges.base import VenueConnector
 from adl_monitor.exchanges.registry import connector_for, supported_exchanges
 
 
@@ -30,3 +32,17 @@ def test_unknown_exchange_is_a_config_failure() -> None:
         connector_for(AccountSpec("x", "bitmex"), None)
     assert caught.value.kind is FailureKind.CONFIG
     assert "bitmex" in caught.value.detail
+
+
+def test_every_venue_record_has_a_connector_reading_at_its_cadence() -> None:
+    assert set(supported_exchanges()) == set(venues.ids())
+    for venue in venues.VENUES:
+        connector = connector_for(AccountSpec(f"a {venue.id}", venue.id), None)
+        assert type(connector).exchange_id == venue.id
+        assert connector.position_interval == venue.cadence.positions
+        assert connector.adl_interval == venue.cadence.indicator
+
+
+def test_a_connector_for_a_venue_without_a_record_fails_at_import() -> None:
+    with pytest.raises(TypeError, match="has no record in core"):
+        type("BitmexConnector", (VenueConnector,), {"exchange_id": "bitmex"})

@@ -25,7 +25,7 @@ from adl_monitor.core.formulas.inputs import (
 )
 from adl_monitor.core.formulas.ranking import describe, rank_key
 from adl_monitor.core.formulas.registry import (
-    APPROXIMATE,
+    FORMULAS,
     formula_name,
     in_queue,
     queues_losers,
@@ -33,7 +33,7 @@ from adl_monitor.core.formulas.registry import (
 )
 
 __all__ = [
-    "APPROXIMATE",
+    "FORMULAS",
     "binance_ranking",
     "bitget_ranking",
     "bitmex_effective_leverage",

@@ -1,14 +1,17 @@
-"""Which ranking formula each venue uses (docs/venues.md, "Ranking formulas").
+"""Each formula family by name, and the lookups that find a venue's family in its record
+(`core/venues/table.py`; docs/venues.md "Ranking formulas").
 
 Gate and Bybit publish no exact formula: the classic one stands in for both and calibration
-against their own indicator absorbs the difference (`APPROXIMATE`). Unknown venues get the
-classic formula too — it is the one most venues use.
+against their own indicator absorbs the difference. Unknown venues get the classic formula
+too — it is the one most venues use.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+# A module reference, read at call time: the venue table imports this package's formulas.
+from adl_monitor.core import venues
 from adl_monitor.core.account import AccountFigures
 from adl_monitor.core.estimate import Score
 from adl_monitor.core.formulas import binance, bitget, classic, htx, hyperliquid
@@ -16,52 +19,32 @@ from adl_monitor.core.position import Position
 
 Formula = Callable[[Position, AccountFigures | None], Score]
 
-_BY_NAME: dict[str, Formula] = {
+FORMULAS: dict[str, Formula] = {
     classic.NAME: classic.score_classic,
     binance.NAME: binance.score_binance,
     htx.NAME: htx.score_htx,
     bitget.NAME: bitget.score_bitget,
     hyperliquid.NAME: hyperliquid.score_hyperliquid,
 }
-
-_VENUE_FORMULA: dict[str, str] = {
-    "binanceusdm": binance.NAME,
-    "binancecoinm": binance.NAME,
-    "htx": htx.NAME,
-    "bitget": bitget.NAME,
-    "hyperliquid": hyperliquid.NAME,
-    "okx": classic.NAME,
-    "kucoinfutures": classic.NAME,
-    "bybit": classic.NAME,
-    "gate": classic.NAME,
-    "phemex": classic.NAME,
-    "bitmex": classic.NAME,
-}
-
-PROFITABLE_ONLY: frozenset[str] = frozenset({hyperliquid.NAME})
-"""Formula families whose venue queues only profitable positions (Hyperliquid's docs: "among
-the users on the profitable side"); everywhere else losers sit in the queue behind them."""
-
-APPROXIMATE: dict[str, str] = {
-    "gate": "Gate publishes no exact formula; the classic one is an approximation",
-    "bybit": "Bybit publishes no exact formula; the classic one is an approximation",
-}
+"""Every formula family by the name a venue record gives in `formula`."""
 
 
 def formula_name(exchange: str) -> str:
     """The name of the formula family the venue ranks with ("classic", "binance", …)."""
-    return _VENUE_FORMULA.get(exchange, classic.NAME)
+    venue = venues.find(exchange)
+    return venue.formula if venue is not None else classic.NAME
 
 
 def score_position(exchange: str, position: Position, figures: AccountFigures | None) -> Score:
     """The position's ranking score by its venue's own formula, with the inputs it used."""
-    return _BY_NAME[formula_name(exchange)](position, figures)
+    return FORMULAS[formula_name(exchange)](position, figures)
 
 
 def queues_losers(exchange: str) -> bool:
     """Whether the venue ranks losing positions in its ADL queue (behind the profitable ones)
     or leaves them out of it (Hyperliquid)."""
-    return formula_name(exchange) not in PROFITABLE_ONLY
+    venue = venues.find(exchange)
+    return venue is None or not venue.profitable_only
 
 
 def in_queue(exchange: str, score: Score) -> bool:

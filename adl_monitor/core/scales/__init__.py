@@ -9,9 +9,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
+# A module reference, read at call time: the venue table imports this package's scales. Not
+# bound as `venues`: importing the submodule `scales.venues` would overwrite that name here.
+from adl_monitor.core import venues as venue_table
 from adl_monitor.core.reading import AdlReading
 from adl_monitor.core.scales.numbers import Unmappable, describe_value
-from adl_monitor.core.scales.venues import NO_INDICATOR, SCALES, VenueScale
+from adl_monitor.core.scales.venues import NO_INDICATOR, REFERENCE_SCALES, VenueScale
 
 __all__ = ["NO_INDICATOR", "has_indicator", "map_indicator", "scale_description"]
 
@@ -20,13 +23,13 @@ _UNKNOWN_VENUE = "no ADL scale is known for this exchange"
 
 def scale_description(exchange: str) -> str:
     """The venue's own scale in words, for tooltips."""
-    scale = SCALES.get(exchange) if isinstance(exchange, str) else None
+    scale = _scale(exchange)
     return scale.description if scale is not None else _UNKNOWN_VENUE
 
 
 def has_indicator(exchange: str) -> bool:
     """Whether the venue publishes an ADL indicator at all (Hyperliquid does not)."""
-    scale = SCALES.get(exchange) if isinstance(exchange, str) else None
+    scale = _scale(exchange)
     return scale is not None and scale.mapper is not None
 
 
@@ -38,7 +41,7 @@ def map_indicator(
     `side` ("long"/"short", or "both" for a Binance one-way position) picks the slot of a
     Binance adlQuantile object; other venues report one value per position and ignore it.
     """
-    scale = SCALES.get(exchange) if isinstance(exchange, str) else None
+    scale = _scale(exchange)
     description = scale.description if scale is not None else _UNKNOWN_VENUE
     if scale is None:
         return AdlReading(
@@ -60,3 +63,11 @@ def _field_value(scale: VenueScale, raw: object) -> object:
             if field in raw:
                 return raw[field]
     return raw
+
+
+def _scale(exchange: object) -> VenueScale | None:
+    """The venue's scale from its record; BitMEX's reference scale; else None."""
+    if not isinstance(exchange, str):
+        return None
+    venue = venue_table.find(exchange)
+    return venue.scale if venue is not None else REFERENCE_SCALES.get(exchange)

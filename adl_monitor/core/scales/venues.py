@@ -1,8 +1,9 @@
 """Each venue's own ADL scale (docs/venues.md), and how a raw value maps onto the common tiers.
 
 The common scale (docs/architecture.md): 0 = not in the queue, 1 = back … 5 = front (deleveraged
-first). A venue entry holds only what differs: the field it reads, the scale in words, and the
-mapping. Where the direction is inferred rather than documented, the comment says "inferred".
+first). A scale holds only what differs: the field it reads, the scale in words, and the
+mapping; each venue's record in `core/venues/table.py` names its scale. Where the direction is
+inferred rather than documented, the comment says "inferred".
 """
 
 from __future__ import annotations
@@ -116,44 +117,41 @@ def _bitmex(raw: object, _side: str | None) -> int:
     return fraction_tier(parse_fraction(raw, "BitMEX deleveragePercentile"))
 
 
-_BINANCE = VenueScale(
+BINANCE = VenueScale(
     "Binance adlQuantile 0–4, 4 = front of queue (refreshed every 30 s)",
     _binance,  # reads its own objects: see scales/binance.py
 )
+BYBIT = VenueScale(
+    "Bybit adlRankIndicator 1–5, 5 = front of queue; 0 = no position",
+    _bybit,
+    ("adlRankIndicator",),
+)
+OKX = VenueScale(
+    "OKX adl 1–5, 5 = strongest ADL intensity (front of queue); 0 = none", _okx, ("adl",)
+)
+GATE = VenueScale("Gate adl_ranking 1–5, 1 = front of queue; 6 = none", _gate, ("adl_ranking",))
+HTX = VenueScale("HTX adl_risk_percent 1–5, 5 = front of queue", _htx, ("adl_risk_percent",))
+KUCOIN = VenueScale(
+    "KuCoin delevPercentage 0–1, 1 = front of queue (each 20 % lights one light)",
+    _kucoin,
+    ("delevPercentage",),
+)
+BITGET = VenueScale("Bitget ADL rank 0–1, closer to 1 = more prone to ADL", _bitget, ("rank",))
+PHEMEX = VenueScale(
+    "Phemex deleveragePercentile 0–1, 1 = front of queue (coin-M …Er is × 10^8)",
+    _phemex,
+)
+HYPERLIQUID = VenueScale(
+    "Hyperliquid publishes no ADL indicator; the tier is our local estimate only", None
+)
 
-SCALES: dict[str, VenueScale] = {
-    "binanceusdm": _BINANCE,
-    "binancecoinm": _BINANCE,
-    "bybit": VenueScale(
-        "Bybit adlRankIndicator 1–5, 5 = front of queue; 0 = no position",
-        _bybit,
-        ("adlRankIndicator",),
-    ),
-    "okx": VenueScale(
-        "OKX adl 1–5, 5 = strongest ADL intensity (front of queue); 0 = none", _okx, ("adl",)
-    ),
-    "gate": VenueScale(
-        "Gate adl_ranking 1–5, 1 = front of queue; 6 = none", _gate, ("adl_ranking",)
-    ),
-    "htx": VenueScale("HTX adl_risk_percent 1–5, 5 = front of queue", _htx, ("adl_risk_percent",)),
-    "kucoinfutures": VenueScale(
-        "KuCoin delevPercentage 0–1, 1 = front of queue (each 20 % lights one light)",
-        _kucoin,
-        ("delevPercentage",),
-    ),
-    "bitget": VenueScale(
-        "Bitget ADL rank 0–1, closer to 1 = more prone to ADL", _bitget, ("rank",)
-    ),
-    "phemex": VenueScale(
-        "Phemex deleveragePercentile 0–1, 1 = front of queue (coin-M …Er is × 10^8)",
-        _phemex,
-    ),
-    "hyperliquid": VenueScale(
-        "Hyperliquid publishes no ADL indicator; the tier is our local estimate only", None
-    ),
+REFERENCE_SCALES: dict[str, VenueScale] = {
     "bitmex": VenueScale(
         "BitMEX deleveragePercentile 0–1, 1 = front of queue",
         _bitmex,
         ("deleveragePercentile",),
     ),
 }
+"""Scales of venues ADL Monitor does not connect to, by ccxt id: BitMEX closed in 2026, and its
+documented percentile stays the reference the fraction venues are checked against
+(docs/venues.md). The venues it connects to carry their scale in `core/venues/table.py`."""
