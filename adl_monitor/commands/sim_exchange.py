@@ -36,8 +36,8 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "sim-exchange",
         help="run the simulated exchange (Bybit, Binance, OKX, Hyperliquid) on 127.0.0.1",
-        description="Serve the venues' REST (and Bybit's websocket) dialects on 127.0.0.1, "
-        "driven by a scenario and a population of synthetic traders.",
+        description="Serve the venues' REST dialects (and the Bybit and OKX private websockets) "
+        "on 127.0.0.1, driven by a scenario and a population of synthetic traders.",
     )
     parser.add_argument(
         "--port", type=port_number, default=8765, help="port 0-65535 (default 8765; 0 = any)"
