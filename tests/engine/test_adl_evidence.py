@@ -1,7 +1,7 @@
 """ADL hits that vanish a position are announced: the `squeeze` demo through the real engine,
 real ccxt clients and the simulator on 127.0.0.1 (issue 8, item 5).
 
-In `squeeze` (seed 1, the demo's population) Bybit's insurance runs dry 34 sim-seconds in and
+In `squeeze` (seed 1, the demo's population) Bybit's insurance runs dry 47 sim-seconds in and
 its ADL closes the demo's whole SOL long — red, and in profit. The row must keep the position
 for one reading flagged `adl_hit` with Bybit's evidence named, and one "auto-deleveraged" alert
 must fire; before the fix the position just vanished.
@@ -79,7 +79,12 @@ async def test_the_squeeze_sol_long_closed_by_adl_is_announced_once(
         assert recorder.rows(SOL_LONG)[-1].pnl_pct > 0  # type: ignore[operator]
         executions = squeeze.sim.dialects["bybit"].served
         assert executions["/v5/execution/list"] == 0  # nothing closed yet: never asked
-        squeeze.advance(6)  # 0:34: Bybit's insurance is dry and ADL closes the long
+        # Bybit's insurance runs dry and ADL closes the long (0:47 with seed 1's population):
+        # step the sim clock until the simulator says it happened.
+        for _ in range(60):
+            if squeeze.truth()["venues"]["bybit"]["adl_events"]:
+                break
+            squeeze.advance(2)
         assert squeeze.truth()["venues"]["bybit"]["adl_events"][0]["symbol"] == "SOL/USDT:USDT"
         await until(lambda: bool(recorder.alerts_for(SOL_LONG, AlertKind.ADL_HIT)), 15)
         for _ in range(3):  # more readings, REST ones too: the hit is not announced again
