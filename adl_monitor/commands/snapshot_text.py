@@ -24,6 +24,7 @@ _COLUMNS = (
     "EFF LEV",
     "EXCHANGE TIER",
     "ESTIMATE",
+    "VENUE RISK",
     "LEVEL",
 )
 
@@ -71,6 +72,11 @@ def _estimate(risk: PositionRisk) -> str:
     return f"{estimate.tier}/5 ({estimate.low}–{estimate.high})"
 
 
+def _venue_risk(risk: PositionRisk) -> str:
+    """The venue's contract-wide ADL risk (docs/venue-risk.md); "—" where it publishes none."""
+    return "—" if risk.venue_risk is None else risk.venue_risk.level.label
+
+
 def position_rows(snapshot: Snapshot) -> list[tuple[str, ...]]:
     now = snapshot.generated_at
     return [
@@ -83,6 +89,7 @@ def position_rows(snapshot: Snapshot) -> list[tuple[str, ...]]:
             _leverage(risk.effective_leverage),
             _exchange_tier(risk, now),
             _estimate(risk),
+            _venue_risk(risk),
             risk.level.label + (" (stale)" if risk.stale else ""),
         )
         for risk in snapshot.positions

@@ -10,6 +10,7 @@ from enum import StrEnum
 from adl_monitor.core.account import AccountFigures
 from adl_monitor.core.position import Position
 from adl_monitor.core.reading import AdlReading
+from adl_monitor.core.venue_risk import VenueRisk
 
 PositionKey = tuple[str, str]
 """(unified symbol, side value) — identifies a position within one account."""
@@ -43,7 +44,8 @@ class AccountReading:
     positions the venue marked as auto-deleveraged, `adl_evidence` where it said so (for hits
     found in its history). `unconfirmed_closes` names positions that vanished since the last
     reading with neither ADL evidence nor a fill of the user's own: ADL is possible, and the
-    venue did not confirm it (docs/adl-evidence.md).
+    venue did not confirm it (docs/adl-evidence.md). `venue_risk` holds the venue's
+    contract-wide ADL risk per unified symbol, for the symbols held (core/venue_risk.py).
     """
 
     fetched_at: datetime
@@ -53,6 +55,7 @@ class AccountReading:
     adl_hits: frozenset[PositionKey] = frozenset()
     adl_evidence: Mapping[PositionKey, str] = field(default_factory=dict)
     unconfirmed_closes: frozenset[PositionKey] = frozenset()
+    venue_risk: Mapping[str, VenueRisk] = field(default_factory=dict)
 
 
 def carry_deleveraged(

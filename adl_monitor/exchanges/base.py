@@ -27,6 +27,7 @@ from adl_monitor.core.key_check import KeyCheck
 from adl_monitor.core.position import Position
 from adl_monitor.core.reading import AdlReading
 from adl_monitor.core.scales import map_indicator
+from adl_monitor.core.venue_risk import VenueRisk
 from adl_monitor.exchanges import market_cache
 from adl_monitor.exchanges.closes import ClosesVerdict, judge_closes
 from adl_monitor.exchanges.errors import to_failure
@@ -89,6 +90,8 @@ class VenueConnector:
     adl_mark: ClassVar[str] = ""  # where `_is_adl_hit` finds the venue's mark, for the user
     request_timeout_ms: ClassVar[int] = 10_000
     reply_shape: ClassVar[ReplyShape] = NO_ENVELOPE  # the venue's success document
+    # Seconds between reads of the venue-wide ADL risk (core/venue_risk.py); None: none published.
+    venue_risk_interval: ClassVar[float | None] = None
 
     def __init__(
         self,
@@ -104,6 +107,9 @@ class VenueConnector:
         self._market_refresh: asyncio.Task[None] | None = None
         self._adl: dict[PositionKey, AdlReading] = {}
         self._adl_refreshed_at: float | None = None  # time.monotonic() of the last ADL read
+        self._venue_risk: dict[str, VenueRisk] = {}
+        self._venue_risk_read_at: float | None = None  # time.monotonic()
+        self._venue_risk_failure: str | None = None  # the last failure, logged once
         self._positions: dict[PositionKey, UnifiedPosition] = {}
         self._figures: dict[str, AccountFigures] = {}
         self._hits: frozenset[PositionKey] = frozenset()
@@ -259,6 +265,7 @@ class VenueConnector:
             raw = await self._read_indicators(list(self._positions.values()))
             self._adl = self._map(raw, fetched_at)
             self._adl_refreshed_at = time.monotonic()
+        await self._refresh_venue_risk()
         self._hits = frozenset(
             key
             for key, unified in self._positions.items()
@@ -336,6 +343,7 @@ class VenueConnector:
             if position is not None:
                 built.append(position)
         keys = {(p.symbol, p.side.value) for p in built}
+        held = {symbol for symbol, _side in keys}
         return AccountReading(
             fetched_at=fetched_at,
             positions=tuple(built),
@@ -347,6 +355,7 @@ class VenueConnector:
                 **self._closes.adl_evidence,
             },
             unconfirmed_closes=self._closes.unconfirmed,
+            venue_risk={s: risk for s, risk in self._venue_risk.items() if s in held},
         )
 
     def _keyed(self, positions: list[UnifiedPosition]) -> dict[PositionKey, UnifiedPosition]:
@@ -370,6 +379,39 @@ class VenueConnector:
         if any(key not in self._adl for key in self._positions):
             return True  # a new position: do not wait a whole period for its first tier
         return time.monotonic() - self._adl_refreshed_at >= self.adl_interval - 0.5
+
+    def _venue_risk_due(self, symbols: set[str]) -> bool:
+        if self.venue_risk_interval is None or not symbols:
+            return False
+        if self._venue_risk_read_at is None or not symbols <= self._venue_risk.keys():
+            return True  # a symbol newly held: do not wait a whole interval
+        return time.monotonic() - self._venue_risk_read_at >= self.venue_risk_interval
+
+    async def _refresh_venue_risk(self) -> None:
+        """The venue-wide ADL risk of the symbols held, at the venue's own slow cadence.
+
+        It is beside the position's own numbers, not one of them: a failed read keeps the last
+        values (each with its own `updated_at`, so its age shows) and is logged once per reason,
+        not on every refresh; the account's reading does not fail for it.
+        """
+        symbols = {symbol for symbol, _side in self._positions}
+        if not self._venue_risk_due(symbols):
+            return
+        self._venue_risk_read_at = time.monotonic()
+        try:
+            risks = await self._read_venue_risk(symbols, utc_now())
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:
+            reason = str(self._failure(error))
+            if reason != self._venue_risk_failure:
+                log.warning("%s: venue-wide ADL risk unavailable: %s", self.spec.name, reason)
+            self._venue_risk_failure = reason
+            return
+        if self._venue_risk_failure is not None:
+            log.info("%s: venue-wide ADL risk readable again", self.spec.name)
+            self._venue_risk_failure = None
+        self._venue_risk = {symbol: risks[symbol] for symbol in symbols if symbol in risks}
 
     def _map(
         self, raw: Mapping[PositionKey, object], at: datetime
@@ -414,6 +456,10 @@ class VenueConnector:
             if key is not None and value is not None:
                 raw[key] = value
         return raw
+
+    async def _read_venue_risk(self, symbols: set[str], read_at: datetime) -> dict[str, VenueRisk]:
+        """Venue hook: the venue-wide ADL risk per unified symbol, for `symbols` (held now)."""
+        return {}
 
     def _indicator(self, unified: Mapping[str, Any]) -> object:
         if self.indicator_field is None:

@@ -13,11 +13,13 @@ user's own trades of that symbol (docs/adl-evidence.md).
 from __future__ import annotations
 
 import time
+from datetime import datetime
 from typing import Any, ClassVar
 
 from adl_monitor.core.account import AccountFigures
 from adl_monitor.core.account_reading import CloseCause, CloseEvidence, PositionKey
 from adl_monitor.core.key_check import KeyCheck, KeyVerdict
+from adl_monitor.core.venue_risk import VenueRisk, binance_risk
 from adl_monitor.exchanges.balance_table import BalanceFields, figures_from_rows
 from adl_monitor.exchanges.base import UnifiedPosition, VenueConnector
 from adl_monitor.exchanges.closes import HistoryRecord, SeenRecords, match_records
@@ -41,6 +43,7 @@ REPLY_SHAPE = ReplyShape(
         "/positionRisk": (),
         "/adlQuantile": (),
         "/forceOrders": (),  # ADL evidence
+        "/fapi/v1/symbolAdlRisk": (),  # venue-wide ADL risk, asked for every symbol
         "/fapi/v3/account": ("assets",),
         "/dapi/v1/account": ("assets",),
     }
@@ -98,6 +101,7 @@ class BinanceConnector(VenueConnector):
     adl_call: ClassVar[str] = ""
     force_orders_call: ClassVar[str] = ""
     user_trades_call: ClassVar[str] = ""
+    venue_risk_call: ClassVar[str] = ""  # `symbolAdlRisk`; USDⓈ-M only
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -125,6 +129,16 @@ class BinanceConnector(VenueConnector):
                 # The whole {LONG, SHORT, BOTH|HEDGE} object: the scale picks the side.
                 by_symbol[symbol] = row["adlQuantile"]
         return {key: by_symbol[key[0]] for key in keys if key[0] in by_symbol}
+
+    async def _read_venue_risk(self, symbols: set[str], read_at: datetime) -> dict[str, VenueRisk]:
+        """`symbolAdlRisk` for every symbol (weight 1, one request), kept for those held."""
+        risks: dict[str, VenueRisk] = {}
+        for entry in as_list(await getattr(self.client, self.venue_risk_call)()):
+            row = as_dict(entry)
+            symbol = self._symbol_for(row.get("symbol"))
+            if symbol is not None and symbol in symbols:
+                risks[symbol] = binance_risk(row, read_at)
+        return risks
 
     async def _adl_closes(self, reduced: set[PositionKey]) -> dict[PositionKey, CloseEvidence]:
         found = await self._adl_orders(reduced)
@@ -184,6 +198,9 @@ class BinanceUsdmConnector(BinanceConnector):
     adl_call = "fapiPrivateGetAdlQuantile"
     force_orders_call = "fapiPrivateGetForceOrders"
     user_trades_call = "fapiPrivateGetUserTrades"
+    venue_risk_call = "fapiPublicGetSymbolAdlRisk"
+    # Binance recomputes the rating every 30 minutes; asking every 5 shows a change within 5.
+    venue_risk_interval = 300.0
 
 
 class BinanceCoinmConnector(BinanceConnector):

@@ -26,6 +26,11 @@ from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from adl_monitor.core.snapshot import PositionRisk, Snapshot
 from adl_monitor.core.venue_names import venue_display_name
 from adl_monitor.ui import formatting as fmt
+from adl_monitor.ui.venue_risk_text import (
+    venue_risk_colour,
+    venue_risk_tooltip,
+    venue_risk_word,
+)
 
 PositionKey = tuple[str, str, str]
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -43,16 +48,17 @@ class Column(IntEnum):
     SIDE = 2
     EXCHANGE_TIER = 3
     ESTIMATED_TIER = 4
-    PNL_PCT = 5
-    LEVERAGE = 6
-    SIZE = 7
-    NOTIONAL = 8
-    ENTRY = 9
-    MARK = 10
-    UPNL = 11
-    LIQUIDATION = 12
-    UPDATED = 13
-    SUGGESTION = 14
+    VENUE_RISK = 5
+    PNL_PCT = 6
+    LEVERAGE = 7
+    SIZE = 8
+    NOTIONAL = 9
+    ENTRY = 10
+    MARK = 11
+    UPNL = 12
+    LIQUIDATION = 13
+    UPDATED = 14
+    SUGGESTION = 15
 
 
 class Role(IntEnum):
@@ -102,6 +108,7 @@ def _header(column: Column) -> str:
         Column.LIQUIDATION: tr("Liq. price"),
         Column.EXCHANGE_TIER: tr("Exchange tier"),
         Column.ESTIMATED_TIER: tr("Estimated tier"),
+        Column.VENUE_RISK: tr("Venue risk"),
         Column.UPDATED: tr("Updated"),
         Column.SUGGESTION: tr("Suggestion"),
     }[column]
@@ -115,6 +122,10 @@ def _header_tip(column: Column) -> str | None:
         ),
         Column.ESTIMATED_TIER: tr(
             "ADL Monitor's own estimate from the venue's ranking formula, with a range"
+        ),
+        Column.VENUE_RISK: tr(
+            "How likely ADL is on the whole contract (the venue's own rating: insurance fund, "
+            "book), beside this position's place in the queue"
         ),
         Column.LEVERAGE: tr("Nominal leverage / effective leverage (notional ÷ equity at risk)"),
         Column.UPDATED: tr("Age of the data; stale rows are greyed and never shown as current"),
@@ -291,6 +302,8 @@ class PositionTableModel(QAbstractTableModel):
         if column is Column.ESTIMATED_TIER:
             estimate = risk.estimate
             return self.tr("unknown") if estimate is None else f"{estimate.tier}/5"
+        if column is Column.VENUE_RISK:
+            return venue_risk_word(risk.venue_risk)
         if column is Column.UPDATED:
             return self._updated_text(risk)
         return self._suggestion_text(risk)
@@ -312,6 +325,8 @@ class PositionTableModel(QAbstractTableModel):
         palette = QGuiApplication.palette()
         if risk.stale:
             return palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
+        if column is Column.VENUE_RISK:
+            return venue_risk_colour(risk.venue_risk)
         if column in (Column.UPNL, Column.PNL_PCT):
             pnl = risk.position.unrealized_pnl
             if pnl > 0:
@@ -338,6 +353,7 @@ class PositionTableModel(QAbstractTableModel):
             Column.ESTIMATED_TIER: (
                 (risk.estimate.tier, risk.estimate.score) if risk.estimate else (-1, float("-inf"))
             ),
+            Column.VENUE_RISK: int(risk.venue_risk.level) if risk.venue_risk else -1,
             Column.UPDATED: risk.fetched_at.timestamp(),
             Column.SUGGESTION: risk.advice.text if risk.advice else "",
         }
@@ -357,6 +373,9 @@ class PositionTableModel(QAbstractTableModel):
             return self._exchange_tip(risk)
         if column is Column.ESTIMATED_TIER:
             return self._estimate_tip(risk)
+        if column is Column.VENUE_RISK:
+            venue = venue_display_name(risk.position.exchange)
+            return venue_risk_tooltip(risk.venue_risk, venue, self._now)
         if column is Column.UPDATED:
             return self.tr("Fetched at {time}").format(time=fmt.local_time(risk.fetched_at))
         if column is Column.SUGGESTION and risk.advice is not None:

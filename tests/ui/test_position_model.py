@@ -137,3 +137,26 @@ def test_a_deleveraged_or_unexplained_close_says_so_in_its_row() -> None:
         "hit": f"Auto-deleveraged ({evidence})",
         "gone": "Closed — possibly auto-deleveraged, not confirmed by HTX",
     }
+
+
+def test_venue_risk_column_shows_the_venues_level_with_its_words(qapp) -> None:  # type: ignore[no-untyped-def]
+    from adl_monitor.core.venue_risk import BYBIT_SOURCE, VenueRisk, VenueRiskLevel
+
+    raw = {"balance": "2813", "pnlRatio": "-0.44", "insurancePnlRatio": "-0.3"}
+    detail = "insurance pool 2,813 USDT, drawdown -44% (ADL at -30%): ADL is on"
+    risk = VenueRisk(VenueRiskLevel.HIGH, raw, BYBIT_SOURCE, minutes_ago(1), detail)
+    hot = replace(make_risk("hot"), venue_risk=risk)
+    quiet = make_risk("quiet", exchange="hyperliquid")
+    model, _proxy = _model_with(hot, quiet)
+    rows = {model.risk_at(r).position.account: r for r in range(model.rowCount())}
+
+    cell = model.index(rows["hot"], Column.VENUE_RISK)
+    assert cell.data() == "high"
+    assert cell.data(Qt.ItemDataRole.ForegroundRole) is not None  # coloured like an alarm
+    tip = cell.data(Qt.ItemDataRole.ToolTipRole)
+    assert detail in tip and "Bybit adlAlert" in tip and "-0.44" in tip
+    assert "not this position's place in the queue" in tip
+
+    none = model.index(rows["quiet"], Column.VENUE_RISK)
+    assert none.data() == "—"
+    assert "publishes no venue-wide ADL risk" in none.data(Qt.ItemDataRole.ToolTipRole)

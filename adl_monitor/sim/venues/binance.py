@@ -208,7 +208,9 @@ class Binance(Dialect):
         return web.json_response(rows[0] if symbol else rows)
 
     async def symbol_adl_risk(self, request: web.Request) -> web.Response:
-        """Venue-wide ADL risk per symbol, from how much of the insurance fund is left."""
+        """Venue-wide ADL risk per symbol. Binance weighs the insurance fund, volatility, PnL
+        and more; the simulator uses two of them: how much of the fund is left, and how far the
+        price has run since the start (a squeeze rates high however large the fund)."""
         symbol = self.symbol_param(request)
         book = self.world.books[self.exchange]
         rows = []
@@ -217,7 +219,15 @@ class Binance(Dialect):
                 continue
             start = book.initial_insurance.get(inst.base, 1.0) or 1.0
             left = book.insurance.get(inst.base, 0.0) / start
-            risk = "high" if left < 0.2 else "medium" if left < 0.6 else "low"
+            path = self.world.paths[inst.base]
+            run = abs(path.price(self.world.t) / path.price(0.0) - 1.0)
+            risk = (
+                "high"
+                if left < 0.2 or run > 0.15
+                else "medium"
+                if left < 0.6 or run > 0.07
+                else "low"
+            )
             rows.append(
                 {
                     "symbol": inst.venue_id(self.exchange),
