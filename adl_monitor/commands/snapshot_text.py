@@ -13,6 +13,7 @@ from datetime import datetime
 from adl_monitor.commands.terminal_text import terminal_text
 from adl_monitor.core.age import describe_age
 from adl_monitor.core.alert import Alert
+from adl_monitor.core.scales import applied_raw
 from adl_monitor.core.snapshot import AccountState, AccountStatus, PositionRisk, Snapshot
 
 _COLUMNS = (
@@ -54,9 +55,12 @@ def _exchange_tier(risk: PositionRisk, now: datetime) -> str:
     adl = risk.exchange_adl
     if adl is None:
         return "none reported"
+    position = risk.position
+    applied = applied_raw(position.exchange, adl.raw, position.side.value)
+    raw = terminal_text(applied) if applied is not None else _raw(adl.raw)
     if adl.tier is None:
-        return f"? (raw {_raw(adl.raw)})"
-    text = f"{adl.tier}/5 (raw {_raw(adl.raw)})"
+        return f"? (raw {raw})"
+    text = f"{adl.tier}/5 (raw {raw})"
     if risk.stale:
         age = describe_age(max(0.0, (now - adl.updated_at).total_seconds()))
         text = f"STALE {age}: {text}"

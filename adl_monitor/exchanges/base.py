@@ -40,6 +40,7 @@ from adl_monitor.exchanges.position_builder import (
 )
 from adl_monitor.exchanges.reply_shape import NO_ENVELOPE, ReplyShape
 from adl_monitor.exchanges.response_guard import install_response_guard
+from adl_monitor.exchanges.slow_read import SlowRead
 from adl_monitor.exchanges.urls import redirect_urls
 from adl_monitor.exchanges.values import to_float
 
@@ -107,9 +108,9 @@ class VenueConnector:
         self._market_refresh: asyncio.Task[None] | None = None
         self._adl: dict[PositionKey, AdlReading] = {}
         self._adl_refreshed_at: float | None = None  # time.monotonic() of the last ADL read
-        self._venue_risk: dict[str, VenueRisk] = {}
-        self._venue_risk_read_at: float | None = None  # time.monotonic()
-        self._venue_risk_failure: str | None = None  # the last failure, logged once
+        self._venue_risk: SlowRead[VenueRisk] = SlowRead(
+            "venue-wide ADL risk", self.venue_risk_interval or 0.0
+        )
         self._positions: dict[PositionKey, UnifiedPosition] = {}
         self._figures: dict[str, AccountFigures] = {}
         self._hits: frozenset[PositionKey] = frozenset()
@@ -355,7 +356,7 @@ class VenueConnector:
                 **self._closes.adl_evidence,
             },
             unconfirmed_closes=self._closes.unconfirmed,
-            venue_risk={s: risk for s, risk in self._venue_risk.items() if s in held},
+            venue_risk={s: risk for s, risk in self._venue_risk.values.items() if s in held},
         )
 
     def _keyed(self, positions: list[UnifiedPosition]) -> dict[PositionKey, UnifiedPosition]:
@@ -380,38 +381,20 @@ class VenueConnector:
             return True  # a new position: do not wait a whole period for its first tier
         return time.monotonic() - self._adl_refreshed_at >= self.adl_interval - 0.5
 
-    def _venue_risk_due(self, symbols: set[str]) -> bool:
-        if self.venue_risk_interval is None or not symbols:
-            return False
-        if self._venue_risk_read_at is None or not symbols <= self._venue_risk.keys():
-            return True  # a symbol newly held: do not wait a whole interval
-        return time.monotonic() - self._venue_risk_read_at >= self.venue_risk_interval
-
     async def _refresh_venue_risk(self) -> None:
-        """The venue-wide ADL risk of the symbols held, at the venue's own slow cadence.
-
-        It is beside the position's own numbers, not one of them: a failed read keeps the last
-        values (each with its own `updated_at`, so its age shows) and is logged once per reason,
-        not on every refresh; the account's reading does not fail for it.
-        """
+        """The venue-wide ADL risk of the symbols held, at the venue's own slow cadence; a
+        failed read keeps the last values (each with its own `updated_at`) and does not fail
+        the account (exchanges/slow_read.py)."""
+        if self.venue_risk_interval is None:
+            return
+        self._venue_risk.interval = self.venue_risk_interval
         symbols = {symbol for symbol, _side in self._positions}
-        if not self._venue_risk_due(symbols):
-            return
-        self._venue_risk_read_at = time.monotonic()
-        try:
-            risks = await self._read_venue_risk(symbols, utc_now())
-        except asyncio.CancelledError:
-            raise
-        except Exception as error:
-            reason = str(self._failure(error))
-            if reason != self._venue_risk_failure:
-                log.warning("%s: venue-wide ADL risk unavailable: %s", self.spec.name, reason)
-            self._venue_risk_failure = reason
-            return
-        if self._venue_risk_failure is not None:
-            log.info("%s: venue-wide ADL risk readable again", self.spec.name)
-            self._venue_risk_failure = None
-        self._venue_risk = {symbol: risks[symbol] for symbol in symbols if symbol in risks}
+        await self._venue_risk.refresh(
+            self.spec.name,
+            symbols,
+            lambda: self._read_venue_risk(symbols, utc_now()),
+            lambda error: str(self._failure(error)),
+        )
 
     def _map(
         self, raw: Mapping[PositionKey, object], at: datetime

@@ -23,6 +23,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
+from adl_monitor.core.scales import applied_raw, scale_description
 from adl_monitor.core.snapshot import PositionRisk, Snapshot
 from adl_monitor.core.venue_names import venue_display_name
 from adl_monitor.ui import formatting as fmt
@@ -135,10 +136,6 @@ def _header_tip(column: Column) -> str | None:
 def _venue_scale(risk: PositionRisk) -> str:
     if risk.exchange_adl is not None and risk.exchange_adl.scale:
         return risk.exchange_adl.scale
-    try:
-        from adl_monitor.core.scales import scale_description
-    except ImportError:  # pragma: no cover - core.scales arrives with the connectors
-        return ""
     try:
         return str(scale_description(risk.position.exchange))
     except (KeyError, ValueError):
@@ -380,6 +377,11 @@ class PositionTableModel(QAbstractTableModel):
             return self.tr("Fetched at {time}").format(time=fmt.local_time(risk.fetched_at))
         if column is Column.SUGGESTION and risk.advice is not None:
             return risk.advice.text
+        if column is Column.LEVERAGE and risk.position.leverage is None:
+            return self.tr(
+                "{venue} reported no nominal leverage for this position (shown as —); the "
+                "effective leverage in brackets is computed from its size and margin"
+            ).format(venue=venue_display_name(risk.position.exchange))
         if column is Column.LIQUIDATION and risk.position.liquidation_price is None:
             return self.tr("The exchange reports no liquidation price for this position")
         return None
@@ -409,7 +411,16 @@ class PositionTableModel(QAbstractTableModel):
                 head = self.tr("Exchange tier: {tier} of 5 ({level})").format(
                     tier=reading.tier, level=fmt.level_word(risk.level)
                 )
-            lines = [head, self.tr("Raw value: {raw}").format(raw=reading.raw)]
+            position = risk.position
+            applied = applied_raw(position.exchange, reading.raw, position.side.value)
+            if applied is None:
+                lines = [head, self.tr("Raw value: {raw}").format(raw=reading.raw)]
+            else:
+                lines = [
+                    head,
+                    self.tr("Raw value: {applied}").format(applied=applied),
+                    self.tr("The venue's whole object: {raw}").format(raw=reading.raw),
+                ]
             if reading.reason:
                 lines.append(reading.reason)
             lines.append(

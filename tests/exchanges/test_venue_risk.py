@@ -128,7 +128,7 @@ async def test_a_failed_risk_read_keeps_the_account_and_is_logged_once(
     connector = await open_connector(server, GATE_MARKETS)
     connector.venue_risk_interval = 0.0
 
-    with caplog.at_level(logging.INFO, logger="adl_monitor.exchanges.base"):
+    with caplog.at_level(logging.INFO, logger="adl_monitor.exchanges.slow_read"):
         first = await connector.fetch()
         second = await connector.fetch()
         server.reply(

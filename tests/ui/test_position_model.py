@@ -160,3 +160,22 @@ def test_venue_risk_column_shows_the_venues_level_with_its_words(qapp) -> None: 
     none = model.index(rows["quiet"], Column.VENUE_RISK)
     assert none.data() == "—"
     assert "publishes no venue-wide ADL risk" in none.data(Qt.ItemDataRole.ToolTipRole)
+
+
+def test_binance_tooltip_names_the_slot_that_applies_and_missing_leverage_says_so(qapp) -> None:  # type: ignore[no-untyped-def]
+    from adl_monitor.core.reading import AdlReading
+
+    raw = {"LONG": 0, "SHORT": 0, "BOTH": 2}
+    binance = replace(
+        make_risk("b", exchange="binanceusdm"),
+        exchange_adl=AdlReading(raw=raw, tier=3, updated_at=minutes_ago(0)),
+    )
+    binance = replace(binance, position=replace(binance.position, leverage=None))
+    model, _proxy = _model_with(binance)
+
+    tip = model.index(0, Column.EXCHANGE_TIER).data(Qt.ItemDataRole.ToolTipRole)
+    assert "Raw value: BOTH=2 (one-way mode)" in tip
+    assert "{'LONG': 0, 'SHORT': 0, 'BOTH': 2}" in tip  # the whole object, below it
+    leverage = model.index(0, Column.LEVERAGE)
+    assert leverage.data().startswith("—")
+    assert "reported no nominal leverage" in leverage.data(Qt.ItemDataRole.ToolTipRole)

@@ -39,6 +39,7 @@ class Binance(Dialect):
             ("GET", "/fapi/v1/premiumIndex"): self.premium_index,
             ("GET", "/fapi/v1/symbolAdlRisk"): self.symbol_adl_risk,
             ("GET", "/fapi/v1/leverageBracket"): self.leverage_bracket,
+            ("GET", "/fapi/v1/symbolConfig"): self.symbol_config,
             ("GET", "/fapi/v2/positionRisk"): self.position_risk,
             ("GET", "/fapi/v3/positionRisk"): self.position_risk,
             ("GET", "/fapi/v2/account"): self.account,
@@ -268,6 +269,29 @@ class Binance(Dialect):
                             "cum": 5_000_000 * inst.mmr * 1.5,
                         },
                     ],
+                }
+            )
+        return web.json_response(rows)
+
+    async def symbol_config(self, request: web.Request) -> web.Response:
+        """The account's settings per symbol: leverage and margin type. positionRisk v3 has no
+        leverage field; this is where Binance gives it (a list, also for one symbol)."""
+        await self.authenticate(request)
+        symbol = self.symbol_param(request)
+        held = {v.position.base: v.position for v in self.views()}
+        rows = []
+        for inst in INSTRUMENTS:
+            if symbol not in (None, inst.venue_id(self.exchange)):
+                continue
+            position = held.get(inst.base)
+            isolated = position is not None and position.margin_mode is MarginMode.ISOLATED
+            rows.append(
+                {
+                    "symbol": inst.venue_id(self.exchange),
+                    "marginType": "ISOLATED" if isolated else "CROSSED",
+                    "isAutoAddMargin": "false",
+                    "leverage": round(position.leverage) if position is not None else 20,
+                    "maxNotionalValue": "1000000",
                 }
             )
         return web.json_response(rows)
