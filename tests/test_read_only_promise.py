@@ -46,6 +46,7 @@ DOCUMENTED_READS: dict[str, frozenset[tuple[str, str]]] = {
             ("GET", "/v5/account/wallet-balance"),
             ("GET", "/v5/position/list"),
             ("GET", "/v5/execution/list"),  # ADL evidence: execType AdlTrade
+            ("GET", "/v5/market/adlAlert"),  # venue-wide ADL risk (insurance pool)
             ("GET", "/v5/private"),  # the private websocket (login + position topic)
         }
     ),
@@ -64,6 +65,8 @@ DOCUMENTED_READS: dict[str, frozenset[tuple[str, str]]] = {
             ("GET", "/fapi/v2/positionRisk"),
             ("GET", "/fapi/v3/positionRisk"),
             ("GET", "/fapi/v1/adlQuantile"),
+            ("GET", "/fapi/v1/symbolAdlRisk"),  # venue-wide ADL risk rating
+            ("GET", "/fapi/v1/symbolConfig"),  # the leverage set per symbol (a read)
             ("GET", "/fapi/v1/forceOrders"),  # ADL evidence: autoCloseType=ADL
             ("GET", "/fapi/v1/allOrders"),  # ADL evidence: clientOrderId adl_autoclose
             ("POST", "/fapi/v1/listenKey"),  # opens the user-data stream (read only)

@@ -113,7 +113,13 @@ def config_toml(accounts: list[DemoAccount]) -> str:
 
     entries = []
     for account in accounts:
-        entry = {"name": account.name, "exchange": account.exchange, "api_url": account.api_url}
+        entry: dict[str, object] = {
+            "name": account.name,
+            "exchange": account.exchange,
+            "api_url": account.api_url,
+            # No secret: tells the app to use the simulator's public demo key on this computer.
+            "simulator": True,
+        }
         if account.wallet_address:
             entry["wallet_address"] = account.wallet_address
         entries.append(entry)
@@ -137,10 +143,10 @@ def describe(base_url: str, accounts: list[DemoAccount], scenario: str, seed: in
         f"  Keys that are NOT read-only, same secret: {DEMO_TRADE_KEY!r} (trade), "
         f"{DEMO_WITHDRAW_KEY!r} (trade + withdraw).",
         "",
-        "Point the app at it: adl-monitor --config FILE (write FILE with --write-config), then",
-        "give each account the key above (adl-monitor accounts add, or the environment variables",
-        "ADLMON_<NAME>_API_KEY / _SECRET / _PASSWORD). True queue places: GET "
-        f"{base_url}/__sim/truth",
+        "Point the app at it: adl-monitor --config FILE (write FILE with --write-config). That",
+        "file marks each account simulator = true, so the app uses the demo key above on this",
+        "computer with no further step (a key you store for the account wins). True queue",
+        f"places: GET {base_url}/__sim/truth",
     ]
     return "\n".join(lines)
 

@@ -13,6 +13,7 @@ from datetime import datetime
 from adl_monitor.commands.terminal_text import terminal_text
 from adl_monitor.core.age import describe_age
 from adl_monitor.core.alert import Alert
+from adl_monitor.core.scales import applied_raw
 from adl_monitor.core.snapshot import AccountState, AccountStatus, PositionRisk, Snapshot
 
 _COLUMNS = (
@@ -24,6 +25,7 @@ _COLUMNS = (
     "EFF LEV",
     "EXCHANGE TIER",
     "ESTIMATE",
+    "VENUE RISK",
     "LEVEL",
 )
 
@@ -53,9 +55,12 @@ def _exchange_tier(risk: PositionRisk, now: datetime) -> str:
     adl = risk.exchange_adl
     if adl is None:
         return "none reported"
+    position = risk.position
+    applied = applied_raw(position.exchange, adl.raw, position.side.value)
+    raw = terminal_text(applied) if applied is not None else _raw(adl.raw)
     if adl.tier is None:
-        return f"? (raw {_raw(adl.raw)})"
-    text = f"{adl.tier}/5 (raw {_raw(adl.raw)})"
+        return f"? (raw {raw})"
+    text = f"{adl.tier}/5 (raw {raw})"
     if risk.stale:
         age = describe_age(max(0.0, (now - adl.updated_at).total_seconds()))
         text = f"STALE {age}: {text}"
@@ -73,6 +78,11 @@ def _estimate(risk: PositionRisk) -> str:
     return f"{estimate.tier}/5 ({estimate.low}–{estimate.high})"
 
 
+def _venue_risk(risk: PositionRisk) -> str:
+    """The venue's contract-wide ADL risk (docs/venue-risk.md); "—" where it publishes none."""
+    return "—" if risk.venue_risk is None else risk.venue_risk.level.label
+
+
 def position_rows(snapshot: Snapshot) -> list[tuple[str, ...]]:
     now = snapshot.generated_at
     return [
@@ -85,6 +95,7 @@ def position_rows(snapshot: Snapshot) -> list[tuple[str, ...]]:
             _leverage(risk.effective_leverage),
             _exchange_tier(risk, now),
             _estimate(risk),
+            _venue_risk(risk),
             risk.level.label + (" (stale)" if risk.stale else ""),
         )
         for risk in snapshot.positions

@@ -169,13 +169,29 @@ def _configured(
     from adl_monitor.storage.secrets import SecretStore
 
     store = SecretStore()
+
+    def credentials(spec: AccountSpec) -> Credentials | None:
+        return store.get(spec) or simulator_credentials(spec)
+
     return Sources(
         accounts=accounts,
-        credentials=store.get,
+        credentials=credentials,
         demo=False,
         config_path=config_path,
         settings=settings,
     )
+
+
+def simulator_credentials(spec: AccountSpec) -> Credentials | None:
+    """The simulator's public demo key for an account the config marks `simulator = true` on
+    this computer (`AccountSpec.uses_demo_key`), used only when no key of the user's is stored:
+    `sim-exchange --write-config` then works as written (docs/simulator.md). Never for any
+    other host — a real venue's key is never guessed."""
+    if not spec.uses_demo_key:
+        return None
+    from adl_monitor.sim.demo import demo_credentials
+
+    return demo_credentials(spec.exchange)
 
 
 def _demo(scenario: str, settings: Mapping[str, Any], seed: int, speed: float) -> Sources:

@@ -11,6 +11,7 @@ from adl_monitor.core.account import AccountFigures
 from adl_monitor.core.market_context import MarketContext
 from adl_monitor.core.position import Position
 from adl_monitor.core.reading import AdlReading
+from adl_monitor.core.venue_risk import VenueRisk
 
 PositionKey = tuple[str, str]
 """(unified symbol, side value) — identifies a position within one account."""
@@ -45,7 +46,9 @@ class AccountReading:
     found in its history). `unconfirmed_closes` names positions that vanished since the last
     reading with neither ADL evidence nor a fill of the user's own: ADL is possible, and the
     venue did not confirm it (docs/adl-evidence.md). `markets` holds, by symbol, the public
-    market figures a venue without an indicator reads for the estimate's prior.
+    market figures a venue without an indicator reads for the estimate's prior. `venue_risk`
+    holds the venue's contract-wide ADL risk per unified symbol, for the symbols held
+    (core/venue_risk.py).
     """
 
     fetched_at: datetime
@@ -56,6 +59,7 @@ class AccountReading:
     adl_evidence: Mapping[PositionKey, str] = field(default_factory=dict)
     unconfirmed_closes: frozenset[PositionKey] = frozenset()
     markets: Mapping[str, MarketContext] = field(default_factory=dict)
+    venue_risk: Mapping[str, VenueRisk] = field(default_factory=dict)
 
 
 def carry_deleveraged(

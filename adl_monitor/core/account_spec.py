@@ -40,6 +40,16 @@ class AccountSpec:
     api_url: str | None = None
     wallet_address: str | None = None
     allow_trading_key: bool = False
+    simulator: bool = False
+    """`simulator = true` in the config: the account is ADL Monitor's own simulated exchange, so
+    the app may use the simulator's public demo key when none is stored — honoured only when
+    `api_url` is on this computer (`uses_demo_key`); docs/simulator.md."""
+
+    @property
+    def uses_demo_key(self) -> bool:
+        """Whether the simulator's public demo key may unlock this account: marked as the
+        simulator AND its api_url is on this computer. A real venue's key is never guessed."""
+        return self.simulator and is_on_this_computer(self.api_url)
 
     @property
     def env_prefix(self) -> str:
@@ -146,12 +156,39 @@ def api_url_problem(name: str, api_url: str | None) -> str | None:
     return None
 
 
+def simulator_problem(spec: AccountSpec) -> str | None:
+    """A sentence when `simulator = true` is set on an account that is not on this computer:
+    the simulator's demo key is never sent anywhere else."""
+    if not spec.simulator or is_on_this_computer(spec.api_url):
+        return None
+    return (
+        f"{shown(spec.name)}: simulator = true is only for ADL Monitor's simulated exchange on "
+        "this computer — give an api_url on 127.0.0.1 or localhost, or remove simulator = true "
+        "and store the account's own key."
+    )
+
+
 def account_problem(spec: AccountSpec, others: Iterable[AccountSpec] = ()) -> str | None:
     """The one sentence that refuses this account next to `others`, or None when it is fine.
 
     The single check used by the config loader, `accounts add` and the Accounts dialog.
     """
-    return api_url_problem(spec.name, spec.api_url) or env_collision_problem(spec.name, others)
+    return (
+        api_url_problem(spec.name, spec.api_url)
+        or simulator_problem(spec)
+        or env_collision_problem(spec.name, others)
+    )
+
+
+def is_on_this_computer(api_url: str | None) -> bool:
+    """Whether `api_url`'s host is a loopback address (127.0.0.0/8, ::1) or localhost."""
+    if not api_url:
+        return False
+    try:
+        host = urlsplit(api_url).hostname
+    except ValueError:
+        return False
+    return host is not None and _is_loopback(host)
 
 
 def _is_loopback(host: str) -> bool:

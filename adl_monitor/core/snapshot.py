@@ -11,6 +11,7 @@ from adl_monitor.core.estimate import Estimate
 from adl_monitor.core.levels import Level, level_for_tier
 from adl_monitor.core.position import Position
 from adl_monitor.core.reading import AdlReading
+from adl_monitor.core.venue_risk import VenueRisk
 
 
 class AccountState(StrEnum):
@@ -49,7 +50,8 @@ class PositionRisk:
     current. `adl_hit` is True when the venue marked the position as (partly)
     auto-deleveraged, `adl_evidence` names the venue's record of it when there is one.
     `closed_unconfirmed` is True for one reading when the position vanished with neither ADL
-    evidence nor a fill of the user's own (docs/adl-evidence.md).
+    evidence nor a fill of the user's own (docs/adl-evidence.md). `venue_risk` is the venue's
+    contract-wide ADL risk for the position's symbol, when the venue publishes one.
     """
 
     position: Position
@@ -63,6 +65,7 @@ class PositionRisk:
     adl_hit: bool = False
     adl_evidence: str | None = None
     closed_unconfirmed: bool = False
+    venue_risk: VenueRisk | None = None
 
     @property
     def level(self) -> Level:

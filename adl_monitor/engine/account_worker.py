@@ -116,6 +116,9 @@ class AccountWorker:
         self._last_stream = 0.0
         """Loop times of the last REST reading, of the last reading of any kind, and of the
         last stream message."""
+        self._stream_backoff: Backoff | None = None  # kept across sessions: reconnecting
+        self._stream_trouble: str | None = None  # does not restart the back-off or the log
+        """Why the stream last failed, as logged: the same reason is not logged again."""
 
     @property
     def spec(self) -> AccountSpec:
@@ -247,8 +250,14 @@ class AccountWorker:
         self._stream = asyncio.create_task(self._watch(connector), name=f"stream:{self.spec.name}")
 
     async def _watch(self, connector: Connector) -> None:
-        """Stream position updates; on any failure fall back to REST until the stream is back."""
-        backoff = self._new_backoff()
+        """Stream position updates; on any failure fall back to REST until the stream is back.
+
+        A failure is retried with capped exponential back-off and logged once per reason; the
+        recovery is logged once too (a failing Binance listenKey is not a line every few s).
+        """
+        if self._stream_backoff is None:
+            self._stream_backoff = self._new_backoff()
+        backoff = self._stream_backoff
         while not self._stopping.is_set():
             try:
                 reading = await connector.watch()
@@ -258,7 +267,7 @@ class AccountWorker:
                 if self._stopping.is_set():
                     return
                 failure = as_failure(error)
-                _log.info("%s: position stream failed: %s", self.spec.name, failure)
+                self._log_stream_failure(failure)
                 if self.tracker.streaming:
                     self.tracker.streaming = False
                     self.wake()  # REST takes over at the full cadence right away
@@ -269,8 +278,24 @@ class AccountWorker:
             if self._stopping.is_set():
                 return
             backoff.reset()
+            if self._stream_trouble is not None:
+                _log.info("%s: position stream is back", self.spec.name)
+                self._stream_trouble = None
             self.tracker.streaming = True
             self._last_stream = self._record_reading(reading, by_rest=False)
+
+    def _log_stream_failure(self, failure: VenueFailure) -> None:
+        reason = str(failure)
+        if reason == self._stream_trouble:
+            _log.debug("%s: position stream still failing: %s", self.spec.name, reason)
+            return
+        self._stream_trouble = reason
+        _log.info(
+            "%s: position stream failed: %s (reading by REST; retried with back-off, logged "
+            "again when the reason changes or it is back)",
+            self.spec.name,
+            reason,
+        )
 
     async def _check_key(self, connector: Connector) -> None:
         """Ask the venue once per session what the key may do; failures leave it unknown."""

@@ -47,6 +47,15 @@ def restale(
     return risk if stale == risk.stale else replace(risk, stale=stale)
 
 
+def with_venue_risk(
+    reading: AccountReading, rows: Sequence[PositionRisk]
+) -> tuple[PositionRisk, ...]:
+    """Each row with its venue's contract-wide ADL risk (core/venue_risk.py), when there is one."""
+    return tuple(
+        replace(risk, venue_risk=reading.venue_risk.get(risk.position.symbol)) for risk in rows
+    )
+
+
 class SnapshotBuilder:
     def __init__(self, estimator: RankEstimator) -> None:
         self.estimator = estimator
@@ -74,8 +83,9 @@ class SnapshotBuilder:
         if previous is None or previous.reading is not reading or previous.spec != tracker.spec:
             # assess() judges the indicator's freshness (and so whether it calibrates the
             # estimator) by one threshold: give it the indicator's own; rows are re-marked below.
-            rows = assess(
-                reading, tracker.spec, self.estimator, now=now, stale_after=adl_stale_after
+            rows = with_venue_risk(
+                reading,
+                assess(reading, tracker.spec, self.estimator, now=now, stale_after=adl_stale_after),
             )
             previous = _Assessed(reading, tracker.spec, rows)
             self._assessed[tracker.spec.name] = previous

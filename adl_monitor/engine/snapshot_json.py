@@ -18,6 +18,7 @@ from adl_monitor.core.alert import Alert
 from adl_monitor.core.estimate import Estimate
 from adl_monitor.core.reading import AdlReading
 from adl_monitor.core.snapshot import AccountStatus, PositionRisk, Snapshot
+from adl_monitor.core.venue_risk import VenueRisk
 
 
 def iso_utc(moment: datetime | None) -> str | None:
@@ -64,6 +65,18 @@ def exchange_adl_to_dict(reading: AdlReading | None) -> dict[str, Any] | None:
         "updated_at": iso_utc(reading.updated_at),
         "scale": reading.scale,
         "reason": reading.reason,
+    }
+
+
+def venue_risk_to_dict(risk: VenueRisk | None) -> dict[str, Any] | None:
+    """`{"level": "none"|"low"|"medium"|"high", "raw", "source", "updated_at"}`, or None."""
+    if risk is None:
+        return None
+    return {
+        "level": risk.level.label,
+        "raw": jsonable(risk.raw),
+        "source": risk.source,
+        "updated_at": iso_utc(risk.updated_at),
     }
 
 
@@ -124,6 +137,7 @@ def position_to_dict(risk: PositionRisk, now: datetime) -> dict[str, Any]:
         "adl_hit": risk.adl_hit,
         "adl_evidence": risk.adl_evidence,
         "closed_unconfirmed": risk.closed_unconfirmed,
+        "venue_risk": venue_risk_to_dict(risk.venue_risk),
     }
 
 

@@ -28,6 +28,7 @@ from adl_monitor.core.key_check import KeyCheck
 from adl_monitor.core.position import Position
 from adl_monitor.core.reading import AdlReading
 from adl_monitor.core.scales import map_indicator
+from adl_monitor.core.venue_risk import VenueRisk
 from adl_monitor.exchanges import market_cache
 from adl_monitor.exchanges.closes import ClosesVerdict, judge_closes
 from adl_monitor.exchanges.errors import to_failure
@@ -40,6 +41,7 @@ from adl_monitor.exchanges.position_builder import (
 )
 from adl_monitor.exchanges.reply_shape import NO_ENVELOPE, ReplyShape
 from adl_monitor.exchanges.response_guard import install_response_guard
+from adl_monitor.exchanges.slow_read import SlowRead
 from adl_monitor.exchanges.urls import redirect_urls
 from adl_monitor.exchanges.values import to_float
 
@@ -92,6 +94,8 @@ class VenueConnector:
     adl_mark: ClassVar[str] = ""  # where `_is_adl_hit` finds the venue's mark, for the user
     request_timeout_ms: ClassVar[int] = 10_000
     reply_shape: ClassVar[ReplyShape] = NO_ENVELOPE  # the venue's success document
+    # Seconds between reads of the venue-wide ADL risk (core/venue_risk.py); None: none published.
+    venue_risk_interval: ClassVar[float | None] = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         """A class that names its venue reads at the cadence of the venue's record; a class
@@ -121,6 +125,9 @@ class VenueConnector:
         self._market_refresh: asyncio.Task[None] | None = None
         self._adl: dict[PositionKey, AdlReading] = {}
         self._adl_refreshed_at: float | None = None  # time.monotonic() of the last ADL read
+        self._venue_risk: SlowRead[VenueRisk] = SlowRead(
+            "venue-wide ADL risk", self.venue_risk_interval or 0.0
+        )
         self._positions: dict[PositionKey, UnifiedPosition] = {}
         self._figures: dict[str, AccountFigures] = {}
         self._hits: frozenset[PositionKey] = frozenset()
@@ -276,6 +283,7 @@ class VenueConnector:
             raw = await self._read_indicators(list(self._positions.values()))
             self._adl = self._map(raw, fetched_at)
             self._adl_refreshed_at = time.monotonic()
+        await self._refresh_venue_risk()
         self._hits = frozenset(
             key
             for key, unified in self._positions.items()
@@ -353,6 +361,7 @@ class VenueConnector:
             if position is not None:
                 built.append(position)
         keys = {(p.symbol, p.side.value) for p in built}
+        held = {symbol for symbol, _side in keys}
         return AccountReading(
             fetched_at=fetched_at,
             positions=tuple(built),
@@ -364,6 +373,7 @@ class VenueConnector:
                 **self._closes.adl_evidence,
             },
             unconfirmed_closes=self._closes.unconfirmed,
+            venue_risk={s: risk for s, risk in self._venue_risk.values.items() if s in held},
         )
 
     def _keyed(self, positions: list[UnifiedPosition]) -> dict[PositionKey, UnifiedPosition]:
@@ -387,6 +397,21 @@ class VenueConnector:
         if any(key not in self._adl for key in self._positions):
             return True  # a new position: do not wait a whole period for its first tier
         return time.monotonic() - self._adl_refreshed_at >= self.adl_interval - 0.5
+
+    async def _refresh_venue_risk(self) -> None:
+        """The venue-wide ADL risk of the symbols held, at the venue's own slow cadence; a
+        failed read keeps the last values (each with its own `updated_at`) and does not fail
+        the account (exchanges/slow_read.py)."""
+        if self.venue_risk_interval is None:
+            return
+        self._venue_risk.interval = self.venue_risk_interval
+        symbols = {symbol for symbol, _side in self._positions}
+        await self._venue_risk.refresh(
+            self.spec.name,
+            symbols,
+            lambda: self._read_venue_risk(symbols, utc_now()),
+            lambda error: str(self._failure(error)),
+        )
 
     def _map(
         self, raw: Mapping[PositionKey, object], at: datetime
@@ -431,6 +456,10 @@ class VenueConnector:
             if key is not None and value is not None:
                 raw[key] = value
         return raw
+
+    async def _read_venue_risk(self, symbols: set[str], read_at: datetime) -> dict[str, VenueRisk]:
+        """Venue hook: the venue-wide ADL risk per unified symbol, for `symbols` (held now)."""
+        return {}
 
     def _indicator(self, unified: Mapping[str, Any]) -> object:
         if self.indicator_field is None:

@@ -13,16 +13,19 @@ user's own trades of that symbol (docs/adl-evidence.md).
 from __future__ import annotations
 
 import time
+from datetime import datetime
 from typing import Any, ClassVar
 
 from adl_monitor.core.account import AccountFigures
 from adl_monitor.core.account_reading import CloseCause, CloseEvidence, PositionKey
 from adl_monitor.core.key_check import KeyCheck, KeyVerdict
+from adl_monitor.core.venue_risk import VenueRisk, binance_risk
 from adl_monitor.exchanges.balance_table import BalanceFields, figures_from_rows
 from adl_monitor.exchanges.base import UnifiedPosition, VenueConnector
 from adl_monitor.exchanges.closes import HistoryRecord, SeenRecords, match_records
-from adl_monitor.exchanges.position_builder import position_key
+from adl_monitor.exchanges.position_builder import is_open, position_key
 from adl_monitor.exchanges.reply_shape import ReplyShape
+from adl_monitor.exchanges.slow_read import SlowRead
 from adl_monitor.exchanges.values import as_dict, as_list, to_float
 
 # apiRestrictions flags that let a key do more than read, besides every `enable…Trading`.
@@ -41,10 +44,13 @@ REPLY_SHAPE = ReplyShape(
         "/positionRisk": (),
         "/adlQuantile": (),
         "/forceOrders": (),  # ADL evidence
+        "/fapi/v1/symbolAdlRisk": (),  # venue-wide ADL risk, asked for every symbol
+        "/fapi/v1/symbolConfig": (),  # leverage per symbol
         "/fapi/v3/account": ("assets",),
         "/dapi/v1/account": ("assets",),
     }
 )
+_LEVERAGE_INTERVAL = 60.0
 _ADL_CLIENT_ORDER_ID = "adl_autoclose"
 _ADL_SOURCE = "Binance forceOrders (clientOrderId adl_autoclose)"
 _HISTORY_DAYS_MS = 6 * 24 * 3600 * 1000  # Binance answers at most 7 days of orders and trades
@@ -97,15 +103,48 @@ class BinanceConnector(VenueConnector):
     adl_call: ClassVar[str] = ""
     force_orders_call: ClassVar[str] = ""
     user_trades_call: ClassVar[str] = ""
+    venue_risk_call: ClassVar[str] = ""  # `symbolAdlRisk`; USDⓈ-M only
+    # USDⓈ-M positionRisk v3 carries no leverage: `symbolConfig` does (COIN-M's positions do).
+    leverage_call: ClassVar[str] = ""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._seen = SeenRecords()  # ADL orders and own trades already matched
+        # A leverage change is rare and needs no position: once a minute, or for a new symbol.
+        self._leverage: SlowRead[float] = SlowRead("leverage settings", _LEVERAGE_INTERVAL)
 
     def _configure(self, client: Any) -> None:
         # ccxt loads leverage brackets (one more request) only to derive maintenance margin;
         # positionRisk already carries Binance's own `maintMargin`, which ccxt falls back to.
         client.options["leverageBrackets"] = {}
+
+    async def _read_account(self) -> tuple[list[UnifiedPosition], dict[str, AccountFigures]]:
+        positions, figures = await super()._read_account()
+        if self.leverage_call:
+            symbols = {s for p in positions if isinstance(s := p.get("symbol"), str) and is_open(p)}
+            await self._leverage.refresh(
+                self.spec.name, symbols, self._read_leverage, lambda e: str(self._failure(e))
+            )
+        return positions, figures
+
+    async def _read_leverage(self) -> dict[str, float]:
+        """`symbolConfig`: the leverage set for each symbol."""
+        leverage: dict[str, float] = {}
+        for entry in as_list(await getattr(self.client, self.leverage_call)()):
+            row = as_dict(entry)
+            symbol, value = self._symbol_for(row.get("symbol")), to_float(row.get("leverage"))
+            if symbol is not None and value is not None and value > 0:
+                leverage[symbol] = value
+        return leverage
+
+    def _normalise(self, unified: UnifiedPosition) -> UnifiedPosition:
+        """Fill the leverage ccxt leaves empty (positionRisk v3 has no such field)."""
+        symbol = unified.get("symbol")
+        if unified.get("leverage") is None and isinstance(symbol, str):
+            known = self._leverage.values.get(symbol)
+            if known is not None:
+                return {**unified, "leverage": known}
+        return unified
 
     async def _read_figures(self) -> dict[str, AccountFigures]:
         account = as_dict(await getattr(self.client, self.account_call)())
@@ -124,6 +163,16 @@ class BinanceConnector(VenueConnector):
                 # The whole {LONG, SHORT, BOTH|HEDGE} object: the scale picks the side.
                 by_symbol[symbol] = row["adlQuantile"]
         return {key: by_symbol[key[0]] for key in keys if key[0] in by_symbol}
+
+    async def _read_venue_risk(self, symbols: set[str], read_at: datetime) -> dict[str, VenueRisk]:
+        """`symbolAdlRisk` for every symbol (weight 1, one request), kept for those held."""
+        risks: dict[str, VenueRisk] = {}
+        for entry in as_list(await getattr(self.client, self.venue_risk_call)()):
+            row = as_dict(entry)
+            symbol = self._symbol_for(row.get("symbol"))
+            if symbol is not None and symbol in symbols:
+                risks[symbol] = binance_risk(row, read_at)
+        return risks
 
     async def _adl_closes(self, reduced: set[PositionKey]) -> dict[PositionKey, CloseEvidence]:
         found = await self._adl_orders(reduced)
@@ -183,6 +232,10 @@ class BinanceUsdmConnector(BinanceConnector):
     adl_call = "fapiPrivateGetAdlQuantile"
     force_orders_call = "fapiPrivateGetForceOrders"
     user_trades_call = "fapiPrivateGetUserTrades"
+    venue_risk_call = "fapiPublicGetSymbolAdlRisk"
+    leverage_call = "fapiPrivateGetSymbolConfig"
+    # Binance recomputes the rating every 30 minutes; asking every 5 shows a change within 5.
+    venue_risk_interval = 300.0
 
 
 class BinanceCoinmConnector(BinanceConnector):

@@ -19,11 +19,13 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from adl_monitor.core.account import AccountFigures
 from adl_monitor.core.account_reading import CloseCause, CloseEvidence, PositionKey
 from adl_monitor.core.key_check import KeyCheck, KeyVerdict
+from adl_monitor.core.venue_risk import VenueRisk, bybit_risk, from_ms
 from adl_monitor.exchanges.balance_table import BalanceFields, figures_from_rows
 from adl_monitor.exchanges.base import UnifiedPosition, VenueConnector
 from adl_monitor.exchanges.closes import HistoryRecord, SeenRecords, match_records
@@ -45,6 +47,7 @@ REPLY_SHAPE = envelope(
             "/v5/account/wallet-balance",
             "/v5/execution/list",
             "/v5/market/instruments-info",
+            "/v5/market/adlAlert",
         )
     },
 )
@@ -92,6 +95,7 @@ class BybitConnector(VenueConnector):
     indicator_field = "adlRankIndicator"
     reply_shape = REPLY_SHAPE
     adl_mark = "Bybit position list (positionStatus Adl)"
+    venue_risk_interval = 60.0  # Bybit's adlAlert is a snapshot taken every minute
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -138,6 +142,18 @@ class BybitConnector(VenueConnector):
         accounts = as_list(as_dict(reply.get("result")).get("list"))
         rows = [coin for entry in accounts for coin in as_list(as_dict(entry).get("coin"))]
         return figures_from_rows(rows, _BALANCE_FIELDS)
+
+    async def _read_venue_risk(self, symbols: set[str], read_at: datetime) -> dict[str, VenueRisk]:
+        """`adlAlert` for every contract (one public request), kept for the symbols held."""
+        result = as_dict(as_dict(await self.client.publicGetV5MarketAdlAlert()).get("result"))
+        updated_at = from_ms(result.get("updatedTime"), read_at)
+        risks: dict[str, VenueRisk] = {}
+        for entry in as_list(result.get("list")):
+            row = as_dict(entry)
+            symbol = self._symbol_for(row.get("symbol"))
+            if symbol is not None and symbol in symbols:
+                risks[symbol] = bybit_risk(row, updated_at)
+        return risks
 
     def _is_adl_hit(self, unified: Mapping[str, Any]) -> bool:
         return as_dict(unified.get("info")).get("positionStatus") == "Adl"

@@ -10,12 +10,14 @@ shrank (docs/adl-evidence.md).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from adl_monitor.core.account import AccountFigures
 from adl_monitor.core.account_reading import CloseCause, CloseEvidence, PositionKey
-from adl_monitor.core.failure import FailureKind
+from adl_monitor.core.failure import FailureKind, VenueFailure
 from adl_monitor.core.key_check import KeyCheck, KeyVerdict
+from adl_monitor.core.venue_risk import VenueRisk, gate_risk
 from adl_monitor.exchanges.base import UnifiedPosition, VenueConnector
 from adl_monitor.exchanges.closes import HistoryRecord, SeenRecords, match_records
 from adl_monitor.exchanges.reply_shape import ReplyShape
@@ -58,6 +60,7 @@ class GateConnector(VenueConnector):
     supports_watch = True
     indicator_field = "adl_ranking"
     reply_shape = ReplyShape(lists={"/futures/usdt/positions": ()})  # no envelope
+    venue_risk_interval = 60.0  # Gate does not say how often it recomputes the states
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -91,6 +94,20 @@ class GateConnector(VenueConnector):
                 initial_margin=number(account, "position_initial_margin", "position_margin"),
             )
         }
+
+    async def _read_venue_risk(self, symbols: set[str], read_at: datetime) -> dict[str, VenueRisk]:
+        """`adl_risk_states`: `{"settle", "states": {contract: {"state", "calculated_at_ms"}}}`
+        for every contract (one public request), kept for the symbols held."""
+        reply = await self.client.publicFuturesGetSettleAdlRiskStates({"settle": SETTLE})
+        states = as_dict(as_dict(reply).get("states"))
+        if not states:
+            raise VenueFailure(FailureKind.BAD_REPLY, "Gate's ADL risk states came without states")
+        risks: dict[str, VenueRisk] = {}
+        for contract, entry in states.items():
+            symbol = self._symbol_for(contract)
+            if symbol is not None and symbol in symbols:
+                risks[symbol] = gate_risk(as_dict(entry), read_at)
+        return risks
 
     async def _adl_closes(self, reduced: set[PositionKey]) -> dict[PositionKey, CloseEvidence]:
         rows = await self.client.privateFuturesGetSettleAutoDeleverages(

@@ -17,7 +17,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from adl_monitor.core.account_spec import AccountSpec, Credentials
+from adl_monitor.core.account_spec import (
+    KEYLESS_EXCHANGES,
+    PASSPHRASE_EXCHANGES,
+    AccountSpec,
+    Credentials,
+)
 
 DEMO_API_KEY = "demo-key"
 DEMO_SECRET = "demo-secret"
@@ -71,11 +76,16 @@ class DemoAccount:
         )
 
     def credentials(self) -> Credentials | None:
-        """The read-only demo key; None on Hyperliquid, which reads by wallet address."""
-        if self.exchange == "hyperliquid":
-            return None
-        password = DEMO_PASSWORD if self.exchange == "okx" else None
-        return Credentials(api_key=DEMO_API_KEY, secret=DEMO_SECRET, password=password)
+        return demo_credentials(self.exchange)
+
+
+def demo_credentials(exchange: str) -> Credentials | None:
+    """The simulator's public read-only demo key for `exchange`; None where no key is needed
+    (Hyperliquid reads by wallet address)."""
+    if exchange in KEYLESS_EXCHANGES:
+        return None
+    password = DEMO_PASSWORD if exchange in PASSPHRASE_EXCHANGES else None
+    return Credentials(api_key=DEMO_API_KEY, secret=DEMO_SECRET, password=password)
 
 
 def demo_accounts(base_url: str) -> list[DemoAccount]:

@@ -42,7 +42,14 @@ from adl_monitor.storage.paths import default_config_path
 
 _TOP_LEVEL_KEYS = ("accounts", "settings")
 _PROPER_FORM = {"accounts": "[[accounts]]", "settings": "[settings]"}
-_ACCOUNT_KEYS = ("name", "exchange", "api_url", "wallet_address", "allow_trading_key")
+_ACCOUNT_KEYS = (
+    "name",
+    "exchange",
+    "api_url",
+    "wallet_address",
+    "allow_trading_key",
+    "simulator",
+)
 _LINE_COL = re.compile(r"\(at line (\d+), column (\d+)\)")
 _ACCOUNTS_HEADER = re.compile(r"^\s*\[\[\s*accounts\s*\]\]")
 _written_by_me: dict[Path, tuple[int, int, int]] = {}
@@ -146,15 +153,17 @@ def _parse_account(
     for key in ("api_url", "wallet_address"):
         if key in table and not isinstance(table[key], str):
             raise ConfigError(f"{path}: account {name!r}: {key} must be a string")
-    allow = table.get("allow_trading_key", False)
-    if not isinstance(allow, bool):
-        raise ConfigError(f"{path}: account {name!r}: allow_trading_key must be true or false")
+    allow, simulator = table.get("allow_trading_key", False), table.get("simulator", False)
+    for key, flag in (("allow_trading_key", allow), ("simulator", simulator)):
+        if not isinstance(flag, bool):
+            raise ConfigError(f"{path}: account {name!r}: {key} must be true or false")
     spec = AccountSpec(
         name=name.strip(),
         exchange=str(exchange),
         api_url=table.get("api_url") or None,
         wallet_address=table.get("wallet_address") or None,
-        allow_trading_key=allow,
+        allow_trading_key=allow is True,
+        simulator=simulator is True,
     )
     problem = account_problem(spec, earlier)
     if problem is not None:
@@ -233,6 +242,8 @@ def render_config(config: AppConfig) -> str:
             table["wallet_address"] = spec.wallet_address
         if spec.allow_trading_key:
             table["allow_trading_key"] = True
+        if spec.simulator:
+            table["simulator"] = True
         accounts.append(table)
     document: dict[str, Any] = {}
     if config.settings:

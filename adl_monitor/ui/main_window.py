@@ -51,7 +51,7 @@ from adl_monitor.ui.timing_report import report_once
 
 _LEVEL_FILTERS = (Level.NONE, Level.YELLOW, Level.ORANGE, Level.RED)
 LAYOUT_VERSION = 1
-TABLE_LAYOUT_VERSION = 2
+TABLE_LAYOUT_VERSION = 3
 """Bumped when the default columns change, so a saved header from before is not restored."""
 
 

@@ -23,9 +23,15 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
+from adl_monitor.core.scales import applied_raw, scale_description
 from adl_monitor.core.snapshot import PositionRisk, Snapshot
 from adl_monitor.core.venue_names import venue_display_name
 from adl_monitor.ui import formatting as fmt
+from adl_monitor.ui.venue_risk_text import (
+    venue_risk_colour,
+    venue_risk_tooltip,
+    venue_risk_word,
+)
 
 PositionKey = tuple[str, str, str]
 _MISSING = object()
@@ -44,16 +50,17 @@ class Column(IntEnum):
     SIDE = 2
     EXCHANGE_TIER = 3
     ESTIMATED_TIER = 4
-    PNL_PCT = 5
-    LEVERAGE = 6
-    SIZE = 7
-    NOTIONAL = 8
-    ENTRY = 9
-    MARK = 10
-    UPNL = 11
-    LIQUIDATION = 12
-    UPDATED = 13
-    SUGGESTION = 14
+    VENUE_RISK = 5
+    PNL_PCT = 6
+    LEVERAGE = 7
+    SIZE = 8
+    NOTIONAL = 9
+    ENTRY = 10
+    MARK = 11
+    UPNL = 12
+    LIQUIDATION = 13
+    UPDATED = 14
+    SUGGESTION = 15
 
 
 _COLUMN_COUNT = len(Column)  # asked ~100,000 times by a re-sort: not an enum's __len__ each
@@ -106,6 +113,7 @@ def _header(column: Column) -> str:
         Column.LIQUIDATION: tr("Liq. price"),
         Column.EXCHANGE_TIER: tr("Exchange tier"),
         Column.ESTIMATED_TIER: tr("Estimated tier"),
+        Column.VENUE_RISK: tr("Venue risk"),
         Column.UPDATED: tr("Updated"),
         Column.SUGGESTION: tr("Suggestion"),
     }[column]
@@ -120,6 +128,10 @@ def _header_tip(column: Column) -> str | None:
         Column.ESTIMATED_TIER: tr(
             "ADL Monitor's own estimate from the venue's ranking formula, with a range"
         ),
+        Column.VENUE_RISK: tr(
+            "How likely ADL is on the whole contract (the venue's own rating: insurance fund, "
+            "book), beside this position's place in the queue"
+        ),
         Column.LEVERAGE: tr("Nominal leverage / effective leverage (notional ÷ equity at risk)"),
         Column.UPDATED: tr("Age of the data; stale rows are greyed and never shown as current"),
     }.get(column)
@@ -128,10 +140,6 @@ def _header_tip(column: Column) -> str | None:
 def _venue_scale(risk: PositionRisk) -> str:
     if risk.exchange_adl is not None and risk.exchange_adl.scale:
         return risk.exchange_adl.scale
-    try:
-        from adl_monitor.core.scales import scale_description
-    except ImportError:  # pragma: no cover - core.scales arrives with the connectors
-        return ""
     try:
         return str(scale_description(risk.position.exchange))
     except (KeyError, ValueError):
@@ -333,6 +341,8 @@ class PositionTableModel(QAbstractTableModel):
             if estimate is not None and estimate.tier == 0:
                 return self.tr("not in queue")  # Hyperliquid queues only profitable positions
             return self.tr("unknown") if estimate is None else f"{estimate.tier}/5"
+        if column is Column.VENUE_RISK:
+            return venue_risk_word(risk.venue_risk)
         if column is Column.UPDATED:
             return self._updated_text(risk)
         return self._suggestion_text(risk)
@@ -354,6 +364,8 @@ class PositionTableModel(QAbstractTableModel):
         palette = QGuiApplication.palette()
         if risk.stale:
             return palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
+        if column is Column.VENUE_RISK:
+            return venue_risk_colour(risk.venue_risk)
         if column in (Column.UPNL, Column.PNL_PCT):
             pnl = risk.position.unrealized_pnl
             if pnl > 0:
@@ -380,6 +392,7 @@ class PositionTableModel(QAbstractTableModel):
             Column.ESTIMATED_TIER: (
                 (risk.estimate.tier, risk.estimate.score) if risk.estimate else (-1, float("-inf"))
             ),
+            Column.VENUE_RISK: int(risk.venue_risk.level) if risk.venue_risk else -1,
             Column.UPDATED: risk.fetched_at.timestamp(),
             Column.SUGGESTION: risk.advice.text if risk.advice else "",
         }
@@ -399,10 +412,18 @@ class PositionTableModel(QAbstractTableModel):
             return self._exchange_tip(risk)
         if column is Column.ESTIMATED_TIER:
             return self._estimate_tip(risk)
+        if column is Column.VENUE_RISK:
+            venue = venue_display_name(risk.position.exchange)
+            return venue_risk_tooltip(risk.venue_risk, venue, self._now)
         if column is Column.UPDATED:
             return self.tr("Fetched at {time}").format(time=fmt.local_time(risk.fetched_at))
         if column is Column.SUGGESTION and risk.advice is not None:
             return risk.advice.text
+        if column is Column.LEVERAGE and risk.position.leverage is None:
+            return self.tr(
+                "{venue} reported no nominal leverage for this position (shown as —); the "
+                "effective leverage in brackets is computed from its size and margin"
+            ).format(venue=venue_display_name(risk.position.exchange))
         if column is Column.LIQUIDATION and risk.position.liquidation_price is None:
             return self.tr("The exchange reports no liquidation price for this position")
         return None
@@ -432,7 +453,16 @@ class PositionTableModel(QAbstractTableModel):
                 head = self.tr("Exchange tier: {tier} of 5 ({level})").format(
                     tier=reading.tier, level=fmt.level_word(risk.level)
                 )
-            lines = [head, self.tr("Raw value: {raw}").format(raw=reading.raw)]
+            position = risk.position
+            applied = applied_raw(position.exchange, reading.raw, position.side.value)
+            if applied is None:
+                lines = [head, self.tr("Raw value: {raw}").format(raw=reading.raw)]
+            else:
+                lines = [
+                    head,
+                    self.tr("Raw value: {applied}").format(applied=applied),
+                    self.tr("The venue's whole object: {raw}").format(raw=reading.raw),
+                ]
             if reading.reason:
                 lines.append(reading.reason)
             lines.append(

@@ -18,11 +18,12 @@ from PySide6.QtWidgets import QHeaderView, QMenu, QTableView
 from adl_monitor.ui.position_model import Column
 
 DEFAULT_WIDTHS: dict[Column, int] = {
-    Column.ACCOUNT: 150,
+    Column.ACCOUNT: 138,
     Column.SYMBOL: 115,
     Column.SIDE: 48,
     Column.EXCHANGE_TIER: 104,
     Column.ESTIMATED_TIER: 104,
+    Column.VENUE_RISK: 66,
     Column.PNL_PCT: 66,
     Column.LEVERAGE: 96,
     Column.SIZE: 80,

@@ -44,6 +44,20 @@ def _check_demo_document(document: dict[str, Any]) -> None:
             adl = position["exchange_adl"]
             assert adl["raw"] is not None and 0 <= adl["tier"] <= 5
             assert adl["updated_at"].endswith("Z")
+        # The venue-wide ADL risk: Bybit's adlAlert and Binance's symbolAdlRisk (the simulator
+        # serves both); null where the venue publishes none.
+        venue_risk = position["venue_risk"]
+        if position["exchange"] in ("bybit", "binanceusdm"):
+            assert venue_risk["level"] in ("low", "medium", "high"), venue_risk
+            assert venue_risk["source"] and venue_risk["updated_at"].endswith("Z")
+            assert venue_risk["raw"] is not None
+        else:
+            assert venue_risk is None
+        if position["exchange"] == "binanceusdm":
+            # The whole adlQuantile object stays in the JSON; the leverage comes from the
+            # symbol settings (positionRisk v3 has none).
+            assert set(position["exchange_adl"]["raw"]) >= {"LONG", "SHORT", "BOTH"}
+            assert position["leverage"] is not None and position["leverage"] > 0
 
 
 def _expected_exit(document: dict[str, Any], fail_on: str | None) -> int:
@@ -92,6 +106,14 @@ def test_the_table_names_every_account_and_position(capsys: pytest.CaptureFixtur
     for name in ("demo-bybit", "demo-binance", "demo-okx", "demo-hyperliquid"):
         assert f"{name} (" in out
     assert "EXCHANGE TIER" in out and "ESTIMATE" in out and "BTC/USDT:USDT" in out
+    header = next(line for line in out.splitlines() if line.startswith("ACCOUNT"))
+    assert "VENUE RISK" in header
+    binance_rows = [line for line in out.splitlines() if line.startswith("demo-binance ")]
+    assert binance_rows and all("(raw BOTH=" in row and "SHORT=" not in row for row in binance_rows)
+    bybit_rows = [line for line in out.splitlines() if line.startswith("demo-bybit ")]
+    assert bybit_rows and all(
+        " low " in row or " medium " in row or " high " in row for row in bybit_rows
+    )
 
 
 def _sim_config(config: Path, sim: SimExchangeThread) -> Path:

@@ -108,3 +108,20 @@ def test_an_alert_is_one_flat_object() -> None:
         "title": "Bybit BTC/USDT:USDT long → orange",
         "body": "PnL +8 %",
     }
+
+
+def test_venue_risk_is_its_level_raw_source_and_time_or_null() -> None:
+    from adl_monitor.core.venue_risk import BYBIT_SOURCE, VenueRisk, VenueRiskLevel
+
+    raw = {"balance": "0.00", "pnlRatio": "-1.0000", "insurancePnlRatio": "-0.3"}
+    risk = VenueRisk(VenueRiskLevel.HIGH, raw, BYBIT_SOURCE, AT, "insurance pool empty")
+    (with_risk,) = _document(venue_risk=risk)["positions"]  # type: ignore[misc]
+    (without,) = _document()["positions"]  # type: ignore[misc]
+    assert with_risk["venue_risk"] == {
+        "level": "high",
+        "raw": raw,
+        "source": "Bybit adlAlert",
+        "updated_at": "2026-11-25T14:00:05.250Z",
+    }
+    assert without["venue_risk"] is None
+    assert set(with_risk) - {"venue_risk"} == set(without) - {"venue_risk"}  # nothing renamed

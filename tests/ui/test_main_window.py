@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 
 from adl_monitor.core.snapshot import AccountState, AccountStatus, Snapshot
+from adl_monitor.core.venue_risk import BINANCE_SOURCE, VenueRisk, VenueRiskLevel
 from adl_monitor.ui.main_window import MainWindow
 from adl_monitor.ui.position_model import Column
 from tests.ui.conftest import NOW, make_risk, make_snapshot, minutes_ago
@@ -141,7 +143,9 @@ def test_what_to_do_is_visible_at_the_default_size_without_scrolling(qtbot, tmp_
     window.resize(1470, 900)  # the first-run size on a 1,600 px screen
     window.show()
     advice = "Add 1,250 USDT margin or close 0.42 BTC (35 %) to drop from red to yellow."
-    window.apply_snapshot(make_snapshot(make_risk("hot", exchange_tier=5, advice=advice)))
+    venue_risk = VenueRisk(VenueRiskLevel.MEDIUM, "medium", BINANCE_SOURCE, NOW)
+    hot = replace(make_risk("hot", exchange_tier=5, advice=advice), venue_risk=venue_risk)
+    window.apply_snapshot(make_snapshot(hot))
     qtbot.waitExposed(window)
     table = window.table
     assert table.horizontalScrollBar().maximum() == 0
@@ -153,7 +157,13 @@ def test_what_to_do_is_visible_at_the_default_size_without_scrolling(qtbot, tmp_
     assert suggestion_right <= table.viewport().width() + 1
     row = window.proxy.index(0, Column.SUGGESTION)
     assert row.data(Qt.ItemDataRole.ToolTipRole) == advice
-    for column in (Column.LIQUIDATION, Column.NOTIONAL, Column.PNL_PCT, Column.LEVERAGE):
+    for column in (
+        Column.LIQUIDATION,
+        Column.NOTIONAL,
+        Column.PNL_PCT,
+        Column.LEVERAGE,
+        Column.VENUE_RISK,
+    ):
         assert table.sizeHintForColumn(column) <= header.sectionSize(column) + 2, column.name
 
 

@@ -173,3 +173,45 @@ def test_a_tick_moves_ages_without_re_sorting_the_table(qtbot) -> None:  # type:
     assert _rows(proxy) == order
     assert Column.UPDATED in changed  # the ages were still told to move
     assert "5" in proxy.index(0, Column.UPDATED).data()
+
+
+def test_venue_risk_column_shows_the_venues_level_with_its_words(qapp) -> None:  # type: ignore[no-untyped-def]
+    from adl_monitor.core.venue_risk import BYBIT_SOURCE, VenueRisk, VenueRiskLevel
+
+    raw = {"balance": "2813", "pnlRatio": "-0.44", "insurancePnlRatio": "-0.3"}
+    detail = "insurance pool 2,813 USDT, drawdown -44% (ADL at -30%): ADL is on"
+    risk = VenueRisk(VenueRiskLevel.HIGH, raw, BYBIT_SOURCE, minutes_ago(1), detail)
+    hot = replace(make_risk("hot"), venue_risk=risk)
+    quiet = make_risk("quiet", exchange="hyperliquid")
+    model, _proxy = _model_with(hot, quiet)
+    rows = {model.risk_at(r).position.account: r for r in range(model.rowCount())}
+
+    cell = model.index(rows["hot"], Column.VENUE_RISK)
+    assert cell.data() == "high"
+    assert cell.data(Qt.ItemDataRole.ForegroundRole) is not None  # coloured like an alarm
+    tip = cell.data(Qt.ItemDataRole.ToolTipRole)
+    assert detail in tip and "Bybit adlAlert" in tip and "-0.44" in tip
+    assert "not this position's place in the queue" in tip
+
+    none = model.index(rows["quiet"], Column.VENUE_RISK)
+    assert none.data() == "—"
+    assert "publishes no venue-wide ADL risk" in none.data(Qt.ItemDataRole.ToolTipRole)
+
+
+def test_binance_tooltip_names_the_slot_that_applies_and_missing_leverage_says_so(qapp) -> None:  # type: ignore[no-untyped-def]
+    from adl_monitor.core.reading import AdlReading
+
+    raw = {"LONG": 0, "SHORT": 0, "BOTH": 2}
+    binance = replace(
+        make_risk("b", exchange="binanceusdm"),
+        exchange_adl=AdlReading(raw=raw, tier=3, updated_at=minutes_ago(0)),
+    )
+    binance = replace(binance, position=replace(binance.position, leverage=None))
+    model, _proxy = _model_with(binance)
+
+    tip = model.index(0, Column.EXCHANGE_TIER).data(Qt.ItemDataRole.ToolTipRole)
+    assert "Raw value: BOTH=2 (one-way mode)" in tip
+    assert "{'LONG': 0, 'SHORT': 0, 'BOTH': 2}" in tip  # the whole object, below it
+    leverage = model.index(0, Column.LEVERAGE)
+    assert leverage.data().startswith("—")
+    assert "reported no nominal leverage" in leverage.data(Qt.ItemDataRole.ToolTipRole)

@@ -13,10 +13,17 @@ from datetime import datetime
 # bound as `venues`: importing the submodule `scales.venues` would overwrite that name here.
 from adl_monitor.core import venues as venue_table
 from adl_monitor.core.reading import AdlReading
+from adl_monitor.core.scales.binance import binance_slot_in_use
 from adl_monitor.core.scales.numbers import Unmappable, describe_value
 from adl_monitor.core.scales.venues import NO_INDICATOR, REFERENCE_SCALES, VenueScale
 
-__all__ = ["NO_INDICATOR", "has_indicator", "map_indicator", "scale_description"]
+__all__ = [
+    "NO_INDICATOR",
+    "applied_raw",
+    "has_indicator",
+    "map_indicator",
+    "scale_description",
+]
 
 _UNKNOWN_VENUE = "no ADL scale is known for this exchange"
 
@@ -25,6 +32,22 @@ def scale_description(exchange: str) -> str:
     """The venue's own scale in words, for tooltips."""
     scale = _scale(exchange)
     return scale.description if scale is not None else _UNKNOWN_VENUE
+
+
+def applied_raw(exchange: str, raw: object, side: str | None) -> str | None:
+    """The part of a raw indicator that applies to the position, for display: Binance's
+    `{"LONG": 0, "SHORT": 0, "BOTH": 2}` on a one-way position is `BOTH=2 (one-way mode)`, on
+    a hedge-mode long `LONG=3 (hedge mode)`. None where the raw value is that part already
+    (every other venue) or the object does not say; the whole object stays in the JSON."""
+    if not isinstance(exchange, str) or not exchange.startswith("binance"):
+        return None
+    slot = binance_slot_in_use(raw, side)
+    if slot is None:
+        return None
+    slots = raw["adlQuantile"] if isinstance(raw, Mapping) and "adlQuantile" in raw else raw
+    assert isinstance(slots, Mapping)  # binance_slot_in_use found a slot in it
+    mode = "one-way mode" if slot == "BOTH" else "hedge mode"
+    return f"{slot}={slots[slot]} ({mode})"
 
 
 def has_indicator(exchange: str) -> bool:

@@ -40,6 +40,27 @@ def _from_object(raw: object, side: str | None) -> int:
     return _from_slots(raw, _side_slot(side))
 
 
+def binance_slot_in_use(raw: object, side: str | None) -> str | None:
+    """The slot of an adlQuantile object that holds this position's quantile: `BOTH` in one-way
+    mode, the position's side (`LONG`/`SHORT`) in hedge mode — the slot `binance_quantile` reads.
+    None for a bare value, or when the object does not say."""
+    if isinstance(raw, Mapping) and "adlQuantile" in raw:
+        raw = raw["adlQuantile"]
+    if not isinstance(raw, Mapping):
+        return None
+    slot = _SIDES.get(side.strip().lower()) if isinstance(side, str) else None
+    if "HEDGE" in raw:
+        return slot if slot in ("LONG", "SHORT") else None
+    if "BOTH" in raw:
+        if slot is None or slot == "BOTH" or slot not in raw:
+            return "BOTH"
+        try:
+            return slot if _slot(raw, slot) > _slot(raw, "BOTH") else "BOTH"
+        except Unmappable:
+            return None
+    return slot if slot in raw else None
+
+
 def _side_slot(side: str | None) -> str | None:
     if side is None:
         return None

@@ -39,6 +39,7 @@ class Binance(Dialect):
             ("GET", "/fapi/v1/premiumIndex"): self.premium_index,
             ("GET", "/fapi/v1/symbolAdlRisk"): self.symbol_adl_risk,
             ("GET", "/fapi/v1/leverageBracket"): self.leverage_bracket,
+            ("GET", "/fapi/v1/symbolConfig"): self.symbol_config,
             ("GET", "/fapi/v2/positionRisk"): self.position_risk,
             ("GET", "/fapi/v3/positionRisk"): self.position_risk,
             ("GET", "/fapi/v2/account"): self.account,
@@ -208,7 +209,9 @@ class Binance(Dialect):
         return web.json_response(rows[0] if symbol else rows)
 
     async def symbol_adl_risk(self, request: web.Request) -> web.Response:
-        """Venue-wide ADL risk per symbol, from how much of the insurance fund is left."""
+        """Venue-wide ADL risk per symbol. Binance weighs the insurance fund, volatility, PnL
+        and more; the simulator uses two of them: how much of the fund is left, and how far the
+        price has run since the start (a squeeze rates high however large the fund)."""
         symbol = self.symbol_param(request)
         book = self.world.books[self.exchange]
         rows = []
@@ -217,7 +220,15 @@ class Binance(Dialect):
                 continue
             start = book.initial_insurance.get(inst.base, 1.0) or 1.0
             left = book.insurance.get(inst.base, 0.0) / start
-            risk = "high" if left < 0.2 else "medium" if left < 0.6 else "low"
+            path = self.world.paths[inst.base]
+            run = abs(path.price(self.world.t) / path.price(0.0) - 1.0)
+            risk = (
+                "high"
+                if left < 0.2 or run > 0.15
+                else "medium"
+                if left < 0.6 or run > 0.07
+                else "low"
+            )
             rows.append(
                 {
                     "symbol": inst.venue_id(self.exchange),
@@ -258,6 +269,29 @@ class Binance(Dialect):
                             "cum": 5_000_000 * inst.mmr * 1.5,
                         },
                     ],
+                }
+            )
+        return web.json_response(rows)
+
+    async def symbol_config(self, request: web.Request) -> web.Response:
+        """The account's settings per symbol: leverage and margin type. positionRisk v3 has no
+        leverage field; this is where Binance gives it (a list, also for one symbol)."""
+        await self.authenticate(request)
+        symbol = self.symbol_param(request)
+        held = {v.position.base: v.position for v in self.views()}
+        rows = []
+        for inst in INSTRUMENTS:
+            if symbol not in (None, inst.venue_id(self.exchange)):
+                continue
+            position = held.get(inst.base)
+            isolated = position is not None and position.margin_mode is MarginMode.ISOLATED
+            rows.append(
+                {
+                    "symbol": inst.venue_id(self.exchange),
+                    "marginType": "ISOLATED" if isolated else "CROSSED",
+                    "isAutoAddMargin": "false",
+                    "leverage": round(position.leverage) if position is not None else 20,
+                    "maxNotionalValue": "1000000",
                 }
             )
         return web.json_response(rows)

@@ -179,20 +179,27 @@ class Bybit(Dialect):
         return self.ok({"category": category, "list": rows})
 
     async def adl_alert(self, request: web.Request) -> web.Response:
-        """The insurance pool of each contract against the balance that triggers ADL."""
+        """The insurance pool of each contract against the balance that triggers ADL.
+
+        `pnlRatio` is the pool's drawdown from its peak (`maxBalance`): it falls as the squeeze
+        drains the pool, past Bybit's `insurancePnlRatio` (-0.3) when a third is gone.
+        `adlTriggerThreshold` is 1, the constant of Bybit's documented example.
+        """
         book = self.world.books[self.exchange]
         rows = []
         for inst in INSTRUMENTS:
             balance = book.insurance.get(inst.base, 0.0)
+            peak = max(balance, book.initial_insurance.get(inst.base, 0.0))
+            drawdown = -1.0 if balance <= 0 or peak <= 0 else (balance - peak) / peak
             rows.append(
                 {
                     "coin": "USDT",
                     "symbol": inst.venue_id(self.exchange),
                     "balance": num(balance, 2),
-                    "maxBalance": num(max(balance, book.initial_insurance.get(inst.base, 0.0)), 2),
+                    "maxBalance": num(peak, 2),
                     "insurancePnlRatio": "-0.3",
-                    "pnlRatio": num(-1.0 if balance <= 0 else 0.0, 4),
-                    "adlTriggerThreshold": "10000",
+                    "pnlRatio": num(drawdown, 4),
+                    "adlTriggerThreshold": "1",
                     "adlStopRatio": "-0.25",
                 }
             )

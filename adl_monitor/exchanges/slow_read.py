@@ -1,0 +1,64 @@
+"""A read a connector makes at its own slow pace beside the positions (the venue-wide ADL risk,
+Binance's leverage settings): due after an interval, or at once for a key not yet known; a
+failure keeps the last values, is logged once per reason, and its recovery once.
+
+These reads add to what a position shows but are not the position itself, so a failure here
+never fails the account's reading (docs/venue-risk.md).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable, Collection
+from typing import Generic, TypeVar
+
+log = logging.getLogger(__name__)
+
+V = TypeVar("V")
+
+
+class SlowRead(Generic[V]):
+    """Values per key (a unified symbol), refreshed every `interval` seconds."""
+
+    def __init__(self, what: str, interval: float) -> None:
+        self.what = what  # "venue-wide ADL risk", for the log line
+        self.interval = interval
+        self.values: dict[str, V] = {}
+        self._read_at: float | None = None  # time.monotonic()
+        self._failure: str | None = None
+
+    def due(self, keys: Collection[str]) -> bool:
+        if not keys:
+            return False
+        if self._read_at is None or not set(keys) <= self.values.keys():
+            return True  # a key newly needed: do not wait a whole interval
+        return time.monotonic() - self._read_at >= self.interval
+
+    async def refresh(
+        self,
+        account: str,
+        keys: Collection[str],
+        read: Callable[[], Awaitable[dict[str, V]]],
+        describe: Callable[[BaseException], str],
+    ) -> None:
+        """Call `read` when due and keep its values for `keys`; `describe` turns an error into
+        the sanitised sentence that is logged."""
+        if not self.due(keys):
+            return
+        self._read_at = time.monotonic()
+        try:
+            values = await read()
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:
+            reason = describe(error)
+            if reason != self._failure:
+                log.warning("%s: %s unavailable: %s", account, self.what, reason)
+            self._failure = reason
+            return
+        if self._failure is not None:
+            log.info("%s: %s readable again", account, self.what)
+            self._failure = None
+        self.values = {key: values[key] for key in keys if key in values}
