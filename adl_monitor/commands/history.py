@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from adl_monitor.commands.sources import friendly_errors, setup_cli_logging
+from adl_monitor.commands.terminal_text import terminal_text
 
 if TYPE_CHECKING:
     from adl_monitor.storage.history import History
@@ -133,10 +134,10 @@ def run_list(args: argparse.Namespace) -> int:
     header = ("account", "exchange", "symbol", "side", "first", "last", "samples")
     table = [header] + [
         (
-            r.account,
-            r.exchange,
-            r.symbol,
-            r.side,
+            terminal_text(r.account),
+            terminal_text(r.exchange),
+            terminal_text(r.symbol),
+            terminal_text(r.side),
             _short(r.first),
             _short(r.last),
             str(r.samples),
