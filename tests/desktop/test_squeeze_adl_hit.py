@@ -1,8 +1,8 @@
 """The `squeeze` demo's ADL hit reaches the desktop: `adl-monitor --demo --scenario squeeze` as
 its own process, a real notification daemon on the session bus (issue 8, item 5).
 
-Bybit's insurance runs dry 34 sim-seconds in and its ADL closes the demo's SOL long, red and in
-profit. Before the fix the row just vanished and no notification came.
+Bybit's insurance runs dry about 47 sim-seconds in and its ADL closes the demo's SOL long, red
+and in profit. Before the fix the row just vanished and no notification came.
 """
 
 from __future__ import annotations
@@ -37,7 +37,9 @@ def test_the_squeeze_adl_hit_is_notified_with_its_evidence(
 
         title, body = _wait(hits, 60, "an auto-deleveraged notification", app)[0]
         assert title == "Bybit SOL/USDT:USDT long was auto-deleveraged"
-        assert "closed all of this position by ADL" in body
+        # Seed 1's population: ADL takes part of the long, then the rest, within a second; the
+        # notification names whichever close the app read first.
+        assert "of this position by ADL" in body
         assert "Bybit execution list (execType AdlTrade)" in body
         assert "Last seen at red" in body
     finally:

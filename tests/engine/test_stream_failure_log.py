@@ -16,6 +16,7 @@ from adl_monitor.core.account_spec import AccountSpec, Credentials
 from adl_monitor.core.failure import FailureKind, VenueFailure
 from adl_monitor.engine.connector import Connector
 from adl_monitor.engine.engine import Engine
+from adl_monitor.engine.options import EngineOptions
 from adl_monitor.sim.thread import SimExchangeThread
 from tests.engine.conftest import FAST, RecordingFactory, demo_setup, until
 
@@ -37,9 +38,9 @@ def _engine(sim: SimExchangeThread, venue: str, factory: RecordingFactory, tmp: 
     return Engine(
         [account],
         credentials,
-        settings=STREAM,
-        history_path=tmp / "history.sqlite3",
-        connector_factory=factory,
+        EngineOptions(
+            settings=STREAM, history_path=tmp / "history.sqlite3", connector_factory=factory
+        ),
     )
 
 
