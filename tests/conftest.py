@@ -3,10 +3,14 @@
 * Qt runs offscreen (desktop tests opt into Xvfb themselves).
 * Each test gets its own config, data, cache and log directories and an in-memory keyring.
 * No socket may connect anywhere but loopback: a test that would reach the internet fails.
+* Python's cyclic garbage collector runs on the main (GUI) thread only, between tests, as the
+  app runs it (ui/gui_thread_gc.py): collected on an engine thread, a Qt object left over from
+  an earlier test crashes the process.
 """
 
 from __future__ import annotations
 
+import gc
 import ipaddress
 import os
 import socket
@@ -65,6 +69,15 @@ def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
         path.mkdir()
         monkeypatch.setenv(f"ADLMON_{kind}_DIR", str(path))
     yield tmp_path
+
+
+gc.disable()
+
+
+@pytest.fixture(autouse=True)
+def collect_on_the_main_thread() -> Iterator[None]:
+    yield
+    gc.collect()
 
 
 @pytest.fixture(autouse=True)

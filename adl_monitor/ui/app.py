@@ -33,6 +33,7 @@ from adl_monitor.ui.accounts_dialog import AccountsDialog
 from adl_monitor.ui.bridge import EngineBridge, EngineSession, StartInfo
 from adl_monitor.ui.crash_handler import CrashHandler
 from adl_monitor.ui.export_dialog import ExportDialog
+from adl_monitor.ui.gui_thread_gc import GuiThreadGarbageCollector
 from adl_monitor.ui.icons import APP_ID, app_icon
 from adl_monitor.ui.main_window import MainWindow
 from adl_monitor.ui.notifier import Notifier
@@ -355,6 +356,8 @@ def run_app(args: argparse.Namespace) -> int:
         return 0
     instance = InstanceServer()
     instance.listen()
+    collector = GuiThreadGarbageCollector(app)
+    collector.start()
     app.setWindowIcon(app_icon())
     app.setDesktopFileName(APP_ID)  # matches resources/<APP_ID>.desktop
     app.setQuitOnLastWindowClosed(False)  # the tray keeps running; quit() ends it
@@ -378,6 +381,7 @@ def run_app(args: argparse.Namespace) -> int:
     try:
         return app.exec()
     finally:
+        collector.stop()
         crash_handler.uninstall()
         instance.close()
         bridge.stop()
