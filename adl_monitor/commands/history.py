@@ -15,8 +15,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from adl_monitor.commands.snapshot_text import table
 from adl_monitor.commands.sources import friendly_errors, setup_cli_logging
-from adl_monitor.commands.terminal_text import terminal_text
+from adl_monitor.storage.history_export import iso_utc
 
 if TYPE_CHECKING:
     from adl_monitor.storage.history import History
@@ -120,8 +121,8 @@ def run_list(args: argparse.Namespace) -> int:
                 "exchange": r.exchange,
                 "symbol": r.symbol,
                 "side": r.side,
-                "first": _iso(r.first),
-                "last": _iso(r.last),
+                "first": iso_utc(r.first),
+                "last": iso_utc(r.last),
                 "samples": r.samples,
             }
             for r in recorded
@@ -131,22 +132,12 @@ def run_list(args: argparse.Namespace) -> int:
     if not recorded:
         print(f"The history at {history.path} holds no positions yet.")
         return 0
-    header = ("account", "exchange", "symbol", "side", "first", "last", "samples")
-    table = [header] + [
-        (
-            terminal_text(r.account),
-            terminal_text(r.exchange),
-            terminal_text(r.symbol),
-            terminal_text(r.side),
-            _short(r.first),
-            _short(r.last),
-            str(r.samples),
-        )
+    header = ("ACCOUNT", "EXCHANGE", "SYMBOL", "SIDE", "FIRST", "LAST", "SAMPLES")
+    cells = [
+        (r.account, r.exchange, r.symbol, r.side, _short(r.first), _short(r.last), str(r.samples))
         for r in recorded
     ]
-    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
-    for row in table:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
+    print(table(cells, header))
     return 0
 
 
@@ -179,10 +170,6 @@ def run_export(args: argparse.Namespace) -> int:
     rows = "sample" if count == 1 else "samples"
     print(f"Wrote {count} {rows} to {args.out}.", file=sys.stderr)
     return 0
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def _short(moment: datetime) -> str:

@@ -72,7 +72,7 @@ def write_private(path: Path, text: str) -> None:
 def _sample_row(key: tuple[str, str, str], exchange: str, point: HistoryPoint) -> dict[str, Any]:
     account, symbol, side = key
     return {
-        "time": _iso(point.at),
+        "time": iso_utc(point.at),
         "account": account,
         "exchange": exchange,
         "symbol": symbol,
@@ -115,7 +115,7 @@ def _csv_cell(value: object) -> object:
 def _as_json(rows: list[dict[str, Any]], history: History, what: ExportFilter) -> str:
     alerts = [
         {
-            "time": _iso(alert.at),
+            "time": iso_utc(alert.at),
             "kind": alert.kind.value,
             "account": alert.account,
             "exchange": alert.exchange,
@@ -131,7 +131,7 @@ def _as_json(rows: list[dict[str, Any]], history: History, what: ExportFilter) -
     ]
     events = [
         {
-            "time": _iso(event.at),
+            "time": iso_utc(event.at),
             "account": event.account,
             "exchange": event.exchange,
             "state": event.state.value,
@@ -141,9 +141,9 @@ def _as_json(rows: list[dict[str, Any]], history: History, what: ExportFilter) -
         for event in history.account_events(what.since, what.account)
     ]
     document = {
-        "exported_at": _iso(datetime.now(UTC)),
+        "exported_at": iso_utc(datetime.now(UTC)),
         "database": str(history.path),
-        "filter": {"account": what.account, "symbol": what.symbol, "since": _iso(what.since)},
+        "filter": {"account": what.account, "symbol": what.symbol, "since": iso_utc(what.since)},
         "samples": rows,
         "alerts": alerts,
         "account_events": events,
@@ -151,5 +151,6 @@ def _as_json(rows: list[dict[str, Any]], history: History, what: ExportFilter) -
     return json.dumps(document, indent=2) + "\n"
 
 
-def _iso(moment: datetime) -> str:
+def iso_utc(moment: datetime) -> str:
+    """ISO 8601 in UTC with a `Z`, as every time in an export (and `history list`)."""
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
