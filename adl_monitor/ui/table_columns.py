@@ -3,10 +3,12 @@ shows or hides them.
 
 At the default window size (about 1,470 px on a 1,600 px screen) fifteen columns do not fit,
 and what was cut off was the one that says what to do. So the default layout keeps the
-Suggestion column visible: the lights are as wide as five lights need, the two figures a trader
-rarely reads in the table (size in contracts, entry price: both in the detail panel) start
-hidden, and Suggestion takes the rest of the width (its full text is in the tooltip and the
-detail panel). A right click on the header brings any column back.
+Suggestion column visible: the lights are as wide as five lights need, the four figures a trader
+rarely reads in the table (size in contracts, entry and mark price, uPnL in quote currency: all
+in the detail panel, and the PnL % beside them is what the ranking reads) start hidden, every
+shown column is at least as wide as its header title (a cut title such as "Leverage (e…" reads
+as a fault), and Suggestion takes the rest of the width (its full text is in the tooltip and
+the detail panel). A right click on the header brings any column back.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ DEFAULT_WIDTHS: dict[Column, int] = {
     Column.LIQUIDATION: 84,
     Column.UPDATED: 70,
 }
-HIDDEN_BY_DEFAULT = frozenset({Column.SIZE, Column.ENTRY})
+HIDDEN_BY_DEFAULT = frozenset({Column.SIZE, Column.ENTRY, Column.MARK, Column.UPNL})
 ALWAYS_SHOWN = frozenset({Column.SYMBOL, Column.SUGGESTION})
 """Columns the header menu will not hide: without them a row means nothing."""
 MIN_SUGGESTION_WIDTH = 280
@@ -46,7 +48,7 @@ def apply_default_layout(table: QTableView) -> None:
         header.moveSection(header.visualIndex(column), column)
         header.setSectionHidden(column, column in HIDDEN_BY_DEFAULT)
     for column, width in DEFAULT_WIDTHS.items():
-        table.setColumnWidth(column, width)
+        table.setColumnWidth(column, max(width, header.sectionSizeHint(column)))
     header.setStretchLastSection(True)
     header.setMinimumSectionSize(40)
 

@@ -165,6 +165,13 @@ def test_what_to_do_is_visible_at_the_default_size_without_scrolling(qtbot, tmp_
         Column.VENUE_RISK,
     ):
         assert table.sizeHintForColumn(column) <= header.sectionSize(column) + 2, column.name
+    cut_headers = [
+        column.name
+        for column in Column
+        if not header.isSectionHidden(column)
+        and header.sectionSizeHint(column) > header.sectionSize(column)
+    ]
+    assert not cut_headers, "header titles cut short at the default size"
 
 
 def test_hidden_columns_come_back_from_the_header_menu(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
