@@ -101,7 +101,7 @@ def take(out: Path, speed: float = 4.0, timeout: float = 120.0) -> Path:
             try:
                 app.wait(20)
             except subprocess.TimeoutExpired:
-                stop_process(app)  # type: ignore[arg-type]  # a Popen of bytes or str
+                stop_process(app)
     return out
 
 
