@@ -21,19 +21,31 @@ settlement currency — and checked again, so the rounded step still reaches the
 Margin is never proposed beyond the position's own notional: past that a trader should reduce or
 take profit, and the advice says so. When no partial step reaches the target, the advice is to
 close the whole position, with the reason in plain words — what the venue ranks it by (at low
-leverage: its profit alone) and why neither a partial close nor margin moves it.
+leverage: its profit alone) and what a partial close and margin do to its score, tried under
+the venue's formula (unchanged, raised, or not lowered enough within the position's worth). At
+`LOW_LEVERAGE` or below it is not told to close: practically unlevered, an ADL would do no more
+than close it, so the advice says that plainly and names no action.
 
 The advice is a function of the position, its account figures, the tier the venue reports and
-the cut points the estimator holds for its queue — nothing else — so `snapshot`, `watch` and the
-GUI say the same thing whenever they share a calibration. While those cut points are still the
-prior (fewer readings than calibration needs, or a venue that publishes no tiers), the advice
-opens by saying it is a first guide.
+cut points every path shares — nothing else — so `snapshot`, `watch` and the GUI say the same
+thing (`_cut_points`):
 
-The target is the estimator's cut point for the tier above the target, in the position's own
-queue (symbol, side) when the caller names it. When the venue says the
-position is at a higher tier than our estimate gives it (calibration still catching up), the
-score is instead lowered by the ratio between the target's cut point and the cut point above
-the current tier: the same relative step back in the queue, assuming the worst place in it.
+* once the position's queue, or else its venue, is calibrated (`MIN_QUEUE_READINGS` /
+  `MIN_READINGS` readings in the estimator, the calibration the engine saves and every command
+  loads), its calibrated cut points;
+* before that, the prior centred on the position's own market move
+  (`RankEstimator.prior_thresholds`), never the few-readings market fit: that fit leans on
+  whichever readings this run happened to see first (a one-shot snapshot one, a watch three, of
+  other queues too), so sizing on it made one position get "add margin" in `watch` and "close
+  it all" in `snapshot`. The advice then opens by saying it is a first guide, as it does on a
+  venue that publishes no tiers (whose cut points, from its public market data or the reference
+  book, rest on no readings either).
+
+The venue tier anchors the *estimate* (`RankEstimator.estimate`); it never moves these cut
+points. The target is the cut point for the tier above the target. When the venue says the
+position is at a higher tier than those cut points give it, the score is instead lowered by the
+ratio between the target's cut point and the cut point above the current tier: the same
+relative step back in the queue, assuming the worst place in it.
 """
 
 from __future__ import annotations
@@ -47,6 +59,7 @@ from adl_monitor.core.advice import Action, ActionKind, Advice
 from adl_monitor.core.estimate import Score
 from adl_monitor.core.estimator import Queue, RankEstimator
 from adl_monitor.core.formulas import (
+    describe,
     effective_leverage,
     formula_name,
     pnl_fraction,
@@ -64,7 +77,8 @@ MAX_PARTIAL_FRACTION = 0.99
 MAX_MARGIN_MULTIPLE = 1.0
 """Adding more margin than the position is worth (its notional) is never suggested."""
 LOW_LEVERAGE = 1.0
-"""At or below this effective leverage a position's place comes from its profit alone."""
+"""At or below this effective leverage a position's place comes from its profit alone, and it
+is never told to close: an ADL would do no more than that."""
 MARGIN_DIGITS = 3
 _BISECTION_STEPS = 60
 _ROUNDING_RETRIES = 20
@@ -100,11 +114,8 @@ def advise(
     if position.contracts == 0:
         return None
     score = score_position(exchange, position, figures)
-    # Place the position first, as its estimate does: before a venue's first reading the prior
-    # is centred on the position's own market move, so the cut points (and the advice) are the
-    # same whether or not the caller estimated this position just before.
-    estimator.tier_for(exchange, score, queue=queue)
-    required = _required_score(estimator, exchange, queue, score, current_tier, target_tier)
+    starts, guide = _cut_points(estimator, exchange, queue, score)
+    required = _required_score(starts, score, current_tier, target_tier)
     if required is None:
         return None
 
@@ -112,7 +123,6 @@ def advise(
         return not candidate.profitable or candidate.value < required
 
     drop = f"to drop from {_level_word(current_tier)} to {_level_word(target_tier)}"
-    guide = _first_guide(estimator, exchange, queue)
     if position.margin_mode is MarginMode.CROSS and figures is None:
         # A cross position's score rests on the account's balance: without it neither a
         # partial close nor margin can be sized, and "close it all" would be a false verdict.
@@ -128,23 +138,29 @@ def advise(
     if candidates:
         text = " or ".join(c.phrase for c in candidates)
         text = f"{text} {drop}"
-        if margin is None and _margin_can_move(position, figures):
-            text += (
-                f" (adding margin would take more than the position is worth, {_worth(position)})"
-            )
+        if margin is None:
+            text += f"; {_margin_words(exchange, position, figures, score)}"
         return Advice(_sentence(guide, text + "."), tuple(c.action for c in candidates))
     quantity, unit = _quantity(position, abs(position.contracts))
-    decimals = _decimals_for(step * _quantity_per_contract(position))
-    action = Action(ActionKind.CLOSE, quantity, unit, 0)
-    if math.isinf(required):
+    whole = f"{_fmt(quantity, _decimals_for(step * _quantity_per_contract(position)))} {unit}"
+    if required <= 0:
         why = _whole_side_reason(position, target_tier)
     else:
         why = _why_only_closing(exchange, position, figures, score)
+    if _low_leverage(position, figures):
+        # Practically unlevered: an ADL only closes it at the venue's price, as closing would,
+        # so the trader is told the truth, not told to close it.
+        text = (
+            f"Nothing short of closing the whole position ({whole}) is enough {drop}, so keep "
+            f"it or take its profit. {why}. At this leverage an ADL would do no more than close "
+            "it and take that profit, as closing it would."
+        )
+        return Advice(_sentence(guide, text))
     text = (
-        f"Close the whole position ({_fmt(quantity, decimals)} {unit}) to take its profit. "
+        f"Close the whole position ({whole}) to take its profit. "
         f"{why}: nothing short of closing is enough {drop}."
     )
-    return Advice(_sentence(guide, text), (action,))
+    return Advice(_sentence(guide, text), (Action(ActionKind.CLOSE, quantity, unit, 0),))
 
 
 def _sentence(guide: str, text: str) -> str:
@@ -154,15 +170,25 @@ def _sentence(guide: str, text: str) -> str:
     return f"{guide}: {text[0].lower()}{text[1:]}"
 
 
-def _first_guide(estimator: RankEstimator, exchange: str, queue: Queue | None) -> str:
-    """Why the amounts are a first guide, or "" once the cut points are calibrated."""
+def _cut_points(
+    estimator: RankEstimator, exchange: str, queue: Queue | None, score: Score
+) -> tuple[list[float], str]:
+    """The tier starts the advice is sized on (index 0 is tier 1), and why they are a first
+    guide ("" once calibrated): the same for every path that asks (see the module docstring).
+    """
     name = venue_display_name(exchange)
     if not has_indicator(exchange):
-        return f"A first guide ({name} publishes no tiers to calibrate on)"
-    own_queue = queue is not None and estimator.readings(exchange, queue=queue) > 0
-    if estimator.calibrated(exchange, queue=queue if own_queue else None):
-        return ""
-    return f"A first guide ({name}'s tiers not yet calibrated)"
+        # No tiers, so no readings: the queue's cut points come from its public market data,
+        # else from the reference book centred on this position's own move (placed first).
+        estimator.tier_for(exchange, score, queue=queue)
+        starts = estimator.thresholds(exchange, queue=queue)
+        return starts, f"A first guide ({name} publishes no tiers to calibrate on)"
+    if queue is not None and estimator.calibrated(exchange, queue=queue):
+        return estimator.thresholds(exchange, queue=queue), ""
+    if estimator.calibrated(exchange):
+        return estimator.thresholds(exchange), ""
+    starts = estimator.prior_thresholds(exchange, score)
+    return starts, f"A first guide ({name}'s tiers not yet calibrated)"
 
 
 def _whole_side_reason(position: Position, target_tier: int) -> str:
@@ -178,33 +204,51 @@ def _whole_side_reason(position: Position, target_tier: int) -> str:
 def _why_only_closing(
     exchange: str, position: Position, figures: AccountFigures | None, score: Score
 ) -> str:
-    """What the venue ranks the position by, and why no partial step or margin moves it."""
+    """What the venue ranks the position by, and why no partial step or margin moves it:
+    what each one does to the score under the venue's formula, tried, not assumed."""
     venue = venue_display_name(exchange)
     profit = f"PnL {_percent(pnl_fraction(position))}"
     leverage = effective_leverage(position, figures)
-    if leverage is not None and leverage <= LOW_LEVERAGE:
+    classic = formula_name(exchange) == _CLASSIC_FAMILY
+    if classic and leverage is not None and leverage <= LOW_LEVERAGE:
         rank = (
             f"At {_fmt(leverage, 2)}× effective leverage its place comes from its profit "
             f"({profit}), which only closing gives up"
         )
-    elif leverage is not None and formula_name(exchange) == _CLASSIC_FAMILY:
+    elif classic and leverage is not None:
         rank = (
             f"{venue} ranks it by its profit ({profit}) times its effective leverage "
             f"({_fmt(leverage, _sig_decimals(leverage))}×)"
         )
     else:
-        rank = f"{venue} ranks it by its profit ({profit})"
+        rank = f"{venue} ranks it by {describe(score)}"
     kept, freed = _closed_part(position, figures, 0.5)
-    if math.isclose(score_position(exchange, kept, freed).value, score.value, rel_tol=1e-9):
-        partial = "a partial close leaves its score as it is (an isolated position's margin "
-        partial += "and profit leave with the size)"
+    halved = score_position(exchange, kept, freed).value
+    if math.isclose(halved, score.value, rel_tol=1e-9):
+        partial = "a partial close leaves its score as it is"
+        if position.margin_mode is MarginMode.ISOLATED:
+            partial += " (an isolated position's margin and profit leave with the size)"
+    elif halved > score.value:
+        partial = "a partial close raises its score"
     else:
         partial = "even closing 99 % of it would leave it in front of the cut"
+    return f"{rank}; {partial}; {_margin_words(exchange, position, figures, score)}"
+
+
+def _margin_words(
+    exchange: str, position: Position, figures: AccountFigures | None, score: Score
+) -> str:
+    """Why adding margin is not offered: unknown, no help under the formula, or more than the
+    position is worth."""
     if not _margin_can_move(position, figures):
-        margin = "its margin and the account's balance are unknown, so margin cannot be sized"
-    else:
-        margin = f"adding margin would take more than the position is worth ({_worth(position)})"
-    return f"{rank}; {partial}; {margin}"
+        return "its margin and the account's balance are unknown, so margin cannot be sized"
+    topped, funded = _with_margin(position, figures, MAX_MARGIN_MULTIPLE * abs(position.notional))
+    after = score_position(exchange, topped, funded).value
+    if math.isclose(after, score.value, rel_tol=1e-9):
+        return "adding margin leaves its score as it is"
+    if after > score.value:
+        return "adding margin raises its score"
+    return f"adding margin would take more than the position is worth ({_worth(position)})"
 
 
 def _margin_can_move(position: Position, figures: AccountFigures | None) -> bool:
@@ -214,6 +258,11 @@ def _margin_can_move(position: Position, figures: AccountFigures | None) -> bool
         return True
     isolated = position.margin_mode is MarginMode.ISOLATED
     return isolated and (position.margin is not None or bool(position.leverage))
+
+
+def _low_leverage(position: Position, figures: AccountFigures | None) -> bool:
+    leverage = effective_leverage(position, figures)
+    return leverage is not None and leverage <= LOW_LEVERAGE
 
 
 def _percent(fraction: float) -> str:
@@ -230,23 +279,18 @@ def _worth(position: Position) -> str:
 
 
 def _required_score(
-    estimator: RankEstimator,
-    exchange: str,
-    queue: Queue | None,
-    score: Score,
-    current_tier: int,
-    target_tier: int,
+    starts: list[float], score: Score, current_tier: int, target_tier: int
 ) -> float | None:
     """The score the position must fall below, or None when the model cannot tell."""
     if not score.profitable or not math.isfinite(score.value):
         return None
-    limit = estimator.tier_start(exchange, min(target_tier + 1, MAX_TIER), queue=queue)
+    limit = starts[min(target_tier + 1, MAX_TIER) - 1]
     if score.value >= limit:
         return limit
     # The venue puts the position higher than our cut points do. Assume the worst, that it sits
     # at the top of its tier (or, at red, at the start of red: there is no top), and take the
     # same relative step back: from the next tier's cut point down to the target's.
-    start = estimator.tier_start(exchange, min(current_tier + 1, MAX_TIER), queue=queue)
+    start = starts[min(current_tier + 1, MAX_TIER) - 1]
     if not (math.isfinite(start) and math.isfinite(limit) and start > 0 and limit > 0):
         return None
     required = score.value * limit / start

@@ -314,6 +314,17 @@ class RankEstimator:
         self._guess_market(exchange, score)
         return _tier_of(score.value, self._cut_points(self._level(exchange, queue)))
 
+    def prior_thresholds(self, exchange: str, score: Score) -> list[float]:
+        """The prior's tier starts for this score (index 0 is tier 1, always −∞): the cut
+        points a fresh estimator places it with, centred on the score's own market move.
+
+        They rest on nothing observed, so they are the same whatever was read before — the
+        cut points a one-shot `snapshot` and a long `watch` share while neither is
+        calibrated (the advisor sizes its first-guide advice on them).
+        """
+        move = _fit_around(_own_move(score)).move
+        return [-math.inf, *_prior_family(formula_name(exchange), exchange)[move]]
+
     def estimate(
         self,
         exchange: str,

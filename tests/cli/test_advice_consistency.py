@@ -1,6 +1,7 @@
 """One position, one answer: `snapshot`, `watch` and the engine the GUI runs give the same
 advice for the same position in the same simulator state (frozen clock), each starting from
-the same calibration — and say when that calibration is still the prior."""
+the same calibration — and say when that calibration is still the prior; and the advice they
+give is sized in the steps each market allows."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pytest
 
 from adl_monitor.cli import main
 from adl_monitor.commands.sources import open_sources
+from adl_monitor.core.advice import ActionKind
 from adl_monitor.core.alert import Alert
 from adl_monitor.core.snapshot import Snapshot
 from adl_monitor.engine.snapshot_json import snapshot_to_dict
@@ -88,6 +90,10 @@ class _Collector:
 
 
 def _gui_engine_advice(config: Path) -> Advised:
+    return _advised(snapshot_to_dict(_gui_engine_snapshot(config)))
+
+
+def _gui_engine_snapshot(config: Path) -> Snapshot:
     """The first complete snapshot of the `EngineRunner` the GUI runs."""
     collector = _Collector()
     with open_sources(config) as sources:
@@ -100,7 +106,7 @@ def _gui_engine_advice(config: Path) -> Advised:
                 if all(status.ok for status in snapshot.accounts) and len(
                     {p.position.account for p in snapshot.positions}
                 ) == len(snapshot.accounts):
-                    return _advised(snapshot_to_dict(snapshot))
+                    return snapshot
         finally:
             runner.stop()
 
@@ -112,12 +118,6 @@ def configured(sim: SimExchangeThread, config_path: Path, monkeypatch: pytest.Mo
     return config_path
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 10 item 6 is open again after the estimator's anchors landed: a watch that "
-    "has seen three readings sizes uncalibrated advice on other cut points than a one-shot "
-    "snapshot (add margin vs close); the advice must rest on cut points both paths share",
-)
 def test_snapshot_watch_and_the_gui_engine_give_one_answer(
     configured: Path,
     tmp_path: Path,
@@ -149,3 +149,30 @@ def test_a_snapshot_after_watch_reads_its_calibration_and_agrees(
     watched = _watch(configured, 4, capsys)
     from_snapshot = _snapshot(configured, capsys)
     assert from_snapshot and from_snapshot == watched[-1]
+
+
+def test_the_engine_sizes_advice_in_the_market_s_own_steps(
+    configured: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Production passes each market's order-size step and minimum (read through ccxt) to the
+    advisor: every reduce names whole steps, at least the minimum, and no margin beyond the
+    position's worth."""
+    _fresh_calibration(tmp_path, "steps", monkeypatch)
+    snapshot = _gui_engine_snapshot(configured)
+    reduces = 0
+    for risk in snapshot.positions:
+        if risk.advice is None:
+            continue
+        position = risk.position
+        assert position.contract_step is not None, f"{position.symbol}: step not passed"
+        for action in risk.advice.actions:
+            if action.kind is ActionKind.ADD_MARGIN:
+                assert 0 < action.amount <= abs(position.notional)
+            if action.kind not in (ActionKind.REDUCE, ActionKind.REALIZE_PROFIT):
+                continue
+            reduces += 1
+            contracts = action.amount / position.contract_size
+            steps = contracts / position.contract_step
+            assert steps == pytest.approx(round(steps), abs=1e-6)
+            assert contracts >= (position.min_contracts or 0.0) - 1e-9
+    assert reduces, "the simulator's state holds a position advised to reduce"

@@ -246,7 +246,7 @@ def test_every_suggestion_reaches_its_target_tier(
     assume(tier >= 4)
     advice = advise(exchange, *state, estimator, tier)
     assert isinstance(advice, Advice)
-    assert advice.actions
+    assert advice.actions or "nothing short of closing" in advice.text
     for action in advice.actions:
         if action.kind is ActionKind.CLOSE:
             continue
