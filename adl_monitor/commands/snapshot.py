@@ -48,9 +48,9 @@ def register(subparsers: Any) -> None:
 @friendly_errors
 def run(args: argparse.Namespace) -> int:
     setup_cli_logging(args.verbose)
+    from adl_monitor.commands.snapshot_json import dumps, snapshot_to_dict
     from adl_monitor.core.levels import Level
     from adl_monitor.core.snapshot import Snapshot
-    from adl_monitor.engine.snapshot_json import dumps, snapshot_to_dict
 
     try:
         sources = open_sources(config_path_arg(args.config), args.demo, args.scenario)

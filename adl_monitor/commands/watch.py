@@ -106,8 +106,8 @@ def _print_until_done(
 ) -> None:
     """Print each item as it comes; alerts raised before the first printable snapshot wait
     for it, so the first line is always the whole picture. `tick` notices a changed config."""
+    from adl_monitor.commands.snapshot_json import alert_to_dict, dumps, snapshot_to_dict
     from adl_monitor.commands.snapshot_text import alert_line, summary_line
-    from adl_monitor.engine.snapshot_json import alert_to_dict, dumps, snapshot_to_dict
 
     snapshots = 0
     held: list[Alert] = []
