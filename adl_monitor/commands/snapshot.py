@@ -12,16 +12,15 @@ import asyncio
 import sys
 from typing import Any
 
-from adl_monitor.commands.sources import (
-    SourcesError,
+from adl_monitor.commands.command_line import (
     add_source_arguments,
     config_path_arg,
     friendly_errors,
-    open_sources,
     print_settings_problems,
     setup_cli_logging,
 )
-from adl_monitor.commands.terminal_text import terminal_json, terminal_lines
+from adl_monitor.terminal_text import terminal_json, terminal_lines
+from adl_monitor.wiring.sources import SourcesError, open_sources
 
 EXIT_OK = 0
 EXIT_ACCOUNT_FAILED = 1

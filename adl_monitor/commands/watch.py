@@ -17,21 +17,20 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from adl_monitor.commands.config_follow import ConfigFollower
-from adl_monitor.commands.sources import (
-    SourcesError,
+from adl_monitor.commands.command_line import (
     add_source_arguments,
     config_path_arg,
     count_argument,
     friendly_errors,
-    open_sources,
     print_settings_problems,
     refresh_argument,
     setup_cli_logging,
 )
-from adl_monitor.commands.terminal_text import terminal_json, terminal_lines
+from adl_monitor.commands.config_follow import ConfigFollower
 from adl_monitor.core.alert import Alert
 from adl_monitor.core.snapshot import AccountState, Snapshot
+from adl_monitor.terminal_text import terminal_json, terminal_lines
+from adl_monitor.wiring.sources import SourcesError, open_sources
 
 
 def register(subparsers: Any) -> None:
