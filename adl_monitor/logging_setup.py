@@ -11,10 +11,10 @@ import re
 import sys
 from pathlib import Path
 
-from adl_monitor.commands.terminal_text import terminal_lines
 from adl_monitor.core.held_secrets import on_held_secret
 from adl_monitor.core.private_files import open_private_append
 from adl_monitor.storage.paths import log_dir
+from adl_monitor.terminal_text import terminal_lines
 
 LOG_FILE_NAME = "adl-monitor.log"
 _COMMANDS = {"snapshot", "watch", "history", "sim-exchange", "accounts"}

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ["core", "exchanges", "engine", "storage", "sim"]
+PACKAGES = ["core", "exchanges", "engine", "storage", "sim", "ui"]
+COMPOSITION_ROOT = ["adl_monitor.cli", "adl_monitor.commands", "adl_monitor.wiring"]
 # What each layer may never load, even indirectly, at import time.
 FORBIDDEN_AT_RUNTIME = {
     # The estimator lives in core: it never reads the simulator it is measured against.
@@ -30,7 +31,9 @@ FORBIDDEN_AT_RUNTIME = {
     "storage": ["ccxt", "PySide6", "pyqtgraph", "adl_monitor.ui"],
     "sim": ["ccxt", "PySide6", "pyqtgraph", "adl_monitor.ui"],
     "exchanges": ["PySide6", "pyqtgraph", "adl_monitor.ui"],
-    "engine": ["PySide6", "pyqtgraph", "adl_monitor.ui"],
+    "engine": ["PySide6", "pyqtgraph", "adl_monitor.ui", *COMPOSITION_ROOT],
+    # The window is handed its engine sessions (docs/architecture.md "Wiring").
+    "ui": COMPOSITION_ROOT,
 }
 
 

@@ -300,15 +300,17 @@ def test_the_desktop_app_sends_only_documented_reads(  # type: ignore[no-untyped
 ) -> None:
     from adl_monitor.storage.config import load_config
     from adl_monitor.ui.accounts_dialog import AccountsDialog
-    from adl_monitor.ui.app import DesktopApp, make_engine_starter
+    from adl_monitor.ui.app import DesktopApp
     from adl_monitor.ui.bridge import EngineBridge
+    from adl_monitor.wiring.desktop import desktop_wiring
 
     config = tmp_path / "config.toml"
     config.write_text(sim_exchange.config_toml(sim.sim.demo_accounts()), encoding="utf-8")
     _demo_keys_in_environment(monkeypatch, config)
     sim.sim.requests.clear()
-    bridge = EngineBridge(make_engine_starter(config, False, None))
-    desktop = DesktopApp(qapp, bridge, config, demo=False)
+    wiring = desktop_wiring(config, False, None)
+    bridge = EngineBridge(wiring.start_engine)
+    desktop = DesktopApp(qapp, bridge, wiring)
     qtbot.addWidget(desktop.window)
     try:
         with qtbot.waitSignal(bridge.started, timeout=60_000):

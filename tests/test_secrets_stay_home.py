@@ -48,10 +48,11 @@ from adl_monitor.sim.thread import SimExchangeThread
 from adl_monitor.storage.config import load_config
 from adl_monitor.storage.secrets import SERVICE, SecretStore
 from adl_monitor.ui.accounts_dialog import AccountsDialog
-from adl_monitor.ui.app import DesktopApp, make_engine_starter
+from adl_monitor.ui.app import DesktopApp
 from adl_monitor.ui.bridge import EngineBridge
 from adl_monitor.ui.crash_handler import CrashHandler
 from adl_monitor.ui.notifier import Notifier
+from adl_monitor.wiring.desktop import desktop_wiring
 from tests.exchanges.fixture_server import FixtureServer, running_in_thread
 from tests.memory_keyring import MemoryKeyring
 
@@ -303,8 +304,9 @@ def test_no_key_secret_or_passphrase_leaves_the_keyring(  # type: ignore[no-unty
     monkeypatch.setattr(
         Notifier, "notify", lambda self, alert, *, sound: notifications.append(alert)
     )
-    bridge = EngineBridge(make_engine_starter(config, False, None))
-    desktop = DesktopApp(qapp, bridge, config, demo=False)
+    wiring = desktop_wiring(config, False, None)
+    bridge = EngineBridge(wiring.start_engine)
+    desktop = DesktopApp(qapp, bridge, wiring)
     qtbot.addWidget(desktop.window)
     crash = CrashHandler(isolated_dirs / "log" / "adl-monitor.log", show_dialog=False)
     crash.install()

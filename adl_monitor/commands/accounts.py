@@ -18,8 +18,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from adl_monitor.commands.sources import friendly_errors
-from adl_monitor.commands.terminal_text import terminal_lines
+from adl_monitor.commands.command_line import friendly_errors
 from adl_monitor.core.account_spec import (
     PASSPHRASE_EXCHANGES,
     SUPPORTED_EXCHANGES,
@@ -31,6 +30,7 @@ from adl_monitor.core.failure import VenueFailure
 from adl_monitor.core.held_secrets import hold
 from adl_monitor.core.key_acceptance import NO_WAY_TO_ASK, KeyOutcome, accept_key
 from adl_monitor.core.key_check import KeyCheck, KeyVerdict
+from adl_monitor.terminal_text import terminal_lines
 
 if TYPE_CHECKING:
     from adl_monitor.storage.config import AppConfig
@@ -92,7 +92,7 @@ def register(subparsers: Any) -> None:
 
 @friendly_errors
 def run(args: argparse.Namespace) -> int:
-    from adl_monitor.commands.sources import setup_cli_logging
+    from adl_monitor.commands.command_line import setup_cli_logging
 
     setup_cli_logging(False)
     from adl_monitor.storage.config import ConfigError

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 from adl_monitor.storage.config_watch import ConfigWatcher
 
 if TYPE_CHECKING:
-    from adl_monitor.commands.sources import Sources
     from adl_monitor.engine.runner import EngineRunner
+    from adl_monitor.wiring.sources import Sources
 
 POLL_SECONDS = 2.0
 

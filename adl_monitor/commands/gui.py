@@ -1,10 +1,14 @@
-"""The desktop app (default command). Qt is imported only when it actually starts."""
+"""The desktop app (default command). Qt is imported only when it actually starts.
+
+The root's side of the GUI: it builds the engine sessions (adl_monitor/wiring/desktop.py) and
+hands them to the window, which opens no sources itself."""
 
 from __future__ import annotations
 
 import argparse
 import os
 import sys
+from pathlib import Path
 
 from adl_monitor.sim.scenarios import SCENARIOS
 
@@ -36,5 +40,7 @@ def run(args: argparse.Namespace) -> int:
         print(NO_DISPLAY, file=sys.stderr)
         return 2
     from adl_monitor.ui.app import run_app
+    from adl_monitor.wiring.desktop import desktop_wiring
 
-    return run_app(args)
+    config_path = Path(args.config).expanduser() if args.config else None
+    return run_app(desktop_wiring(config_path, args.demo, args.scenario))

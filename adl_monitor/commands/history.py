@@ -15,8 +15,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from adl_monitor.commands.command_line import friendly_errors, setup_cli_logging
 from adl_monitor.commands.snapshot_text import table
-from adl_monitor.commands.sources import friendly_errors, setup_cli_logging
 from adl_monitor.storage.history_export import iso_utc
 
 if TYPE_CHECKING:

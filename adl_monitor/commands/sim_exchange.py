@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from adl_monitor.commands.sim_config_file import existing_config_refusal, write_config_file
-from adl_monitor.commands.terminal_text import terminal_text
 from adl_monitor.sim.demo import (
     DEMO_API_KEY,
     DEMO_PASSWORD,
@@ -30,6 +29,7 @@ from adl_monitor.sim.demo import (
 from adl_monitor.sim.faults import FaultKind, check_route, parse_kind
 from adl_monitor.sim.request_log import REQUEST_LOGGER
 from adl_monitor.sim.scenarios import SCENARIOS
+from adl_monitor.terminal_text import terminal_text
 
 
 def register(subparsers: Any) -> None:

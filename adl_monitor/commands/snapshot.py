@@ -12,16 +12,15 @@ import asyncio
 import sys
 from typing import Any
 
-from adl_monitor.commands.sources import (
-    SourcesError,
+from adl_monitor.commands.command_line import (
     add_source_arguments,
     config_path_arg,
     friendly_errors,
-    open_sources,
     print_settings_problems,
     setup_cli_logging,
 )
-from adl_monitor.commands.terminal_text import terminal_json, terminal_lines
+from adl_monitor.terminal_text import terminal_json, terminal_lines
+from adl_monitor.wiring.sources import SourcesError, open_sources
 
 EXIT_OK = 0
 EXIT_ACCOUNT_FAILED = 1
@@ -48,9 +47,9 @@ def register(subparsers: Any) -> None:
 @friendly_errors
 def run(args: argparse.Namespace) -> int:
     setup_cli_logging(args.verbose)
+    from adl_monitor.commands.snapshot_json import dumps, snapshot_to_dict
     from adl_monitor.core.levels import Level
     from adl_monitor.core.snapshot import Snapshot
-    from adl_monitor.engine.snapshot_json import dumps, snapshot_to_dict
 
     try:
         sources = open_sources(config_path_arg(args.config), args.demo, args.scenario)

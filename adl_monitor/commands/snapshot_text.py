@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from adl_monitor.commands.terminal_text import terminal_text
 from adl_monitor.core.age import describe_age
 from adl_monitor.core.alert import Alert
 from adl_monitor.core.scales import applied_raw
 from adl_monitor.core.snapshot import AccountState, AccountStatus, PositionRisk, Snapshot
+from adl_monitor.terminal_text import terminal_text
 
 _COLUMNS = (
     "ACCOUNT",

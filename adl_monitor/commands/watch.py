@@ -17,21 +17,20 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from adl_monitor.commands.config_follow import ConfigFollower
-from adl_monitor.commands.sources import (
-    SourcesError,
+from adl_monitor.commands.command_line import (
     add_source_arguments,
     config_path_arg,
     count_argument,
     friendly_errors,
-    open_sources,
     print_settings_problems,
     refresh_argument,
     setup_cli_logging,
 )
-from adl_monitor.commands.terminal_text import terminal_json, terminal_lines
+from adl_monitor.commands.config_follow import ConfigFollower
 from adl_monitor.core.alert import Alert
 from adl_monitor.core.snapshot import AccountState, Snapshot
+from adl_monitor.terminal_text import terminal_json, terminal_lines
+from adl_monitor.wiring.sources import SourcesError, open_sources
 
 
 def register(subparsers: Any) -> None:
@@ -106,8 +105,8 @@ def _print_until_done(
 ) -> None:
     """Print each item as it comes; alerts raised before the first printable snapshot wait
     for it, so the first line is always the whole picture. `tick` notices a changed config."""
+    from adl_monitor.commands.snapshot_json import alert_to_dict, dumps, snapshot_to_dict
     from adl_monitor.commands.snapshot_text import alert_line, summary_line
-    from adl_monitor.engine.snapshot_json import alert_to_dict, dumps, snapshot_to_dict
 
     snapshots = 0
     held: list[Alert] = []

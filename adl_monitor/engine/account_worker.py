@@ -15,6 +15,10 @@ Life of a worker:
    missing permission, clock skew, incomplete setup) closes the connector and retries slowly,
    with the credentials looked up again, because the user may fix the key meanwhile;
 4. `wake()` (the user's "refresh now") cuts any wait short.
+
+`read_once` is the same cycle run once, for the `snapshot` command (`Engine.run_once`): the
+same connect, read and key check, so an account fails there with the same sentence as in the
+window — only a brief failure is retried a few times, never past one deadline.
 """
 
 from __future__ import annotations
@@ -175,6 +179,7 @@ class AccountWorker:
             raise VenueFailure(FailureKind.CONFIG, type(error).__name__) from None
         self._connector = connector
         self.venue_period = float(connector.position_interval)
+        self.tracker.period = self._settings().period_for(self.venue_period)
         self.tracker.adl_period = float(connector.adl_interval)
         try:
             # Markets first: fetch and the key check must not race to restore them.
@@ -193,25 +198,60 @@ class AccountWorker:
             settings = self._settings()
             self.tracker.period = settings.period_for(self.venue_period)
             self.tracker.stale_after_periods = settings.stale_after_periods
-            try:
-                reading = await asyncio.wait_for(connector.fetch(), settings.request_timeout)
-            except asyncio.CancelledError:
-                raise
-            except Exception as error:
-                if self._stopping.is_set():
-                    return
-                failure = as_failure(error, settings.request_timeout)
-                self._record_failure(failure, error)
-                if not failure.retryable:
-                    raise _SessionOver() from None
-                await self._sleep(backoff.next_delay(failure.retry_after))
-                continue
+            outcome = await self._fetch(connector, settings.request_timeout)
             if self._stopping.is_set():
                 return
+            if isinstance(outcome, VenueFailure):
+                self._record_failure(outcome)
+                if not outcome.retryable:
+                    raise _SessionOver()
+                await self._sleep(backoff.next_delay(outcome.retry_after))
+                continue
             backoff.reset()
-            self._last_rest = self._record_reading(reading, by_rest=True)
+            self._last_rest = self._record_reading(outcome, by_rest=True)
             self._maybe_start_stream(connector, settings)
             await self._until_rest_is_due()
+
+    async def read_once(self, deadline: float, attempts: int) -> None:
+        """One reading of the account, for `snapshot`: the loop's own connect, read and key
+        check, then the connector is closed. A retryable failure is retried, at most `attempts`
+        reads in all and never past `deadline` (a loop time), by which everything has ended;
+        what failed last is recorded with its sentence. The key check may use what is left of
+        the time; it never fails the account."""
+        loop = asyncio.get_running_loop()
+        timeout = self._settings().request_timeout
+        try:
+            async with asyncio.timeout_at(deadline):
+                connector = await self._connect()
+                key_task = self._key_task = asyncio.create_task(self._check_key(connector))
+                backoff = self._new_backoff()
+                for attempt in range(attempts):
+                    outcome = await self._fetch(connector, timeout)
+                    if not isinstance(outcome, VenueFailure):
+                        self._record_reading(outcome, by_rest=True)
+                        break
+                    delay = backoff.next_delay(outcome.retry_after)
+                    last = attempt == attempts - 1
+                    if last or not outcome.retryable or loop.time() + delay >= deadline:
+                        raise outcome
+                    await asyncio.sleep(delay)
+            await asyncio.wait([key_task], timeout=max(0.0, deadline - loop.time()))
+        except Exception as error:
+            self._record_failure(as_failure(error, timeout))
+        finally:
+            await self._close_connector()
+
+    async def _fetch(self, connector: Connector, timeout: float) -> AccountReading | VenueFailure:
+        """One REST read within `timeout`: the reading, or what went wrong as a VenueFailure
+        (an error no connector expected leaves its traceback in the log file)."""
+        try:
+            return await asyncio.wait_for(connector.fetch(), timeout)
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:
+            if not self._stopping.is_set() and not isinstance(error, VenueFailure | TimeoutError):
+                _log.warning("%s: unexpected error", self.spec.name, exc_info=error)
+            return as_failure(error, timeout)
 
     async def _until_rest_is_due(self) -> None:
         """Sleep until the next REST read: a period after the last one — or, while a stream
@@ -313,11 +353,9 @@ class AccountWorker:
 
     # -- helpers -------------------------------------------------------------------------
 
-    def _record_failure(self, failure: VenueFailure, error: BaseException | None = None) -> None:
+    def _record_failure(self, failure: VenueFailure) -> None:
         if not isinstance(failure, MissingKey | _KeyringFailure):
             _log.warning("%s: %s", self.spec.name, failure)
-        if error is not None and not isinstance(error, VenueFailure | TimeoutError):
-            _log.warning("%s: unexpected error", self.spec.name, exc_info=error)
         self.tracker.record_failure(failure, failure.sentence(self.spec.name), self._clock())
         self._on_change()
 

@@ -36,9 +36,8 @@ from adl_monitor.engine.account_worker import (
     MissingKey,
     as_failure,
 )
-from adl_monitor.engine.backoff import Backoff
 from adl_monitor.engine.calibration import load_estimator, save_estimator
-from adl_monitor.engine.connector import Connector, ConnectorFactory, venue_connector_factory
+from adl_monitor.engine.connector import ConnectorFactory, venue_connector_factory
 from adl_monitor.engine.options import EngineOptions
 from adl_monitor.engine.settings import EngineSettings
 from adl_monitor.engine.snapshot_builder import SnapshotBuilder
@@ -215,7 +214,13 @@ class Engine:
 
     def _start_worker(self, spec: AccountSpec) -> None:
         tracker = self._new_tracker(spec)
-        worker = AccountWorker(
+        worker = self._new_worker(tracker)
+        self._trackers[spec.name] = tracker
+        self._workers[spec.name] = worker
+        worker.start()
+
+    def _new_worker(self, tracker: AccountTracker) -> AccountWorker:
+        return AccountWorker(
             tracker,
             make_connector=self._make_connector,
             lookup_credentials=self._lookup_credentials,
@@ -224,9 +229,6 @@ class Engine:
             rng=random.Random(self._rng.random()),
             clock=self._clock,
         )
-        self._trackers[spec.name] = tracker
-        self._workers[spec.name] = worker
-        worker.start()
 
     def _ordered_trackers(self) -> list[AccountTracker]:
         return [self._trackers[s.name] for s in self._accounts if s.name in self._trackers]
@@ -240,6 +242,9 @@ class Engine:
 
     async def run_once(self) -> Snapshot:
         """Read every account once (retrying brief failures), check keys, build one snapshot.
+
+        Each account goes through the cycle its worker runs when the engine is started
+        (`AccountWorker.read_once`): the same connect, key check and failure sentences.
 
         Accounts run concurrently, all against one deadline — the request time-out — so the
         snapshot ends within it (plus closing the connections) however many venues hang; an
@@ -255,65 +260,14 @@ class Engine:
         await self._open_history()
         started = self._clock()
         deadline = asyncio.get_running_loop().time() + self._settings.request_timeout
-        await asyncio.gather(*(self._read_once(t, deadline) for t in self._trackers.values()))
+        workers = [self._new_worker(tracker) for tracker in self._trackers.values()]
+        await asyncio.gather(*(worker.read_once(deadline, ONE_SHOT_ATTEMPTS) for worker in workers))
         waited = max(0.0, (self._clock() - started).total_seconds())
         for tracker in self._trackers.values():
             tracker.waited_for_others = waited
         snapshot = await self._publish(feed_alerts=False)
         save_estimator(self._estimator, self._calibration_path)
         return snapshot
-
-    async def _read_once(self, tracker: AccountTracker, deadline: float) -> None:
-        spec = tracker.spec
-        settings = self._settings
-        loop = asyncio.get_running_loop()
-        connector: Connector | None = None
-        key_task: asyncio.Task[None] | None = None
-        try:
-            async with asyncio.timeout_at(deadline):
-                credentials = await self._lookup_credentials(spec)
-                if spec.needs_key and credentials is None:
-                    raise MissingKey()
-                connector = self._make_connector(spec, credentials)
-                tracker.period = settings.period_for(float(connector.position_interval))
-                tracker.adl_period = float(connector.adl_interval)
-                await connector.open()
-                key_task = asyncio.create_task(self._key_check(connector, tracker))
-                backoff = Backoff(settings.backoff_initial, settings.backoff_max, self._rng)
-                for attempt in range(ONE_SHOT_ATTEMPTS):
-                    try:
-                        reading = await connector.fetch()
-                    except Exception as error:
-                        failure = as_failure(error)
-                        delay = backoff.next_delay(failure.retry_after)
-                        last = attempt == ONE_SHOT_ATTEMPTS - 1
-                        if last or not failure.retryable or loop.time() + delay >= deadline:
-                            raise failure from None
-                        await asyncio.sleep(delay)
-                    else:
-                        tracker.record_reading(reading)
-                        break
-            # The key check may use what is left of the time; it never fails the account.
-            await asyncio.wait([key_task], timeout=max(0.0, deadline - loop.time()))
-        except Exception as error:
-            failure = as_failure(error, settings.request_timeout)
-            _log.warning("%s: %s", spec.name, failure)
-            tracker.record_failure(failure, failure.sentence(spec.name), self._clock())
-        finally:
-            if key_task is not None and not key_task.done():
-                key_task.cancel()
-                await asyncio.gather(key_task, return_exceptions=True)
-            if connector is not None:
-                with contextlib.suppress(Exception):
-                    await asyncio.wait_for(connector.close(), 5.0)
-
-    async def _key_check(self, connector: Connector, tracker: AccountTracker) -> None:
-        try:
-            check = await asyncio.wait_for(connector.check_key(), self._settings.request_timeout)
-        except Exception as error:
-            _log.info("%s: key check failed: %s", tracker.spec.name, as_failure(error))
-            return
-        tracker.record_key_check(check)
 
     # -- key verification (Accounts dialog, `accounts verify`) ---------------------------
 

@@ -1,7 +1,7 @@
 """`EngineOptions`: everything an engine is built with besides its accounts and their keys.
 
 One frozen record, so the engine, its runner thread (engine/runner.py) and the wiring that
-chooses the files and settings (commands/sources.py) pass one value along instead of each
+chooses the files and settings (wiring/sources.py) pass one value along instead of each
 repeating the same seven keyword arguments.
 """
 

@@ -2,13 +2,13 @@
 
 The config's `[settings]` table (storage/settings.py declares each option, its type and
 bounds), the Settings dialog and `watch --refresh` all reach the engine through
-`monitor_settings`; the CLI (commands/sources.py) and the GUI (ui/app.py) call it, nothing else
+`monitor_settings`; the wiring (wiring/sources.py) and the GUI (ui/app.py) call it, nothing else
 builds an `EngineSettings` or `AlertSettings` from user input.
 
 Why here, in engine/: the result is the engine's own input (`EngineSettings`, and the
 `AlertSettings` its alert rules run on), and this is the lowest layer that can see both the
 option registry (storage/) and those types — storage/ may not import the engine, core/ may not
-import storage/, and the GUI must not import commands/ (docs/architecture.md, pyproject's
+import storage/, and the GUI must not import commands/ or wiring/ (docs/architecture.md, pyproject's
 import-linter contracts). No Qt here and no printing: a refused value comes back as a sentence
 in `problems` for the caller to print (CLI) or show (GUI), and its default is used.
 

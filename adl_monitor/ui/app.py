@@ -1,4 +1,7 @@
-"""The desktop app's composition: window, tray, notifier and the bridge to the engine.
+"""The desktop app: window, tray, notifier and dialogs, wired to the bridge to the engine.
+
+The composition root builds the engine sessions and hands them over as a `DesktopWiring`
+(adl_monitor/wiring/desktop.py): this module opens no sources and builds no engine.
 
 Start-up order matters for a snappy first paint: the window shows first; only then is the engine
 started on a background thread (that is where ccxt is imported, the simulator started in demo
@@ -7,19 +10,16 @@ mode and the keyring read). Snapshots then arrive as Qt signals through `bridge.
 
 from __future__ import annotations
 
-import argparse
 import logging
-import os
 import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
-from adl_monitor.core.account_spec import AccountSpec, Credentials
+from adl_monitor.core.account_spec import AccountSpec
 from adl_monitor.core.alert import Alert
 from adl_monitor.core.levels import Level
 from adl_monitor.core.snapshot import Snapshot
@@ -30,8 +30,9 @@ from adl_monitor.storage import settings as opt
 from adl_monitor.storage.config import ConfigError, load_config
 from adl_monitor.storage.config_watch import ConfigWatcher
 from adl_monitor.ui.accounts_dialog import AccountsDialog
-from adl_monitor.ui.bridge import EngineBridge, EngineSession, StartInfo
+from adl_monitor.ui.bridge import EngineBridge, StartInfo
 from adl_monitor.ui.crash_handler import CrashHandler
+from adl_monitor.ui.desktop_wiring import DesktopWiring
 from adl_monitor.ui.export_dialog import ExportDialog
 from adl_monitor.ui.gui_thread_gc import GuiThreadGarbageCollector
 from adl_monitor.ui.icons import APP_ID, app_icon
@@ -47,62 +48,19 @@ from adl_monitor.ui.tray import TrayIcon
 
 _log = logging.getLogger(__name__)
 
-SIM_SPEED_ENV = "ADLMON_SIM_SPEED"
 CONFIG_POLL_MS = 2000  # how often the config file is looked at (one stat)
-"""Developer and desktop-test knob: how fast the simulated exchange's clock runs."""
-
-
-def _sim_speed() -> float:
-    try:
-        return max(0.1, float(os.environ.get(SIM_SPEED_ENV, "1")))
-    except ValueError:
-        return 1.0
-
-
-def make_engine_starter(
-    config_path: Path | None, demo: bool, scenario: str | None
-) -> Callable[[], EngineSession]:
-    """A function (run on a worker thread) that opens the sources and builds the runner."""
-
-    def start() -> EngineSession:
-        from adl_monitor.commands.sources import open_sources
-        from adl_monitor.storage.secrets import SecretStore
-
-        sources = open_sources(
-            config_path, demo, scenario, demo_when_empty=True, speed=_sim_speed()
-        )
-        store = SecretStore()
-        source_lookup = sources.credentials
-
-        def credentials(spec: AccountSpec) -> Credentials | None:
-            # Demo accounts have published keys; accounts the user adds are in the keyring.
-            return source_lookup(spec) or store.get(spec)
-
-        runner = sources.runner(credentials=credentials)
-        return EngineSession(
-            runner=runner,
-            demo=sources.demo,
-            scenario=sources.scenario,
-            accounts=tuple(sources.accounts),
-            close=sources.close,
-            secrets=store,
-            history_path=sources.history_path,
-        )
-
-    return start
 
 
 class DesktopApp(QObject):
     """Wires the window, tray, notifier and dialogs to the bridge."""
 
-    def __init__(
-        self, app: QApplication, bridge: EngineBridge, config_path: Path | None, demo: bool
-    ) -> None:
+    def __init__(self, app: QApplication, bridge: EngineBridge, wiring: DesktopWiring) -> None:
         super().__init__(app)
         self._app = app
         self.bridge = bridge
-        self.config_path = config_path
-        self.forced_demo = demo
+        self._wiring = wiring
+        config_path = self.config_path = wiring.config_path
+        self.forced_demo = wiring.demo
         self.demo_accounts: tuple[AccountSpec, ...] = ()
         self.info: StartInfo | None = None
         self._settings_notice = ""
@@ -175,7 +133,7 @@ class DesktopApp(QObject):
         """The sentence (e.g. a broken config's path, line, column and what to do) goes to the
         window and, for whoever started the app from a terminal, to stderr; the traceback went
         only to the log file."""
-        from adl_monitor.commands.terminal_text import terminal_lines
+        from adl_monitor.terminal_text import terminal_lines
 
         print(f"adl-monitor: {terminal_lines(sentence)}", file=sys.stderr, flush=True)
         self.window.show_notice(self.tr("Monitoring could not start: {why}").format(why=sentence))
@@ -287,7 +245,7 @@ class DesktopApp(QObject):
             self.window.apply_snapshot(Snapshot(generated_at=datetime.now(UTC)))
             self.window.last_update.setText(self.tr("Connecting…"))
             self.info = None
-            self.bridge.restart(make_engine_starter(self.config_path, False, None))
+            self.bridge.restart(self._wiring.start_configured_engine)
             return
         base = self.demo_accounts if self.info.demo else ()
         self.bridge.set_accounts((*base, *accounts))
@@ -303,7 +261,7 @@ class DesktopApp(QObject):
         if self.info is None and self._engine_started and not self.forced_demo:
             # e.g. the engine could not start with the old file: try again with this one
             self.settings = opt.Settings(change.config.settings)
-            self.bridge.restart(make_engine_starter(self.config_path, False, None))
+            self.bridge.restart(self._wiring.start_configured_engine)
             return
         settings = opt.Settings(change.config.settings)
         if settings != self.settings:
@@ -340,8 +298,9 @@ def _setup_logging() -> None:
         _log.debug("logging setup failed", exc_info=True)
 
 
-def run_app(args: argparse.Namespace) -> int:
-    """`adl-monitor` / `adl-monitor --demo [--scenario NAME] [--config PATH]`."""
+def run_app(wiring: DesktopWiring) -> int:
+    """`adl-monitor` / `adl-monitor --demo [--scenario NAME] [--config PATH]`, with the engine
+    sessions the composition root built (commands/gui.py)."""
     _setup_logging()
     QCoreApplication.setOrganizationName("adl-monitor")
     QCoreApplication.setApplicationName("ADL Monitor")
@@ -363,11 +322,8 @@ def run_app(args: argparse.Namespace) -> int:
     app.setQuitOnLastWindowClosed(False)  # the tray keeps running; quit() ends it
     follow_system_theme(app)
     translators = install_translators(app)  # noqa: F841 - kept alive for the app's life
-    config_path = Path(args.config).expanduser() if getattr(args, "config", None) else None
-    demo = bool(getattr(args, "demo", False))
-    scenario = getattr(args, "scenario", None)
-    bridge = EngineBridge(make_engine_starter(config_path, demo, scenario))
-    desktop = DesktopApp(app, bridge, config_path, demo)
+    bridge = EngineBridge(wiring.start_engine)
+    desktop = DesktopApp(app, bridge, wiring)
     instance.raise_requested.connect(desktop.window.show_and_raise)
     crash_handler = CrashHandler(log_file_path(), lambda: desktop.window)
     crash_handler.install()

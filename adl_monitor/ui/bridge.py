@@ -38,6 +38,11 @@ if TYPE_CHECKING:  # the engine (and ccxt behind it) is imported on a worker thr
 _log = logging.getLogger(__name__)
 
 
+class StartRefused(Exception):
+    """The engine could not start for a reason the user can fix (a broken config): the
+    message is one sentence for the window; the log gets a warning, not an error."""
+
+
 @dataclass
 class EngineSession:
     """A running engine and where its accounts came from (`demo`: the simulated exchange)."""
@@ -135,11 +140,9 @@ class EngineBridge(GuiRelay):
             session.runner.add_listener(_SessionListener(self, generation))
             session.runner.start()
         except Exception as error:
-            from adl_monitor.commands.sources import SourcesError
-
             # An expected refusal (a broken config) is a sentence for the user, shown by the
             # window; its traceback goes to the log file only, never to the terminal.
-            expected = isinstance(error, SourcesError)
+            expected = isinstance(error, StartRefused)
             _log.log(
                 logging.WARNING if expected else logging.ERROR,
                 "the engine could not start",

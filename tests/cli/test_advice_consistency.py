@@ -13,11 +13,10 @@ from typing import Any
 import pytest
 
 from adl_monitor.cli import main
-from adl_monitor.commands.sources import open_sources
+from adl_monitor.commands.snapshot_json import snapshot_to_dict
 from adl_monitor.core.advice import ActionKind
 from adl_monitor.core.alert import Alert
 from adl_monitor.core.snapshot import Snapshot
-from adl_monitor.engine.snapshot_json import snapshot_to_dict
 from adl_monitor.sim.demo import (
     DEMO_API_KEY,
     DEMO_PASSWORD,
@@ -25,6 +24,7 @@ from adl_monitor.sim.demo import (
     HYPERLIQUID_DEMO_WALLET,
 )
 from adl_monitor.sim.thread import SimExchangeThread
+from adl_monitor.wiring.sources import open_sources
 from tests.cli.conftest import write_config
 
 Advised = dict[tuple[str, str, str], str]

@@ -18,11 +18,11 @@ from typing import Any
 import pytest
 
 from adl_monitor.cli import main
-from adl_monitor.commands.terminal_text import terminal_json, terminal_lines, terminal_text
 from adl_monitor.core.account_spec import AccountSpec
 from adl_monitor.sim.demo import DEMO_API_KEY, DEMO_SECRET
 from adl_monitor.sim.thread import SimExchangeThread
 from adl_monitor.sim.venues.bybit import Bybit
+from adl_monitor.terminal_text import terminal_json, terminal_lines, terminal_text
 from tests.cli.conftest import write_config
 
 # Clear the screen, an 8-bit CSI, a window-title OSC, a bell, and a right-to-left override.

@@ -15,15 +15,17 @@ import pytest
 from adl_monitor.sim.demo import DEMO_API_KEY, DEMO_SECRET
 from adl_monitor.storage import settings as opt
 from adl_monitor.ui.accounts_dialog import AccountsDialog
-from adl_monitor.ui.app import DesktopApp, make_engine_starter
+from adl_monitor.ui.app import DesktopApp
 from adl_monitor.ui.bridge import EngineBridge
 from adl_monitor.ui.export_dialog import ExportDialog
+from adl_monitor.wiring.desktop import desktop_wiring
 
 
 @pytest.mark.qt_log_ignore("propagateSizeHints", "support raise")  # offscreen's limits
 def test_without_accounts_the_app_runs_on_the_simulated_exchange(qtbot, qapp) -> None:  # type: ignore[no-untyped-def]
-    bridge = EngineBridge(make_engine_starter(None, False, None))
-    desktop = DesktopApp(qapp, bridge, None, demo=False)
+    wiring = desktop_wiring(None, False, None)
+    bridge = EngineBridge(wiring.start_engine)
+    desktop = DesktopApp(qapp, bridge, wiring)
     qtbot.addWidget(desktop.window)
     try:
         with qtbot.waitSignal(bridge.started, timeout=30_000) as started:
@@ -73,8 +75,9 @@ def test_adding_the_first_account_leaves_the_simulator(qtbot, qapp, sim) -> None
 
     The account is the separate `sim` fixture's Bybit: a server like any other, on loopback.
     """
-    bridge = EngineBridge(make_engine_starter(None, False, None))
-    desktop = DesktopApp(qapp, bridge, None, demo=False)
+    wiring = desktop_wiring(None, False, None)
+    bridge = EngineBridge(wiring.start_engine)
+    desktop = DesktopApp(qapp, bridge, wiring)
     qtbot.addWidget(desktop.window)
     try:
         with qtbot.waitSignal(bridge.started, timeout=30_000):
@@ -110,6 +113,7 @@ STARTUP_PROBE = textwrap.dedent(
     app = QApplication([])
     from adl_monitor.ui import app as ui_app
     from adl_monitor.ui.bridge import EngineBridge
+    from adl_monitor.ui.desktop_wiring import DesktopWiring
 
     seen = {"ccxt_after_import": "ccxt" in sys.modules, "painted": False}
 
@@ -125,7 +129,9 @@ STARTUP_PROBE = textwrap.dedent(
         QTimer.singleShot(0, app.quit)
 
     EngineBridge.start = start
-    desktop = ui_app.DesktopApp(app, EngineBridge(lambda: None), None, demo=True)
+    no_engine = lambda: None
+    wiring = DesktopWiring(None, True, start_engine=no_engine, start_configured_engine=no_engine)
+    desktop = ui_app.DesktopApp(app, EngineBridge(wiring.start_engine), wiring)
     spy = PaintSpy()
     desktop.window.installEventFilter(spy)
     desktop.show()
@@ -154,8 +160,9 @@ def test_a_broken_config_is_shown_and_never_overwritten(qtbot, qapp, tmp_path) -
     path = tmp_path / "config.toml"
     broken = '[[accounts]]\nname = "main"\nexchange = bybit\n'
     path.write_text(broken, encoding="utf-8")
-    bridge = EngineBridge(make_engine_starter(path, False, None))
-    desktop = DesktopApp(qapp, bridge, path, demo=False)
+    wiring = desktop_wiring(path, False, None)
+    bridge = EngineBridge(wiring.start_engine)
+    desktop = DesktopApp(qapp, bridge, wiring)
     qtbot.addWidget(desktop.window)
     try:
         with qtbot.waitSignal(bridge.start_failed, timeout=30_000):
@@ -177,8 +184,9 @@ def test_export_history_from_the_window_writes_what_the_engine_recorded(  # type
     import sqlite3
     import stat
 
-    bridge = EngineBridge(make_engine_starter(None, True, "calm"))
-    desktop = DesktopApp(qapp, bridge, None, demo=True)
+    wiring = desktop_wiring(None, True, "calm")
+    bridge = EngineBridge(wiring.start_engine)
+    desktop = DesktopApp(qapp, bridge, wiring)
     qtbot.addWidget(desktop.window)
     try:
         with qtbot.waitSignal(bridge.started, timeout=30_000):

@@ -13,8 +13,9 @@ import pytest
 from adl_monitor.core.account_spec import AccountSpec, Credentials
 from adl_monitor.sim.demo import DEMO_API_KEY, DEMO_SECRET
 from adl_monitor.storage.secrets import SecretStore
-from adl_monitor.ui.app import DesktopApp, make_engine_starter
+from adl_monitor.ui.app import DesktopApp
 from adl_monitor.ui.bridge import EngineBridge
+from adl_monitor.wiring.desktop import desktop_wiring
 from tests.cli.conftest import write_config
 
 
@@ -22,8 +23,9 @@ from tests.cli.conftest import write_config
 def _desktop(qtbot, qapp, path: Path, first: str) -> Iterator[tuple[DesktopApp, EngineBridge]]:  # type: ignore[no-untyped-def]
     """The app on the config at `path`, shown; `first` names the bridge signal to wait for."""
     _store_keys("one", "two")
-    bridge = EngineBridge(make_engine_starter(path, False, None))
-    desktop = DesktopApp(qapp, bridge, path, demo=False)
+    wiring = desktop_wiring(path, False, None)
+    bridge = EngineBridge(wiring.start_engine)
+    desktop = DesktopApp(qapp, bridge, wiring)
     qtbot.addWidget(desktop.window)
     try:
         with qtbot.waitSignal(getattr(bridge, first), timeout=30_000):

@@ -32,9 +32,10 @@ from adl_monitor.sim.thread import SimExchangeThread
 from adl_monitor.storage import settings as opt
 from adl_monitor.storage.config import AppConfig, save_config
 from adl_monitor.storage.secrets import SecretStore
-from adl_monitor.ui.app import DesktopApp, make_engine_starter
+from adl_monitor.ui.app import DesktopApp
 from adl_monitor.ui.bridge import EngineBridge
 from adl_monitor.ui.settings_dialog import SettingsDialog
+from adl_monitor.wiring.desktop import desktop_wiring
 
 VENUE_CADENCE = 5.0
 """Every simulated venue's `position_interval` (exchanges/base.py): a refresh per 5 s."""
@@ -107,8 +108,9 @@ def running_app(qtbot: Any, qapp: Any, sim: SimExchangeThread, tmp_path: Path) -
     def start(refresh: object) -> DesktopApp:
         accounts = _accounts(sim)
         config = _config(tmp_path, accounts, refresh)
-        bridge = EngineBridge(make_engine_starter(config, False, None))
-        desktop = DesktopApp(qapp, bridge, config, demo=False)
+        wiring = desktop_wiring(config, False, None)
+        bridge = EngineBridge(wiring.start_engine)
+        desktop = DesktopApp(qapp, bridge, wiring)
         apps.append(desktop)
         qtbot.addWidget(desktop.window)
         with qtbot.waitSignal(bridge.started, timeout=30_000):

@@ -6,6 +6,9 @@ user's screen, an OSC sequence retitles the window, and a right-to-left override
 `BTC long` read as something else. Every such character is shown instead as a visible escape
 (`\\x1b`, `\\u202e`), so the user still sees that something odd was sent (docs/security.md).
 
+A top-level module, like logging_setup.py, because three layers print through it: the commands,
+the log file's formatter and the desktop app's one line on stderr when monitoring cannot start.
+
 Three forms, one rule:
 * `terminal_text` for one value inside a line: every control character is escaped, newlines
   and tabs included, so a value can never start a line of its own.

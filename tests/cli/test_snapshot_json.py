@@ -7,11 +7,11 @@ import math
 from dataclasses import replace
 from datetime import UTC, datetime
 
+from adl_monitor.commands.snapshot_json import alert_to_dict, dumps, snapshot_to_dict
 from adl_monitor.core.advice import Action, ActionKind, Advice
 from adl_monitor.core.alert import Alert, AlertKind
 from adl_monitor.core.levels import Level
 from adl_monitor.core.snapshot import AccountState, AccountStatus, Snapshot
-from adl_monitor.engine.snapshot_json import alert_to_dict, dumps, snapshot_to_dict
 from tests.core.risks import position_risk
 
 AT = datetime(2026, 11, 25, 14, 0, 5, 250_000, tzinfo=UTC)
