@@ -20,9 +20,12 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the desktop tests, and keep them on one pytest-xdist worker (`--dist loadgroup`):
+    two sessions starting at once could pick the same free X display."""
     for item in items:
         if "tests/desktop" in str(item.fspath):
             item.add_marker(pytest.mark.desktop)
+            item.add_marker(pytest.mark.xdist_group("desktop"))
 
 
 @pytest.fixture
