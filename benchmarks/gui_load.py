@@ -3,13 +3,20 @@
 A child process shows the real `MainWindow` and is fed synthetic snapshots (core dataclasses)
 from a thread through the real `EngineBridge` path (`on_snapshot` on a worker thread → queued
 signal → `MainWindow.apply_snapshot` on the GUI thread) — no engine, no simulator — so what is
-measured is the GUI alone. The child reports the GUI thread's CPU time over wall time (busy
-fraction of one core) and the longest gap between ticks of a 10-ms timer (an event-loop stall
-the user would see as a frozen window); the parent samples the child's RSS every second.
+measured is the GUI alone. As in the app, the snapshots are built on that other thread (it
+holds the GIL meanwhile, as the engine does) and Python's cyclic garbage collector runs on the
+GUI thread from a timer (`GuiThreadGarbageCollector`, what `ui/app.py` installs), so its pauses
+count. The child reports the GUI thread's CPU time over wall time (`time.thread_time()`, busy
+fraction of one core) and the longest gap between ticks of a 10-ms precise timer (an event-loop
+stall the user would see as a frozen window); the parent samples the child's RSS every second.
+
+`python -m benchmarks.gui_load [SECONDS] --profile FILE` also writes a cProfile of the GUI
+thread and the stalls over 50 ms beside what ran then (snapshot applied, collection) to FILE.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import random
 import subprocess
@@ -21,6 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from benchmarks.desktop_session import desktop_session, stop_process
+from benchmarks.gui_stalls import StallRecorder
 from benchmarks.soak import _proc_sample
 
 POSITIONS = 1000
@@ -72,17 +80,22 @@ def _snapshot(count: int, rng: random.Random, marks: list[float]) -> object:
     return Snapshot(generated_at=now, accounts=accounts, positions=tuple(risks))
 
 
-def _child(seconds: float, count: int, workdir: Path) -> None:
+def _child(seconds: float, count: int, workdir: Path, profile: Path | None) -> None:
     from PySide6.QtCore import QElapsedTimer, Qt, QTimer
     from PySide6.QtWidgets import QApplication
 
     from adl_monitor.ui.bridge import EngineBridge
+    from adl_monitor.ui.gui_thread_gc import GuiThreadGarbageCollector
     from adl_monitor.ui.main_window import MainWindow
 
     app = QApplication(sys.argv[:1])
+    collector = GuiThreadGarbageCollector(app)
+    collector.start()
     window = MainWindow(workdir / "window.ini")
     bridge = EngineBridge(lambda: (_ for _ in ()).throw(RuntimeError("no engine here")))
-    bridge.snapshot_received.connect(window.apply_snapshot)
+    recorder = StallRecorder(profile) if profile is not None else None
+    apply = recorder.timed("apply", window.apply_snapshot) if recorder else window.apply_snapshot
+    bridge.snapshot_received.connect(apply)
     window.resize(1400, 900)
     window.show()
     stop = threading.Event()
@@ -105,14 +118,20 @@ def _child(seconds: float, count: int, workdir: Path) -> None:
         now = clock.elapsed()
         if state["measuring"]:
             state["max_gap"] = max(state["max_gap"], now - state["last"])
+            if recorder:
+                recorder.gap(now - state["last"])
         state["last"] = now
 
     def begin() -> None:
         state.update(measuring=True, last=clock.elapsed(), cpu0=time.thread_time())
         state["wall0"] = time.monotonic()
+        if recorder:
+            recorder.start()
 
     def finish() -> None:
         busy = (time.thread_time() - state["cpu0"]) / (time.monotonic() - state["wall0"])
+        if recorder:
+            recorder.write(busy)
         result = {
             "busy_fraction": busy,
             "max_frame_ms": float(state["max_gap"]),
@@ -143,7 +162,9 @@ def _slope(samples: list[tuple[float, float]]) -> float:
     return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / var if var else 0.0
 
 
-def measure(seconds: float, count: int = POSITIONS) -> dict[str, float | None]:
+def measure(
+    seconds: float, count: int = POSITIONS, profile: Path | None = None
+) -> dict[str, float | None]:
     with (
         tempfile.TemporaryDirectory(prefix="adlmon-gui-load-") as tmp,
         desktop_session(Path(tmp)) as desktop,
@@ -156,6 +177,7 @@ def measure(seconds: float, count: int = POSITIONS) -> dict[str, float | None]:
             str(seconds),
             str(count),
             tmp,
+            *([str(profile.resolve())] if profile else []),
         ]
         child = subprocess.Popen(
             command, env=desktop.env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
@@ -179,8 +201,17 @@ def measure(seconds: float, count: int = POSITIONS) -> dict[str, float | None]:
     return result
 
 
-if __name__ == "__main__":
+def main() -> None:
     if sys.argv[1:2] == ["--child"]:
-        _child(float(sys.argv[2]), int(sys.argv[3]), Path(sys.argv[4]))
-    else:
-        print(measure(float(sys.argv[1]) if len(sys.argv) > 1 else 15.0))
+        profile = Path(sys.argv[5]) if len(sys.argv) > 5 else None
+        _child(float(sys.argv[2]), int(sys.argv[3]), Path(sys.argv[4]), profile)
+        return
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.gui_load")
+    parser.add_argument("seconds", type=float, nargs="?", default=15.0)
+    parser.add_argument("--profile", type=Path, help="write the GUI thread's profile here")
+    args = parser.parse_args()
+    print(measure(args.seconds, profile=args.profile))
+
+
+if __name__ == "__main__":
+    main()

@@ -67,6 +67,7 @@ class DetailPanel(QWidget):
         self._history = history
         self._key: PositionKey | None = None
         self._risk: PositionRisk | None = None
+        self._plotted: object = None  # what the charts show now, to skip an unchanged replot
 
         self.title = QLabel(self.tr("Select a position to see its chart"))
         self.title.setTextFormat(Qt.TextFormat.PlainText)
@@ -145,6 +146,14 @@ class DetailPanel(QWidget):
         for plot in (self.price_plot, self.tier_plot):
             plot.getAxis("left").setWidth(64)
             plot.getAxis("right").setWidth(64)
+            # A grid from the right-hand axes too drew a second set of horizontal lines at
+            # their own ticks: twice the painting each second (benchmarks/gui_load.py).
+            plot.getAxis("right").setGrid(False)
+        for curve in (self.mark_curve, self.score_curve):
+            # Only what is in view, at most a few points per pixel: a year of history loaded
+            # from the database paints as fast as the last minutes.
+            curve.setClipToView(True)
+            curve.setDownsampling(auto=True, method="peak")
         self.graphs.ci.layout.setRowStretchFactor(0, 3)
         self.graphs.ci.layout.setRowStretchFactor(1, 2)
 
@@ -203,6 +212,7 @@ class DetailPanel(QWidget):
         self._plot()
 
     def _clear(self) -> None:
+        self._plotted = None
         self.title.setText(self.tr("Select a position to see its chart"))
         self.summary.setText("")
         for curve in (self.mark_curve, self.exchange_curve, self.estimate_curve, self.score_curve):
@@ -218,8 +228,15 @@ class DetailPanel(QWidget):
         self.price_plot.setXRange(now - 120, now + 10, padding=0)
 
     def _plot(self) -> None:
+        """Redraw the charts, unless neither the history nor the lines moved since the last
+        time: a redraw repaints every axis, the costliest thing the window paints."""
         if self._risk is None or self._key is None:
             return
+        p = self._risk.position
+        plotting = (self._key, self._history.latest(self._key), p.entry_price, p.liquidation_price)
+        if plotting == self._plotted:
+            return
+        self._plotted = plotting
         samples = self._history.samples(self._key)
         times = [s.at for s in samples]
         self.mark_curve.setData(*break_at_gaps(times, [s.mark for s in samples]))
@@ -233,7 +250,6 @@ class DetailPanel(QWidget):
             curve.setSymbolSize(6)
             curve.setSymbolBrush(colour)
             curve.setSymbolPen(colour)
-        p = self._risk.position
         self.entry_line.setValue(p.entry_price)
         self.entry_line.show()
         if p.liquidation_price is not None and p.liquidation_price > 0:
@@ -249,6 +265,11 @@ class DetailPanel(QWidget):
             self.price_plot.enableAutoRange(axis="x")
         scored = [(s.at, s.score) for s in samples if s.score is not None]
         self.score_curve.setData(*break_at_gaps([t for t, _ in scored], [v for _, v in scored]))
+        for view in (self.price_plot.vb, self.tier_plot.vb, self.score_view):
+            # Settle the new ranges now, not while painting: pyqtgraph would otherwise move
+            # them during the paint, which invalidates every axis and paints everything twice.
+            view.updateAutoRange()
+            view.updateMatrix()
 
     @staticmethod
     def _steps(

@@ -301,8 +301,7 @@ class MainWindow(QMainWindow):
 
     def _tick(self) -> None:
         now = datetime.now(UTC)
-        self.model.tick(now)
-        self.table.viewport().update()  # the tier lights' ages (PositionTableModel.tick)
+        self.model.tick(now)  # repaints the ages, and the lights of stale rows only
         self.accounts_strip.tick(now)
 
     # -- selection -----------------------------------------------------------------------

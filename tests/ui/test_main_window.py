@@ -12,7 +12,7 @@ from PySide6.QtGui import QKeySequence
 from adl_monitor.core.snapshot import AccountState, AccountStatus, Snapshot
 from adl_monitor.core.venue_risk import BINANCE_SOURCE, VenueRisk, VenueRiskLevel
 from adl_monitor.ui.main_window import MainWindow
-from adl_monitor.ui.position_model import Column
+from adl_monitor.ui.position_model import Column, Role
 from tests.ui.conftest import NOW, make_risk, make_snapshot, minutes_ago
 
 
@@ -179,3 +179,23 @@ def test_hidden_columns_come_back_from_the_header_menu(qtbot, tmp_path: Path) ->
     assert not suggestion.isEnabled()
     window.save_layout()
     assert not _window(qtbot, tmp_path).table.horizontalHeader().isSectionHidden(Column.ENTRY)
+
+
+def test_selection_stays_on_the_same_position_when_a_refresh_re_sorts(
+    qtbot, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    window = _window(qtbot, tmp_path)
+    names = [f"acct{i}" for i in range(8)]
+    window.apply_snapshot(
+        make_snapshot(*(make_risk(n, exchange_tier=1 + i % 4) for i, n in enumerate(names)))
+    )
+    chosen = ("acct4", "BTC/USDT:USDT", "long")
+    assert window.select_position(chosen)
+    before = window.table.currentIndex().row()
+    window.apply_snapshot(
+        make_snapshot(*(make_risk(n, exchange_tier=5 if n == "acct4" else 1) for n in names))
+    )
+    assert window.selected_key() == chosen
+    assert window.detail.key == chosen
+    assert window.table.currentIndex().row() == 0 != before
+    assert window.table.currentIndex().data(Role.KEY) == chosen
