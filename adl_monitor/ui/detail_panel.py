@@ -11,7 +11,7 @@ import time
 from datetime import datetime
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
@@ -27,6 +27,9 @@ _MARK_PEN = "#3d8bfd"
 _EXCHANGE_PEN = "#e8590c"
 _ESTIMATE_PEN = "#b35cff"
 
+
+CHART_DELAY_MS = 150
+"""How long after the table a refreshed chart is drawn (`show_position(chart_later=True)`)."""
 
 TIER_OFFSET = 0.07
 """The exchange tier is drawn this much above its value and the estimate this much below, so two
@@ -68,6 +71,10 @@ class DetailPanel(QWidget):
         self._key: PositionKey | None = None
         self._risk: PositionRisk | None = None
         self._plotted: object = None  # what the charts show now, to skip an unchanged replot
+        self._replot = QTimer(self)
+        self._replot.setSingleShot(True)
+        self._replot.setInterval(CHART_DELAY_MS)
+        self._replot.timeout.connect(self._plot)
 
         self.title = QLabel(self.tr("Select a position to see its chart"))
         self.title.setTextFormat(Qt.TextFormat.PlainText)
@@ -149,6 +156,10 @@ class DetailPanel(QWidget):
             # A grid from the right-hand axes too drew a second set of horizontal lines at
             # their own ticks: twice the painting each second (benchmarks/gui_load.py).
             plot.getAxis("right").setGrid(False)
+            for name in ("left", "bottom"):
+                # Grid lines at labelled ticks only: each long line of the finest level cost
+                # as much to paint as a whole table row.
+                plot.getAxis(name).setStyle(maxTickLevel=1)
         for curve in (self.mark_curve, self.score_curve):
             # Only what is in view, at most a few points per pixel: a year of history loaded
             # from the database paints as fast as the last minutes.
@@ -184,8 +195,12 @@ class DetailPanel(QWidget):
     def key(self) -> PositionKey | None:
         return self._key
 
-    def show_position(self, risk: PositionRisk | None) -> None:
-        """Show `risk` (or nothing); called on selection and on every snapshot."""
+    def show_position(self, risk: PositionRisk | None, *, chart_later: bool = False) -> None:
+        """Show `risk` (or nothing); called on selection and on every snapshot.
+
+        `chart_later` (a refresh of the position already shown) redraws the charts a moment
+        after the table instead of in the same pass of the event loop: the two paints together
+        made the longest stall under load (benchmarks/gui_load.py)."""
         self._risk = risk
         self._key = risk.key if risk is not None else None
         if risk is None:
@@ -209,9 +224,14 @@ class DetailPanel(QWidget):
         if risk.advice is not None:
             pieces.append(risk.advice.text)
         self.summary.setText("  ·  ".join(pieces))
-        self._plot()
+        if chart_later:
+            self._replot.start()
+        else:
+            self._replot.stop()
+            self._plot()
 
     def _clear(self) -> None:
+        self._replot.stop()
         self._plotted = None
         self.title.setText(self.tr("Select a position to see its chart"))
         self.summary.setText("")

@@ -237,7 +237,8 @@ class MainWindow(QMainWindow):
             return
         if key is not None:
             row = self.model.row_of(key)
-            self.detail.show_position(self.model.risk_at(row) if row is not None else None)
+            risk = self.model.risk_at(row) if row is not None else None
+            self.detail.show_position(risk, chart_later=True)
 
     @property
     def last_snapshot(self) -> Snapshot | None:

@@ -38,6 +38,7 @@ class PositionFilterProxy(QSortFilterProxyModel):
         self._venue: str | None = None
         self._minimum_level = Level.NONE
         self._find_text = ""
+        self._active = False  # any of the above set: asked for every row after a re-sort
         self.setSortRole(Role.SORT)
         self.setFilterKeyColumn(-1)
         self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -79,31 +80,35 @@ class PositionFilterProxy(QSortFilterProxyModel):
     def _refilter(self) -> None:
         """Rows whose values changed may now pass or fail the filter: ask again, once per
         refresh, and only while a filter is set."""
-        if self._filtering():
+        if self._active:
             self.beginFilterChange()
             self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def set_account(self, account: str | None) -> None:
         self.beginFilterChange()
         self._account = account or None
+        self._active = self._filtering()
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def set_venue(self, venue: str | None) -> None:
         self.beginFilterChange()
         self._venue = venue or None
+        self._active = self._filtering()
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def set_minimum_level(self, level: Level) -> None:
         self.beginFilterChange()
         self._minimum_level = level
+        self._active = self._filtering()
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def set_find_text(self, text: str) -> None:
         self._find_text = text
+        self._active = self._filtering()
         self.setFilterFixedString(text)
 
     def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
-        if not self._filtering():
+        if not self._active:
             return True  # the usual case, asked for every row after a re-sort
         model = self.sourceModel()
         index = model.index(source_row, 0, source_parent)

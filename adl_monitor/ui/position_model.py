@@ -313,6 +313,13 @@ class PositionTableModel(QAbstractTableModel):
         return tuple(self._rows)
 
     # -- Qt model API --------------------------------------------------------------------
+    def index(self, row: int, column: int, parent: AnyIndex = QModelIndex()) -> QModelIndex:  # noqa: B008
+        """One Python call per index (Qt's own asks `rowCount` and `columnCount` each time,
+        thousands of times per re-sort)."""
+        if parent.isValid() or not (0 <= row < len(self._rows) and 0 <= column < _COLUMN_COUNT):
+            return QModelIndex()
+        return self.createIndex(row, column)
+
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -199,3 +200,14 @@ def test_selection_stays_on_the_same_position_when_a_refresh_re_sorts(
     assert window.detail.key == chosen
     assert window.table.currentIndex().row() == 0 != before
     assert window.table.currentIndex().data(Role.KEY) == chosen
+
+
+def test_a_refresh_redraws_the_selected_positions_chart(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The chart follows the table a moment later (not in the same paint), and it does."""
+    window = _window(qtbot, tmp_path)
+    window.apply_snapshot(make_snapshot(make_risk("hot", exchange_tier=5)))
+    later = make_risk("hot", exchange_tier=5, fetched_at=NOW + timedelta(seconds=5))
+    later = replace(later, position=replace(later.position, mark_price=67_000.0))
+    window.apply_snapshot(make_snapshot(later, at=NOW + timedelta(seconds=5)))
+    assert window.proxy.index(0, Column.MARK).data() == "67,000.0"
+    qtbot.waitUntil(lambda: list(window.detail.mark_curve.getData()[1]) == [66_000.0, 67_000.0])
