@@ -76,6 +76,7 @@ class MainWindow(QMainWindow):
         self.history = PositionHistory()
 
         self.model = PositionTableModel(self)
+        self.model.defer_sort = True
         self.proxy = PositionFilterProxy(self)
         self.proxy.setSourceModel(self.model)
 
@@ -221,6 +222,7 @@ class MainWindow(QMainWindow):
     def apply_snapshot(self, snapshot: Snapshot) -> None:
         self._last_snapshot = snapshot
         self.history.add_snapshot(snapshot)
+        QTimer.singleShot(0, self.history.record_pending)  # its own pass of the event loop
         self.model.set_snapshot(snapshot)
         if snapshot.positions:
             report_once("first-positions")

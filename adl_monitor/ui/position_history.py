@@ -17,6 +17,7 @@ from adl_monitor.core.snapshot import Snapshot
 PositionKey = tuple[str, str, str]
 MAX_SAMPLES = 20_000
 MAX_TOTAL_SAMPLES = 250_000  # ~50 MB of samples
+MAX_PENDING = 10  # snapshots taken but not yet recorded, should no one record them
 MIN_SAMPLES = 120  # however many positions, each keeps its last two minutes at a 1-s pace
 
 
@@ -40,6 +41,7 @@ class Sample(NamedTuple):
 class PositionHistory:
     def __init__(self, max_samples: int = MAX_SAMPLES, max_total: int = MAX_TOTAL_SAMPLES) -> None:
         self._series: dict[PositionKey, deque[tuple[Any, ...]]] = {}
+        self._pending: list[Snapshot] = []  # taken, not yet recorded (`record_pending`)
         self._max = max_samples
         self._max_total = max_total
 
@@ -49,6 +51,19 @@ class PositionHistory:
         return max(MIN_SAMPLES, min(self._max, share))
 
     def add_snapshot(self, snapshot: Snapshot) -> None:
+        """Take a snapshot now, record it in `record_pending` (the window calls it a moment
+        later, in its own pass of the event loop, so recording 1,000 points does not add to
+        the refresh's stall) or at the latest when a chart asks."""
+        self._pending.append(snapshot)
+        if len(self._pending) > MAX_PENDING:
+            self.record_pending()
+
+    def record_pending(self) -> None:
+        pending, self._pending = self._pending, []
+        for snapshot in pending:
+            self._record(snapshot)
+
+    def _record(self, snapshot: Snapshot) -> None:
         """Record every position's fresh data; a stale repeat of old data adds no point."""
         for risk in snapshot.positions:
             if risk.stale:
@@ -77,6 +92,7 @@ class PositionHistory:
 
     def add_samples(self, key: PositionKey, samples: list[Sample]) -> None:
         """Merge older samples (from the history database) in front of what we have."""
+        self.record_pending()
         series = self._series.get(key, deque(maxlen=self._max))
         first = series[0][0] if series else float("inf")
         older = [tuple(s) for s in sorted(samples, key=lambda s: s.at) if s.at < first]
@@ -84,8 +100,10 @@ class PositionHistory:
 
     def latest(self, key: PositionKey) -> tuple[int, tuple[Any, ...] | None]:
         """How many samples the position has and its newest: changes whenever a chart would."""
+        self.record_pending()
         series = self._series.get(key)
         return (len(series), series[-1]) if series else (0, None)
 
     def samples(self, key: PositionKey) -> list[Sample]:
+        self.record_pending()
         return list(map(Sample._make, self._series.get(key, ())))

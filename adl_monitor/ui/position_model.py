@@ -26,6 +26,7 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
@@ -205,6 +206,13 @@ class PositionTableModel(QAbstractTableModel):
         self._now = datetime.now(UTC)
         self._sort_column = int(Column.EXCHANGE_TIER)
         self._sort_order = Qt.SortOrder.DescendingOrder
+        self.defer_sort = False
+        """True (the window): a refresh that only changed values re-sorts in the event loop's
+        next pass, so the new values and the new order are not one long stall."""
+        self._sort_soon = QTimer(self)
+        self._sort_soon.setSingleShot(True)
+        self._sort_soon.setInterval(0)
+        self._sort_soon.timeout.connect(self._resort)
 
     # -- updates -------------------------------------------------------------------------
     def set_snapshot(self, snapshot: Snapshot) -> None:
@@ -241,7 +249,10 @@ class PositionTableModel(QAbstractTableModel):
             self.endInsertRows()
         if gone or incoming:
             self._index_keys()
-        self._resort()
+        if self.defer_sort and not (gone or incoming):
+            self._sort_soon.start()
+        else:
+            self._resort()
         if changed:
             self.values_changed.emit()
 
@@ -280,6 +291,7 @@ class PositionTableModel(QAbstractTableModel):
     def _resort(self) -> None:
         """Move the rows into the chosen order, as one layout change with the persistent
         indexes (the selection, the current row) following their rows."""
+        self._sort_soon.stop()
         if self._sort_column < 0 or len(self._rows) < 2:
             return
         order = sorted_rows(self._rows, self._keys, self._sort_column, self._sort_order)

@@ -196,9 +196,9 @@ def test_selection_stays_on_the_same_position_when_a_refresh_re_sorts(
     window.apply_snapshot(
         make_snapshot(*(make_risk(n, exchange_tier=5 if n == "acct4" else 1) for n in names))
     )
+    qtbot.waitUntil(lambda: window.table.currentIndex().row() == 0 != before)
     assert window.selected_key() == chosen
     assert window.detail.key == chosen
-    assert window.table.currentIndex().row() == 0 != before
     assert window.table.currentIndex().data(Role.KEY) == chosen
 
 
