@@ -211,3 +211,15 @@ def test_a_refresh_redraws_the_selected_positions_chart(qtbot, tmp_path: Path) -
     window.apply_snapshot(make_snapshot(later, at=NOW + timedelta(seconds=5)))
     assert window.proxy.index(0, Column.MARK).data() == "67,000.0"
     qtbot.waitUntil(lambda: list(window.detail.mark_curve.getData()[1]) == [66_000.0, 67_000.0])
+
+
+def test_clicking_a_column_header_sorts_the_table_by_it(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window = _window(qtbot, tmp_path)
+    symbols = ["ETH/USDT:USDT", "BTC/USDT:USDT", "SOL/USDT:USDT"]
+    window.apply_snapshot(make_snapshot(*(make_risk("main", s) for s in symbols)))
+    window.table.sortByColumn(Column.SYMBOL, Qt.SortOrder.AscendingOrder)
+    shown = [window.proxy.index(r, Column.SYMBOL).data() for r in range(3)]
+    assert shown == sorted(symbols)
+    header = window.table.horizontalHeader()
+    assert header.sortIndicatorSection() == Column.SYMBOL
+    assert window.proxy.sortColumn() == Column.SYMBOL
