@@ -36,14 +36,14 @@ from adl_monitor.core.snapshot import PositionRisk, Snapshot
 from adl_monitor.core.venue_names import venue_display_name
 from adl_monitor.ui import formatting as fmt
 from adl_monitor.ui.position_column import Column
-from adl_monitor.ui.position_order import SORT_VALUES, risk_order, sorted_rows
+from adl_monitor.ui.position_order import SORT_VALUES, sorted_rows
 from adl_monitor.ui.venue_risk_text import (
     venue_risk_colour,
     venue_risk_tooltip,
     venue_risk_word,
 )
 
-__all__ = ["Column", "PositionTableModel", "Role", "TierCell", "risk_order"]
+__all__ = ["Column", "PositionTableModel", "Role", "TierCell"]
 
 PositionKey = tuple[str, str, str]
 AnyIndex = QModelIndex | QPersistentModelIndex
