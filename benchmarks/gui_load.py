@@ -3,13 +3,23 @@
 A child process shows the real `MainWindow` and is fed synthetic snapshots (core dataclasses)
 from a thread through the real `EngineBridge` path (`on_snapshot` on a worker thread → queued
 signal → `MainWindow.apply_snapshot` on the GUI thread) — no engine, no simulator — so what is
-measured is the GUI alone. The child reports the GUI thread's CPU time over wall time (busy
-fraction of one core) and the longest gap between ticks of a 10-ms timer (an event-loop stall
-the user would see as a frozen window); the parent samples the child's RSS every second.
+measured is the GUI alone. As in the app, the snapshots are built on that other thread (it
+holds the GIL meanwhile, as the engine does) and Python's cyclic garbage collector runs on the
+GUI thread from a timer (`GuiThreadGarbageCollector`, what `ui/app.py` installs), so its pauses
+count. The child reports the GUI thread's CPU time over wall time (`time.thread_time()`, busy
+fraction of one core) and the longest gap between ticks of a 10-ms precise timer (an event-loop
+stall the user would see as a frozen window), with its 99th percentile and the count of gaps
+over 50 ms. The baseline is the same window in the same run, shown but fed nothing for 4 s
+before the feed starts (`idle_*`): on a shared machine the idle window's own longest gap says
+how much of a stall is the machine's. The parent samples the child's RSS every second.
+
+`python -m benchmarks.gui_load [SECONDS] --profile FILE` also writes a cProfile of the GUI
+thread and the stalls over 50 ms beside what ran then (snapshot applied, collection) to FILE.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import random
 import subprocess
@@ -19,13 +29,54 @@ import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from benchmarks.desktop_session import desktop_session, stop_process
+from benchmarks.gui_stalls import StallRecorder
 from benchmarks.soak import _proc_sample
 
 POSITIONS = 1000
 WARM_UP_S = 3.0
+IDLE_S = 4.0
 PROBE_MS = 10
+
+
+class Heartbeat:
+    """Gaps between ticks of the probe timer, and the GUI thread's CPU time, over one phase."""
+
+    def __init__(self, clock: Any) -> None:
+        self._clock = clock
+        self._last: int | None = None
+        self.gaps: list[int] = []
+        self.busy = 0.0
+        self._cpu0 = self._wall0 = 0.0
+
+    def begin(self) -> None:
+        self._last = self._clock.elapsed()
+        self._cpu0, self._wall0 = time.thread_time(), time.monotonic()
+
+    def tick(self) -> int | None:
+        if self._last is None:
+            return None
+        now: int = self._clock.elapsed()
+        gap, self._last = now - self._last, now
+        self.gaps.append(gap)
+        return gap
+
+    def end(self) -> None:
+        self.busy = (time.thread_time() - self._cpu0) / (time.monotonic() - self._wall0)
+        self._last = None
+
+    @property
+    def max_gap(self) -> float:
+        return float(max(self.gaps, default=0))
+
+    def percentile(self, share: float) -> float:
+        ordered = sorted(self.gaps)
+        return float(ordered[min(len(ordered) - 1, int(share * len(ordered)))]) if ordered else 0.0
+
+    def over(self, milliseconds: int) -> int:
+        return sum(gap > milliseconds for gap in self.gaps)
 
 
 def _snapshot(count: int, rng: random.Random, marks: list[float]) -> object:
@@ -72,17 +123,22 @@ def _snapshot(count: int, rng: random.Random, marks: list[float]) -> object:
     return Snapshot(generated_at=now, accounts=accounts, positions=tuple(risks))
 
 
-def _child(seconds: float, count: int, workdir: Path) -> None:
+def _child(seconds: float, count: int, workdir: Path, profile: Path | None) -> None:
     from PySide6.QtCore import QElapsedTimer, Qt, QTimer
     from PySide6.QtWidgets import QApplication
 
     from adl_monitor.ui.bridge import EngineBridge
+    from adl_monitor.ui.gui_thread_gc import GuiThreadGarbageCollector
     from adl_monitor.ui.main_window import MainWindow
 
     app = QApplication(sys.argv[:1])
+    collector = GuiThreadGarbageCollector(app)
+    collector.start()
     window = MainWindow(workdir / "window.ini")
     bridge = EngineBridge(lambda: (_ for _ in ()).throw(RuntimeError("no engine here")))
-    bridge.snapshot_received.connect(window.apply_snapshot)
+    recorder = StallRecorder(profile) if profile is not None else None
+    apply = recorder.timed("apply", window.apply_snapshot) if recorder else window.apply_snapshot
+    bridge.snapshot_received.connect(apply)
     window.resize(1400, 900)
     window.show()
     stop = threading.Event()
@@ -96,26 +152,41 @@ def _child(seconds: float, count: int, workdir: Path) -> None:
             stop.wait(max(0.0, 1.0 - (time.monotonic() - started)))
 
     feeder = threading.Thread(target=feed, daemon=True)
-    feeder.start()
     clock = QElapsedTimer()
     clock.start()
-    state = {"last": 0, "max_gap": 0, "cpu0": 0.0, "wall0": 0.0, "measuring": False}
+    idle, loaded = Heartbeat(clock), Heartbeat(clock)
+    heartbeat = {"now": idle}
 
     def probe() -> None:
-        now = clock.elapsed()
-        if state["measuring"]:
-            state["max_gap"] = max(state["max_gap"], now - state["last"])
-        state["last"] = now
+        gap = heartbeat["now"].tick()
+        if recorder and heartbeat["now"] is loaded and gap is not None:
+            recorder.gap(gap)
 
-    def begin() -> None:
-        state.update(measuring=True, last=clock.elapsed(), cpu0=time.thread_time())
-        state["wall0"] = time.monotonic()
+    def measure_idle() -> None:
+        idle.begin()
+
+    def start_feeding() -> None:
+        idle.end()
+        feeder.start()
+
+    def measure_load() -> None:
+        heartbeat["now"] = loaded
+        loaded.begin()
+        if recorder:
+            recorder.start()
 
     def finish() -> None:
-        busy = (time.thread_time() - state["cpu0"]) / (time.monotonic() - state["wall0"])
+        loaded.end()
+        if recorder:
+            recorder.write(loaded.busy)
         result = {
-            "busy_fraction": busy,
-            "max_frame_ms": float(state["max_gap"]),
+            "busy_fraction": loaded.busy,
+            "max_frame_ms": loaded.max_gap,
+            "frame_p99_ms": loaded.percentile(0.99),
+            "stalls_over_50ms": loaded.over(50),
+            "idle_busy_fraction": idle.busy,
+            "idle_max_frame_ms": idle.max_gap,
+            "idle_frame_p99_ms": idle.percentile(0.99),
             "rows": window.model.rowCount(),
         }
         print(json.dumps(result), flush=True)
@@ -126,8 +197,14 @@ def _child(seconds: float, count: int, workdir: Path) -> None:
     timer.setTimerType(Qt.TimerType.PreciseTimer)
     timer.timeout.connect(probe)
     timer.start(PROBE_MS)
-    QTimer.singleShot(int(WARM_UP_S * 1000), begin)
-    QTimer.singleShot(int((WARM_UP_S + seconds) * 1000), finish)
+    at = 1.0  # the window shown and painted
+    QTimer.singleShot(int(at * 1000), measure_idle)
+    at += IDLE_S
+    QTimer.singleShot(int(at * 1000), start_feeding)
+    at += WARM_UP_S
+    QTimer.singleShot(int(at * 1000), measure_load)
+    at += seconds
+    QTimer.singleShot(int(at * 1000), finish)
     app.exec()
     feeder.join(5)
 
@@ -143,7 +220,9 @@ def _slope(samples: list[tuple[float, float]]) -> float:
     return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / var if var else 0.0
 
 
-def measure(seconds: float, count: int = POSITIONS) -> dict[str, float | None]:
+def measure(
+    seconds: float, count: int = POSITIONS, profile: Path | None = None
+) -> dict[str, float | None]:
     with (
         tempfile.TemporaryDirectory(prefix="adlmon-gui-load-") as tmp,
         desktop_session(Path(tmp)) as desktop,
@@ -156,6 +235,7 @@ def measure(seconds: float, count: int = POSITIONS) -> dict[str, float | None]:
             str(seconds),
             str(count),
             tmp,
+            *([str(profile.resolve())] if profile else []),
         ]
         child = subprocess.Popen(
             command, env=desktop.env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
@@ -165,7 +245,8 @@ def measure(seconds: float, count: int = POSITIONS) -> dict[str, float | None]:
         try:
             while child.poll() is None and time.monotonic() - started < seconds + 60:
                 sample = _proc_sample(child.pid, time.monotonic() - started)
-                if sample is not None and sample.at_s >= WARM_UP_S and sample.rss_mb > 0:
+                loaded = sample is not None and sample.at_s >= 1.0 + IDLE_S + WARM_UP_S
+                if sample is not None and loaded and sample.rss_mb > 0:
                     samples.append((sample.at_s, sample.rss_mb))
                 time.sleep(1.0)
             output = child.stdout.read().decode() if child.stdout else ""
@@ -179,8 +260,17 @@ def measure(seconds: float, count: int = POSITIONS) -> dict[str, float | None]:
     return result
 
 
-if __name__ == "__main__":
+def main() -> None:
     if sys.argv[1:2] == ["--child"]:
-        _child(float(sys.argv[2]), int(sys.argv[3]), Path(sys.argv[4]))
-    else:
-        print(measure(float(sys.argv[1]) if len(sys.argv) > 1 else 15.0))
+        profile = Path(sys.argv[5]) if len(sys.argv) > 5 else None
+        _child(float(sys.argv[2]), int(sys.argv[3]), Path(sys.argv[4]), profile)
+        return
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.gui_load")
+    parser.add_argument("seconds", type=float, nargs="?", default=15.0)
+    parser.add_argument("--profile", type=Path, help="write the GUI thread's profile here")
+    args = parser.parse_args()
+    print(measure(args.seconds, profile=args.profile))
+
+
+if __name__ == "__main__":
+    main()

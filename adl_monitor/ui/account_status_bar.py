@@ -93,18 +93,28 @@ class AccountStatusStrip(QWidget):
         for name in list(self._badges):
             if name not in names:
                 self._badges.pop(name).deleteLater()
+        placed = self._placed()
         for position, status in enumerate(statuses):
             badge = self._badges.get(status.name)
             if badge is None:
                 badge = AccountBadge(self)
                 self._badges[status.name] = badge
-            self._layout.insertWidget(position, badge)
+            if position >= len(placed) or placed[position] is not badge:
+                # Only a new or moved badge: re-inserting all of them each second made the
+                # status bar lay itself out again every time (benchmarks/gui_load.py).
+                self._layout.insertWidget(position, badge)
+                placed = self._placed()
             badge.set_status(status, now)
         # Failed accounts first, then stale ones: each sentence names its account.
         errors = [s.error for s in statuses if s.state is AccountState.ERROR and s.error]
         errors += [s.error for s in statuses if s.state is AccountState.STALE and s.error]
         self.error_label.setText(errors[0] if errors else "")
         self.error_label.setToolTip("\n".join(errors))
+
+    def _placed(self) -> list[QWidget | None]:
+        """The badges in the layout, in order (the error sentence is last)."""
+        items = (self._layout.itemAt(i) for i in range(self._layout.count() - 1))
+        return [item.widget() if item is not None else None for item in items]
 
     def tick(self, now: datetime | None = None) -> None:
         """Ages move on between snapshots."""

@@ -11,7 +11,7 @@ import time
 from datetime import datetime
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
@@ -27,6 +27,9 @@ _MARK_PEN = "#3d8bfd"
 _EXCHANGE_PEN = "#e8590c"
 _ESTIMATE_PEN = "#b35cff"
 
+
+CHART_DELAY_MS = 150
+"""How long after the table a refreshed chart is drawn (`show_position(chart_later=True)`)."""
 
 TIER_OFFSET = 0.07
 """The exchange tier is drawn this much above its value and the estimate this much below, so two
@@ -67,6 +70,11 @@ class DetailPanel(QWidget):
         self._history = history
         self._key: PositionKey | None = None
         self._risk: PositionRisk | None = None
+        self._plotted: object = None  # what the charts show now, to skip an unchanged replot
+        self._replot = QTimer(self)
+        self._replot.setSingleShot(True)
+        self._replot.setInterval(CHART_DELAY_MS)
+        self._replot.timeout.connect(self._plot)
 
         self.title = QLabel(self.tr("Select a position to see its chart"))
         self.title.setTextFormat(Qt.TextFormat.PlainText)
@@ -145,6 +153,18 @@ class DetailPanel(QWidget):
         for plot in (self.price_plot, self.tier_plot):
             plot.getAxis("left").setWidth(64)
             plot.getAxis("right").setWidth(64)
+            # A grid from the right-hand axes too drew a second set of horizontal lines at
+            # their own ticks: twice the painting each second (benchmarks/gui_load.py).
+            plot.getAxis("right").setGrid(False)
+            for name in ("left", "bottom"):
+                # Grid lines at labelled ticks only: each long line of the finest level cost
+                # as much to paint as a whole table row.
+                plot.getAxis(name).setStyle(maxTickLevel=1)
+        for curve in (self.mark_curve, self.score_curve):
+            # Only what is in view, at most a few points per pixel: a year of history loaded
+            # from the database paints as fast as the last minutes.
+            curve.setClipToView(True)
+            curve.setDownsampling(auto=True, method="peak")
         self.graphs.ci.layout.setRowStretchFactor(0, 3)
         self.graphs.ci.layout.setRowStretchFactor(1, 2)
 
@@ -175,8 +195,12 @@ class DetailPanel(QWidget):
     def key(self) -> PositionKey | None:
         return self._key
 
-    def show_position(self, risk: PositionRisk | None) -> None:
-        """Show `risk` (or nothing); called on selection and on every snapshot."""
+    def show_position(self, risk: PositionRisk | None, *, chart_later: bool = False) -> None:
+        """Show `risk` (or nothing); called on selection and on every snapshot.
+
+        `chart_later` (a refresh of the position already shown) redraws the charts a moment
+        after the table instead of in the same pass of the event loop: the two paints together
+        made the longest stall under load (benchmarks/gui_load.py)."""
         self._risk = risk
         self._key = risk.key if risk is not None else None
         if risk is None:
@@ -200,9 +224,15 @@ class DetailPanel(QWidget):
         if risk.advice is not None:
             pieces.append(risk.advice.text)
         self.summary.setText("  ·  ".join(pieces))
-        self._plot()
+        if chart_later:
+            self._replot.start()
+        else:
+            self._replot.stop()
+            self._plot()
 
     def _clear(self) -> None:
+        self._replot.stop()
+        self._plotted = None
         self.title.setText(self.tr("Select a position to see its chart"))
         self.summary.setText("")
         for curve in (self.mark_curve, self.exchange_curve, self.estimate_curve, self.score_curve):
@@ -218,8 +248,15 @@ class DetailPanel(QWidget):
         self.price_plot.setXRange(now - 120, now + 10, padding=0)
 
     def _plot(self) -> None:
+        """Redraw the charts, unless neither the history nor the lines moved since the last
+        time: a redraw repaints every axis, the costliest thing the window paints."""
         if self._risk is None or self._key is None:
             return
+        p = self._risk.position
+        plotting = (self._key, self._history.latest(self._key), p.entry_price, p.liquidation_price)
+        if plotting == self._plotted:
+            return
+        self._plotted = plotting
         samples = self._history.samples(self._key)
         times = [s.at for s in samples]
         self.mark_curve.setData(*break_at_gaps(times, [s.mark for s in samples]))
@@ -233,7 +270,6 @@ class DetailPanel(QWidget):
             curve.setSymbolSize(6)
             curve.setSymbolBrush(colour)
             curve.setSymbolPen(colour)
-        p = self._risk.position
         self.entry_line.setValue(p.entry_price)
         self.entry_line.show()
         if p.liquidation_price is not None and p.liquidation_price > 0:
@@ -249,6 +285,11 @@ class DetailPanel(QWidget):
             self.price_plot.enableAutoRange(axis="x")
         scored = [(s.at, s.score) for s in samples if s.score is not None]
         self.score_curve.setData(*break_at_gaps([t for t, _ in scored], [v for _, v in scored]))
+        for view in (self.price_plot.vb, self.tier_plot.vb, self.score_view):
+            # Settle the new ranges now, not while painting: pyqtgraph would otherwise move
+            # them during the paint, which invalidates every axis and paints everything twice.
+            view.updateAutoRange()
+            view.updateMatrix()
 
     @staticmethod
     def _steps(

@@ -76,6 +76,7 @@ class MainWindow(QMainWindow):
         self.history = PositionHistory()
 
         self.model = PositionTableModel(self)
+        self.model.defer_sort = True
         self.proxy = PositionFilterProxy(self)
         self.proxy.setSourceModel(self.model)
 
@@ -221,6 +222,7 @@ class MainWindow(QMainWindow):
     def apply_snapshot(self, snapshot: Snapshot) -> None:
         self._last_snapshot = snapshot
         self.history.add_snapshot(snapshot)
+        QTimer.singleShot(0, self.history.record_pending)  # its own pass of the event loop
         self.model.set_snapshot(snapshot)
         if snapshot.positions:
             report_once("first-positions")
@@ -237,7 +239,8 @@ class MainWindow(QMainWindow):
             return
         if key is not None:
             row = self.model.row_of(key)
-            self.detail.show_position(self.model.risk_at(row) if row is not None else None)
+            risk = self.model.risk_at(row) if row is not None else None
+            self.detail.show_position(risk, chart_later=True)
 
     @property
     def last_snapshot(self) -> Snapshot | None:
@@ -301,8 +304,7 @@ class MainWindow(QMainWindow):
 
     def _tick(self) -> None:
         now = datetime.now(UTC)
-        self.model.tick(now)
-        self.table.viewport().update()  # the tier lights' ages (PositionTableModel.tick)
+        self.model.tick(now)  # repaints the ages, and the lights of stale rows only
         self.accounts_strip.tick(now)
 
     # -- selection -----------------------------------------------------------------------

@@ -1,13 +1,19 @@
 """The positions table: one row per open position, both ADL numbers side by side.
 
-Rows keep their place across refreshes (updated in place, appended, removed) so the view's
-selection and scroll position survive a snapshot; ordering is the proxy's job
-(`position_filter.PositionFilterProxy`). Every value is formatted here, never computed: tiers,
-scores, levels and advice come from the engine.
+Rows are updated in place, appended and removed, and the table keeps itself in the order the
+user chose (`sort`, one Python sort per refresh and only when the order moved,
+`position_order`); every move goes through `layoutChanged` with the persistent indexes
+updated, so the view's selection and scroll position survive a snapshot. A refresh signals
+`dataChanged` only for rows whose shown values changed, in runs of consecutive rows. Each
+row's display strings and colours are formatted once, when first painted after a change:
+1,000 positions changing every second must not cost the GUI thread (benchmarks/gui_load.py).
+Every value is formatted here, never computed: tiers, scores, levels and advice come from the
+engine.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import IntEnum
@@ -20,6 +26,8 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    QTimer,
+    Signal,
 )
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
@@ -27,14 +35,17 @@ from adl_monitor.core.scales import applied_raw, scale_description
 from adl_monitor.core.snapshot import PositionRisk, Snapshot
 from adl_monitor.core.venue_names import venue_display_name
 from adl_monitor.ui import formatting as fmt
+from adl_monitor.ui.position_column import Column
+from adl_monitor.ui.position_order import SORT_VALUES, sorted_rows
 from adl_monitor.ui.venue_risk_text import (
     venue_risk_colour,
     venue_risk_tooltip,
     venue_risk_word,
 )
 
+__all__ = ["Column", "PositionTableModel", "Role", "TierCell"]
+
 PositionKey = tuple[str, str, str]
-_MISSING = object()
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
@@ -42,32 +53,11 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("PositionTableModel", text)
 
 
-class Column(IntEnum):
-    """Display order: who and what, then both ADL numbers, then the figures behind them."""
-
-    ACCOUNT = 0
-    SYMBOL = 1
-    SIDE = 2
-    EXCHANGE_TIER = 3
-    ESTIMATED_TIER = 4
-    VENUE_RISK = 5
-    PNL_PCT = 6
-    LEVERAGE = 7
-    SIZE = 8
-    NOTIONAL = 9
-    ENTRY = 10
-    MARK = 11
-    UPNL = 12
-    LIQUIDATION = 13
-    UPDATED = 14
-    SUGGESTION = 15
-
-
-_COLUMN_COUNT = len(Column)  # asked ~100,000 times by a re-sort: not an enum's __len__ each
+_COLUMN_COUNT = len(Column)
 
 
 class Role(IntEnum):
-    SORT = Qt.ItemDataRole.UserRole + 1  # a Python value the proxy compares
+    SORT = Qt.ItemDataRole.UserRole + 1  # a Python value the sort compares
     TIER = Qt.ItemDataRole.UserRole + 2  # TierCell for the lights delegate
     KEY = Qt.ItemDataRole.UserRole + 3  # (account, symbol, side)
     ACCOUNT = Qt.ItemDataRole.UserRole + 4
@@ -95,6 +85,29 @@ _NUMERIC = {
     Column.LEVERAGE,
     Column.LIQUIDATION,
 }
+_ALIGNMENT = tuple(
+    int(
+        (Qt.AlignmentFlag.AlignRight if column in _NUMERIC else Qt.AlignmentFlag.AlignLeft)
+        | Qt.AlignmentFlag.AlignVCenter
+    )
+    for column in Column
+)
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_UPDATED = int(Column.UPDATED)
+_GAIN = QColor("#2fb344")
+_LOSS = QColor("#db2828")
+
+
+@dataclass(frozen=True, slots=True)
+class _Cells:
+    """One row as painted: display text and foreground colour per column (UPDATED's text is
+    not kept: it is an age, computed at paint time)."""
+
+    display: tuple[str | None, ...]
+    foreground: tuple[QColor | None, ...]
 
 
 def _header(column: Column) -> str:
@@ -146,23 +159,28 @@ def _venue_scale(risk: PositionRisk) -> str:
         return ""
 
 
-def risk_order(risk: PositionRisk) -> tuple[float, ...]:
-    """Riskiest first when sorted descending: level, then fresh before stale, then exchange
-    tier, estimate, score. A stale red stays near the top: it may still be red."""
-    exchange_tier = risk.exchange_adl.tier if risk.exchange_adl is not None else None
-    estimate = risk.estimate
+def _shown(risk: PositionRisk) -> tuple[Any, ...]:
+    """What the row's cells show (times aside: ages move with `tick`). Two readings with the
+    same values here paint the same row, so a refresh that only re-read it signals nothing."""
+    reading, estimate, venue = risk.exchange_adl, risk.estimate, risk.venue_risk
     return (
-        float(risk.level),
-        0.0 if risk.stale else 1.0,
-        float(exchange_tier if exchange_tier is not None else -1),
-        float(estimate.tier if estimate is not None else -1),
-        float(estimate.score if estimate is not None else float("-inf")),
+        risk.position,
+        reading.tier if reading is not None else None,
+        (estimate.tier, estimate.score) if estimate is not None else None,
+        venue.level if venue is not None else None,
+        risk.advice.text if risk.advice is not None else None,
+        risk.effective_leverage,
+        risk.pnl_pct,
+        risk.stale,
+        risk.adl_hit,
+        risk.adl_evidence,
+        risk.closed_unconfirmed,
     )
 
 
-def _runs(rows: list[int]) -> list[tuple[int, int]]:
-    """Ascending row numbers as (first, last) runs of consecutive rows: one `dataChanged` per
-    run, so a snapshot that changes a few of 1,000 rows repaints only those (benchmarks/)."""
+def _runs(rows: Iterable[int]) -> list[tuple[int, int]]:
+    """Ascending row numbers as (first, last) runs of consecutive rows: one signal per run, so
+    a snapshot that changes a few of 1,000 rows repaints only those (benchmarks/)."""
     runs: list[tuple[int, int]] = []
     for row in rows:
         if runs and runs[-1][1] == row - 1:
@@ -173,78 +191,147 @@ def _runs(rows: list[int]) -> list[tuple[int, int]]:
 
 
 class PositionTableModel(QAbstractTableModel):
-    """Rows of `PositionRisk`, keyed by (account, symbol, side)."""
+    """Rows of `PositionRisk`, keyed by (account, symbol, side), in the chosen order."""
+
+    values_changed = Signal()  # once per snapshot that changed some row's shown values
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        # One entry per row in each list, in display order.
         self._rows: list[PositionRisk] = []
+        self._keys: list[PositionKey] = []
+        self._shown: list[tuple[Any, ...]] = []  # `_shown(row)`, to tell what a refresh changed
+        self._cells: list[_Cells | None] = []  # formatted when first painted
+        self._row_of: dict[PositionKey, int] = {}
         self._now = datetime.now(UTC)
-        self._sort_cache: dict[tuple[int, int], Any] = {}
+        self._sort_column = int(Column.EXCHANGE_TIER)
+        self._sort_order = Qt.SortOrder.DescendingOrder
+        self.defer_sort = False
+        """True (the window): a refresh that only changed values re-sorts in the event loop's
+        next pass, so the new values and the new order are not one long stall."""
+        self._sort_soon = QTimer(self)
+        self._sort_soon.setSingleShot(True)
+        self._sort_soon.setInterval(0)
+        self._sort_soon.timeout.connect(self._resort)
 
     # -- updates -------------------------------------------------------------------------
     def set_snapshot(self, snapshot: Snapshot) -> None:
-        """Update rows in place, drop closed positions, append new ones."""
+        """Update rows in place, drop closed positions, append new ones, then re-sort once
+        (only if the order moved)."""
         self._now = max(self._now, snapshot.generated_at)
-        self._sort_cache.clear()
-        incoming = {risk.key: risk for risk in snapshot.positions}
-        for row in reversed(range(len(self._rows))):
-            if self._rows[row].key not in incoming:
-                self.beginRemoveRows(QModelIndex(), row, row)
-                del self._rows[row]
-                self.endRemoveRows()
+        incoming = {risk.position.key: risk for risk in snapshot.positions}
+        gone = [row for row, key in enumerate(self._keys) if key not in incoming]
+        for first, last in reversed(_runs(gone)):
+            self.beginRemoveRows(QModelIndex(), first, last)
+            for column in (self._rows, self._keys, self._shown, self._cells):
+                del column[first : last + 1]
+            self.endRemoveRows()
         changed: list[int] = []
-        for row, old in enumerate(self._rows):
-            new = incoming.pop(old.key)
-            if new is not old and new != old:
-                changed.append(row)
-            self._rows[row] = new
+        shown = self._shown
+        for row, key in enumerate(self._keys):
+            new = incoming.pop(key)
+            if new is not self._rows[row]:
+                self._rows[row] = new
+                now_shown = _shown(new)
+                if now_shown != shown[row]:
+                    shown[row] = now_shown
+                    self._cells[row] = None
+                    changed.append(row)
         for first, last in _runs(changed):
-            self._emit_changed(first, last)
+            self.dataChanged.emit(self.index(first, 0), self.index(last, _COLUMN_COUNT - 1))
         if incoming:
             first = len(self._rows)
             self.beginInsertRows(QModelIndex(), first, first + len(incoming) - 1)
             self._rows.extend(incoming.values())
+            self._keys.extend(incoming)
+            self._shown.extend(_shown(risk) for risk in incoming.values())
+            self._cells.extend([None] * len(incoming))
             self.endInsertRows()
+        if gone or incoming:
+            self._index_keys()
+        if self.defer_sort and not (gone or incoming):
+            self._sort_soon.start()
+        else:
+            self._resort()
+        if changed:
+            self.values_changed.emit()
 
     def tick(self, now: datetime | None = None) -> None:
-        """Let ages move on between snapshots (called by a one-second timer).
-
-        Only the "Updated" column is signalled. The ages inside the tier lights repaint with
-        the view (`MainWindow` updates its viewport each tick): signalling the tier columns
-        would make the proxy re-sort every row by them each second, though no tier moved.
-        """
+        """Let ages move on between snapshots (called by a one-second timer): the "Updated"
+        column, and the tier lights of stale rows (their age is drawn beside the lights)."""
         self._now = now or datetime.now(UTC)
-        if self._rows:
-            last = len(self._rows) - 1
+        if not self._rows:
+            return
+        last = len(self._rows) - 1
+        self.dataChanged.emit(
+            self.index(0, Column.UPDATED),
+            self.index(last, Column.UPDATED),
+            [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole],
+        )
+        stale = [row for row, risk in enumerate(self._rows) if risk.stale]
+        for first, last in _runs(stale):
             self.dataChanged.emit(
-                self.index(0, Column.UPDATED),
-                self.index(last, Column.UPDATED),
-                [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole],
+                self.index(first, Column.EXCHANGE_TIER),
+                self.index(last, Column.ESTIMATED_TIER),
+                [Role.TIER],
             )
 
-    def _emit_changed(self, first: int, last: int) -> None:
-        self.dataChanged.emit(self.index(first, 0), self.index(last, len(Column) - 1))
+    # -- order ---------------------------------------------------------------------------
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Order the rows by `column` (-1: keep them as they are) from now on."""
+        self._sort_column, self._sort_order = column, order
+        self._resort()
 
-    def sort_value(self, row: int, column: int) -> Any:
-        """`Role.SORT` without a trip through Qt, computed once per snapshot: the proxy's
-        re-sort of 1,000 changed rows compares ~50,000 pairs (benchmarks/gui_load.py)."""
-        cached = self._sort_cache.get((row, column), _MISSING)
-        if cached is _MISSING:
-            cached = self._sort_cache[(row, column)] = self._sort_value(
-                self._rows[row], Column(column)
-            )
-        return cached
+    def sort_column(self) -> int:
+        return self._sort_column
 
+    def sort_order(self) -> Qt.SortOrder:
+        return self._sort_order
+
+    def _resort(self) -> None:
+        """Move the rows into the chosen order, as one layout change with the persistent
+        indexes (the selection, the current row) following their rows."""
+        self._sort_soon.stop()
+        if self._sort_column < 0 or len(self._rows) < 2:
+            return
+        order = sorted_rows(self._rows, self._keys, self._sort_column, self._sort_order)
+        if all(new == old for new, old in enumerate(order)):
+            return
+        self.layoutAboutToBeChanged.emit()
+        new_row = [0] * len(order)
+        for new, old in enumerate(order):
+            new_row[old] = new
+        self._rows = [self._rows[old] for old in order]
+        self._keys = [self._keys[old] for old in order]
+        self._shown = [self._shown[old] for old in order]
+        self._cells = [self._cells[old] for old in order]
+        self._index_keys()
+        before = self.persistentIndexList()
+        after = [self.index(new_row[index.row()], index.column()) for index in before]
+        self.changePersistentIndexList(before, after)
+        self.layoutChanged.emit()
+
+    def _index_keys(self) -> None:
+        self._row_of = {key: row for row, key in enumerate(self._keys)}
+
+    # -- lookups -------------------------------------------------------------------------
     def risk_at(self, row: int) -> PositionRisk:
         return self._rows[row]
 
     def row_of(self, key: PositionKey) -> int | None:
-        return next((i for i, risk in enumerate(self._rows) if risk.key == key), None)
+        return self._row_of.get(key)
 
     def risks(self) -> tuple[PositionRisk, ...]:
         return tuple(self._rows)
 
     # -- Qt model API --------------------------------------------------------------------
+    def index(self, row: int, column: int, parent: AnyIndex = QModelIndex()) -> QModelIndex:  # noqa: B008
+        """One Python call per index (Qt's own asks `rowCount` and `columnCount` each time,
+        thousands of times per re-sort)."""
+        if parent.isValid() or not (0 <= row < len(self._rows) and 0 <= column < _COLUMN_COUNT):
+            return QModelIndex()
+        return self.createIndex(row, column)
+
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
@@ -259,7 +346,7 @@ class PositionTableModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(Column):
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < _COLUMN_COUNT:
             return None
         column = Column(section)
         if role == Qt.ItemDataRole.DisplayRole:
@@ -269,24 +356,27 @@ class PositionTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        row = index.row()  # -1 for an invalid index
+        if not 0 <= row < len(self._rows):
             return None
-        risk = self._rows[index.row()]
-        column = Column(index.column())
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(risk, column)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(risk, column)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            if column in _NUMERIC:
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole:
-            return self._foreground(risk, column)
+        column = index.column()
+        if role == _DISPLAY:
+            if column == _UPDATED:
+                return self._updated_text(self._rows[row])
+            return self._cells_at(row).display[column]
+        if role == _ALIGN:
+            return _ALIGNMENT[column]
+        if role == _FOREGROUND:
+            return self._cells_at(row).foreground[column]
+        if role < Role.SORT and role != _TOOLTIP:
+            return None  # the many roles a view asks of every cell and we leave to the style
+        risk = self._rows[row]
+        if role == _TOOLTIP:
+            return self._tooltip(risk, Column(column))
         if role == Role.SORT:
-            return self._sort_value(risk, column)
+            return SORT_VALUES[Column(column)](risk)
         if role == Role.TIER:
-            return self._tier_cell(risk, column)
+            return self._tier_cell(risk, Column(column))
         if role == Role.KEY:
             return risk.key
         if role == Role.ACCOUNT:
@@ -298,6 +388,19 @@ class PositionTableModel(QAbstractTableModel):
         if role == Role.RISK:
             return risk
         return None
+
+    def _cells_at(self, row: int) -> _Cells:
+        cells = self._cells[row]
+        if cells is None:
+            risk = self._rows[row]
+            cells = self._cells[row] = _Cells(
+                tuple(
+                    None if column is Column.UPDATED else self._display(risk, column)
+                    for column in Column
+                ),
+                tuple(self._foreground(risk, column) for column in Column),
+            )
+        return cells
 
     # -- cell contents -------------------------------------------------------------------
     def _age(self, moment: datetime | None) -> float | None:
@@ -369,34 +472,10 @@ class PositionTableModel(QAbstractTableModel):
         if column in (Column.UPNL, Column.PNL_PCT):
             pnl = risk.position.unrealized_pnl
             if pnl > 0:
-                return QColor("#2fb344")
+                return _GAIN
             if pnl < 0:
-                return QColor("#db2828")
+                return _LOSS
         return None
-
-    def _sort_value(self, risk: PositionRisk, column: Column) -> Any:
-        p = risk.position
-        values: dict[Column, Any] = {
-            Column.ACCOUNT: (p.account.lower(), p.exchange),
-            Column.SYMBOL: p.symbol,
-            Column.SIDE: p.side.value,
-            Column.SIZE: abs(p.contracts),
-            Column.NOTIONAL: p.notional,
-            Column.ENTRY: p.entry_price,
-            Column.MARK: p.mark_price,
-            Column.UPNL: p.unrealized_pnl,
-            Column.PNL_PCT: risk.pnl_pct,
-            Column.LEVERAGE: risk.effective_leverage,
-            Column.LIQUIDATION: p.liquidation_price,
-            Column.EXCHANGE_TIER: risk_order(risk),
-            Column.ESTIMATED_TIER: (
-                (risk.estimate.tier, risk.estimate.score) if risk.estimate else (-1, float("-inf"))
-            ),
-            Column.VENUE_RISK: int(risk.venue_risk.level) if risk.venue_risk else -1,
-            Column.UPDATED: risk.fetched_at.timestamp(),
-            Column.SUGGESTION: risk.advice.text if risk.advice else "",
-        }
-        return values[column]
 
     def _tier_cell(self, risk: PositionRisk, column: Column) -> TierCell | None:
         age = fmt.age(self._age(risk.fetched_at))

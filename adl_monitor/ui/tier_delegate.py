@@ -7,7 +7,7 @@ their colour and carry their age ("stale 2 min"), so an old red never looks like
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QPointF, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPalette, QPen
+from PySide6.QtGui import QColor, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from adl_monitor.core.levels import MAX_TIER, Level
@@ -32,11 +32,14 @@ def lights_width() -> int:
     return 2 * PADDING + MAX_TIER * DIAMETER + (MAX_TIER - 1) * GAP
 
 
-def paint_lights(painter: QPainter, rect: QRect, cell: TierCell, palette: QPalette) -> None:
-    """Paint five lights for `cell` into `rect` (the cell's rectangle)."""
-    painter.save()
+_LIGHTS: dict[tuple[int | None, bool, int, int, float], QPixmap] = {}
+"""The five lights as a picture per (tier, stale, cell height, outline colour, pixel ratio):
+two columns of ~30 visible rows repaint every second, and five antialiased circles each cost
+more than the rest of the row (benchmarks/gui_load.py)."""
+
+
+def _draw_lights(painter: QPainter, rect: QRect, cell: TierCell, outline: QColor) -> None:
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-    outline = palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.Mid)
     if cell.tier is None:
         lit_colour = QColor(LEVEL_COLOURS[Level.NONE])
         lit = MAX_TIER
@@ -51,6 +54,30 @@ def paint_lights(painter: QPainter, rect: QRect, cell: TierCell, palette: QPalet
             painter.setPen(QPen(outline, 1))
             painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawEllipse(centre, DIAMETER / 2, DIAMETER / 2)
+
+
+def _lights(cell: TierCell, height: int, outline: QColor, ratio: float) -> QPixmap:
+    key = (cell.tier, cell.stale, height, outline.rgba(), ratio)
+    pixmap = _LIGHTS.get(key)
+    if pixmap is None:
+        if len(_LIGHTS) > 64:  # a theme or screen change: start again
+            _LIGHTS.clear()
+        pixmap = QPixmap(QSize(lights_width(), height) * ratio)
+        pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        _draw_lights(painter, QRect(0, 0, lights_width(), height), cell, outline)
+        painter.end()
+        pixmap = _LIGHTS[key] = pixmap
+    return pixmap
+
+
+def paint_lights(painter: QPainter, rect: QRect, cell: TierCell, palette: QPalette) -> None:
+    """Paint five lights for `cell` into `rect` (the cell's rectangle)."""
+    painter.save()
+    outline = palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.Mid)
+    ratio = painter.device().devicePixelRatioF() if painter.device() is not None else 1.0
+    painter.drawPixmap(rect.topLeft(), _lights(cell, rect.height(), outline, ratio))
     note = "?" if cell.tier is None else ""
     if cell.stale:
         note = QApplication.translate("TierLightsDelegate", "stale {age}").format(age=cell.age)

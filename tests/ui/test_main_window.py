@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from PySide6.QtGui import QKeySequence
 from adl_monitor.core.snapshot import AccountState, AccountStatus, Snapshot
 from adl_monitor.core.venue_risk import BINANCE_SOURCE, VenueRisk, VenueRiskLevel
 from adl_monitor.ui.main_window import MainWindow
-from adl_monitor.ui.position_model import Column
+from adl_monitor.ui.position_model import Column, Role
 from tests.ui.conftest import NOW, make_risk, make_snapshot, minutes_ago
 
 
@@ -186,3 +187,46 @@ def test_hidden_columns_come_back_from_the_header_menu(qtbot, tmp_path: Path) ->
     assert not suggestion.isEnabled()
     window.save_layout()
     assert not _window(qtbot, tmp_path).table.horizontalHeader().isSectionHidden(Column.ENTRY)
+
+
+def test_selection_stays_on_the_same_position_when_a_refresh_re_sorts(
+    qtbot, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    window = _window(qtbot, tmp_path)
+    names = [f"acct{i}" for i in range(8)]
+    window.apply_snapshot(
+        make_snapshot(*(make_risk(n, exchange_tier=1 + i % 4) for i, n in enumerate(names)))
+    )
+    chosen = ("acct4", "BTC/USDT:USDT", "long")
+    assert window.select_position(chosen)
+    before = window.table.currentIndex().row()
+    window.apply_snapshot(
+        make_snapshot(*(make_risk(n, exchange_tier=5 if n == "acct4" else 1) for n in names))
+    )
+    qtbot.waitUntil(lambda: window.table.currentIndex().row() == 0 != before)
+    assert window.selected_key() == chosen
+    assert window.detail.key == chosen
+    assert window.table.currentIndex().data(Role.KEY) == chosen
+
+
+def test_a_refresh_redraws_the_selected_positions_chart(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The chart follows the table a moment later (not in the same paint), and it does."""
+    window = _window(qtbot, tmp_path)
+    window.apply_snapshot(make_snapshot(make_risk("hot", exchange_tier=5)))
+    later = make_risk("hot", exchange_tier=5, fetched_at=NOW + timedelta(seconds=5))
+    later = replace(later, position=replace(later.position, mark_price=67_000.0))
+    window.apply_snapshot(make_snapshot(later, at=NOW + timedelta(seconds=5)))
+    assert window.proxy.index(0, Column.MARK).data() == "67,000.0"
+    qtbot.waitUntil(lambda: list(window.detail.mark_curve.getData()[1]) == [66_000.0, 67_000.0])
+
+
+def test_clicking_a_column_header_sorts_the_table_by_it(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window = _window(qtbot, tmp_path)
+    symbols = ["ETH/USDT:USDT", "BTC/USDT:USDT", "SOL/USDT:USDT"]
+    window.apply_snapshot(make_snapshot(*(make_risk("main", s) for s in symbols)))
+    window.table.sortByColumn(Column.SYMBOL, Qt.SortOrder.AscendingOrder)
+    shown = [window.proxy.index(r, Column.SYMBOL).data() for r in range(3)]
+    assert shown == sorted(symbols)
+    header = window.table.horizontalHeader()
+    assert header.sortIndicatorSection() == Column.SYMBOL
+    assert window.proxy.sortColumn() == Column.SYMBOL

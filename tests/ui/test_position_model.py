@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
+import pytest
 from PySide6.QtCore import Qt
 
 from adl_monitor.core.levels import Level
 from adl_monitor.core.position import Side
+from adl_monitor.ui.formatting import price as fmt_price
 from adl_monitor.ui.position_filter import PositionFilterProxy
 from adl_monitor.ui.position_model import Column, PositionTableModel, Role
 from tests.ui.conftest import NOW, make_risk, make_snapshot, minutes_ago
@@ -156,7 +158,8 @@ def test_a_snapshot_repaints_only_the_rows_that_changed(qtbot) -> None:  # type:
         make_snapshot(*(make_risk(a, exchange_tier=tiers.get(a, 2)) for a in accounts))
     )
     assert changed == []
-    assert model.index(4, Column.EXCHANGE_TIER).data() == "3/5"
+    row = model.row_of(("acct4", "BTC/USDT:USDT", "long"))
+    assert model.index(row, Column.EXCHANGE_TIER).data() == "3/5"
 
 
 def test_a_tick_moves_ages_without_re_sorting_the_table(qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -164,8 +167,7 @@ def test_a_tick_moves_ages_without_re_sorting_the_table(qtbot) -> None:  # type:
     model, proxy = _model_with(*(make_risk(f"acct{i}", exchange_tier=1 + i % 5) for i in range(9)))
     order = _rows(proxy)
     resorts: list[object] = []
-    compare = proxy.lessThan
-    proxy.lessThan = lambda *args: resorts.append(1) or compare(*args)  # type: ignore[method-assign]
+    proxy.layoutChanged.connect(lambda *_: resorts.append(1))
     changed: list[int] = []
     proxy.dataChanged.connect(lambda top, *_: changed.append(top.column()))
     model.tick(NOW + timedelta(minutes=5))
@@ -215,3 +217,80 @@ def test_binance_tooltip_names_the_slot_that_applies_and_missing_leverage_says_s
     leverage = model.index(0, Column.LEVERAGE)
     assert leverage.data().startswith("—")
     assert "reported no nominal leverage" in leverage.data(Qt.ItemDataRole.ToolTipRole)
+
+
+def _marked(risk, mark: float):  # type: ignore[no-untyped-def]
+    return replace(risk, position=replace(risk.position, mark_price=mark))
+
+
+def test_one_changed_row_repaints_that_row_only_and_does_not_re_sort(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """A refresh where one position's mark moves: the view is told about that row, nothing
+    else, and the table keeps its order (no layout change a 1,000-row table would pay for)."""
+    risks = [make_risk(f"acct{i}", exchange_tier=1 + i % 5) for i in range(12)]
+    model, proxy = _model_with(*risks)
+    order = _rows(proxy)
+    changed: list[tuple[int, int, int, int]] = []
+    proxy.dataChanged.connect(
+        lambda top, bottom, *_: changed.append(
+            (top.row(), bottom.row(), top.column(), bottom.column())
+        )
+    )
+    layouts: list[object] = []
+    proxy.layoutChanged.connect(lambda *_: layouts.append(1))
+    moved = risks[7].key
+    risks[7] = _marked(risks[7], 70_000.0)
+    model.set_snapshot(make_snapshot(*risks))
+    row = order.index(moved)
+    assert [(top, bottom) for top, bottom, *_ in changed] == [(row, row)]
+    assert layouts == []
+    assert _rows(proxy) == order
+    assert proxy.index(row, Column.MARK).data() == fmt_price(70_000.0)
+
+
+def test_a_refresh_that_reorders_many_rows_re_sorts_once(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Three separate rows climb to the top in one refresh: one layout change, not three."""
+    risks = [make_risk(f"acct{i}", exchange_tier=1 + i % 3) for i in range(9)]
+    model, proxy = _model_with(*risks)
+    layouts: list[object] = []
+    proxy.layoutChanged.connect(lambda *_: layouts.append(1))
+    for i in (1, 4, 7):
+        risks[i] = make_risk(f"acct{i}", exchange_tier=5)
+    model.set_snapshot(make_snapshot(*risks))
+    assert len(layouts) == 1
+    assert {key[0] for key in _rows(proxy)[:3]} == {"acct1", "acct4", "acct7"}
+
+
+@pytest.mark.parametrize("column", list(Column), ids=lambda c: c.name.lower())
+def test_sorting_by_any_column_orders_rows_by_that_value(qtbot, column: Column) -> None:  # type: ignore[no-untyped-def]
+    risks = [
+        replace(
+            make_risk(f"acct{i}", f"C{(i * 7) % 10}/USDT:USDT", exchange_tier=1 + (i * 3) % 5),
+            position=replace(make_risk().position, account=f"acct{i}", mark_price=100.0 + i),
+        )
+        for i in range(10)
+    ]
+    model, proxy = _model_with(*risks)
+    for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
+        proxy.sort(column, order)
+        values = [proxy.index(r, column).data(Role.SORT) for r in range(proxy.rowCount())]
+        comparable = [(0, 0) if v is None else (1, v) for v in values]
+        expected = sorted(comparable, reverse=order == Qt.SortOrder.DescendingOrder)
+        assert comparable == expected
+        assert proxy.sortColumn() == column and proxy.sortOrder() == order
+    # The order holds through a refresh that moves a row's value.
+    risks[0] = _marked(risks[0], 1_000.0)
+    model.set_snapshot(make_snapshot(*risks))
+    values = [proxy.index(r, column).data(Role.SORT) for r in range(proxy.rowCount())]
+    comparable = [(0, 0) if v is None else (1, v) for v in values]
+    assert comparable == sorted(comparable, reverse=True)
+
+
+def test_a_level_filter_follows_a_refresh_that_changes_the_level(qtbot) -> None:  # type: ignore[no-untyped-def]
+    risks = [make_risk("a", exchange_tier=1), make_risk("b", exchange_tier=5)]
+    model, proxy = _model_with(*risks)
+    proxy.set_minimum_level(Level.RED)
+    assert [k[0] for k in _rows(proxy)] == ["b"]
+    model.set_snapshot(
+        make_snapshot(make_risk("a", exchange_tier=5), make_risk("b", exchange_tier=1))
+    )
+    assert [k[0] for k in _rows(proxy)] == ["a"]
