@@ -640,9 +640,12 @@ def print_per_seed(results: Results) -> None:
         print(f"{seed:>4}{'w' if is_wild(seed) else ' '} " + "  ".join(cells))
     early = hit_figures(results)["warned_before_story"]
     print(f"ADL hits first warned during the calibration lead-in (quiet market): {early}")
-    unwarned = [h for h in results.hits if h.warned_at is None]
-    for hit in unwarned:
-        print(f"unwarned ADL hit: {hit.scenario} seed {hit.seed} {hit.key} at {hit.at:.0f} s")
+    for hit in results.hits:
+        where = f"{hit.scenario} seed {hit.seed} {hit.key} at {hit.at:.0f} s"
+        if hit.warned_at is None:
+            print(f"unwarned ADL hit: {where}")
+        else:
+            print(f"warned ADL hit: {where}, lead {hit.lead:.0f} s, first by {hit.warned_by}")
     for alarm in results.false_alarms:
         w = alarm.warning
         how = f"raised by the {w.raised}" if w.raised else "own tier"
