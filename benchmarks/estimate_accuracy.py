@@ -48,12 +48,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from adl_monitor.core.account_reading import AccountReading
-from adl_monitor.core.alert import AlertKind
+from adl_monitor.core.alert import Alert, AlertKind
 from adl_monitor.core.alerts import AlertRules
 from adl_monitor.core.assess import assess
 from adl_monitor.core.estimator import RankEstimator
-from adl_monitor.core.levels import Level
+from adl_monitor.core.levels import Level, level_for_tier
 from adl_monitor.core.snapshot import AccountState, AccountStatus, PositionRisk, Snapshot
+from adl_monitor.engine.snapshot_builder import with_venue_risk
 from adl_monitor.exchanges.base import VenueConnector
 from adl_monitor.exchanges.registry import connector_for
 from adl_monitor.sim.population_mix import is_wild
@@ -135,6 +136,8 @@ class AdlHit:
     """Sim time of the latest one (the red after an orange, or a re-alert)."""
     story_start: float
     """Sim time the scenario's story began (the end of the calibration lead-in)."""
+    warned_by: str | None = None
+    """What the first warning rested on: "own tier", or what raised it (`Warning.raised`)."""
 
     @property
     def lead(self) -> float | None:
@@ -145,16 +148,39 @@ class AdlHit:
         return None if self.last_warned_at is None else self.at - self.last_warned_at
 
 
+@dataclass(frozen=True)
+class Warning:
+    """One orange/red level alert, as the benchmark keeps it."""
+
+    at: float
+    level: Level
+    raised: str | None = None
+    """What raised it when the market did, not the own tier: "venue-wide risk", "tier rising"
+    or "market run" (core/market_warning.py); None: its own tier."""
+
+
+@dataclass(frozen=True)
+class FalseAlarm:
+    scenario: str
+    seed: int
+    key: PositionKey
+    warning: Warning
+
+
 @dataclass
 class Results:
     tallies: dict[tuple[str, int], Tally] = field(default_factory=dict)
     """(venue, seed) → samples pooled over the scenarios."""
     hits: list[AdlHit] = field(default_factory=list)
     alerts_per_position: list[int] = field(default_factory=list)
-    """Per position that alerted at all, per run: the most level alerts within one cooldown."""
-    alerts_per_position_level: list[int] = field(default_factory=list)
-    """The same, counted per position and level."""
+    """Per position that alerted at all, per run: the most warnings (level and monitoring-lost
+    alerts, any level) within one cooldown — what the issue's "at most one" counts."""
+    notices_per_position: list[int] = field(default_factory=list)
+    """The same counting every notification, the ADL-hit fact included."""
+    false_alarms: list[FalseAlarm] = field(default_factory=list)
+    """Orange/red warnings on positions the simulator did NOT deleverage in that run."""
     seeds: tuple[int, ...] = ()
+    runs: int = 0
 
     def tally(self, venue: str, seed: int) -> Tally:
         return self.tallies.setdefault((venue, seed), Tally())
@@ -204,6 +230,7 @@ class SimClock:
     def __init__(self, sim: SimExchange) -> None:
         self.sim = sim
         self._last_indicator_read: dict[str, float] = {}
+        self._last_venue_risk_read: dict[str, float] = {}
 
     def now(self) -> datetime:
         return datetime.fromtimestamp(self.sim.world.now_ms() / 1000, UTC)
@@ -223,6 +250,20 @@ class SimClock:
             return True
         connector._adl_refreshed_at = time.monotonic()
         return False
+
+    def pace_venue_risk(self, venue: str, connector: VenueConnector) -> None:
+        """The same for the venue-wide ADL risk (core/venue_risk.py): read at the connector's
+        own cadence in sim time (Bybit every minute, Binance every 5 minutes)."""
+        interval = connector.venue_risk_interval
+        if interval is None:
+            return
+        t = self.sim.world.t
+        last = self._last_venue_risk_read.get(venue)
+        if last is None or t - last >= interval - 0.5:
+            connector._venue_risk._read_at = None
+            self._last_venue_risk_read[venue] = t
+        else:
+            connector._venue_risk._read_at = time.monotonic()
 
 
 def restamp(reading: AccountReading, at: datetime, indicator_at: datetime) -> AccountReading:
@@ -270,8 +311,8 @@ class Run:
         self.connectors: dict[str, VenueConnector] = {}
         self.indicator_at: dict[str, datetime] = {}
         self.rows: dict[str, tuple[PositionRisk, ...]] = {}
-        self.warnings: dict[PositionKey, list[float]] = {}
-        self.level_alerts: dict[PositionKey, list[tuple[float, Level]]] = {}
+        self.warnings: dict[PositionKey, list[Warning]] = {}
+        self.notices: dict[PositionKey, list[tuple[float, AlertKind]]] = {}
 
     async def play(self) -> None:
         await self.sim.start()
@@ -298,6 +339,7 @@ class Run:
             spec = accounts[venue].spec()
             if self.clock.pace(venue, connector):
                 self.indicator_at[venue] = now
+            self.clock.pace_venue_risk(venue, connector)
             try:
                 reading = await connector.fetch()
             except Exception as error:  # an outage or a fault: the app shows it, rows go stale
@@ -306,19 +348,18 @@ class Run:
                 statuses.append(error_state)
                 continue
             reading = restamp(reading, now, self.indicator_at.get(venue, now))
-            risks = assess(reading, spec, self.estimator, now=now, stale_after=STALE_AFTER)
+            assessed = assess(reading, spec, self.estimator, now=now, stale_after=STALE_AFTER)
+            risks = with_venue_risk(reading, assessed)
             self.rows[venue] = risks
             statuses.append(AccountStatus(spec.name, venue, AccountState.LIVE, fetched_at=now))
             if t > self.calibration + 1e-9:
                 self._score(venue, risks, truth[venue]["positions"])
         snapshot = Snapshot(now, tuple(statuses), tuple(r for rs in self.rows.values() for r in rs))
         for alert in self.rules.feed(snapshot, now):
-            if alert.kind is not AlertKind.LEVEL:
-                continue
             key = (alert.account, alert.symbol, alert.side)
-            self.level_alerts.setdefault(key, []).append((t, alert.level))
-            if alert.level in WARNING_LEVELS:
-                self.warnings.setdefault(key, []).append(t)
+            self.notices.setdefault(key, []).append((t, alert.kind))
+            if alert.kind is AlertKind.LEVEL and alert.level in WARNING_LEVELS:
+                self.warnings.setdefault(key, []).append(Warning(t, alert.level, _raised(alert)))
 
     def _score(
         self, venue: str, risks: Iterable[PositionRisk], places: list[dict[str, Any]]
@@ -336,41 +377,87 @@ class Run:
             tally.add(estimate.tier, low, high, truth, reported, bool(place["profitable"]))
 
     def _score_hits(self) -> None:
+        """ADL hits, false alarms and alerts per cooldown, from the simulator's own record of
+        the ADL it did (`adl_events` in its truth), never from what the app noticed."""
         truth: Any = self.sim.truth()["venues"]
+        first_hits: dict[PositionKey, tuple[str, float]] = {}
         for venue, book in truth.items():
-            first: dict[PositionKey, float] = {}
             for event in book["adl_events"]:
                 key = (event["account"], event["symbol"], event["side"])
-                first.setdefault(key, event["at"])
-            for key, at in first.items():
-                before = [w for w in self.warnings.get(key, []) if w <= at]
-                first_warned, last_warned = (before[0], before[-1]) if before else (None, None)
-                self.results.hits.append(
-                    AdlHit(
-                        self.scenario,
-                        self.seed,
-                        venue,
-                        key,
-                        at,
-                        first_warned,
-                        last_warned,
-                        self.calibration,
-                    )
-                )
-        cooldown = self.rules.settings.cooldown.total_seconds()
-        for alerts in self.level_alerts.values():
-            self.results.alerts_per_position.append(most_within(alerts, cooldown))
-            self.results.alerts_per_position_level.append(
-                max(
-                    most_within([a for a in alerts if a[1] is level], cooldown)
-                    for _, level in alerts
-                )
+                first_hits.setdefault(key, (venue, event["at"]))
+        score_warnings(
+            self.results,
+            self.scenario,
+            self.seed,
+            self.calibration,
+            first_hits,
+            self.warnings,
+            self.notices,
+            self.rules.settings.cooldown.total_seconds(),
+        )
+
+
+RAISED_BY = {
+    "Venue-wide ADL risk": "venue-wide risk",
+    "Its tier rose": "tier rising",
+    "The market ran": "market run",
+}
+
+
+def _raised(alert: Alert) -> str | None:
+    """What raised an alert above the level of its own tier (core/market_warning.py's reason
+    opens the body after the account), or None."""
+    if alert.tier is None or level_for_tier(alert.tier) >= alert.level:
+        return None
+    return next((why for words, why in RAISED_BY.items() if words in alert.body), "market")
+
+
+WARNING_KINDS = frozenset({AlertKind.LEVEL, AlertKind.MONITORING_LOST})
+"""What warns of a risk; the ADL hit, an unconfirmed close and a broken hedge report facts."""
+
+
+def score_warnings(
+    results: Results,
+    scenario: str,
+    seed: int,
+    story_start: float,
+    first_hits: dict[PositionKey, tuple[str, float]],
+    warnings: dict[PositionKey, list[Warning]],
+    notices: dict[PositionKey, list[tuple[float, AlertKind]]],
+    cooldown: float,
+) -> None:
+    """Score one run: `first_hits` maps each deleveraged position to (venue, sim time of its
+    first ADL event); `warnings` holds the orange/red level alerts per position; `notices` every
+    alert (time, kind) per position."""
+    for key, (venue, at) in first_hits.items():
+        before = [w for w in warnings.get(key, []) if w.at <= at]
+        first, last = (before[0], before[-1]) if before else (None, None)
+        results.hits.append(
+            AdlHit(
+                scenario,
+                seed,
+                venue,
+                key,
+                at,
+                None if first is None else first.at,
+                None if last is None else last.at,
+                story_start,
+                None if first is None else first.raised or "own tier",
             )
+        )
+    for key, said in warnings.items():
+        if key not in first_hits:
+            results.false_alarms.extend(FalseAlarm(scenario, seed, key, w) for w in said)
+    for alerts in notices.values():
+        warned = [t for t, kind in alerts if kind in WARNING_KINDS]
+        if warned:
+            results.alerts_per_position.append(most_within(warned, cooldown))
+        results.notices_per_position.append(most_within([t for t, _ in alerts], cooldown))
 
 
-def most_within(alerts: list[tuple[float, Level]], window: float) -> int:
-    """The most alerts (sim time, level), in time order, that fall within one `window`."""
-    times = [t for t, _ in alerts]
+def most_within(times: list[float], window: float) -> int:
+    """The most alerts (sim times, in order) that fall within one `window` — whatever their
+    level: an orange and then a red within it are two."""
     return max(
         (sum(1 for u in times[i:] if u - t < window) for i, t in enumerate(times)), default=0
     )
@@ -381,6 +468,7 @@ async def measure(scenarios: Iterable[str] = SCENARIOS, seeds: Iterable[int] = S
     for scenario in scenarios:
         for seed in results.seeds:
             await Run(scenario, seed, results).play()
+            results.runs += 1
     return results
 
 
@@ -422,10 +510,34 @@ def hit_figures(results: Results) -> dict[str, Any]:
         "warned_before_story": sum(
             1 for h in hits if h.warned_at is not None and h.warned_at <= h.story_start
         ),
+        "hits_first_warned_by": _count(h.warned_by for h in hits if h.warned_by is not None),
         "max_alerts_per_position_per_cooldown": max(results.alerts_per_position, default=0),
-        "max_alerts_per_position_per_level_per_cooldown": max(
-            results.alerts_per_position_level, default=0
-        ),
+        "max_notifications_per_position_per_cooldown": max(results.notices_per_position, default=0),
+        **false_alarm_figures(results),
+    }
+
+
+def _count(words: Iterable[str]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for word in words:
+        counts[word] = counts.get(word, 0) + 1
+    return dict(sorted(counts.items()))
+
+
+def false_alarm_figures(results: Results) -> dict[str, Any]:
+    """Orange/red warnings on positions the simulator did not deleverage in that run: all of
+    them, those the market raised (core/market_warning.py), and per scenario."""
+    alarms = results.false_alarms
+    per_scenario = {scenario: 0 for scenario in SCENARIOS}
+    for alarm in alarms:
+        per_scenario[alarm.scenario] = per_scenario.get(alarm.scenario, 0) + 1
+    return {
+        "false_alarms": len(alarms),
+        "false_alarms_raised_by_market": sum(1 for a in alarms if a.warning.raised),
+        "false_alarms_by_reason": _count(a.warning.raised or "own tier" for a in alarms),
+        "false_alarm_positions": len({(a.scenario, a.seed, a.key) for a in alarms}),
+        "false_alarms_per_scenario": per_scenario,
+        "runs": results.runs,
     }
 
 
@@ -493,7 +605,19 @@ def rows_for(results: Results) -> list[Row]:
             f"{adl['warned']}/{adl['hits']} ADL hits warned ({pct(adl['warned_share'])}), "
             f"median lead {seconds(lead)} (from the latest alert {seconds(latest_lead)})",
             f"alerts/position/cooldown ≤ {adl['max_alerts_per_position_per_cooldown']}",
-            f"per level ≤ {adl['max_alerts_per_position_per_level_per_cooldown']}",
+            f"with the ADL-hit notice ≤ {adl['max_notifications_per_position_per_cooldown']}",
+        )
+    )
+    first_by = ", ".join(f"{k} {v}" for k, v in adl["hits_first_warned_by"].items())
+    rows.append(Row("  first warned by", first_by or "–", "", ""))
+    scenarios = ", ".join(f"{k} {v}" for k, v in adl["false_alarms_per_scenario"].items())
+    rows.append(
+        Row(
+            "false alarms",
+            f"{adl['false_alarms']} orange/red alerts on {adl['false_alarm_positions']} positions "
+            f"not deleveraged, over {adl['runs']} runs ({scenarios})",
+            f"raised by the market: {adl['false_alarms_raised_by_market']}",
+            "",
         )
     )
     return rows
@@ -516,9 +640,19 @@ def print_per_seed(results: Results) -> None:
         print(f"{seed:>4}{'w' if is_wild(seed) else ' '} " + "  ".join(cells))
     early = hit_figures(results)["warned_before_story"]
     print(f"ADL hits first warned during the calibration lead-in (quiet market): {early}")
-    unwarned = [h for h in results.hits if h.warned_at is None]
-    for hit in unwarned:
-        print(f"unwarned ADL hit: {hit.scenario} seed {hit.seed} {hit.key} at {hit.at:.0f} s")
+    for hit in results.hits:
+        where = f"{hit.scenario} seed {hit.seed} {hit.key} at {hit.at:.0f} s"
+        if hit.warned_at is None:
+            print(f"unwarned ADL hit: {where}")
+        else:
+            print(f"warned ADL hit: {where}, lead {hit.lead:.0f} s, first by {hit.warned_by}")
+    for alarm in results.false_alarms:
+        w = alarm.warning
+        how = f"raised by the {w.raised}" if w.raised else "own tier"
+        print(
+            f"false alarm: {alarm.scenario} seed {alarm.seed} {alarm.key} {w.level.label} "
+            f"at {w.at:.0f} s ({how})"
+        )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -529,10 +663,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--json-file", metavar="PATH", help="also write the figures as JSON")
     parser.add_argument("--seeds", type=int, default=len(SEEDS), help="seeds 1..N (default 10)")
+    parser.add_argument(
+        "--scenario",
+        action="append",
+        choices=SCENARIOS,
+        help="play only this scenario (repeatable; default all four), for a quick look",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.ERROR)
     started = time.perf_counter()
-    measured = asyncio.run(measure(seeds=range(1, args.seeds + 1)))
+    scenarios = tuple(args.scenario or SCENARIOS)
+    measured = asyncio.run(measure(scenarios, seeds=range(1, args.seeds + 1)))
     figures = json.dumps(accuracy_json(measured), indent=2)
     if args.json_file:
         with open(args.json_file, "w", encoding="utf-8") as out:

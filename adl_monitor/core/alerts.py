@@ -5,14 +5,17 @@ I/O, no timers — the caller feeds every snapshot and shows what comes back.
 
 The rules, per position (account, symbol, side) — never per refresh and never per account:
 
-* **Level.** A position alerts when it rises into an alerting level (default orange and red),
-  and again when it rises to a *worse* alerting level (orange → red). It stays quiet while it
-  stays there. The level it was announced at is "spent" until the position has been *below*
-  that level for the hysteresis hold (default 2 min): a dip shorter than that is noise, not a
-  departure. Independently, two alerts at the same level (or a lower one after a higher one)
-  for the same position are at least the cooldown apart (default 15 min): so however the tier
-  oscillates, a position yields at most one alert per level per cooldown, and within one
-  cooldown only strictly escalating alerts (at most orange then red).
+* **Level.** A position alerts when it rises into an alerting level (default orange and red).
+  It stays quiet while it stays there. The level it was announced at is "spent" until the
+  position has been *below* that level for the hysteresis hold (default 2 min): a dip shorter
+  than that is noise, not a departure. Independently, a position gets **at most one level alert
+  per cooldown** (default 15 min), whatever the level: an orange followed by red within the
+  cooldown is told once (the row and the tray turn red; a red still there when the cooldown
+  ends is announced then), so however the tier oscillates, one notification per cooldown.
+* **Raised by the market.** A profitable position below orange is taken as orange when the
+  market says ADL is near on it — venue-wide ADL risk high, its tier rising fast, or a market
+  run where the venue publishes no venue-wide risk (core/market_warning.py); the alert says
+  that the reason is the market, not its own tier. Red stays red.
 * **Monitoring lost** — once, when an orange/red position's row turns stale or its account
   reports an error (or the account's rows vanish while it is in error); re-armed when fresh data
   returns, and never twice within the cooldown.
@@ -48,6 +51,7 @@ from datetime import datetime, time, timedelta, tzinfo
 from adl_monitor.core.age import describe_age
 from adl_monitor.core.alert import Alert, AlertKind
 from adl_monitor.core.levels import Level
+from adl_monitor.core.market_warning import MarketMemory, Raised, own_tier, raised
 from adl_monitor.core.snapshot import AccountState, AccountStatus, PositionRisk, Snapshot
 from adl_monitor.core.venue_names import base_asset, venue_display_name
 
@@ -103,6 +107,7 @@ class _Track:
     closed: bool = False
     last: PositionRisk | None = None
     last_fresh: PositionRisk | None = None
+    market: MarketMemory = field(default_factory=MarketMemory)
 
 
 class AlertRules:
@@ -143,7 +148,10 @@ class AlertRules:
                 self._monitoring_lost(track, risk, status, now, out)
             else:
                 self._monitoring_back(track)
-                self._level(track, risk.level, risk, now, out)
+                track.market.note(risk, now)
+                why = raised(risk, track.market, now)
+                level = risk.level if why is None else max(risk.level, why.level)
+                self._level(track, level, risk, now, out, why)
                 self._deleveraged(track, risk, now, out, hits)
                 track.last_fresh = risk
             track.last = risk
@@ -173,6 +181,7 @@ class AlertRules:
         risk: PositionRisk | None,
         now: datetime,
         out: list[Alert],
+        why: Raised | None = None,
     ) -> None:
         settings = self._settings
         # Each reading holds until the next one: a position seen below its announced level at
@@ -189,10 +198,12 @@ class AlertRules:
             track.below_peak = max(track.below_peak, level)
         if risk is None or level not in settings.levels or level <= track.spent:
             return
-        recent = [at for lvl, at in track.alerted_at.items() if lvl >= level]
-        if recent and now - max(recent) < settings.cooldown:
+        # One notification per position per cooldown: an orange followed by red within it is
+        # not told twice (the row and the tray show the red); a red still there when the
+        # cooldown ends is announced then.
+        if track.alerted_at and now - max(track.alerted_at.values()) < settings.cooldown:
             return
-        alert = _level_alert(risk, now)
+        alert = _level_alert(risk, level, now, why)
         if self._deliverable(alert, now):
             out.append(alert)
             track.spent = level
@@ -303,11 +314,8 @@ def _alert_id(alert: Alert) -> PositionId:
 
 def _tier(risk: PositionRisk) -> tuple[int | None, bool]:
     """The tier behind the level, and whether it is our estimate rather than the venue's."""
-    if risk.exchange_adl is not None and risk.exchange_adl.tier is not None:
-        return risk.exchange_adl.tier, False
-    if risk.estimate is not None:
-        return risk.estimate.tier, True
-    return None, False
+    venue_tier = risk.exchange_adl is not None and risk.exchange_adl.tier is not None
+    return own_tier(risk), not venue_tier and risk.estimate is not None
 
 
 def _tier_words(risk: PositionRisk) -> str:
@@ -351,10 +359,14 @@ def _alert(
     )
 
 
-def _level_alert(risk: PositionRisk, now: datetime) -> Alert:
-    level = risk.level
-    title = f"{_name(risk)} → {level.label} ({_tier_words(risk)})"
-    body = f"{risk.position.account}: {_figures(risk)}."
+def _level_alert(risk: PositionRisk, level: Level, now: datetime, why: Raised | None) -> Alert:
+    """The position rose into `level`: by its own tier, or raised by the market (`why`)."""
+    if why is None or level > why.level or risk.level >= why.level:
+        title = f"{_name(risk)} → {level.label} ({_tier_words(risk)})"
+        body = f"{risk.position.account}: {_figures(risk)}."
+    else:
+        title = f"{_name(risk)} → {level.label}: ADL risk on the market ({_tier_words(risk)})"
+        body = f"{risk.position.account}: {why.reason} {_figures(risk)}."
     if risk.advice is not None:
         body = f"{body} {risk.advice.text}"
     return _alert(AlertKind.LEVEL, risk, level, now, title, body)

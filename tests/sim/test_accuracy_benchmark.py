@@ -4,7 +4,12 @@ calibration time, against the venue's true tier (benchmarks/estimate_accuracy.py
 
 from __future__ import annotations
 
+from adl_monitor.core.alert import AlertKind
+from adl_monitor.core.levels import Level
 from benchmarks import estimate_accuracy as bench
+
+HIT = ("demo-bybit", "BTC/USDT:USDT", "long")
+SPARED = ("demo-okx", "ETH/USDT:USDT", "short")
 
 
 async def test_the_squeeze_hit_is_found_warned_and_scored_after_calibration() -> None:
@@ -18,7 +23,11 @@ async def test_the_squeeze_hit_is_found_warned_and_scored_after_calibration() ->
     for hit in results.hits:
         # The squeeze walks Bybit's tier up to orange and red before it deleverages.
         assert hit.warned_at is not None and hit.lead is not None and hit.lead > 0
-    assert max(results.alerts_per_position_level) == 1
+    assert max(results.alerts_per_position) == 1
+
+    # Every orange/red warning on a position the simulator did not deleverage is a false alarm.
+    warned = {key for key, said in run.warnings.items() if said}
+    assert {a.key for a in results.false_alarms} == warned - hit_keys
 
     # Calibration reads are not scored: at most 24 reads (120 s of story) per open position.
     assert all(hit.at > 60.0 for hit in results.hits)  # the story starts after calibration
@@ -28,3 +37,36 @@ async def test_the_squeeze_hit_is_found_warned_and_scored_after_calibration() ->
     for key in ("exact", "within_one", "worst_seed_exact", "no_venue_tier_exact"):
         assert 0.0 <= figures[key] <= 1.0
     assert figures["adl"]["hits"] == len(hit_keys)
+    assert figures["adl"]["false_alarms"] == len(results.false_alarms)
+
+
+def test_orange_then_red_within_a_cooldown_counts_as_two_alerts() -> None:
+    """The issue's "alerts per position per cooldown" counts notifications, whatever their
+    level: an orange and then a red within one cooldown are two, not one per level."""
+    results = bench.Results(seeds=(1,))
+    warnings = {
+        HIT: [bench.Warning(100.0, Level.ORANGE), bench.Warning(160.0, Level.RED)],
+        SPARED: [bench.Warning(120.0, Level.ORANGE, raised="market run")],
+    }
+    notices = {
+        HIT: [(100.0, AlertKind.LEVEL), (160.0, AlertKind.LEVEL), (400.0, AlertKind.ADL_HIT)],
+        SPARED: [(120.0, AlertKind.LEVEL)],
+    }
+    bench.score_warnings(
+        results, "cascade", 1, 60.0, {HIT: ("bybit", 400.0)}, warnings, notices, 900.0
+    )
+
+    assert [(h.key, h.warned_at, h.lead, h.warned_by) for h in results.hits] == [
+        (HIT, 100.0, 300.0, "own tier")
+    ]
+    assert max(results.alerts_per_position) == 2
+    assert max(results.notices_per_position) == 3
+    assert [(a.key, a.warning.raised) for a in results.false_alarms] == [(SPARED, "market run")]
+
+
+def test_a_warning_after_the_hit_does_not_count_as_warned() -> None:
+    results = bench.Results(seeds=(1,))
+    warnings = {HIT: [bench.Warning(500.0, Level.RED)]}
+    bench.score_warnings(results, "cascade", 1, 60.0, {HIT: ("bybit", 400.0)}, warnings, {}, 900.0)
+    assert [(h.warned_at, h.lead) for h in results.hits] == [(None, None)]
+    assert results.false_alarms == []
