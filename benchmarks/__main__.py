@@ -69,7 +69,9 @@ def main() -> None:
     for name, bench in BENCHMARKS.items():
         if (args.only and name not in args.only) or (not args.only and name in ON_REQUEST_ONLY):
             continue
+        bench_started = time.perf_counter()
         rows.extend(asyncio.run(bench(repeats)))
+        print(f"{name:20} {time.perf_counter() - bench_started:5.0f} s", flush=True)
     _print_table(rows)
     if not args.only or set(args.only) & set(trader_feel.SECTIONS):
         print()

@@ -10,7 +10,14 @@ from typing import Any
 
 from benchmarks import estimate_accuracy as accuracy
 
+QUICK_SEEDS = (1, 2)
+"""`--quick`: one ordinary population and one wild one (`sim/population_mix.is_wild`). Each seed
+costs about 25 s of CPU (four scenarios, step by step), so the ten of a full run alone would
+take `--quick` past its three minutes; the JSON's `seeds` says which were played."""
 
-async def figures() -> dict[str, Any]:
+
+async def figures(quick: bool = False) -> dict[str, Any]:
     """`exact`, `within_one`, `worst_seed_exact`, `no_venue_tier_exact`, and the breakdowns."""
+    if quick:
+        return await accuracy.estimate_figures(QUICK_SEEDS)
     return await accuracy.estimate_figures()

@@ -7,6 +7,12 @@ period: `connector.fetch()` (ccxt, mapping to `Position`s), `AccountTracker.reco
 `SnapshotBuilder.build` (score, estimate, advice, staleness) and `History.record` into a real
 SQLite file. The bare side is `fetch_positions` on a ccxt client holding the same markets.
 If the non-network work per position is constant, the ratio stays flat as N grows.
+
+Both sides make the same request per refresh, one `clearinghouseState` (counted by the server
+and reported as `requests_app` / `requests_ccxt`). The app also reads Hyperliquid's public
+market data for its estimate (funding, candles), once per `MARKET_INTERVAL` (5 min) and not
+on every refresh: this server has no candles, so that read fails once, in the warm-up refresh,
+and is then left alone for its interval — as a failing read is on a live venue.
 """
 
 from __future__ import annotations
@@ -16,6 +22,8 @@ import shutil
 import statistics
 import tempfile
 import time
+from collections import Counter
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,6 +41,7 @@ from benchmarks.common import median_seconds
 from benchmarks.fetch_overhead import _bare_client
 
 SIZES = (10, 100, 1000)
+REQUEST_SAMPLES = 3  # refreshes whose requests are counted, after the timed ones
 WALLET = "0x00000000000000000000000000000000000b3e7c"
 
 
@@ -94,11 +103,14 @@ def _answers(count: int) -> dict[str, Any]:
     }
 
 
-async def _serve(count: int) -> tuple[web.AppRunner, str]:
+async def _serve(count: int) -> tuple[web.AppRunner, str, Counter[str]]:
+    """The server, its URL, and the requests it answered by `/info` type."""
     answers = {kind: json.dumps(body) for kind, body in _answers(count).items()}
+    asked: Counter[str] = Counter()
 
     async def info(request: web.Request) -> web.Response:
         kind = json.loads(await request.text()).get("type")
+        asked[str(kind)] += 1
         return web.Response(text=answers.get(kind, "null"), content_type="application/json")
 
     app = web.Application()
@@ -108,11 +120,18 @@ async def _serve(count: int) -> tuple[web.AppRunner, str]:
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
     port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    return runner, f"http://127.0.0.1:{port}"
+    return runner, f"http://127.0.0.1:{port}", asked
+
+
+async def _requests_per_call(call: Callable[[], Awaitable[object]], asked: Counter[str]) -> float:
+    asked.clear()
+    for _ in range(REQUEST_SAMPLES):
+        await call()
+    return sum(asked.values()) / REQUEST_SAMPLES
 
 
 async def _one_size(count: int, repeats: int, workdir: Path) -> dict[str, float]:
-    runner, url = await _serve(count)
+    runner, url, asked = await _serve(count)
     spec = AccountSpec(name="bench", exchange="hyperliquid", api_url=url, wallet_address=WALLET)
     connector = connector_for(spec, None, cache_dir=None)
     bare = _bare_client(spec, None)
@@ -147,6 +166,8 @@ async def _one_size(count: int, repeats: int, workdir: Path) -> dict[str, float]
             app_s = min(app_s, await median_seconds(refresh, max(3, repeats // 3)))
             ccxt_s = min(ccxt_s, await median_seconds(bare_fetch, max(3, repeats // 3)))
         positions = len((await refresh()).positions)  # type: ignore[attr-defined]
+        requests_app = await _requests_per_call(refresh, asked)
+        requests_ccxt = await _requests_per_call(bare_fetch, asked)
     finally:
         history.close()
         await bare.close()
@@ -159,6 +180,8 @@ async def _one_size(count: int, repeats: int, workdir: Path) -> dict[str, float]
         "ccxt_s": ccxt_s,
         "ratio": app_s / ccxt_s,
         "positions": positions,
+        "requests_app": requests_app,
+        "requests_ccxt": requests_ccxt,
         **split,
     }
 

@@ -45,7 +45,7 @@ def _sections(quick: bool) -> dict[str, Callable[[], Any]]:
         "refresh": lambda: asyncio.run(refresh_overhead.measure(repeats)),
         "requests": lambda: asyncio.run(requests_per_refresh.measure()),
         "history": lambda: history_year.measure(repeats),
-        "estimate": lambda: asyncio.run(estimate_figures.figures()),
+        "estimate": lambda: asyncio.run(estimate_figures.figures(quick)),
     }
 
 

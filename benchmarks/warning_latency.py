@@ -27,6 +27,7 @@ from adl_monitor.core.levels import Level
 from adl_monitor.core.snapshot import Snapshot
 from adl_monitor.engine.connector import venue_connector_factory
 from adl_monitor.engine.engine import Engine
+from adl_monitor.engine.options import EngineOptions
 from adl_monitor.engine.settings import EngineSettings
 from benchmarks.common import demo_accounts, start_sim
 
@@ -82,9 +83,13 @@ async def _run(seconds: float) -> list[float]:
         engine = Engine(
             [a for a in accounts if a.exchange != "hyperliquid"],  # HL has no indicator
             credentials,
-            settings=EngineSettings(refresh_seconds=0.5, record_history=False, use_websocket=False),
-            alert_settings=AlertSettings(cooldown=timedelta(0), hysteresis=timedelta(0)),
-            connector_factory=factory,
+            EngineOptions(
+                settings=EngineSettings(
+                    refresh_seconds=0.5, record_history=False, use_websocket=False
+                ),
+                alert_settings=AlertSettings(cooldown=timedelta(0), hysteresis=timedelta(0)),
+                connector_factory=factory,
+            ),
         )
         listener = _Listener(received)
         engine.add_listener(listener)

@@ -50,9 +50,16 @@ def restale(
 def with_venue_risk(
     reading: AccountReading, rows: Sequence[PositionRisk]
 ) -> tuple[PositionRisk, ...]:
-    """Each row with its venue's contract-wide ADL risk (core/venue_risk.py), when there is one."""
+    """Each row with its venue's contract-wide ADL risk (core/venue_risk.py), when there is one.
+
+    A row whose venue publishes none is kept as it is: `dataclasses.replace` on every row
+    was a visible part of a refresh at a thousand positions."""
+    if not reading.venue_risk:
+        return tuple(rows)
     return tuple(
-        replace(risk, venue_risk=reading.venue_risk.get(risk.position.symbol)) for risk in rows
+        risk if venue_risk is risk.venue_risk else replace(risk, venue_risk=venue_risk)
+        for risk in rows
+        for venue_risk in (reading.venue_risk.get(risk.position.symbol),)
     )
 
 

@@ -34,9 +34,11 @@ from adl_monitor.exchanges.closes import ClosesVerdict, judge_closes
 from adl_monitor.exchanges.errors import to_failure
 from adl_monitor.exchanges.guarded_session import install_guarded_session
 from adl_monitor.exchanges.position_builder import (
+    MarketFacts,
     build_position,
     has_unreadable_size,
     is_open,
+    market_facts,
     position_key,
 )
 from adl_monitor.exchanges.reply_shape import NO_ENVELOPE, ReplyShape
@@ -131,6 +133,8 @@ class VenueConnector:
         self._positions: dict[PositionKey, UnifiedPosition] = {}
         self._figures: dict[str, AccountFigures] = {}
         self._hits: frozenset[PositionKey] = frozenset()
+        self._facts: dict[str, MarketFacts] = {}
+        self._facts_of: object = None  # the ccxt markets dict `_facts` was read from
         self._closes = ClosesVerdict()
         self._opening = asyncio.Lock()
 
@@ -356,8 +360,14 @@ class VenueConnector:
     def _reading(self, fetched_at: datetime) -> AccountReading:
         built: list[Position] = []
         for unified in self._positions.values():
-            market = self._market(unified.get("symbol"))
-            position = build_position(self.spec.name, self.exchange_id, unified, market)
+            symbol = unified.get("symbol")
+            position = build_position(
+                self.spec.name,
+                self.exchange_id,
+                unified,
+                None,
+                facts=self._market_facts(symbol) if isinstance(symbol, str) else None,
+            )
             if position is not None:
                 built.append(position)
         keys = {(p.symbol, p.side.value) for p in built}
@@ -425,6 +435,17 @@ class VenueConnector:
         markets = self._client.markets or {}
         market = markets.get(symbol) if isinstance(symbol, str) else None
         return market if isinstance(market, Mapping) else None
+
+    def _market_facts(self, symbol: str) -> MarketFacts:
+        """The market's facts for `symbol`, read once per market while the client keeps the
+        same markets (a market refresh replaces ccxt's dict, and so empties this cache)."""
+        markets = self._client.markets or {}
+        if markets is not self._facts_of:
+            self._facts_of, self._facts = markets, {}
+        facts = self._facts.get(symbol)
+        if facts is None:
+            facts = self._facts[symbol] = market_facts(symbol, self._market(symbol))
+        return facts
 
     # ------------------------------------------------------------------------- venue hooks
 

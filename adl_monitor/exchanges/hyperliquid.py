@@ -13,8 +13,6 @@ shrank (docs/adl-evidence.md).
 
 from __future__ import annotations
 
-import logging
-import time
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
@@ -33,9 +31,8 @@ from adl_monitor.core.market_context import Candle, MarketContext
 from adl_monitor.exchanges.base import UnifiedPosition, VenueConnector
 from adl_monitor.exchanges.closes import HistoryRecord, SeenRecords, match_records
 from adl_monitor.exchanges.reply_shape import ReplyShape
+from adl_monitor.exchanges.slow_read import SlowRead
 from adl_monitor.exchanges.values import as_dict, as_list, number, to_float
-
-log = logging.getLogger(__name__)
 
 SETTLE = "USDC"
 ADL_DIR = "Auto-Deleveraging"
@@ -78,8 +75,7 @@ class HyperliquidConnector(VenueConnector):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._seen = SeenRecords()  # fills already matched, and when we started
-        self._market_data: dict[str, MarketContext] = {}
-        self._markets_read_at: float | None = None
+        self._market_data: SlowRead[MarketContext] = SlowRead("public market data", MARKET_INTERVAL)
 
     def _configure(self, client: Any) -> None:
         if not self.spec.wallet_address:
@@ -136,19 +132,20 @@ class HyperliquidConnector(VenueConnector):
         )
 
     async def _refresh_markets_data(self, positions: list[dict[str, Any]]) -> None:
+        """Public data only sharpens the prior: a failed read never fails the account's read,
+        and is tried again after `MARKET_INTERVAL`, not on every refresh."""
         symbols = sorted({p["symbol"] for p in positions if isinstance(p.get("symbol"), str)})
-        read_at = self._markets_read_at
-        fresh_enough = read_at is not None and time.monotonic() - read_at < MARKET_INTERVAL
-        if not symbols or (fresh_enough and set(symbols) <= self._market_data.keys()):
-            return
-        try:
-            rates = as_dict(await self.client.fetch_funding_rates(symbols))
-            fresh = {symbol: await self._market_context(symbol, rates) for symbol in symbols}
-        except Exception as error:  # public data only sharpens the prior: never fail the read
-            log.warning("%s: public market data not read: %s", self.spec.name, error)
-            return
-        self._market_data = {s: c for s, c in fresh.items() if c is not None}
-        self._markets_read_at = time.monotonic()
+        await self._market_data.refresh(
+            self.spec.name,
+            symbols,
+            lambda: self._read_market_data(symbols),
+            lambda error: str(self._failure(error)),
+        )
+
+    async def _read_market_data(self, symbols: list[str]) -> dict[str, MarketContext]:
+        rates = as_dict(await self.client.fetch_funding_rates(symbols))
+        fresh = {symbol: await self._market_context(symbol, rates) for symbol in symbols}
+        return {symbol: context for symbol, context in fresh.items() if context is not None}
 
     async def _market_context(self, symbol: str, rates: dict[str, Any]) -> MarketContext | None:
         since = self.client.milliseconds() - CANDLE_HOURS * 3_600_000
@@ -176,9 +173,7 @@ class HyperliquidConnector(VenueConnector):
         )
 
     def _reading(self, fetched_at: datetime) -> AccountReading:
-        return replace(
-            super()._reading(fetched_at), markets=dict(getattr(self, "_market_data", {}))
-        )
+        return replace(super()._reading(fetched_at), markets=dict(self._market_data.values))
 
     async def check_key(self) -> KeyCheck:
         return KeyCheck(KeyVerdict.NOT_NEEDED, (), "no key: positions are read by wallet address")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from adl_monitor.core.account_reading import PositionKey
@@ -24,11 +25,14 @@ def _positive(value: object) -> float | None:
     return number if number is not None and number > 0 else None
 
 
+_SIDES = {"long": Side.LONG, "short": Side.SHORT}
+
+
 def position_side(unified: Mapping[str, Any]) -> Side | None:
     """The unified `side`, or the sign of `contracts` when ccxt left side empty."""
-    side = unified.get("side")
-    if side in ("long", "short"):
-        return Side(side)
+    side = _SIDES.get(unified.get("side"))  # type: ignore[arg-type]
+    if side is not None:
+        return side
     contracts = to_float(unified.get("contracts"))
     if contracts:
         return Side.LONG if contracts > 0 else Side.SHORT
@@ -62,23 +66,49 @@ def _settle(symbol: str, market: Mapping[str, Any] | None) -> str:
     return symbol.split(":", 1)[1].split("-")[0] if ":" in symbol else "USDT"
 
 
+@dataclass(frozen=True, slots=True)
+class MarketFacts:
+    """What a position takes from its market (ccxt's market structure): the same for every
+    position in that market, so a connector reads it once per market, not once per position
+    and refresh (`VenueConnector._reading`)."""
+
+    contract_size: float | None
+    inverse: bool
+    settle: str
+    contract_step: float | None
+    min_contracts: float | None
+
+
+def market_facts(symbol: str, market: Mapping[str, Any] | None) -> MarketFacts:
+    known = market or {}
+    return MarketFacts(
+        contract_size=_positive(known.get("contractSize")),
+        inverse=bool(known.get("inverse")),
+        settle=_settle(symbol, market),
+        contract_step=_amount_step(known),
+        min_contracts=_positive(_nested(known, "limits", "amount", "min")),
+    )
+
+
 def build_position(
     account: str,
     exchange: str,
     unified: Mapping[str, Any],
     market: Mapping[str, Any] | None,
+    *,
+    facts: MarketFacts | None = None,
 ) -> Position | None:
-    """The core Position, or None for a closed (zero-size) or unreadable entry."""
+    """The core Position, or None for a closed (zero-size) or unreadable entry. `facts`: the
+    market's, when the caller has them already (else read from `market`)."""
     side = position_side(unified)
     symbol = unified.get("symbol")
     contracts = abs(to_float(unified.get("contracts")) or 0.0)
     if side is None or not isinstance(symbol, str) or contracts == 0:
         return None
-    market = market or {}
-    contract_size = (
-        _positive(unified.get("contractSize")) or _positive(market.get("contractSize")) or 1.0
-    )
-    inverse = bool(market.get("inverse"))
+    if facts is None:
+        facts = market_facts(symbol, market)
+    contract_size = _positive(unified.get("contractSize")) or facts.contract_size or 1.0
+    inverse = facts.inverse
     entry = _positive(unified.get("entryPrice")) or 0.0
     mark = _positive(unified.get("markPrice")) or 0.0
     size = contracts * contract_size
@@ -126,9 +156,9 @@ def build_position(
         maintenance_margin=_non_negative(unified.get("maintenanceMargin")),
         liquidation_price=_positive(unified.get("liquidationPrice")),
         inverse=inverse,
-        settle=_settle(symbol, market),
-        contract_step=_amount_step(market),
-        min_contracts=_positive(_nested(market, "limits", "amount", "min")),
+        settle=facts.settle,
+        contract_step=facts.contract_step,
+        min_contracts=facts.min_contracts,
     )
 
 

@@ -8,7 +8,9 @@ requests of one client run at once.
 
 It parses every 2xx body in full and refuses one that does not parse (a reply cut short: ccxt's
 `parse_json` returns None for it, and None reads as "no positions"), then checks it against the
-venue's success document (`reply_shape`). It refuses every redirect: the client's session does
+venue's success document (`reply_shape`). ccxt is handed that same parsed document instead of
+parsing the body a second time (`ParsedOnce`): at a thousand positions the second parse was a
+visible part of each refresh. It refuses every redirect: the client's session does
 not follow them (`guarded_session`), and the 3xx arrives here (docs/security.md).
 """
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -56,11 +59,16 @@ def check_response(
     url: str = "",
     shape: ReplyShape = NO_ENVELOPE,
     api_url_set: bool = False,
-) -> str:
-    """Return the body ccxt should parse, or raise the `VenueFailure` this reply means.
+    parse: Callable[[str], object] = json.loads,
+) -> tuple[str, object]:
+    """Return the body ccxt should parse and, for a 2xx reply, the document parsed from it
+    (None for any other status: ccxt parses an error document itself, for its error tables);
+    or raise the `VenueFailure` this reply means.
 
     `api_url_set`: the account points at an address of the user's choosing, so a 404 means
     that address is not the venue's API (without it, the venue itself moved: a bad reply).
+    `parse` is the client's own JSON parser (ccxt's: orjson when installed), so the document
+    is exactly the one ccxt would have read.
     """
     text = body.strip()
     status = f"HTTP {code} {reason}".strip()
@@ -78,17 +86,19 @@ def check_response(
     if code in _VENUE_DOWN:
         raise VenueFailure(FailureKind.VENUE_DOWN, f"HTTP {code} {reason}".strip())
     if 200 <= code < 300:
-        check_success_document(shape, urlsplit(url).path, _parsed(code, headers, text))
-    return text
+        document = _parsed(code, headers, text, parse)
+        check_success_document(shape, urlsplit(url).path, document)
+        return text, document
+    return text, None
 
 
-def _parsed(code: int, headers: object, text: str) -> object:
+def _parsed(code: int, headers: object, text: str, parse: Callable[[str], object]) -> object:
     """The whole body as JSON, or BAD_REPLY: a body cut short never reaches ccxt."""
     if not looks_like_json(text):
         raise VenueFailure(FailureKind.BAD_REPLY, _not_an_object(code, headers, text))
     try:
-        return json.loads(text)
-    except ValueError:
+        return parse(text)
+    except ValueError:  # orjson's JSONDecodeError is one too
         raise VenueFailure(
             FailureKind.BAD_REPLY,
             f"HTTP {code} with JSON that is cut short or malformed ({len(text)} bytes)",
@@ -120,10 +130,36 @@ def _not_an_object(code: int, headers: object, text: str) -> str:
     return f"HTTP {code} with a bare JSON {kind} instead of the venue's object or list"
 
 
+class ParsedOnce:
+    """The document the guard parsed from the last reply, handed to ccxt's JSON parser.
+
+    ccxt's `fetch` calls `on_rest_response` and then `parse_json` on the string it returned,
+    with no `await` between, so one slot is enough even with several requests in flight. The
+    slot is matched by the identity of the body string: any other string (a reply the guard
+    did not parse, a websocket message) is parsed as ccxt always did.
+    """
+
+    def __init__(self, parse: Callable[[str], Any]) -> None:
+        self.parse = parse  # ccxt's own `on_json_response`
+        self._body: str | None = None
+        self._document: object = None
+
+    def keep(self, body: str, document: object) -> None:
+        self._body, self._document = (body, document) if document is not None else (None, None)
+
+    def __call__(self, body: str) -> Any:
+        if body is self._body:
+            document, self._body, self._document = self._document, None, None
+            return document
+        return self.parse(body)
+
+
 def install_response_guard(
     client: Any, shape: ReplyShape = NO_ENVELOPE, *, api_url_set: bool = False
 ) -> None:
-    """Make `client` (a ccxt exchange) run `check_response` on every REST reply."""
+    """Make `client` (a ccxt exchange) run `check_response` on every REST reply, and read the
+    document it parsed instead of parsing the body again."""
+    parsed = ParsedOnce(client.on_json_response)
 
     def on_rest_response(
         code: int,
@@ -135,7 +171,7 @@ def install_response_guard(
         request_headers: object,
         request_body: object,
     ) -> str:
-        return check_response(
+        body, document = check_response(
             code,
             reason or "",
             response_headers,
@@ -143,6 +179,10 @@ def install_response_guard(
             url=url,
             shape=shape,
             api_url_set=api_url_set,
+            parse=parsed.parse,
         )
+        parsed.keep(body, document)
+        return body
 
     client.on_rest_response = on_rest_response
+    client.on_json_response = parsed

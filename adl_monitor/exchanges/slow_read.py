@@ -1,6 +1,11 @@
 """A read a connector makes at its own slow pace beside the positions (the venue-wide ADL risk,
-Binance's leverage settings): due after an interval, or at once for a key not yet known; a
-failure keeps the last values, is logged once per reason, and its recovery once.
+Binance's leverage settings, Hyperliquid's public market data): due after an interval, or at once
+for a key not yet asked about; a failure keeps the last values, is logged once per reason, and
+its recovery once.
+
+A key already asked about waits for the interval even when the read failed or the venue had no
+value for it: otherwise a failing endpoint, or a symbol the venue publishes nothing for, would
+add this read to every refresh.
 
 These reads add to what a position shows but are not the position itself, so a failure here
 never fails the account's reading (docs/venue-risk.md).
@@ -27,12 +32,13 @@ class SlowRead(Generic[V]):
         self.interval = interval
         self.values: dict[str, V] = {}
         self._read_at: float | None = None  # time.monotonic()
+        self._asked: frozenset[str] = frozenset()  # the keys of the last read, answered or not
         self._failure: str | None = None
 
     def due(self, keys: Collection[str]) -> bool:
         if not keys:
             return False
-        if self._read_at is None or not set(keys) <= self.values.keys():
+        if self._read_at is None or not self._asked.issuperset(keys):
             return True  # a key newly needed: do not wait a whole interval
         return time.monotonic() - self._read_at >= self.interval
 
@@ -48,6 +54,7 @@ class SlowRead(Generic[V]):
         if not self.due(keys):
             return
         self._read_at = time.monotonic()
+        self._asked = frozenset(keys)
         try:
             values = await read()
         except asyncio.CancelledError:

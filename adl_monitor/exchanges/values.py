@@ -8,6 +8,8 @@ from collections.abc import Mapping
 
 def to_float(value: object) -> float | None:
     """`"1.5"`, `1.5` → 1.5; `None`, `""`, `"NaN"`, garbage → None (never raises)."""
+    if type(value) is float:  # ccxt's unified numbers: the common case, a dozen per position
+        return value if math.isfinite(value) else None
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, int | float):
