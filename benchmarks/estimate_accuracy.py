@@ -177,6 +177,9 @@ class Results:
     alerts, any level) within one cooldown — what the issue's "at most one" counts."""
     notices_per_position: list[int] = field(default_factory=list)
     """The same counting every notification, the ADL-hit fact included."""
+    escalations: int = 0
+    """Orange → red within a cooldown: the red *replaces* the orange notification on screen
+    (`Alert.escalates`), so it is not counted as a second alert above, but counted here."""
     false_alarms: list[FalseAlarm] = field(default_factory=list)
     """Orange/red warnings on positions the simulator did NOT deleverage in that run."""
     seeds: tuple[int, ...] = ()
@@ -357,7 +360,10 @@ class Run:
         snapshot = Snapshot(now, tuple(statuses), tuple(r for rs in self.rows.values() for r in rs))
         for alert in self.rules.feed(snapshot, now):
             key = (alert.account, alert.symbol, alert.side)
-            self.notices.setdefault(key, []).append((t, alert.kind))
+            if alert.escalates:
+                self.results.escalations += 1
+            else:
+                self.notices.setdefault(key, []).append((t, alert.kind))
             if alert.kind is AlertKind.LEVEL and alert.level in WARNING_LEVELS:
                 self.warnings.setdefault(key, []).append(Warning(t, alert.level, _raised(alert)))
 
@@ -513,6 +519,7 @@ def hit_figures(results: Results) -> dict[str, Any]:
         "hits_first_warned_by": _count(h.warned_by for h in hits if h.warned_by is not None),
         "max_alerts_per_position_per_cooldown": max(results.alerts_per_position, default=0),
         "max_notifications_per_position_per_cooldown": max(results.notices_per_position, default=0),
+        "escalations_replacing_a_notification": results.escalations,
         **false_alarm_figures(results),
     }
 
@@ -605,7 +612,8 @@ def rows_for(results: Results) -> list[Row]:
             f"{adl['warned']}/{adl['hits']} ADL hits warned ({pct(adl['warned_share'])}), "
             f"median lead {seconds(lead)} (from the latest alert {seconds(latest_lead)})",
             f"alerts/position/cooldown ≤ {adl['max_alerts_per_position_per_cooldown']}",
-            f"with the ADL-hit notice ≤ {adl['max_notifications_per_position_per_cooldown']}",
+            f"with the ADL-hit notice ≤ {adl['max_notifications_per_position_per_cooldown']}; "
+            f"{adl['escalations_replacing_a_notification']} orange → red in place",
         )
     )
     first_by = ", ".join(f"{k} {v}" for k, v in adl["hits_first_warned_by"].items())

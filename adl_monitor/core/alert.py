@@ -29,3 +29,6 @@ class Alert:
     tier: int | None
     title: str
     body: str
+    escalates: bool = False
+    """A rise above the level this position's notification in the current cooldown said: the
+    notification is replaced by this one, not joined by it (core/alerts.py)."""

@@ -9,9 +9,11 @@ The rules, per position (account, symbol, side) — never per refresh and never 
   It stays quiet while it stays there. The level it was announced at is "spent" until the
   position has been *below* that level for the hysteresis hold (default 2 min): a dip shorter
   than that is noise, not a departure. Independently, a position gets **at most one level alert
-  per cooldown** (default 15 min), whatever the level: an orange followed by red within the
-  cooldown is told once (the row and the tray turn red; a red still there when the cooldown
-  ends is announced then), so however the tier oscillates, one notification per cooldown.
+  per cooldown** (default 15 min), whatever the level, so however the tier oscillates, one
+  notification per cooldown. The one exception is a rise *above* what that notification said:
+  an orange followed by red within the cooldown is an *escalation* (`Alert.escalates`) that
+  takes the orange's place on screen — the trader must not learn of the red only from the ADL.
+  One escalation per level, and a red is the top.
 * **Raised by the market.** A profitable position below orange is taken as orange when the
   market says ADL is near on it — venue-wide ADL risk high, its tier rising fast, or a market
   run where the venue publishes no venue-wide risk (core/market_warning.py); the alert says
@@ -198,12 +200,14 @@ class AlertRules:
             track.below_peak = max(track.below_peak, level)
         if risk is None or level not in settings.levels or level <= track.spent:
             return
-        # One notification per position per cooldown: an orange followed by red within it is
-        # not told twice (the row and the tray show the red); a red still there when the
-        # cooldown ends is announced then.
-        if track.alerted_at and now - max(track.alerted_at.values()) < settings.cooldown:
+        # One notification per position per cooldown; a rise above what it said within the
+        # cooldown replaces it (an escalation) rather than adding a second one.
+        recent = [
+            at_level for at_level, at in track.alerted_at.items() if now - at < settings.cooldown
+        ]
+        if recent and level <= max(recent):
             return
-        alert = _level_alert(risk, level, now, why)
+        alert = _level_alert(risk, level, now, why, escalates=bool(recent))
         if self._deliverable(alert, now):
             out.append(alert)
             track.spent = level
@@ -359,8 +363,11 @@ def _alert(
     )
 
 
-def _level_alert(risk: PositionRisk, level: Level, now: datetime, why: Raised | None) -> Alert:
-    """The position rose into `level`: by its own tier, or raised by the market (`why`)."""
+def _level_alert(
+    risk: PositionRisk, level: Level, now: datetime, why: Raised | None, *, escalates: bool
+) -> Alert:
+    """The position rose into `level`: by its own tier, or raised by the market (`why`);
+    `escalates` when it replaces a lower level's notification from this cooldown."""
     if why is None or level > why.level or risk.level >= why.level:
         title = f"{_name(risk)} → {level.label} ({_tier_words(risk)})"
         body = f"{risk.position.account}: {_figures(risk)}."
@@ -369,7 +376,8 @@ def _level_alert(risk: PositionRisk, level: Level, now: datetime, why: Raised | 
         body = f"{risk.position.account}: {why.reason} {_figures(risk)}."
     if risk.advice is not None:
         body = f"{body} {risk.advice.text}"
-    return _alert(AlertKind.LEVEL, risk, level, now, title, body)
+    alert = _alert(AlertKind.LEVEL, risk, level, now, title, body)
+    return replace(alert, escalates=True) if escalates else alert
 
 
 def _lost_alert(

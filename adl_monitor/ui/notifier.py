@@ -21,7 +21,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication
 
-from adl_monitor.core.alert import Alert
+from adl_monitor.core.alert import Alert, AlertKind
 from adl_monitor.core.levels import Level
 from adl_monitor.ui.gui_relay import GuiRelay
 from adl_monitor.ui.icons import app_icon_png
@@ -65,6 +65,7 @@ class Notifier(GuiRelay):
         self._loop: _LoopThread | None = None
         self._notifier: Any = None
         self._service_failed_at: float | None = None  # time.monotonic(), loop thread only
+        self._shown: dict[tuple[str, str, str], str] = {}  # position → its level notification
 
     def notify(self, alert: Alert, *, sound: bool) -> None:
         if self._loop is None:
@@ -101,9 +102,11 @@ class Notifier(GuiRelay):
         def on_click() -> None:
             self.relay("clicked", key)
 
+        identifier: str | None = None
         try:
             notifier = self._desktop_notifier()
-            await notifier.send(
+            await self._clear_replaced(notifier, alert, key)
+            identifier = await notifier.send(
                 title=alert.title,
                 message=alert.body,
                 urgency=Urgency.Critical if alert.level >= Level.RED else Urgency.Normal,
@@ -115,12 +118,26 @@ class Notifier(GuiRelay):
         except Exception as error:  # any backend failure means: use the fallback
             _log.warning("desktop notification failed: %s", type(error).__name__)
         if dispatched.is_set():
+            if alert.kind is AlertKind.LEVEL and identifier is not None:
+                self._shown[key] = identifier
             self._service_failed_at = None
             self.relay("sent", alert.title, alert.body)
         else:
             self._service_failed_at = time.monotonic()
             self._notifier = None  # reconnect from scratch next time
             self.relay("fallback", alert.title, alert.body, alert.level)
+
+    async def _clear_replaced(self, notifier: Any, alert: Alert, key: tuple[str, str, str]) -> None:
+        """An escalation (orange → red within the cooldown) takes the place of the position's
+        earlier notification: one on screen per position, and it says the latest level."""
+        if alert.kind is not AlertKind.LEVEL:
+            return
+        previous = self._shown.pop(key, None)
+        if alert.escalates and previous is not None:
+            try:
+                await notifier.clear(previous)
+            except Exception as error:  # already dismissed, or the service restarted
+                _log.info("earlier notification not cleared: %s", type(error).__name__)
 
     def close(self) -> None:
         if self._loop is not None:

@@ -135,14 +135,16 @@ def test_a_return_within_the_cooldown_waits_for_it_then_alerts_once() -> None:
     assert fired == [15]
 
 
-def test_orange_then_red_within_the_cooldown_is_one_notification() -> None:
-    """Issue 10: at most one alert per position per cooldown. The red that follows an orange
-    within it is not a second notification; if the position is still red when the cooldown
-    ends, the red is told then — once."""
+def test_orange_then_red_within_the_cooldown_replaces_the_notification() -> None:
+    """Issue 10: at most one alert per position per cooldown — but the red that follows an
+    orange within it must reach the trader before the ADL does. It is an escalation: it takes
+    the orange's place on screen, and nothing more is told for the rest of the cooldown."""
     rules = AlertRules()  # cooldown 15 min
     assert [a.level for a in feed_tier(rules, 4, T0)] == [Level.ORANGE]
-    fired = [(m, a.level) for m in range(1, 40) for a in feed_tier(rules, 5, T0 + m * MIN)]
-    assert fired == [(15, Level.RED)]
+    fired = [
+        (m, a.level, a.escalates) for m in range(1, 40) for a in feed_tier(rules, 5, T0 + m * MIN)
+    ]
+    assert fired == [(1, Level.RED, True)]
 
 
 def test_red_then_orange_does_not_alert_again() -> None:
@@ -369,15 +371,20 @@ COOLDOWN = timedelta(minutes=15)
 def test_an_oscillating_tier_alerts_at_most_once_per_cooldown(
     steps: list[tuple[int, int]],
 ) -> None:
-    """Any sequence of tiers and gaps (1 s … 10 min): any two level alerts of one position are
-    at least the cooldown apart (issue 10: at most one alert per position per cooldown)."""
+    """Any sequence of tiers and gaps (1 s … 10 min): any two notifications of one position are
+    at least the cooldown apart (issue 10: at most one alert per position per cooldown); what
+    comes between is an escalation that replaces the notification, each above the last."""
     rules = AlertRules(AlertSettings(cooldown=COOLDOWN))
     now = T0
     fired: list[Alert] = []
     for tier, gap in steps:
         now += timedelta(seconds=gap)
         fired += feed_tier(rules, tier, now)
-    assert all(b.at - a.at >= COOLDOWN for a, b in itertools.pairwise(fired))
+    notifications = [a for a in fired if not a.escalates]
+    assert all(b.at - a.at >= COOLDOWN for a, b in itertools.pairwise(notifications))
+    for a, b in itertools.pairwise(fired):
+        if b.escalates:
+            assert b.level > a.level and b.at - a.at < COOLDOWN
 
 
 @settings(max_examples=100, deadline=None)

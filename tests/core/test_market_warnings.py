@@ -70,13 +70,15 @@ def test_red_stays_red_with_its_own_tier_in_the_title() -> None:
     assert [a.title for a in alerts] == ["Bybit BTC/USDT:USDT long → red (tier 5)"]
 
 
-def test_high_venue_risk_then_red_within_the_cooldown_is_one_notification() -> None:
+def test_high_venue_risk_then_red_within_the_cooldown_replaces_the_notification() -> None:
     rules = AlertRules()
     assert [a.level for a in feed(rules, with_venue_risk(risk(3, T0), VenueRiskLevel.HIGH))] == [
         Level.ORANGE
     ]
     later = T0 + 3 * MIN
-    assert feed(rules, with_venue_risk(risk(5, later), VenueRiskLevel.HIGH)) == []
+    red = feed(rules, with_venue_risk(risk(5, later), VenueRiskLevel.HIGH))
+    assert [(a.level, a.escalates) for a in red] == [(Level.RED, True)]
+    assert feed(rules, with_venue_risk(risk(5, later + MIN), VenueRiskLevel.HIGH)) == []
 
 
 def test_a_tier_rising_fast_is_warned_before_it_reaches_orange() -> None:

@@ -58,6 +58,19 @@ class NotificationLog:
                 found.append((strings[2], strings[3]))
         return found
 
+    def closed_before(self, title: str) -> bool:
+        """Whether the app closed a notification (CloseNotification) just before the Notify
+        whose summary is `title`: how a replaced notification looks on the bus."""
+        lines = self.path.read_text(encoding="utf-8", errors="replace").splitlines()
+        calls = [
+            line for line in lines if "method call" in line or line.strip() == f'string "{title}"'
+        ]
+        for index, line in enumerate(calls):
+            if line.strip() == f'string "{title}"':
+                notify = index - 1
+                return notify >= 1 and "member=CloseNotification" in calls[notify - 1]
+        return False
+
 
 @pytest.fixture
 def notification_log(desktop: Desktop) -> Iterator[NotificationLog]:

@@ -93,9 +93,12 @@ def test_a_position_turning_red_notifies_and_the_click_shows_its_chart(
                 ((t, b) for t, b in seen if "red" in t and any(o in t for o in oranges)), None
             )
 
-        # The scenario's story: a position climbs to orange, then to red — one alert each.
-        _escalated, advice = _wait(turned_red, 45, "a position going from orange to red", app)
+        # The scenario's story: a position climbs to orange, then to red within the cooldown.
+        # The red is told (not held back until the ADL), and it takes the orange's place on
+        # screen: the orange is closed first, so one notification per position is showing.
+        escalated, advice = _wait(turned_red, 45, "a position going from orange to red", app)
         assert re.search(r"\b([Aa]dd|[Rr]educe|[Cc]lose|[Rr]ealise)\b", advice), advice
+        assert notification_log.closed_before(escalated), "the orange stayed beside the red"
 
         # The tray host (trayer, top right) shows our icon in the worst level's colour. Tiers
         # move with the price noise (a red can dip back to orange), so wait for a moment when
