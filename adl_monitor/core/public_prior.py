@@ -14,7 +14,8 @@ So the queue is modelled from public data alone:
   account value, raising its notional ÷ account value.
 * **Leverage** at entry is not public: spread log-uniformly from 1× to the market's maximum
   leverage (public per market), the uninformative choice — not a book shaped like any
-  particular population of traders.
+  particular population of traders. Nor is how much of the account stands behind the
+  position: spread from its margin alone to twice it (`ACCOUNT_OVER_MARGIN`).
 
 Every (entry, leverage) pair is scored with Hyperliquid's own formula; those past liquidation
 are gone, losers are not in the queue, and the profitable ones' weighted quintiles are the cut
@@ -52,6 +53,9 @@ RECENT_HOURS = 2.0
 """The move of the last hours is the one ADL may still be answering (`_recent_price`)."""
 HOLDING_FACTORS = (0.5, 2.0)
 """The range: the tiers under half and twice the holding time."""
+ACCOUNT_OVER_MARGIN = (1.0, math.sqrt(2.0), 2.0)
+"""Account value over the position's margin at entry, log-uniform from 1× (all in) to 2×: a
+trader's account usually holds more than one position's margin, and how much is not public."""
 MAINTENANCE_SHARE = 0.5
 """Hyperliquid's maintenance margin is half the initial margin at maximum leverage."""
 QUINTILES = (0.2, 0.4, 0.6, 0.8)
@@ -109,11 +113,12 @@ def _modelled(context: MarketContext, sign: int, hours: float, mark: float) -> l
         paid = sign * funding * max(candle.hours_ago, 0.0)
         price_ratio = ratio if sign > 0 else 1.0 / ratio
         for leverage in leverages:
-            account = 1.0 / leverage + upnl - paid
-            if account <= floor * ratio:
-                continue  # liquidated before now
-            score = hyperliquid_ranking(price_ratio, ratio, account) if upnl > 0 else upnl
-            modelled.append(_Modelled(score, weight, upnl > 0))
+            for backing in ACCOUNT_OVER_MARGIN:
+                account = backing / leverage + upnl - paid
+                if account <= floor * ratio:
+                    continue  # liquidated before now
+                score = hyperliquid_ranking(price_ratio, ratio, account) if upnl > 0 else upnl
+                modelled.append(_Modelled(score, weight, upnl > 0))
     return modelled
 
 

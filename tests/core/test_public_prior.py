@@ -102,7 +102,7 @@ def test_after_a_crash_a_short_moves_up_the_queue_the_liquidations_emptied() -> 
     (what the benchmark's cascade does on every seed) — must not leave the short at the back."""
     calm = market([100.0] * 336)
     crash = replace(calm, mark=88.0)
-    short = score_position("hyperliquid", *make_position("hyperliquid", 3.0, 0.12, Side.SHORT))
+    short = score_position("hyperliquid", *make_position("hyperliquid", 2.0, 0.12, Side.SHORT))
     before = RankEstimator().estimate("hyperliquid", short, queue=HL_BTC_SHORTS, market=crash)
     assert "liquidated ~" in before.basis and "deleveraged from the front" in before.basis
     prior = public_prior(crash, "short")
