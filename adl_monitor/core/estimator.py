@@ -81,7 +81,7 @@ import random
 import statistics
 from collections import OrderedDict, deque
 from collections.abc import Hashable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from adl_monitor.core.account import AccountFigures
@@ -127,6 +127,8 @@ FOLLOW_MARGIN = 0.3
 """Between venue updates a cut point counts as crossed once the score is past it by 30 % of
 the score: on the simulator's Binance a smaller margin follows more false crossings than real
 ones (benchmarks/estimate_accuracy.py)."""
+MARK_TOLERANCE = 0.001
+"""A public-data prior is recomputed once the mark moved by 0.1 % since (`_same_market`)."""
 _MAX_SOURCES = 10_000
 PRIOR_SPREAD = 2.0
 """Cut ratio assumed above the reference book's highest score (a formula with no tier 5)."""
@@ -436,7 +438,7 @@ class RankEstimator:
             return
         key = _queue_key(exchange, queue)
         known = self._public.get(key)
-        if known is not None and known[0] == market:
+        if known is not None and _same_market(known[0], market):
             self._public.move_to_end(key)
             return
         prior = public_prior(market, queue[1])
@@ -700,6 +702,15 @@ def _cuts_crossed(before: float, now: float, cuts: tuple[float, ...]) -> int:
     if high < start:
         return high - start
     return 0
+
+
+def _same_market(known: MarketContext, market: MarketContext) -> bool:
+    """The same public figures, the mark within `MARK_TOLERANCE` of the one the prior was
+    computed for: the prior's cut points move only slowly with the mark, and computing them
+    is the estimate's one costly step."""
+    if replace(known, mark=market.mark) != market:
+        return False
+    return abs(market.mark - known.mark) <= MARK_TOLERANCE * abs(known.mark)
 
 
 def _tier_of(value: float, cuts: tuple[float, ...]) -> int:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 from adl_monitor.core.estimator import RankEstimator
 from adl_monitor.core.formulas import score_position
 from adl_monitor.core.market_context import Candle, MarketContext
-from adl_monitor.core.public_prior import holding_hours, public_prior
+from adl_monitor.core.position import Side
+from adl_monitor.core.public_prior import deleveraged_share, holding_hours, public_prior
 from tests.core.test_estimator import make_position
 
 HL_BTC_LONGS = ("BTC/USDC:USDC", "long")
@@ -85,3 +87,38 @@ def test_without_public_data_the_basis_says_the_prior_is_the_reference_book() ->
     assert (
         "reference book" in estimate.basis and "public market data was not read" in estimate.basis
     )
+
+
+HL_BTC_SHORTS = ("BTC/USDC:USDC", "short")
+
+
+def test_after_a_crash_a_short_moves_up_the_queue_the_liquidations_emptied() -> None:
+    """Two flat weeks at 100, then a 12 % crash within the hour: the crash liquidated the
+    leveraged longs, and what the venue's backstop could not absorb Hyperliquid deleveraged
+    from the front of the short queue — the shorts that were ahead of a modest one are gone.
+    The estimate takes that worst case (the position's tier goes up, never down: a warning
+    must not miss it), its range still covers a backstop that held, and the basis says so.
+    A queue far from anything the prior was designed on — most of it closed within minutes
+    (what the benchmark's cascade does on every seed) — must not leave the short at the back."""
+    calm = market([100.0] * 336)
+    crash = replace(calm, mark=88.0)
+    short = score_position("hyperliquid", *make_position("hyperliquid", 2.0, 0.12, Side.SHORT))
+    before = RankEstimator().estimate("hyperliquid", short, queue=HL_BTC_SHORTS, market=crash)
+    assert "liquidated ~" in before.basis and "deleveraged from the front" in before.basis
+    prior = public_prior(crash, "short")
+    assert prior is not None
+    undepleted = prior.alternatives[-1]
+    assert all(c <= u for c, u in zip(prior.cuts, undepleted, strict=True))
+    assert before.tier >= 3
+    assert before.low <= 2 <= before.high  # had the backstop held, it would sit further back
+
+
+def test_a_quiet_market_deleverages_nobody() -> None:
+    """No liquidation since the recent candles: the queue is the model's, whole, and the basis
+    does not speak of ADL."""
+    context = market([100.0] * 335 + [100.5])
+    assert deleveraged_share(context, -1, 24.0) == 0.0
+    assert deleveraged_share(context, 1, 24.0) == 0.0
+    score = score_position("hyperliquid", *make_position("hyperliquid", 5.0, 0.005))
+    estimate = RankEstimator().estimate("hyperliquid", score, queue=HL_BTC_LONGS, market=context)
+    assert "liquidated ~" not in estimate.basis
