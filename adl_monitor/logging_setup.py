@@ -11,8 +11,8 @@ import re
 import sys
 from pathlib import Path
 
-from adl_monitor.core.held_secrets import on_held_secret
-from adl_monitor.core.private_files import open_private_append
+from adl_monitor.core.security.held_secrets import on_held_secret
+from adl_monitor.core.security.private_files import open_private_append
 from adl_monitor.storage.paths import log_dir
 from adl_monitor.terminal_text import terminal_lines
 
@@ -115,8 +115,8 @@ def command_name(argv: list[str] | None = None) -> str:
 
 class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
     """A rotating log whose every file, the rotated ones included, is created 0600: the log
-    names accounts, venues and positions (core/private_files.py). The stock handler opens its
-    files with `open()`, which gives 0644 under the usual umask."""
+    names accounts, venues and positions (core/security/private_files.py). The stock handler opens
+    its files with `open()`, which gives 0644 under the usual umask."""
 
     def _open(self) -> io.TextIOWrapper:
         fd = open_private_append(Path(self.baseFilename))

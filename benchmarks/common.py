@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from adl_monitor.core.account_spec import AccountSpec, Credentials
+from adl_monitor.core.model.account_spec import AccountSpec, Credentials
 from adl_monitor.sim.thread import SimExchangeThread
 
 

@@ -16,8 +16,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from adl_monitor.core.account_spec import AccountSpec, Credentials
-from adl_monitor.core.snapshot import AccountState
+from adl_monitor.core.model.account_spec import AccountSpec, Credentials
+from adl_monitor.core.model.snapshot import AccountState
 from adl_monitor.engine.engine import Engine
 from adl_monitor.engine.options import EngineOptions
 from adl_monitor.engine.settings import EngineSettings

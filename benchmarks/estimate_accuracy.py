@@ -4,8 +4,8 @@ simulator's ground truth, over many seeded populations.
 For each scenario and seed the simulator is stepped on its own clock (frozen, `STEP` sim seconds
 at a time, no real sleeping); every step the demo accounts are read through the real connectors
 and ccxt, run through `core.assess` with ONE `RankEstimator` per run (so calibration accumulates
-as it would in the app), fed as a `Snapshot` to the real `core.alerts.AlertRules`, and compared
-with the simulator's truth (`World.truth()`, served as `/__sim/truth`) — the tier the venue
+as it would in the app), fed as a `Snapshot` to the real `core.alerts.rules.AlertRules`, and
+compared with the simulator's truth (`World.truth()`, served as `/__sim/truth`) — the tier the venue
 itself gives each position at that moment, never the app's own earlier readings.
 
 Each seed draws its own trader population (`adl_monitor/sim/population_mix.py`): leverage mix,
@@ -47,13 +47,14 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from adl_monitor.core.account_reading import AccountReading
-from adl_monitor.core.alert import Alert, AlertKind
-from adl_monitor.core.alerts import AlertRules
+from adl_monitor.core.alerts.alert import Alert, AlertKind
+from adl_monitor.core.alerts.rules import AlertRules
 from adl_monitor.core.assess import assess
-from adl_monitor.core.estimator import RankEstimator
-from adl_monitor.core.levels import Level, level_for_tier
-from adl_monitor.core.snapshot import AccountState, AccountStatus, PositionRisk, Snapshot
+from adl_monitor.core.estimate.rank_estimator import RankEstimator
+from adl_monitor.core.model.account_reading import AccountReading
+from adl_monitor.core.model.levels import Level, level_for_tier
+from adl_monitor.core.model.position import PositionId
+from adl_monitor.core.model.snapshot import AccountState, AccountStatus, PositionRisk, Snapshot
 from adl_monitor.engine.snapshot_builder import with_venue_risk
 from adl_monitor.exchanges.base import VenueConnector
 from adl_monitor.exchanges.registry import connector_for
@@ -70,9 +71,6 @@ STALE_AFTER = 90.0  # seconds: three of Binance's indicator periods, as the engi
 TIER_VENUES = ("bybit", "binanceusdm", "okx")
 NO_TIER_VENUES = ("hyperliquid",)
 WARNING_LEVELS = frozenset({Level.ORANGE, Level.RED})
-
-PositionKey = tuple[str, str, str]
-"""(account, symbol, side)."""
 
 
 @dataclass
@@ -128,7 +126,7 @@ class AdlHit:
     scenario: str
     seed: int
     venue: str
-    key: PositionKey
+    key: PositionId
     at: float
     warned_at: float | None
     """Sim time of the first orange/red alert on the position before the hit; None: unwarned."""
@@ -156,14 +154,14 @@ class Warning:
     level: Level
     raised: str | None = None
     """What raised it when the market did, not the own tier: "venue-wide risk", "tier rising"
-    or "market run" (core/market_warning.py); None: its own tier."""
+    or "market run" (core/alerts/market_warning.py); None: its own tier."""
 
 
 @dataclass(frozen=True)
 class FalseAlarm:
     scenario: str
     seed: int
-    key: PositionKey
+    key: PositionId
     warning: Warning
 
 
@@ -255,7 +253,7 @@ class SimClock:
         return False
 
     def pace_venue_risk(self, venue: str, connector: VenueConnector) -> None:
-        """The same for the venue-wide ADL risk (core/venue_risk.py): read at the connector's
+        """The same for the venue-wide ADL risk (core/model/venue_risk.py): read at the connector's
         own cadence in sim time (Bybit every minute, Binance every 5 minutes)."""
         interval = connector.venue_risk_interval
         if interval is None:
@@ -314,8 +312,8 @@ class Run:
         self.connectors: dict[str, VenueConnector] = {}
         self.indicator_at: dict[str, datetime] = {}
         self.rows: dict[str, tuple[PositionRisk, ...]] = {}
-        self.warnings: dict[PositionKey, list[Warning]] = {}
-        self.notices: dict[PositionKey, list[tuple[float, AlertKind]]] = {}
+        self.warnings: dict[PositionId, list[Warning]] = {}
+        self.notices: dict[PositionId, list[tuple[float, AlertKind]]] = {}
 
     async def play(self) -> None:
         await self.sim.start()
@@ -386,7 +384,7 @@ class Run:
         """ADL hits, false alarms and alerts per cooldown, from the simulator's own record of
         the ADL it did (`adl_events` in its truth), never from what the app noticed."""
         truth: Any = self.sim.truth()["venues"]
-        first_hits: dict[PositionKey, tuple[str, float]] = {}
+        first_hits: dict[PositionId, tuple[str, float]] = {}
         for venue, book in truth.items():
             for event in book["adl_events"]:
                 key = (event["account"], event["symbol"], event["side"])
@@ -411,7 +409,7 @@ RAISED_BY = {
 
 
 def _raised(alert: Alert) -> str | None:
-    """What raised an alert above the level of its own tier (core/market_warning.py's reason
+    """What raised an alert above the level of its own tier (core/alerts/market_warning.py's reason
     opens the body after the account), or None."""
     if alert.tier is None or level_for_tier(alert.tier) >= alert.level:
         return None
@@ -427,9 +425,9 @@ def score_warnings(
     scenario: str,
     seed: int,
     story_start: float,
-    first_hits: dict[PositionKey, tuple[str, float]],
-    warnings: dict[PositionKey, list[Warning]],
-    notices: dict[PositionKey, list[tuple[float, AlertKind]]],
+    first_hits: dict[PositionId, tuple[str, float]],
+    warnings: dict[PositionId, list[Warning]],
+    notices: dict[PositionId, list[tuple[float, AlertKind]]],
     cooldown: float,
 ) -> None:
     """Score one run: `first_hits` maps each deleveraged position to (venue, sim time of its
@@ -533,7 +531,7 @@ def _count(words: Iterable[str]) -> dict[str, int]:
 
 def false_alarm_figures(results: Results) -> dict[str, Any]:
     """Orange/red warnings on positions the simulator did not deleverage in that run: all of
-    them, those the market raised (core/market_warning.py), and per scenario."""
+    them, those the market raised (core/alerts/market_warning.py), and per scenario."""
     alarms = results.false_alarms
     per_scenario = {scenario: 0 for scenario in SCENARIOS}
     for alarm in alarms:

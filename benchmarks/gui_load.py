@@ -80,11 +80,11 @@ class Heartbeat:
 
 
 def _snapshot(count: int, rng: random.Random, marks: list[float]) -> object:
-    from adl_monitor.core.advice import Action, ActionKind, Advice
-    from adl_monitor.core.estimate import Estimate
-    from adl_monitor.core.position import MarginMode, Position, Side
-    from adl_monitor.core.reading import AdlReading
-    from adl_monitor.core.snapshot import AccountState, AccountStatus, PositionRisk, Snapshot
+    from adl_monitor.core.advice.suggestion import Action, ActionKind, Advice
+    from adl_monitor.core.model.adl_indicator import AdlIndicator
+    from adl_monitor.core.model.estimate import Estimate
+    from adl_monitor.core.model.position import MarginMode, Position, Side
+    from adl_monitor.core.model.snapshot import AccountState, AccountStatus, PositionRisk, Snapshot
 
     now = datetime.now(UTC)
     risks = []
@@ -109,7 +109,7 @@ def _snapshot(count: int, rng: random.Random, marks: list[float]) -> object:
         risks.append(
             PositionRisk(
                 position=position,
-                exchange_adl=AdlReading(raw=tier, tier=tier, updated_at=now),
+                exchange_adl=AdlIndicator(raw=tier, tier=tier, updated_at=now),
                 estimate=Estimate(marks[i] / 100, tier, max(0, tier - 1), min(5, tier + 1), ""),
                 fetched_at=now,
                 advice=Advice("Reduce by 25 %", (Action(ActionKind.REDUCE, 25.0, "%", 3),)),

@@ -21,9 +21,9 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from adl_monitor.core.position import MarginMode, Position, Side
-from adl_monitor.core.reading import AdlReading
-from adl_monitor.core.snapshot import PositionRisk
+from adl_monitor.core.model.adl_indicator import AdlIndicator
+from adl_monitor.core.model.position import MarginMode, Position, Side
+from adl_monitor.core.model.snapshot import PositionRisk
 from adl_monitor.engine.engine import CHART_POINTS
 from adl_monitor.storage.history import History
 
@@ -44,7 +44,7 @@ def _risk(now: datetime) -> PositionRisk:
         notional=33_000.0, unrealized_pnl=3_000.0, margin_mode=MarginMode.CROSS,
         leverage=10.0, liquidation_price=54_500.0,
     )  # fmt: skip
-    reading = AdlReading(raw=3, tier=3, updated_at=now)
+    reading = AdlIndicator(raw=3, tier=3, updated_at=now)
     return PositionRisk(position, reading, None, now, effective_leverage=7.5, pnl_pct=0.1)
 
 

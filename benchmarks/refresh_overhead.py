@@ -31,8 +31,8 @@ from typing import Any
 
 from aiohttp import web
 
-from adl_monitor.core.account_spec import AccountSpec
-from adl_monitor.core.estimator import RankEstimator
+from adl_monitor.core.estimate.rank_estimator import RankEstimator
+from adl_monitor.core.model.account_spec import AccountSpec
 from adl_monitor.engine.account_tracker import AccountTracker
 from adl_monitor.engine.snapshot_builder import SnapshotBuilder
 from adl_monitor.exchanges.registry import connector_for

@@ -12,9 +12,9 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from adl_monitor.commands.snapshot_json import dumps, snapshot_to_dict
-from adl_monitor.core.account_reading import AccountReading
-from adl_monitor.core.account_spec import AccountSpec
-from adl_monitor.core.estimator import RankEstimator
+from adl_monitor.core.estimate.rank_estimator import RankEstimator
+from adl_monitor.core.model.account_reading import AccountReading
+from adl_monitor.core.model.account_spec import AccountSpec
 from adl_monitor.engine.account_tracker import AccountTracker
 from adl_monitor.engine.snapshot_builder import SnapshotBuilder
 from adl_monitor.exchanges.registry import connector_for

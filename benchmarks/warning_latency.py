@@ -20,11 +20,11 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
-from adl_monitor.core.account_reading import AccountReading
-from adl_monitor.core.alert import Alert
-from adl_monitor.core.alerts import AlertSettings
-from adl_monitor.core.levels import Level
-from adl_monitor.core.snapshot import Snapshot
+from adl_monitor.core.alerts.alert import Alert
+from adl_monitor.core.alerts.rules import AlertSettings
+from adl_monitor.core.model.account_reading import AccountReading
+from adl_monitor.core.model.levels import Level
+from adl_monitor.core.model.snapshot import Snapshot
 from adl_monitor.engine.connector import venue_connector_factory
 from adl_monitor.engine.engine import Engine
 from adl_monitor.engine.options import EngineOptions

@@ -18,7 +18,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QGuiApplication, QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
 
-from adl_monitor.core.levels import Level
+from adl_monitor.core.model.levels import Level
 from adl_monitor.ui.colours import LEVEL_COLOURS
 from adl_monitor.ui.icons import APP_ICON_SIZES, APP_ID, TRAY_RIM
 

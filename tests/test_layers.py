@@ -84,7 +84,7 @@ def test_estimate_loads_no_simulator(package: str) -> None:
     scores it against that simulator (issue 10)."""
     modules = [m.removesuffix(".__init__") for m in _submodules(package)]
     if package == "core":
-        assert "adl_monitor.core.estimator" in modules
+        assert "adl_monitor.core.estimate.rank_estimator" in modules
     script = (
         "import importlib, sys\n"
         f"for name in {modules!r}:\n"

@@ -20,7 +20,7 @@ import pytest
 
 from adl_monitor.cli import main
 from adl_monitor.commands import sim_exchange
-from adl_monitor.core.account_spec import AccountSpec
+from adl_monitor.core.model.account_spec import AccountSpec
 from adl_monitor.sim.demo import (
     DEMO_API_KEY,
     DEMO_PASSWORD,
@@ -98,7 +98,8 @@ HYPERLIQUID_READ_TYPES = frozenset(
         "userAbstraction",
         "userFills",  # ADL evidence: fills marked as ADL
         "userFillsByTime",
-        "candleSnapshot",  # public hourly candles: the estimate's prior (core/public_prior.py)
+        # public hourly candles: the estimate's prior (core/estimate/public_prior.py)
+        "candleSnapshot",
     }
 )
 """`POST /info` only reads; Hyperliquid's writes all go to `POST /exchange`, never sent."""

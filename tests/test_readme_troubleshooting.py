@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from adl_monitor.core.failure import ADVICE, FailureKind
+from adl_monitor.core.model.failure import ADVICE, FailureKind
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 

@@ -42,8 +42,8 @@ from PySide6.QtWidgets import (
 )
 
 from adl_monitor.cli import main
-from adl_monitor.core.account_spec import AccountSpec, Credentials
-from adl_monitor.core.alert import Alert
+from adl_monitor.core.alerts.alert import Alert
+from adl_monitor.core.model.account_spec import AccountSpec, Credentials
 from adl_monitor.sim.thread import SimExchangeThread
 from adl_monitor.storage.config import load_config
 from adl_monitor.storage.secrets import SERVICE, SecretStore

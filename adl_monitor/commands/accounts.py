@@ -19,17 +19,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from adl_monitor.commands.command_line import friendly_errors
-from adl_monitor.core.account_spec import (
+from adl_monitor.core.model.account_spec import (
     PASSPHRASE_EXCHANGES,
     SUPPORTED_EXCHANGES,
     AccountSpec,
     Credentials,
     account_problem,
 )
-from adl_monitor.core.failure import VenueFailure
-from adl_monitor.core.held_secrets import hold
-from adl_monitor.core.key_acceptance import NO_WAY_TO_ASK, KeyOutcome, accept_key
-from adl_monitor.core.key_check import KeyCheck, KeyVerdict
+from adl_monitor.core.model.failure import VenueFailure
+from adl_monitor.core.security.held_secrets import hold
+from adl_monitor.core.security.key_acceptance import NO_WAY_TO_ASK, KeyOutcome, accept_key
+from adl_monitor.core.security.key_verdict import KeyCheck, KeyVerdict
 from adl_monitor.terminal_text import terminal_lines
 
 if TYPE_CHECKING:

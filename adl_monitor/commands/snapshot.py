@@ -48,8 +48,8 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     setup_cli_logging(args.verbose)
     from adl_monitor.commands.snapshot_json import dumps, snapshot_to_dict
-    from adl_monitor.core.levels import Level
-    from adl_monitor.core.snapshot import Snapshot
+    from adl_monitor.core.model.levels import Level
+    from adl_monitor.core.model.snapshot import Snapshot
 
     try:
         sources = open_sources(config_path_arg(args.config), args.demo, args.scenario)

@@ -13,12 +13,12 @@ import math
 from datetime import UTC, datetime
 from typing import Any
 
-from adl_monitor.core.advice import Advice
-from adl_monitor.core.alert import Alert
-from adl_monitor.core.estimate import Estimate
-from adl_monitor.core.reading import AdlReading
-from adl_monitor.core.snapshot import AccountStatus, PositionRisk, Snapshot
-from adl_monitor.core.venue_risk import VenueRisk
+from adl_monitor.core.advice.suggestion import Advice
+from adl_monitor.core.alerts.alert import Alert
+from adl_monitor.core.model.adl_indicator import AdlIndicator
+from adl_monitor.core.model.estimate import Estimate
+from adl_monitor.core.model.snapshot import AccountStatus, PositionRisk, Snapshot
+from adl_monitor.core.model.venue_risk import VenueRisk
 
 
 def iso_utc(moment: datetime | None) -> str | None:
@@ -56,7 +56,7 @@ def jsonable(value: object) -> Any:
     return str(value)
 
 
-def exchange_adl_to_dict(reading: AdlReading | None) -> dict[str, Any] | None:
+def exchange_adl_to_dict(reading: AdlIndicator | None) -> dict[str, Any] | None:
     if reading is None:
         return None
     return {

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from adl_monitor.core.age import describe_age
-from adl_monitor.core.alert import Alert
-from adl_monitor.core.scales import applied_raw
-from adl_monitor.core.snapshot import AccountState, AccountStatus, PositionRisk, Snapshot
+from adl_monitor.core.alerts.alert import Alert
+from adl_monitor.core.model.age import describe_age
+from adl_monitor.core.model.snapshot import AccountState, AccountStatus, PositionRisk, Snapshot
+from adl_monitor.core.ranking.scales import applied_raw
 from adl_monitor.terminal_text import terminal_text
 
 _COLUMNS = (

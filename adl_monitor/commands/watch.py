@@ -27,8 +27,8 @@ from adl_monitor.commands.command_line import (
     setup_cli_logging,
 )
 from adl_monitor.commands.config_follow import ConfigFollower
-from adl_monitor.core.alert import Alert
-from adl_monitor.core.snapshot import AccountState, Snapshot
+from adl_monitor.core.alerts.alert import Alert
+from adl_monitor.core.model.snapshot import AccountState, Snapshot
 from adl_monitor.terminal_text import terminal_json, terminal_lines
 from adl_monitor.wiring.sources import SourcesError, open_sources
 

@@ -20,15 +20,15 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
 
-from adl_monitor.core.account_reading import AccountReading
-from adl_monitor.core.account_spec import AccountSpec
-from adl_monitor.core.advisor import advise
-from adl_monitor.core.estimator import RankEstimator
-from adl_monitor.core.formulas import effective_leverage, pnl_fraction, score_position
-from adl_monitor.core.levels import Level
-from adl_monitor.core.position import Position
-from adl_monitor.core.reading import AdlReading
-from adl_monitor.core.snapshot import PositionRisk
+from adl_monitor.core.advice.what_if import advise
+from adl_monitor.core.estimate.rank_estimator import RankEstimator
+from adl_monitor.core.model.account_reading import AccountReading
+from adl_monitor.core.model.account_spec import AccountSpec
+from adl_monitor.core.model.adl_indicator import AdlIndicator
+from adl_monitor.core.model.levels import Level
+from adl_monitor.core.model.position import Position
+from adl_monitor.core.model.snapshot import PositionRisk
+from adl_monitor.core.ranking.formulas import effective_leverage, pnl_fraction, score_position
 
 ADVISED_LEVELS = frozenset({Level.ORANGE, Level.RED})
 
@@ -66,7 +66,7 @@ def _assess_position(
     exchange = spec.exchange
     figures = reading.figures.get(position.settle)
     score = score_position(exchange, position, figures)
-    key = (position.symbol, position.side.value)
+    key = position.queue_key
     adl = reading.adl.get(key)
     adl_stale = adl is not None and adl.known and _older_than(adl.updated_at, now, stale_after)
     stale = reading_stale or adl_stale
@@ -103,7 +103,7 @@ def _assess_position(
     return replace(risk, advice=advice)
 
 
-def _known_tier(adl: AdlReading | None, estimated: int) -> int:
+def _known_tier(adl: AdlIndicator | None, estimated: int) -> int:
     if adl is not None and adl.tier is not None:
         return adl.tier
     return estimated

@@ -25,11 +25,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from adl_monitor.core.account_reading import AccountReading, carry_deleveraged
-from adl_monitor.core.account_spec import AccountSpec
-from adl_monitor.core.failure import VenueFailure
-from adl_monitor.core.key_check import KeyCheck, KeyVerdict
-from adl_monitor.core.snapshot import AccountState, AccountStatus
+from adl_monitor.core.model.account_reading import AccountReading, carry_deleveraged
+from adl_monitor.core.model.account_spec import AccountSpec
+from adl_monitor.core.model.failure import VenueFailure
+from adl_monitor.core.model.snapshot import AccountState, AccountStatus
+from adl_monitor.core.security.key_verdict import KeyCheck, KeyVerdict
 
 
 @dataclass(slots=True)

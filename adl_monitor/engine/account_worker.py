@@ -29,9 +29,9 @@ import random
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
-from adl_monitor.core.account_reading import AccountReading
-from adl_monitor.core.account_spec import AccountSpec, Credentials
-from adl_monitor.core.failure import FailureKind, VenueFailure
+from adl_monitor.core.model.account_reading import AccountReading
+from adl_monitor.core.model.account_spec import AccountSpec, Credentials
+from adl_monitor.core.model.failure import FailureKind, VenueFailure
 from adl_monitor.engine.account_tracker import AccountTracker, no_answer_sentence
 from adl_monitor.engine.backoff import Backoff
 from adl_monitor.engine.connector import Connector, ConnectorFactory

@@ -13,7 +13,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from adl_monitor.core.estimator import RankEstimator
+from adl_monitor.core.estimate.rank_estimator import RankEstimator
 
 _log = logging.getLogger(__name__)
 

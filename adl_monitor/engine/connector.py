@@ -11,9 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
-from adl_monitor.core.account_reading import AccountReading
-from adl_monitor.core.account_spec import AccountSpec, Credentials
-from adl_monitor.core.key_check import KeyCheck
+from adl_monitor.core.model.account_reading import AccountReading
+from adl_monitor.core.model.account_spec import AccountSpec, Credentials
+from adl_monitor.core.security.key_verdict import KeyCheck
 
 
 class Connector(Protocol):

@@ -24,12 +24,13 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Protocol, TypeVar
 
-from adl_monitor.core.account_spec import AccountSpec, Credentials
-from adl_monitor.core.alert import Alert
-from adl_monitor.core.alerts import AlertRules, AlertSettings
-from adl_monitor.core.failure import VenueFailure
-from adl_monitor.core.key_check import KeyCheck, KeyVerdict
-from adl_monitor.core.snapshot import Snapshot
+from adl_monitor.core.alerts.alert import Alert
+from adl_monitor.core.alerts.rules import AlertRules, AlertSettings
+from adl_monitor.core.model.account_spec import AccountSpec, Credentials
+from adl_monitor.core.model.failure import VenueFailure
+from adl_monitor.core.model.position import PositionId
+from adl_monitor.core.model.snapshot import Snapshot
+from adl_monitor.core.security.key_verdict import KeyCheck, KeyVerdict
 from adl_monitor.engine.account_tracker import AccountTracker
 from adl_monitor.engine.account_worker import (
     AccountWorker,
@@ -41,7 +42,7 @@ from adl_monitor.engine.connector import ConnectorFactory, venue_connector_facto
 from adl_monitor.engine.options import EngineOptions
 from adl_monitor.engine.settings import EngineSettings
 from adl_monitor.engine.snapshot_builder import SnapshotBuilder
-from adl_monitor.storage.history import History, HistoryPoint, PositionKey
+from adl_monitor.storage.history import History, HistoryPoint
 
 _log = logging.getLogger(__name__)
 
@@ -383,7 +384,7 @@ class Engine:
             _log.warning("history access failed", exc_info=True)
             return None
 
-    async def history_for(self, key: PositionKey, since: datetime) -> list[HistoryPoint]:
+    async def history_for(self, key: PositionId, since: datetime) -> list[HistoryPoint]:
         """The recorded points of one position since `since`, oldest first (for charts)."""
         points = await self._in_history(
             lambda history: history.series(key, since, max_points=CHART_POINTS)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from adl_monitor.core.alerts import AlertSettings
+from adl_monitor.core.alerts.rules import AlertSettings
 from adl_monitor.engine.connector import ConnectorFactory
 from adl_monitor.engine.settings import EngineSettings
 

@@ -21,14 +21,15 @@ from collections.abc import Callable, Coroutine, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
-from adl_monitor.core.account_spec import AccountSpec, Credentials
-from adl_monitor.core.alerts import AlertSettings
-from adl_monitor.core.key_check import KeyCheck
-from adl_monitor.core.snapshot import Snapshot
+from adl_monitor.core.alerts.rules import AlertSettings
+from adl_monitor.core.model.account_spec import AccountSpec, Credentials
+from adl_monitor.core.model.position import PositionId
+from adl_monitor.core.model.snapshot import Snapshot
+from adl_monitor.core.security.key_verdict import KeyCheck
 from adl_monitor.engine.engine import Engine, EngineListener
 from adl_monitor.engine.options import EngineOptions
 from adl_monitor.engine.settings import EngineSettings
-from adl_monitor.storage.history import HistoryPoint, PositionKey
+from adl_monitor.storage.history import HistoryPoint
 
 __all__ = ["EngineListener", "EngineOptions", "EngineRunner", "EngineSettings"]
 
@@ -159,7 +160,7 @@ class EngineRunner:
         return self._submit(self.engine.verify_key(spec, credentials))
 
     def history_for(
-        self, key: PositionKey, since: datetime
+        self, key: PositionId, since: datetime
     ) -> concurrent.futures.Future[list[HistoryPoint]]:
         """Recorded points of position `key` = (account, symbol, side) since `since`."""
         return self._submit(self.engine.history_for(key, since))

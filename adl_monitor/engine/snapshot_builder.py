@@ -16,11 +16,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from adl_monitor.core.account_reading import AccountReading
-from adl_monitor.core.account_spec import AccountSpec
 from adl_monitor.core.assess import assess, sort_riskiest_first
-from adl_monitor.core.estimator import RankEstimator
-from adl_monitor.core.snapshot import PositionRisk, Snapshot
+from adl_monitor.core.estimate.rank_estimator import RankEstimator
+from adl_monitor.core.model.account_reading import AccountReading
+from adl_monitor.core.model.account_spec import AccountSpec
+from adl_monitor.core.model.snapshot import PositionRisk, Snapshot
 from adl_monitor.engine.account_tracker import AccountTracker
 
 
@@ -50,7 +50,8 @@ def restale(
 def with_venue_risk(
     reading: AccountReading, rows: Sequence[PositionRisk]
 ) -> tuple[PositionRisk, ...]:
-    """Each row with its venue's contract-wide ADL risk (core/venue_risk.py), when there is one.
+    """Each row with its venue's contract-wide ADL risk (core/model/venue_risk.py), when there is
+    one.
 
     A row whose venue publishes none is kept as it is: `dataclasses.replace` on every row
     was a visible part of a refresh at a thousand positions."""

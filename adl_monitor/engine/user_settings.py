@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from datetime import time, timedelta
 from typing import Any
 
-from adl_monitor.core.alerts import AlertSettings, QuietHours
-from adl_monitor.core.levels import Level
+from adl_monitor.core.alerts.rules import AlertSettings, QuietHours
+from adl_monitor.core.model.levels import Level
 from adl_monitor.engine.settings import EngineSettings
 from adl_monitor.storage import settings as opt
 

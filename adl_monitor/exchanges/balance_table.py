@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from adl_monitor.core.account import AccountFigures
+from adl_monitor.core.model.account_figures import AccountFigures
 from adl_monitor.exchanges.values import as_dict, number
 
 

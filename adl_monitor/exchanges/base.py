@@ -20,15 +20,15 @@ from typing import Any, ClassVar, TypeVar
 from urllib.parse import urlsplit
 
 from adl_monitor.core import venues
-from adl_monitor.core.account import AccountFigures
-from adl_monitor.core.account_reading import AccountReading, CloseEvidence, PositionKey
-from adl_monitor.core.account_spec import AccountSpec, Credentials
-from adl_monitor.core.failure import FailureKind, VenueFailure
-from adl_monitor.core.key_check import KeyCheck
-from adl_monitor.core.position import Position
-from adl_monitor.core.reading import AdlReading
-from adl_monitor.core.scales import map_indicator
-from adl_monitor.core.venue_risk import VenueRisk
+from adl_monitor.core.model.account_figures import AccountFigures
+from adl_monitor.core.model.account_reading import AccountReading, CloseEvidence
+from adl_monitor.core.model.account_spec import AccountSpec, Credentials
+from adl_monitor.core.model.adl_indicator import AdlIndicator
+from adl_monitor.core.model.failure import FailureKind, VenueFailure
+from adl_monitor.core.model.position import Position, QueueKey
+from adl_monitor.core.model.venue_risk import VenueRisk
+from adl_monitor.core.ranking.scales import map_indicator
+from adl_monitor.core.security.key_verdict import KeyCheck
 from adl_monitor.exchanges import market_cache
 from adl_monitor.exchanges.closes import ClosesVerdict, judge_closes
 from adl_monitor.exchanges.errors import to_failure
@@ -60,10 +60,10 @@ def utc_now() -> datetime:
 
 
 def reduced_positions(
-    before: Mapping[PositionKey, UnifiedPosition], after: Mapping[PositionKey, UnifiedPosition]
-) -> set[PositionKey]:
+    before: Mapping[QueueKey, UnifiedPosition], after: Mapping[QueueKey, UnifiedPosition]
+) -> set[QueueKey]:
     """Positions that were closed, or got smaller, between two reads."""
-    reduced: set[PositionKey] = set()
+    reduced: set[QueueKey] = set()
     for key, old in before.items():
         new = after.get(key)
         old_size = abs(to_float(old.get("contracts")) or 0.0)
@@ -96,7 +96,8 @@ class VenueConnector:
     adl_mark: ClassVar[str] = ""  # where `_is_adl_hit` finds the venue's mark, for the user
     request_timeout_ms: ClassVar[int] = 10_000
     reply_shape: ClassVar[ReplyShape] = NO_ENVELOPE  # the venue's success document
-    # Seconds between reads of the venue-wide ADL risk (core/venue_risk.py); None: none published.
+    # Seconds between reads of the venue-wide ADL risk (core/model/venue_risk.py); None: none
+    # published.
     venue_risk_interval: ClassVar[float | None] = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -125,14 +126,14 @@ class VenueConnector:
         self._cache_dir = cache_dir
         self._client: Any = None
         self._market_refresh: asyncio.Task[None] | None = None
-        self._adl: dict[PositionKey, AdlReading] = {}
+        self._adl: dict[QueueKey, AdlIndicator] = {}
         self._adl_refreshed_at: float | None = None  # time.monotonic() of the last ADL read
         self._venue_risk: SlowRead[VenueRisk] = SlowRead(
             "venue-wide ADL risk", self.venue_risk_interval or 0.0
         )
-        self._positions: dict[PositionKey, UnifiedPosition] = {}
+        self._positions: dict[QueueKey, UnifiedPosition] = {}
         self._figures: dict[str, AccountFigures] = {}
-        self._hits: frozenset[PositionKey] = frozenset()
+        self._hits: frozenset[QueueKey] = frozenset()
         self._facts: dict[str, MarketFacts] = {}
         self._facts_of: object = None  # the ccxt markets dict `_facts` was read from
         self._closes = ClosesVerdict()
@@ -296,7 +297,7 @@ class VenueConnector:
         await self._judge_closes(previous)
         return self._reading(fetched_at)
 
-    async def _judge_closes(self, previous: Mapping[PositionKey, UnifiedPosition]) -> None:
+    async def _judge_closes(self, previous: Mapping[QueueKey, UnifiedPosition]) -> None:
         """Ask the venue's history about positions that closed or shrank since `previous` —
         only then, never on every refresh (docs/adl-evidence.md)."""
         reduced = reduced_positions(previous, self._positions)
@@ -322,7 +323,7 @@ class VenueConnector:
         updates = [self._normalise(u) for u in await self.client.watch_positions()]
         fetched_at = utc_now()
         previous = dict(self._positions)
-        raw_indicators: dict[PositionKey, object] = {}
+        raw_indicators: dict[QueueKey, object] = {}
         for update in updates:
             self._merge(update)
             key = position_key(update)
@@ -370,7 +371,7 @@ class VenueConnector:
             )
             if position is not None:
                 built.append(position)
-        keys = {(p.symbol, p.side.value) for p in built}
+        keys = {p.queue_key for p in built}
         held = {symbol for symbol, _side in keys}
         return AccountReading(
             fetched_at=fetched_at,
@@ -386,8 +387,8 @@ class VenueConnector:
             venue_risk={s: risk for s, risk in self._venue_risk.values.items() if s in held},
         )
 
-    def _keyed(self, positions: list[UnifiedPosition]) -> dict[PositionKey, UnifiedPosition]:
-        keyed: dict[PositionKey, UnifiedPosition] = {}
+    def _keyed(self, positions: list[UnifiedPosition]) -> dict[QueueKey, UnifiedPosition]:
+        keyed: dict[QueueKey, UnifiedPosition] = {}
         for unified in map(self._normalise, positions):
             key = position_key(unified)
             if key is not None and is_open(unified):
@@ -423,9 +424,7 @@ class VenueConnector:
             lambda error: str(self._failure(error)),
         )
 
-    def _map(
-        self, raw: Mapping[PositionKey, object], at: datetime
-    ) -> dict[PositionKey, AdlReading]:
+    def _map(self, raw: Mapping[QueueKey, object], at: datetime) -> dict[QueueKey, AdlIndicator]:
         return {
             key: map_indicator(self.exchange_id, value, at, side=key[1])
             for key, value in raw.items()
@@ -468,9 +467,9 @@ class VenueConnector:
         """The balances the venue's ranking formula needs; none by default."""
         return {}
 
-    async def _read_indicators(self, positions: list[UnifiedPosition]) -> dict[PositionKey, object]:
+    async def _read_indicators(self, positions: list[UnifiedPosition]) -> dict[QueueKey, object]:
         """The raw ADL indicator per position; by default `info[indicator_field]`."""
-        raw: dict[PositionKey, object] = {}
+        raw: dict[QueueKey, object] = {}
         for unified in positions:
             key = position_key(unified)
             value = self._indicator(unified)
@@ -492,7 +491,7 @@ class VenueConnector:
         """Whether the venue marks this (still open) position as being auto-deleveraged."""
         return False
 
-    async def _adl_closes(self, reduced: set[PositionKey]) -> dict[PositionKey, CloseEvidence]:
+    async def _adl_closes(self, reduced: set[QueueKey]) -> dict[QueueKey, CloseEvidence]:
         """What the venue's trade or position history says closed or reduced each of these
         positions (ADL, or the user's own fill); a position it says nothing about is left out.
         Venue hook; asked only when something closed or shrank. Each history record counts

@@ -16,10 +16,11 @@ import time
 from datetime import datetime
 from typing import Any, ClassVar
 
-from adl_monitor.core.account import AccountFigures
-from adl_monitor.core.account_reading import CloseCause, CloseEvidence, PositionKey
-from adl_monitor.core.key_check import KeyCheck, KeyVerdict
-from adl_monitor.core.venue_risk import VenueRisk, binance_risk
+from adl_monitor.core.model.account_figures import AccountFigures
+from adl_monitor.core.model.account_reading import CloseCause, CloseEvidence
+from adl_monitor.core.model.position import QueueKey
+from adl_monitor.core.model.venue_risk import VenueRisk, binance_risk
+from adl_monitor.core.security.key_verdict import KeyCheck, KeyVerdict
 from adl_monitor.exchanges.balance_table import BalanceFields, figures_from_rows
 from adl_monitor.exchanges.base import UnifiedPosition, VenueConnector
 from adl_monitor.exchanges.closes import HistoryRecord, SeenRecords, match_records
@@ -150,7 +151,7 @@ class BinanceConnector(VenueConnector):
         account = as_dict(await getattr(self.client, self.account_call)())
         return figures_from_rows(as_list(account.get("assets")), _BALANCE_FIELDS)
 
-    async def _read_indicators(self, positions: list[UnifiedPosition]) -> dict[PositionKey, object]:
+    async def _read_indicators(self, positions: list[UnifiedPosition]) -> dict[QueueKey, object]:
         keys = [key for unified in positions if (key := position_key(unified)) is not None]
         if not keys:
             return {}  # nothing to rank: skip the request
@@ -174,7 +175,7 @@ class BinanceConnector(VenueConnector):
                 risks[symbol] = binance_risk(row, read_at)
         return risks
 
-    async def _adl_closes(self, reduced: set[PositionKey]) -> dict[PositionKey, CloseEvidence]:
+    async def _adl_closes(self, reduced: set[QueueKey]) -> dict[QueueKey, CloseEvidence]:
         found = await self._adl_orders(reduced)
         for symbol in sorted({symbol for symbol, _side in reduced}):
             unexplained = {key for key in reduced if key[0] == symbol and key not in found}
@@ -185,7 +186,7 @@ class BinanceConnector(VenueConnector):
     def _start_ms(self) -> int:
         return max(self._seen.since_ms, int(time.time() * 1000) - _HISTORY_DAYS_MS)
 
-    async def _adl_orders(self, reduced: set[PositionKey]) -> dict[PositionKey, CloseEvidence]:
+    async def _adl_orders(self, reduced: set[QueueKey]) -> dict[QueueKey, CloseEvidence]:
         """`forceOrders?autoCloseType=ADL`: one symbol's (weight 20) or every symbol's (50)."""
         params: dict[str, Any] = {"autoCloseType": "ADL", "startTime": self._start_ms()}
         symbols = {symbol for symbol, _side in reduced}
@@ -195,8 +196,8 @@ class BinanceConnector(VenueConnector):
         return match_records((self._record(row, "order") for row in rows), reduced, self._seen)
 
     async def _own_trades(
-        self, symbol: str, unexplained: set[PositionKey]
-    ) -> dict[PositionKey, CloseEvidence]:
+        self, symbol: str, unexplained: set[QueueKey]
+    ) -> dict[QueueKey, CloseEvidence]:
         """The user's trades of `symbol` since start: one that realised PnL on a side closed
         (part of) that position."""
         params = {"symbol": self.client.market(symbol)["id"], "startTime": self._start_ms()}

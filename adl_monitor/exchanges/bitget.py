@@ -13,9 +13,10 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from adl_monitor.core.account import AccountFigures
-from adl_monitor.core.account_reading import CloseCause, CloseEvidence, PositionKey
-from adl_monitor.core.key_check import KeyCheck, KeyVerdict
+from adl_monitor.core.model.account_figures import AccountFigures
+from adl_monitor.core.model.account_reading import CloseCause, CloseEvidence
+from adl_monitor.core.model.position import QueueKey
+from adl_monitor.core.security.key_verdict import KeyCheck, KeyVerdict
 from adl_monitor.exchanges.base import UnifiedPosition, VenueConnector
 from adl_monitor.exchanges.closes import HistoryRecord, SeenRecords, match_records
 from adl_monitor.exchanges.reply_shape import envelope
@@ -60,7 +61,7 @@ class BitgetConnector(VenueConnector):
         super().__init__(*args, **kwargs)
         self._seen = SeenRecords()
 
-    async def _adl_closes(self, reduced: set[PositionKey]) -> dict[PositionKey, CloseEvidence]:
+    async def _adl_closes(self, reduced: set[QueueKey]) -> dict[QueueKey, CloseEvidence]:
         reply = as_dict(
             await self.client.privateMixGetV2MixOrderFills(
                 {"productType": PRODUCT_TYPE, "startTime": self._seen.since_ms, "limit": 100}
@@ -111,19 +112,19 @@ class BitgetConnector(VenueConnector):
             )
         return figures
 
-    async def _read_indicators(self, positions: list[UnifiedPosition]) -> dict[PositionKey, object]:
+    async def _read_indicators(self, positions: list[UnifiedPosition]) -> dict[QueueKey, object]:
         if not positions:
             return {}
         reply = as_dict(
             await self.client.privateMixGetV2MixPositionAdlRank({"productType": PRODUCT_TYPE})
         )
-        raw: dict[PositionKey, object] = {}
+        raw: dict[QueueKey, object] = {}
         for entry in as_list(reply.get("data")):
             row = as_dict(entry)
             symbol = self._symbol_for(row.get("symbol"))
             side = row.get("holdSide")
             if symbol is not None and side in ("long", "short") and row.get("rank") is not None:
-                raw[(symbol, str(side))] = row["rank"]
+                raw[QueueKey(symbol, str(side))] = row["rank"]
         return raw
 
     async def _check_key(self) -> KeyCheck:

@@ -22,10 +22,11 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from adl_monitor.core.account import AccountFigures
-from adl_monitor.core.account_reading import CloseCause, CloseEvidence, PositionKey
-from adl_monitor.core.key_check import KeyCheck, KeyVerdict
-from adl_monitor.core.venue_risk import VenueRisk, bybit_risk, from_ms
+from adl_monitor.core.model.account_figures import AccountFigures
+from adl_monitor.core.model.account_reading import CloseCause, CloseEvidence
+from adl_monitor.core.model.position import QueueKey
+from adl_monitor.core.model.venue_risk import VenueRisk, bybit_risk, from_ms
+from adl_monitor.core.security.key_verdict import KeyCheck, KeyVerdict
 from adl_monitor.exchanges.balance_table import BalanceFields, figures_from_rows
 from adl_monitor.exchanges.base import UnifiedPosition, VenueConnector
 from adl_monitor.exchanges.closes import HistoryRecord, SeenRecords, match_records
@@ -158,7 +159,7 @@ class BybitConnector(VenueConnector):
     def _is_adl_hit(self, unified: Mapping[str, Any]) -> bool:
         return as_dict(unified.get("info")).get("positionStatus") == "Adl"
 
-    async def _adl_closes(self, reduced: set[PositionKey]) -> dict[PositionKey, CloseEvidence]:
+    async def _adl_closes(self, reduced: set[QueueKey]) -> dict[QueueKey, CloseEvidence]:
         """The execution list since start, for the categories that shrank: an `AdlTrade` fill
         is the venue's ADL; a `Trade` (the user's own) or `BustTrade` (liquidation) fill
         explains a close otherwise.
@@ -170,7 +171,7 @@ class BybitConnector(VenueConnector):
             "inverse" if (self._market(symbol) or {}).get("inverse") else "linear"
             for symbol, _side in reduced
         }
-        found: dict[PositionKey, CloseEvidence] = {}
+        found: dict[QueueKey, CloseEvidence] = {}
         for category in sorted(categories):
             reply = await self.client.privateGetV5ExecutionList(
                 {"category": category, "startTime": self._seen.since_ms}

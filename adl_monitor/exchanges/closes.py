@@ -13,20 +13,21 @@ import time
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from adl_monitor.core.account_reading import CloseCause, CloseEvidence, PositionKey
+from adl_monitor.core.model.account_reading import CloseCause, CloseEvidence
+from adl_monitor.core.model.position import QueueKey
 
 
 @dataclass(frozen=True, slots=True)
 class ClosesVerdict:
-    adl_hits: frozenset[PositionKey] = frozenset()
-    adl_evidence: Mapping[PositionKey, str] = field(default_factory=dict)
-    unconfirmed: frozenset[PositionKey] = frozenset()
+    adl_hits: frozenset[QueueKey] = frozenset()
+    adl_evidence: Mapping[QueueKey, str] = field(default_factory=dict)
+    unconfirmed: frozenset[QueueKey] = frozenset()
 
 
 def judge_closes(
-    reduced: Collection[PositionKey],
-    still_open: Collection[PositionKey],
-    evidence: Mapping[PositionKey, CloseEvidence],
+    reduced: Collection[QueueKey],
+    still_open: Collection[QueueKey],
+    evidence: Mapping[QueueKey, CloseEvidence],
 ) -> ClosesVerdict:
     """The verdict on `reduced` (closed or smaller), given what the venue's history said."""
     adl = {
@@ -54,15 +55,15 @@ class HistoryRecord:
 
 
 def match_records(
-    records: Iterable[HistoryRecord | None], reduced: Collection[PositionKey], seen: SeenRecords
-) -> dict[PositionKey, CloseEvidence]:
+    records: Iterable[HistoryRecord | None], reduced: Collection[QueueKey], seen: SeenRecords
+) -> dict[QueueKey, CloseEvidence]:
     """What the rows say about the positions that closed or shrank; ADL evidence wins over a
     fill of the user's own. Each matched row is remembered, so it never counts again."""
-    found: dict[PositionKey, CloseEvidence] = {}
+    found: dict[QueueKey, CloseEvidence] = {}
     for row in records:
         if row is None or row.evidence is None or row.symbol is None or row.side is None:
             continue
-        key = (row.symbol, row.side)
+        key = QueueKey(row.symbol, row.side)
         if key not in reduced or not seen.is_new(row.record, row.at_ms):
             continue
         seen.add(row.record)

@@ -13,7 +13,7 @@ import json
 import re
 from collections.abc import Iterable
 
-from adl_monitor.core.failure import FailureKind, VenueFailure
+from adl_monitor.core.model.failure import FailureKind, VenueFailure
 
 # Venues word clock problems differently; ccxt maps only some of them to InvalidNonce.
 _CLOCK_WORDS = re.compile(

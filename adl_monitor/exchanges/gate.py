@@ -13,11 +13,12 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from adl_monitor.core.account import AccountFigures
-from adl_monitor.core.account_reading import CloseCause, CloseEvidence, PositionKey
-from adl_monitor.core.failure import FailureKind, VenueFailure
-from adl_monitor.core.key_check import KeyCheck, KeyVerdict
-from adl_monitor.core.venue_risk import VenueRisk, gate_risk
+from adl_monitor.core.model.account_figures import AccountFigures
+from adl_monitor.core.model.account_reading import CloseCause, CloseEvidence
+from adl_monitor.core.model.failure import FailureKind, VenueFailure
+from adl_monitor.core.model.position import QueueKey
+from adl_monitor.core.model.venue_risk import VenueRisk, gate_risk
+from adl_monitor.core.security.key_verdict import KeyCheck, KeyVerdict
 from adl_monitor.exchanges.base import UnifiedPosition, VenueConnector
 from adl_monitor.exchanges.closes import HistoryRecord, SeenRecords, match_records
 from adl_monitor.exchanges.reply_shape import ReplyShape
@@ -109,7 +110,7 @@ class GateConnector(VenueConnector):
                 risks[symbol] = gate_risk(as_dict(entry), read_at)
         return risks
 
-    async def _adl_closes(self, reduced: set[PositionKey]) -> dict[PositionKey, CloseEvidence]:
+    async def _adl_closes(self, reduced: set[QueueKey]) -> dict[QueueKey, CloseEvidence]:
         rows = await self.client.privateFuturesGetSettleAutoDeleverages(
             {"settle": SETTLE, "limit": 100}
         )

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from adl_monitor.core.failure import FailureKind, VenueFailure
+from adl_monitor.core.model.failure import FailureKind, VenueFailure
 from adl_monitor.exchanges.response_guard import refused_redirect
 
 MAX_REPLY_BYTES = 32 * 1024 * 1024

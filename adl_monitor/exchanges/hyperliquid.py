@@ -3,7 +3,7 @@
 What differs here: one `POST /info {"type": "clearinghouseState"}` returns the positions and the
 margin summary together (ccxt's fetch_positions and fetch_balance would each make it), and the
 venue publishes no ADL indicator — the local estimate is the only tier. Its prior rests on the
-venue's public market data (`core.public_prior`): for each symbol held, hourly candles
+venue's public market data (`core.estimate.public_prior`): for each symbol held, hourly candles
 (`fetch_ohlcv`) and, in one call for all, funding, open interest, daily volume and maximum
 leverage (`fetch_funding_rates`), re-read every `MARKET_INTERVAL`; a failed read keeps the last
 figures (or none: the estimate then says its prior is the reference book). ADL closes are
@@ -18,16 +18,12 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from adl_monitor.core.account import AccountFigures
-from adl_monitor.core.account_reading import (
-    AccountReading,
-    CloseCause,
-    CloseEvidence,
-    PositionKey,
-)
-from adl_monitor.core.failure import FailureKind, VenueFailure
-from adl_monitor.core.key_check import KeyCheck, KeyVerdict
-from adl_monitor.core.market_context import Candle, MarketContext
+from adl_monitor.core.model.account_figures import AccountFigures
+from adl_monitor.core.model.account_reading import AccountReading, CloseCause, CloseEvidence
+from adl_monitor.core.model.failure import FailureKind, VenueFailure
+from adl_monitor.core.model.market_context import Candle, MarketContext
+from adl_monitor.core.model.position import QueueKey
+from adl_monitor.core.security.key_verdict import KeyCheck, KeyVerdict
 from adl_monitor.exchanges.base import UnifiedPosition, VenueConnector
 from adl_monitor.exchanges.closes import HistoryRecord, SeenRecords, match_records
 from adl_monitor.exchanges.reply_shape import ReplyShape
@@ -106,7 +102,7 @@ class HyperliquidConnector(VenueConnector):
         await self._refresh_markets_data(positions)
         return positions, figures
 
-    async def _adl_closes(self, reduced: set[PositionKey]) -> dict[PositionKey, CloseEvidence]:
+    async def _adl_closes(self, reduced: set[QueueKey]) -> dict[QueueKey, CloseEvidence]:
         """The wallet's fills since start: an ADL fill is the venue's ADL; a closing fill of
         the user's own (or their liquidation) explains a close otherwise."""
         fills = await self.client.publicPostInfo(

@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from adl_monitor.core.account import AccountFigures
-from adl_monitor.core.account_reading import CloseCause, CloseEvidence, PositionKey
-from adl_monitor.core.key_check import KeyCheck, KeyVerdict
+from adl_monitor.core.model.account_figures import AccountFigures
+from adl_monitor.core.model.account_reading import CloseCause, CloseEvidence
+from adl_monitor.core.model.position import QueueKey
+from adl_monitor.core.security.key_verdict import KeyCheck, KeyVerdict
 from adl_monitor.exchanges.base import VenueConnector
 from adl_monitor.exchanges.closes import HistoryRecord, SeenRecords, match_records
 from adl_monitor.exchanges.reply_shape import envelope
@@ -57,7 +58,7 @@ class KucoinFuturesConnector(VenueConnector):
         super().__init__(*args, **kwargs)
         self._seen = SeenRecords()
 
-    async def _adl_closes(self, reduced: set[PositionKey]) -> dict[PositionKey, CloseEvidence]:
+    async def _adl_closes(self, reduced: set[QueueKey]) -> dict[QueueKey, CloseEvidence]:
         reply = await self.client.futuresPrivateGetHistoryPositions(
             {"from": self._seen.since_ms, "limit": 50}
         )

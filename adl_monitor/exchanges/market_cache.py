@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from adl_monitor.core.private_files import private_dir, write_private
+from adl_monitor.core.security.private_files import private_dir, write_private
 
 MAX_AGE_SECONDS = 24 * 3600.0
 

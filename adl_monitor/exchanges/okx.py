@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from adl_monitor.core.account import AccountFigures
-from adl_monitor.core.account_reading import CloseCause, CloseEvidence, PositionKey
-from adl_monitor.core.key_check import KeyCheck, KeyVerdict
+from adl_monitor.core.model.account_figures import AccountFigures
+from adl_monitor.core.model.account_reading import CloseCause, CloseEvidence
+from adl_monitor.core.model.position import QueueKey
+from adl_monitor.core.security.key_verdict import KeyCheck, KeyVerdict
 from adl_monitor.exchanges.balance_table import BalanceFields, figures_from_rows
 from adl_monitor.exchanges.base import VenueConnector
 from adl_monitor.exchanges.closes import HistoryRecord, SeenRecords, match_records
@@ -59,7 +60,7 @@ class OkxConnector(VenueConnector):
         rows = [row for account in accounts for row in as_list(as_dict(account).get("details"))]
         return figures_from_rows(rows, _BALANCE_FIELDS)
 
-    async def _adl_closes(self, reduced: set[PositionKey]) -> dict[PositionKey, CloseEvidence]:
+    async def _adl_closes(self, reduced: set[QueueKey]) -> dict[QueueKey, CloseEvidence]:
         """positions-history since start: `type` 5/6 is OKX's ADL, 1–4 the user's own close or
         a liquidation (docs/adl-evidence.md)."""
         reply = as_dict(await self.client.privateGetAccountPositionsHistory({"instType": "SWAP"}))

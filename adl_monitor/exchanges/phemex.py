@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from adl_monitor.core.account import AccountFigures
-from adl_monitor.core.key_check import KeyCheck, KeyVerdict
+from adl_monitor.core.model.account_figures import AccountFigures
+from adl_monitor.core.security.key_verdict import KeyCheck, KeyVerdict
 from adl_monitor.exchanges.base import UnifiedPosition, VenueConnector
 from adl_monitor.exchanges.reply_shape import envelope
 from adl_monitor.exchanges.values import as_dict, as_list, number

@@ -12,8 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from adl_monitor.core.account_reading import PositionKey
-from adl_monitor.core.position import MarginMode, Position, Side
+from adl_monitor.core.model.position import MarginMode, Position, QueueKey, Side
 from adl_monitor.exchanges.values import to_float
 
 log = logging.getLogger(__name__)
@@ -39,12 +38,12 @@ def position_side(unified: Mapping[str, Any]) -> Side | None:
     return None
 
 
-def position_key(unified: Mapping[str, Any]) -> PositionKey | None:
+def position_key(unified: Mapping[str, Any]) -> QueueKey | None:
     side = position_side(unified)
     symbol = unified.get("symbol")
     if side is None or not isinstance(symbol, str):
         return None
-    return (symbol, side.value)
+    return QueueKey(symbol, side.value)
 
 
 def is_open(unified: Mapping[str, Any]) -> bool:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from adl_monitor.core.account_spec import AccountSpec, Credentials
-from adl_monitor.core.failure import FailureKind, VenueFailure
+from adl_monitor.core.model.account_spec import AccountSpec, Credentials
+from adl_monitor.core.model.failure import FailureKind, VenueFailure
 from adl_monitor.exchanges.base import VenueConnector
 from adl_monitor.exchanges.binance import BinanceCoinmConnector, BinanceUsdmConnector
 from adl_monitor.exchanges.bitget import BitgetConnector

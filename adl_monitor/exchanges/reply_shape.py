@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from adl_monitor.core.failure import FailureKind, VenueFailure
+from adl_monitor.core.model.failure import FailureKind, VenueFailure
 
 ListPath = tuple[str, ...]
 

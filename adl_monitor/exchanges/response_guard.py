@@ -22,7 +22,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from adl_monitor.core.failure import FailureKind, VenueFailure
+from adl_monitor.core.model.failure import FailureKind, VenueFailure
 from adl_monitor.exchanges.errors import parse_retry_after
 from adl_monitor.exchanges.reply_shape import NO_ENVELOPE, ReplyShape, check_success_document
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from adl_monitor.core.account_spec import (
+from adl_monitor.core.model.account_spec import (
     KEYLESS_EXCHANGES,
     PASSPHRASE_EXCHANGES,
     AccountSpec,

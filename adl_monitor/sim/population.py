@@ -14,7 +14,7 @@ import math
 import random
 from collections.abc import Iterator
 
-from adl_monitor.core.position import MarginMode, Side
+from adl_monitor.core.model.position import MarginMode, Side
 from adl_monitor.sim.book_position import BookPosition, SimAccount
 from adl_monitor.sim.instruments import Instrument
 from adl_monitor.sim.population_mix import PRIOR_MIX, TREND_HORIZON_HOURS, PopulationMix

@@ -1,9 +1,9 @@
 """How a seed shapes the synthetic traders: a population the estimator was not designed on.
 
-The local estimate's prior (`core/estimator.py`, `docs/estimate.md`) assumes a retail-shaped
-book: leverage 2–100× weighted towards 5–20×, 55 % cross, entries spread ~3 % by an age of
-about 20 h, log-normal sizes (σ 1.1), and a market that moved between −8 % and +22 % for a side
-since its book was opened. A simulator built on those same numbers can only flatter the
+The local estimate's prior (`core/estimate/rank_estimator.py`, `docs/estimate.md`) assumes a
+retail-shaped book: leverage 2–100× weighted towards 5–20×, 55 % cross, entries spread ~3 % by an
+age of about 20 h, log-normal sizes (σ 1.1), and a market that moved between −8 % and +22 % for a
+side since its book was opened. A simulator built on those same numbers can only flatter the
 estimate, so every seed draws its own population:
 
 * per venue — the leverage mix, the cross/isolated share, the entry spread and age of the

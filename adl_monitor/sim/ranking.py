@@ -1,8 +1,8 @@
 """The venue's own view of its ADL queue: every position scored with the venue's formula.
 
 The simulator does not invent a ranking: it hands each book position, as a core `Position`,
-to `core.formulas.score_position` — the same formula the app's local estimate uses — and
-turns the scores into queue percentiles (100 = front) with `core.queue`.
+to `core.ranking.formulas.score_position` — the same formula the app's local estimate uses — and
+turns the scores into queue percentiles (100 = front) with `core.ranking.queue`.
 """
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ from __future__ import annotations
 import bisect
 from collections.abc import Sequence
 
-from adl_monitor.core.account import AccountFigures
-from adl_monitor.core.estimate import Score
-from adl_monitor.core.formulas import queues_losers, rank_key, score_position
-from adl_monitor.core.position import Position
-from adl_monitor.core.queue import queue_percentiles
+from adl_monitor.core.model.account_figures import AccountFigures
+from adl_monitor.core.model.estimate import Score
+from adl_monitor.core.model.position import Position
+from adl_monitor.core.ranking.formulas import queues_losers, rank_key, score_position
+from adl_monitor.core.ranking.queue import queue_percentiles
 from adl_monitor.sim.book_position import BookPosition
 from adl_monitor.sim.instruments import BY_BASE
 
@@ -96,7 +96,7 @@ def rank_queue(
 
 
 def venue_percentiles(scores: Sequence[Score]) -> list[float]:
-    """`core.queue.queue_percentiles`, except that tied *losing* scores sit at the back of
+    """`core.ranking.queue.queue_percentiles`, except that tied *losing* scores sit at the back of
     their group.
 
     The core rule lets ties share the front-most place (an early warning is cheap), but a venue

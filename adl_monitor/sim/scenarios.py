@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from adl_monitor.core.position import MarginMode, Side
+from adl_monitor.core.model.position import MarginMode, Side
 
 Keyframes = tuple[tuple[float, float], ...]
 """(sim seconds, move as a fraction of the start price)."""

@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 
-from adl_monitor.core.estimate import Score
-from adl_monitor.core.position import Side
+from adl_monitor.core.model.estimate import Score
+from adl_monitor.core.model.position import Side
 from adl_monitor.sim.book_position import BookPosition, SimAccount
 from adl_monitor.sim.ranking import rank_queue
 

@@ -12,9 +12,9 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from adl_monitor.core.estimate import Score
-from adl_monitor.core.position import Side
-from adl_monitor.core.queue import tier_for_percentile
+from adl_monitor.core.model.estimate import Score
+from adl_monitor.core.model.position import Side
+from adl_monitor.core.ranking.queue import tier_for_percentile
 from adl_monitor.sim.book_position import BookPosition, SimAccount
 from adl_monitor.sim.demo import DEMO_ACCOUNT_NAMES, VENUES
 from adl_monitor.sim.instruments import BY_BASE, INSTRUMENTS

@@ -8,7 +8,7 @@ for a new account is deleted again, so nothing is left half-saved. (An edited ac
 new key: the config already names it, and deleting would lose the old key too.)
 
 Both steps may block (a keyring prompt, the config lock): the GUI calls this off its thread.
-The key is verified before any of this (core/key_acceptance.py decides what is accepted).
+The key is verified before any of this (core/security/key_acceptance.py decides what is accepted).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from adl_monitor.core.account_spec import AccountSpec, Credentials
+from adl_monitor.core.model.account_spec import AccountSpec, Credentials
 from adl_monitor.storage.config import AppConfig, update_config
 from adl_monitor.storage.secrets import SecretStore
 

@@ -13,7 +13,7 @@ api_url, a name whose `ADLMON_<NAME>_*` form is its own).
 Writers take an exclusive lock on `config.toml.lock` beside the file, and `update_config`
 re-reads the file under that lock, so six `accounts add` run at once keep six accounts. A
 symlinked config is written through the link: the link's target is replaced, the link stays.
-All copies are 0600 (core/private_files.py).
+All copies are 0600 (core/security/private_files.py).
 """
 
 from __future__ import annotations
@@ -30,13 +30,18 @@ from typing import Any
 
 import tomli_w
 
-from adl_monitor.core.account_spec import (
+from adl_monitor.core.model.account_spec import (
     SUPPORTED_EXCHANGES,
     AccountSpec,
     account_problem,
     shown,
 )
-from adl_monitor.core.private_files import copy_private, private_dir, tighten, write_private
+from adl_monitor.core.security.private_files import (
+    copy_private,
+    private_dir,
+    tighten,
+    write_private,
+)
 from adl_monitor.storage.file_lock import exclusive_lock
 from adl_monitor.storage.paths import default_config_path
 

@@ -17,7 +17,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from adl_monitor.core.private_files import FILE_MODE, tighten
+from adl_monitor.core.security.private_files import FILE_MODE, tighten
 
 MAX_WINDOWS_ATTEMPTS = 6
 

@@ -24,16 +24,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from adl_monitor.core.alert import Alert, AlertKind
-from adl_monitor.core.levels import Level
-from adl_monitor.core.private_files import create_private, private_dir, tighten
-from adl_monitor.core.snapshot import AccountState, AccountStatus, PositionRisk, Snapshot
+from adl_monitor.core.alerts.alert import Alert, AlertKind
+from adl_monitor.core.model.levels import Level
+from adl_monitor.core.model.position import PositionId
+from adl_monitor.core.model.snapshot import AccountState, AccountStatus, PositionRisk, Snapshot
+from adl_monitor.core.security.private_files import create_private, private_dir, tighten
 from adl_monitor.storage.paths import default_history_path
 
 _log = logging.getLogger(__name__)
-
-PositionKey = tuple[str, str, str]
-"""(account, unified symbol, side) — `Position.key`."""
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -215,7 +213,7 @@ class History:
     def _connect(self) -> sqlite3.Connection:
         private_dir(self.path.parent, tighten_existing=False)
         # SQLite gives the -wal and -shm files the database file's mode, so a 0600 database
-        # keeps all three private; older 0644 ones are fixed here (core/private_files.py).
+        # keeps all three private; older 0644 ones are fixed here (core/security/private_files.py).
         create_private(self.path)
         for suffix in ("-wal", "-shm"):
             tighten(self.path.with_name(self.path.name + suffix))
@@ -465,7 +463,7 @@ class History:
 
     def series(
         self,
-        key: PositionKey,
+        key: PositionId,
         since: datetime,
         until: datetime | None = None,
         *,
@@ -527,7 +525,7 @@ class History:
         *,
         account: str | None = None,
         symbol: str | None = None,
-    ) -> list[tuple[PositionKey, str, HistoryPoint]]:
+    ) -> list[tuple[PositionId, str, HistoryPoint]]:
         """Every recorded point since `since`, optionally of one account and/or one symbol,
         as (position key, exchange, point), in time order: what `history export` writes."""
         if self._conn is None:
@@ -549,7 +547,9 @@ class History:
         except sqlite3.Error as error:
             self._on_db_error(error, "read")
             return []
-        return [((str(r[0]), str(r[1]), str(r[2])), str(r[3]), _point(r[4:])) for r in rows]
+        return [
+            (PositionId(str(r[0]), str(r[1]), str(r[2])), str(r[3]), _point(r[4:])) for r in rows
+        ]
 
     def recorded_positions(self) -> list[RecordedPosition]:
         """One line per position ever recorded (within the retention): what `history list`
@@ -570,7 +570,7 @@ class History:
             for a, e, s, d, first, last, n in rows
         ]
 
-    def position_keys(self, since: datetime) -> list[PositionKey]:
+    def position_keys(self, since: datetime) -> list[PositionId]:
         """Positions with any sample since `since` (for a "past positions" list)."""
         if self._conn is None:
             return []
@@ -583,7 +583,7 @@ class History:
         except sqlite3.Error as error:
             self._on_db_error(error, "read")
             return []
-        return [(str(a), str(s), str(d)) for a, s, d in rows]
+        return [PositionId(str(a), str(s), str(d)) for a, s, d in rows]
 
     def account_events(self, since: datetime, account: str | None = None) -> list[AccountEvent]:
         if self._conn is None:

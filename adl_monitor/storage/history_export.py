@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from adl_monitor.core.model.position import PositionId
 from adl_monitor.storage.history import History, HistoryPoint
 
 SAMPLE_COLUMNS = (
@@ -69,7 +70,7 @@ def write_private(path: Path, text: str) -> None:
     os.chmod(path, 0o600)
 
 
-def _sample_row(key: tuple[str, str, str], exchange: str, point: HistoryPoint) -> dict[str, Any]:
+def _sample_row(key: PositionId, exchange: str, point: HistoryPoint) -> dict[str, Any]:
     account, symbol, side = key
     return {
         "time": iso_utc(point.at),

@@ -4,7 +4,7 @@ portable installs with `ADLMON_CONFIG_DIR`, `ADLMON_DATA_DIR`, `ADLMON_CACHE_DIR
 
 Every one of these directories is the app's own (an override too: the user handed it to the
 app), so it is made 0700 and the app's files in it 0600 — created so, and fixed on start when
-an older version left them 0644/0755 (see core/private_files.py for why).
+an older version left them 0644/0755 (see core/security/private_files.py for why).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import platformdirs
 
-from adl_monitor.core.private_files import private_dir, tighten
+from adl_monitor.core.security.private_files import private_dir, tighten
 
 APP_NAME = "adl-monitor"
 

@@ -16,8 +16,8 @@ import keyring
 import keyring.errors
 from keyring.backend import KeyringBackend
 
-from adl_monitor.core.account_spec import AccountSpec, Credentials
-from adl_monitor.core.held_secrets import hold
+from adl_monitor.core.model.account_spec import AccountSpec, Credentials
+from adl_monitor.core.security.held_secrets import hold
 
 SERVICE = "adl-monitor"
 _log = logging.getLogger(__name__)
@@ -84,7 +84,8 @@ class SecretStore:
         self._session_only = True
 
     def get(self, spec: AccountSpec) -> Credentials | None:
-        """The account's credentials, announced to the log's masking (core/held_secrets.py)."""
+        """The account's credentials, announced to the log's masking
+        (core/security/held_secrets.py)."""
         return hold(self._lookup(spec))
 
     def _lookup(self, spec: AccountSpec) -> Credentials | None:

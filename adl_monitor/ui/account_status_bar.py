@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
-from adl_monitor.core.snapshot import AccountState, AccountStatus
-from adl_monitor.core.venue_names import venue_display_name
+from adl_monitor.core.model.snapshot import AccountState, AccountStatus
+from adl_monitor.core.venues.display_names import venue_display_name
 from adl_monitor.ui import formatting as fmt
 
 _STATE_COLOUR = {

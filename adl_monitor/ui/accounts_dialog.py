@@ -1,7 +1,7 @@
 """Accounts: add, edit, remove; the secret goes straight to the keyring; "Verify" asks the venue.
 
 The config file gets the account's name, venue, API URL and wallet address — never a secret.
-The key is judged by the same rules as `accounts add` (core/key_acceptance.py) and saved in
+The key is judged by the same rules as `accounts add` (core/security/key_acceptance.py) and saved in
 the same order: keyring first, then config (storage/account_save.py). The bridge does that on
 a worker thread, and the read-only check runs in the engine; both answer with a signal, so the
 dialog never blocks.
@@ -29,17 +29,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from adl_monitor.core.account_spec import (
+from adl_monitor.core.model.account_spec import (
     PASSPHRASE_EXCHANGES,
     SUPPORTED_EXCHANGES,
     AccountSpec,
     Credentials,
     account_problem,
 )
-from adl_monitor.core.held_secrets import hold
-from adl_monitor.core.key_acceptance import KeyOutcome, accept_key
-from adl_monitor.core.key_check import KeyCheck, KeyVerdict
-from adl_monitor.core.venue_names import venue_display_name
+from adl_monitor.core.security.held_secrets import hold
+from adl_monitor.core.security.key_acceptance import KeyOutcome, accept_key
+from adl_monitor.core.security.key_verdict import KeyCheck, KeyVerdict
+from adl_monitor.core.venues.display_names import venue_display_name
 from adl_monitor.storage.config import AppConfig, ConfigError, load_config, update_config
 from adl_monitor.ui.bridge import EngineBridge
 

@@ -19,10 +19,11 @@ from datetime import UTC, datetime, timedelta
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
-from adl_monitor.core.account_spec import AccountSpec
-from adl_monitor.core.alert import Alert
-from adl_monitor.core.levels import Level
-from adl_monitor.core.snapshot import Snapshot
+from adl_monitor.core.alerts.alert import Alert
+from adl_monitor.core.model.account_spec import AccountSpec
+from adl_monitor.core.model.levels import Level
+from adl_monitor.core.model.position import PositionId
+from adl_monitor.core.model.snapshot import Snapshot
 from adl_monitor.engine.user_settings import monitor_settings
 from adl_monitor.logging_setup import log_file_path
 from adl_monitor.storage import paths
@@ -97,7 +98,7 @@ class DesktopApp(QObject):
         self.tray.snooze_requested.connect(self.snooze)
         self.tray.pause_toggled.connect(self.pause)
         self.tray.quit_requested.connect(self.quit)
-        self._history_requested: set[tuple[str, str, str]] = set()
+        self._history_requested: set[PositionId] = set()
         self._engine_started = False
         # A config edited or replaced elsewhere while the app runs is reloaded, not ignored.
         self._config_watcher = ConfigWatcher(config_path or paths.default_config_path())
@@ -156,10 +157,10 @@ class DesktopApp(QObject):
         if self.settings.get(opt.SOUND):
             QApplication.beep()
 
-    def show_position(self, key: tuple[str, str, str]) -> None:
+    def show_position(self, key: PositionId) -> None:
         self.window.show_and_raise()
         account, symbol, side = key
-        self.window.select_position((account, symbol, side))
+        self.window.select_position(PositionId(account, symbol, side))
 
     def snooze(self, until: datetime) -> None:
         self.bridge.snooze(until)
@@ -172,13 +173,13 @@ class DesktopApp(QObject):
         self.window.set_alert_state(self.tr("Alerts paused") if paused else "")
 
     # -- history -------------------------------------------------------------------------
-    def on_position_selected(self, key: tuple[str, str, str] | None) -> None:
+    def on_position_selected(self, key: PositionId | None) -> None:
         if key is None or key in self._history_requested:
             return
         self._history_requested.add(key)
         self.bridge.load_history(key, datetime.now(UTC) - timedelta(days=2))
 
-    def on_history(self, key: tuple[str, str, str], points: Sequence[object]) -> None:
+    def on_history(self, key: PositionId, points: Sequence[object]) -> None:
         samples = [_sample(point) for point in points]
         self.window.history.add_samples(key, [s for s in samples if s is not None])
         if self.window.detail.key == key:

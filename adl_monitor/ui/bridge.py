@@ -21,15 +21,16 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from adl_monitor.core.account_spec import AccountSpec, Credentials
-from adl_monitor.core.alert import Alert
-from adl_monitor.core.snapshot import Snapshot
+from adl_monitor.core.alerts.alert import Alert
+from adl_monitor.core.model.account_spec import AccountSpec, Credentials
+from adl_monitor.core.model.position import PositionId
+from adl_monitor.core.model.snapshot import Snapshot
 from adl_monitor.ui.background_jobs import BackgroundJobs
 from adl_monitor.ui.gui_relay import GuiRelay
 
 if TYPE_CHECKING:  # the engine (and ccxt behind it) is imported on a worker thread only
-    from adl_monitor.core.alerts import AlertSettings
-    from adl_monitor.core.key_check import KeyCheck
+    from adl_monitor.core.alerts.rules import AlertSettings
+    from adl_monitor.core.security.key_verdict import KeyCheck
     from adl_monitor.engine.runner import EngineRunner
     from adl_monitor.engine.settings import EngineSettings
     from adl_monitor.storage.history import HistoryPoint
@@ -305,7 +306,7 @@ class EngineBridge(GuiRelay):
         """Keep keys in memory until the app quits (this machine has no secure keyring)."""
         self._secret_store().enable_session_only()
 
-    def load_history(self, key: tuple[str, str, str], since: datetime) -> None:
+    def load_history(self, key: PositionId, since: datetime) -> None:
         """Ask the engine's history database for a position's past; `history_loaded` follows."""
         runner = self.runner
         if runner is None:

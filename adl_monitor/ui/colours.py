@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QColor
 
-from adl_monitor.core.levels import Level, level_for_tier
+from adl_monitor.core.model.levels import Level, level_for_tier
 
 LEVEL_COLOURS: dict[Level, str] = {
     Level.NONE: "#8a8f98",  # grey: not in the queue, or unknown

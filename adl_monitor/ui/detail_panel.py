@@ -15,13 +15,14 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from adl_monitor.core.levels import Level
-from adl_monitor.core.snapshot import PositionRisk
-from adl_monitor.core.venue_names import venue_display_name
+from adl_monitor.core.model.levels import Level
+from adl_monitor.core.model.position import PositionId
+from adl_monitor.core.model.snapshot import PositionRisk
+from adl_monitor.core.venues.display_names import venue_display_name
 from adl_monitor.ui import formatting as fmt
 from adl_monitor.ui.chart_gaps import break_at_gaps
 from adl_monitor.ui.colours import LEVEL_COLOURS
-from adl_monitor.ui.position_history import PositionHistory, PositionKey
+from adl_monitor.ui.position_history import PositionHistory
 
 _MARK_PEN = "#3d8bfd"
 _EXCHANGE_PEN = "#e8590c"
@@ -68,7 +69,7 @@ class DetailPanel(QWidget):
     def __init__(self, history: PositionHistory, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._history = history
-        self._key: PositionKey | None = None
+        self._key: PositionId | None = None
         self._risk: PositionRisk | None = None
         self._plotted: object = None  # what the charts show now, to skip an unchanged replot
         self._replot = QTimer(self)
@@ -192,7 +193,7 @@ class DetailPanel(QWidget):
         self.score_view.linkedViewChanged(self.tier_plot.vb, self.score_view.XAxis)
 
     @property
-    def key(self) -> PositionKey | None:
+    def key(self) -> PositionId | None:
         return self._key
 
     def show_position(self, risk: PositionRisk | None, *, chart_later: bool = False) -> None:

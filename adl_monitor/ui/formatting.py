@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from PySide6.QtCore import QCoreApplication
 
-from adl_monitor.core.levels import Level
+from adl_monitor.core.model.levels import Level
 
 
 def _tr(text: str) -> str:

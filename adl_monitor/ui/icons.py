@@ -14,7 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QPointF, QSize, Qt
 from PySide6.QtGui import QIcon, QImage, QPainter
 
-from adl_monitor.core.levels import Level
+from adl_monitor.core.model.levels import Level
 
 APP_ID = "io.github.adlmonitor.adlmonitor"
 """The reverse-DNS id: desktop entry, AppStream component, icon name, Qt desktop file name."""

@@ -33,17 +33,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from adl_monitor.core.alert import Alert
-from adl_monitor.core.levels import Level
-from adl_monitor.core.snapshot import Snapshot
-from adl_monitor.core.venue_names import venue_display_name
+from adl_monitor.core.alerts.alert import Alert
+from adl_monitor.core.model.levels import Level
+from adl_monitor.core.model.position import PositionId
+from adl_monitor.core.model.snapshot import Snapshot
+from adl_monitor.core.venues.display_names import venue_display_name
 from adl_monitor.ui import formatting as fmt
 from adl_monitor.ui.account_status_bar import AccountStatusStrip
 from adl_monitor.ui.demo_banner import DemoBanner
 from adl_monitor.ui.detail_panel import DetailPanel
 from adl_monitor.ui.icons import app_icon
 from adl_monitor.ui.position_filter import PositionFilterProxy
-from adl_monitor.ui.position_history import PositionHistory, PositionKey
+from adl_monitor.ui.position_history import PositionHistory
 from adl_monitor.ui.position_model import Column, PositionTableModel, Role
 from adl_monitor.ui.table_columns import ColumnMenu, apply_default_layout
 from adl_monitor.ui.tier_delegate import TierLightsDelegate
@@ -61,7 +62,7 @@ class MainWindow(QMainWindow):
     accounts_requested = Signal()
     export_requested = Signal()
     quit_requested = Signal()
-    position_selected = Signal(object)  # PositionKey | None
+    position_selected = Signal(object)  # PositionId | None
     first_shown = Signal()
 
     def __init__(self, window_state_path: Path, parent: QWidget | None = None) -> None:
@@ -325,7 +326,7 @@ class MainWindow(QMainWindow):
         )
         self.position_selected.emit(risk.key)
 
-    def select_position(self, key: PositionKey) -> bool:
+    def select_position(self, key: PositionId) -> bool:
         """Select the position's row (clearing filters that hide it); False if unknown."""
         row = self.model.row_of(key)
         if row is None:
@@ -346,7 +347,7 @@ class MainWindow(QMainWindow):
         self.table.scrollTo(index)
         return True
 
-    def selected_key(self) -> PositionKey | None:
+    def selected_key(self) -> PositionId | None:
         rows = self.table.selectionModel().selectedRows()
         return rows[0].data(Role.KEY) if rows else None
 

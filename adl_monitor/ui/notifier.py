@@ -21,8 +21,9 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication
 
-from adl_monitor.core.alert import Alert, AlertKind
-from adl_monitor.core.levels import Level
+from adl_monitor.core.alerts.alert import Alert, AlertKind
+from adl_monitor.core.model.levels import Level
+from adl_monitor.core.model.position import PositionId
 from adl_monitor.ui.gui_relay import GuiRelay
 from adl_monitor.ui.icons import app_icon_png
 
@@ -65,12 +66,12 @@ class Notifier(GuiRelay):
         self._loop: _LoopThread | None = None
         self._notifier: Any = None
         self._service_failed_at: float | None = None  # time.monotonic(), loop thread only
-        self._shown: dict[tuple[str, str, str], str] = {}  # position → its level notification
+        self._shown: dict[PositionId, str] = {}  # position → its level notification
 
     def notify(self, alert: Alert, *, sound: bool) -> None:
         if self._loop is None:
             self._loop = _LoopThread()
-        key = (alert.account, alert.symbol, alert.side)
+        key = PositionId(alert.account, alert.symbol, alert.side)
         future = asyncio.run_coroutine_threadsafe(self._send(alert, key, sound), self._loop.loop)
         future.add_done_callback(self._log_failure)
 
@@ -89,7 +90,7 @@ class Notifier(GuiRelay):
             )
         return self._notifier
 
-    async def _send(self, alert: Alert, key: tuple[str, str, str], sound: bool) -> None:
+    async def _send(self, alert: Alert, key: PositionId, sound: bool) -> None:
         from desktop_notifier import DEFAULT_SOUND, Button, Urgency
 
         failed_at = self._service_failed_at
@@ -127,7 +128,7 @@ class Notifier(GuiRelay):
             self._notifier = None  # reconnect from scratch next time
             self.relay("fallback", alert.title, alert.body, alert.level)
 
-    async def _clear_replaced(self, notifier: Any, alert: Alert, key: tuple[str, str, str]) -> None:
+    async def _clear_replaced(self, notifier: Any, alert: Alert, key: PositionId) -> None:
         """An escalation (orange → red within the cooldown) takes the place of the position's
         earlier notification: one on screen per position, and it says the latest level."""
         if alert.kind is not AlertKind.LEVEL:

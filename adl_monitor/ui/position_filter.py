@@ -19,7 +19,7 @@ from PySide6.QtCore import (
     Qt,
 )
 
-from adl_monitor.core.levels import Level
+from adl_monitor.core.model.levels import Level
 from adl_monitor.ui.position_model import PositionTableModel, Role
 
 AnyIndex = QModelIndex | QPersistentModelIndex

@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections import deque
 from typing import Any, NamedTuple
 
-from adl_monitor.core.snapshot import Snapshot
+from adl_monitor.core.model.position import PositionId
+from adl_monitor.core.model.snapshot import Snapshot
 
-PositionKey = tuple[str, str, str]
 MAX_SAMPLES = 20_000
 MAX_TOTAL_SAMPLES = 250_000  # ~50 MB of samples
 MAX_PENDING = 10  # snapshots taken but not yet recorded, should no one record them
@@ -40,7 +40,7 @@ class Sample(NamedTuple):
 
 class PositionHistory:
     def __init__(self, max_samples: int = MAX_SAMPLES, max_total: int = MAX_TOTAL_SAMPLES) -> None:
-        self._series: dict[PositionKey, deque[tuple[Any, ...]]] = {}
+        self._series: dict[PositionId, deque[tuple[Any, ...]]] = {}
         self._pending: list[Snapshot] = []  # taken, not yet recorded (`record_pending`)
         self._max = max_samples
         self._max_total = max_total
@@ -90,7 +90,7 @@ class PositionHistory:
             while len(series) > cap:
                 series.popleft()
 
-    def add_samples(self, key: PositionKey, samples: list[Sample]) -> None:
+    def add_samples(self, key: PositionId, samples: list[Sample]) -> None:
         """Merge older samples (from the history database) in front of what we have."""
         self.record_pending()
         series = self._series.get(key, deque(maxlen=self._max))
@@ -98,12 +98,12 @@ class PositionHistory:
         older = [tuple(s) for s in sorted(samples, key=lambda s: s.at) if s.at < first]
         self._series[key] = deque([*older, *series], maxlen=self._max)
 
-    def latest(self, key: PositionKey) -> tuple[int, tuple[Any, ...] | None]:
+    def latest(self, key: PositionId) -> tuple[int, tuple[Any, ...] | None]:
         """How many samples the position has and its newest: changes whenever a chart would."""
         self.record_pending()
         series = self._series.get(key)
         return (len(series), series[-1]) if series else (0, None)
 
-    def samples(self, key: PositionKey) -> list[Sample]:
+    def samples(self, key: PositionId) -> list[Sample]:
         self.record_pending()
         return list(map(Sample._make, self._series.get(key, ())))

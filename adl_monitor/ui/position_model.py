@@ -31,9 +31,10 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
-from adl_monitor.core.scales import applied_raw, scale_description
-from adl_monitor.core.snapshot import PositionRisk, Snapshot
-from adl_monitor.core.venue_names import venue_display_name
+from adl_monitor.core.model.position import PositionId
+from adl_monitor.core.model.snapshot import PositionRisk, Snapshot
+from adl_monitor.core.ranking.scales import applied_raw, scale_description
+from adl_monitor.core.venues.display_names import venue_display_name
 from adl_monitor.ui import formatting as fmt
 from adl_monitor.ui.position_column import Column
 from adl_monitor.ui.position_order import SORT_VALUES, sorted_rows
@@ -45,7 +46,6 @@ from adl_monitor.ui.venue_risk_text import (
 
 __all__ = ["Column", "PositionTableModel", "Role", "TierCell"]
 
-PositionKey = tuple[str, str, str]
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
@@ -199,10 +199,10 @@ class PositionTableModel(QAbstractTableModel):
         super().__init__(parent)
         # One entry per row in each list, in display order.
         self._rows: list[PositionRisk] = []
-        self._keys: list[PositionKey] = []
+        self._keys: list[PositionId] = []
         self._shown: list[tuple[Any, ...]] = []  # `_shown(row)`, to tell what a refresh changed
         self._cells: list[_Cells | None] = []  # formatted when first painted
-        self._row_of: dict[PositionKey, int] = {}
+        self._row_of: dict[PositionId, int] = {}
         self._now = datetime.now(UTC)
         self._sort_column = int(Column.EXCHANGE_TIER)
         self._sort_order = Qt.SortOrder.DescendingOrder
@@ -318,7 +318,7 @@ class PositionTableModel(QAbstractTableModel):
     def risk_at(self, row: int) -> PositionRisk:
         return self._rows[row]
 
-    def row_of(self, key: PositionKey) -> int | None:
+    def row_of(self, key: PositionId) -> int | None:
         return self._row_of.get(key)
 
     def risks(self) -> tuple[PositionRisk, ...]:

@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from adl_monitor.core.snapshot import PositionRisk
+from adl_monitor.core.model.snapshot import PositionRisk
 from adl_monitor.ui.position_column import Column
 
 

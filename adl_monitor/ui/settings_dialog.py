@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from adl_monitor.core.levels import Level
+from adl_monitor.core.model.levels import Level
 from adl_monitor.storage import settings as opt
 from adl_monitor.storage.config import ConfigError
 from adl_monitor.ui import autostart

@@ -10,7 +10,7 @@ from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QPointF,
 from PySide6.QtGui import QColor, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from adl_monitor.core.levels import MAX_TIER, Level
+from adl_monitor.core.model.levels import MAX_TIER, Level
 from adl_monitor.ui.colours import LEVEL_COLOURS, STALE_COLOUR, tier_colour
 from adl_monitor.ui.position_model import Role, TierCell
 

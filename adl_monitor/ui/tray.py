@@ -10,8 +10,8 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
-from adl_monitor.core.levels import Level
-from adl_monitor.core.snapshot import Snapshot
+from adl_monitor.core.model.levels import Level
+from adl_monitor.core.model.snapshot import Snapshot
 from adl_monitor.ui import formatting as fmt
 from adl_monitor.ui.icons import tray_icon
 

@@ -1,5 +1,5 @@
-"""The "Venue risk" cell: the venue's contract-wide ADL risk (core/venue_risk.py) in a word, its
-colour, and a tooltip with the venue's own words and raw value (docs/venue-risk.md).
+"""The "Venue risk" cell: the venue's contract-wide ADL risk (core/model/venue_risk.py) in a word,
+its colour, and a tooltip with the venue's own words and raw value (docs/venue-risk.md).
 
 The level is the venue's, only put on one scale by the engine; nothing is computed here.
 """
@@ -11,7 +11,7 @@ from datetime import datetime
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor
 
-from adl_monitor.core.venue_risk import VenueRisk, VenueRiskLevel
+from adl_monitor.core.model.venue_risk import VenueRisk, VenueRiskLevel
 from adl_monitor.ui import formatting as fmt
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from adl_monitor.core.account_spec import AccountSpec, Credentials
+from adl_monitor.core.model.account_spec import AccountSpec, Credentials
 from adl_monitor.ui.bridge import EngineSession, StartRefused
 from adl_monitor.ui.desktop_wiring import DesktopWiring, EngineStarter
 from adl_monitor.wiring.sources import SourcesError, open_sources

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from adl_monitor.core.account_spec import AccountSpec, Credentials
-from adl_monitor.core.alerts import AlertSettings
+from adl_monitor.core.alerts.rules import AlertSettings
+from adl_monitor.core.model.account_spec import AccountSpec, Credentials
 from adl_monitor.engine.settings import EngineSettings
 from adl_monitor.engine.user_settings import MonitorSettings, monitor_settings
 from adl_monitor.storage import demo_history, paths

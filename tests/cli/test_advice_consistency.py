@@ -14,9 +14,9 @@ import pytest
 
 from adl_monitor.cli import main
 from adl_monitor.commands.snapshot_json import snapshot_to_dict
-from adl_monitor.core.advice import ActionKind
-from adl_monitor.core.alert import Alert
-from adl_monitor.core.snapshot import Snapshot
+from adl_monitor.core.advice.suggestion import ActionKind
+from adl_monitor.core.alerts.alert import Alert
+from adl_monitor.core.model.snapshot import Snapshot
 from adl_monitor.sim.demo import (
     DEMO_API_KEY,
     DEMO_PASSWORD,

@@ -15,7 +15,7 @@ import pytest
 
 from adl_monitor.cli import main
 from adl_monitor.commands import sim_exchange
-from adl_monitor.core.account_spec import AccountSpec
+from adl_monitor.core.model.account_spec import AccountSpec
 from adl_monitor.sim.demo import DEMO_API_KEY, DEMO_SECRET
 from adl_monitor.storage.config import load_config
 from adl_monitor.storage.secrets import SecretStore
@@ -61,7 +61,7 @@ def test_remove_of_a_keyring_key_says_it_was_deleted(
     config_path: Path, memory_keyring: MemoryKeyring, capsys: pytest.CaptureFixture[str]
 ) -> None:
     write_config(config_path, {"name": "desk", "exchange": "bybit"})
-    from adl_monitor.core.account_spec import Credentials
+    from adl_monitor.core.model.account_spec import Credentials
 
     SecretStore().set(AccountSpec("desk", "bybit"), Credentials(DEMO_API_KEY, DEMO_SECRET))
     assert main(["accounts", "remove", "desk", "--config", str(config_path)]) == 0

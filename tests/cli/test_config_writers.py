@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from adl_monitor.cli import main
-from adl_monitor.core.account_spec import AccountSpec
+from adl_monitor.core.model.account_spec import AccountSpec
 from adl_monitor.sim.demo import DEMO_API_KEY, DEMO_SECRET
 from adl_monitor.sim.thread import SimExchangeThread
 from adl_monitor.storage.config import load_config

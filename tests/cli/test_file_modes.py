@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from adl_monitor.cli import main
-from adl_monitor.core.snapshot import Snapshot
+from adl_monitor.core.model.snapshot import Snapshot
 from adl_monitor.sim.demo import DEMO_API_KEY, DEMO_SECRET
 from adl_monitor.sim.thread import SimExchangeThread
 from adl_monitor.storage.history import History

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from adl_monitor.cli import main
-from adl_monitor.core.account_spec import AccountSpec
+from adl_monitor.core.model.account_spec import AccountSpec
 from adl_monitor.sim.demo import DEMO_API_KEY
 from adl_monitor.storage.config import ConfigError, load_config
 from adl_monitor.wiring.sources import open_sources, simulator_credentials

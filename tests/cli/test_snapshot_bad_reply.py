@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from adl_monitor.cli import main
-from adl_monitor.core.failure import ADVICE, FailureKind
+from adl_monitor.core.model.failure import ADVICE, FailureKind
 from adl_monitor.exchanges import market_cache
 from adl_monitor.storage import paths
 from tests.exchanges.fixture_server import FixtureServer, running_in_thread

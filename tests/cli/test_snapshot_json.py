@@ -8,10 +8,10 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from adl_monitor.commands.snapshot_json import alert_to_dict, dumps, snapshot_to_dict
-from adl_monitor.core.advice import Action, ActionKind, Advice
-from adl_monitor.core.alert import Alert, AlertKind
-from adl_monitor.core.levels import Level
-from adl_monitor.core.snapshot import AccountState, AccountStatus, Snapshot
+from adl_monitor.core.advice.suggestion import Action, ActionKind, Advice
+from adl_monitor.core.alerts.alert import Alert, AlertKind
+from adl_monitor.core.model.levels import Level
+from adl_monitor.core.model.snapshot import AccountState, AccountStatus, Snapshot
 from tests.core.risks import position_risk
 
 AT = datetime(2026, 11, 25, 14, 0, 5, 250_000, tzinfo=UTC)
@@ -111,7 +111,7 @@ def test_an_alert_is_one_flat_object() -> None:
 
 
 def test_venue_risk_is_its_level_raw_source_and_time_or_null() -> None:
-    from adl_monitor.core.venue_risk import BYBIT_SOURCE, VenueRisk, VenueRiskLevel
+    from adl_monitor.core.model.venue_risk import BYBIT_SOURCE, VenueRisk, VenueRiskLevel
 
     raw = {"balance": "0.00", "pnlRatio": "-1.0000", "insurancePnlRatio": "-0.3"}
     risk = VenueRisk(VenueRiskLevel.HIGH, raw, BYBIT_SOURCE, AT, "insurance pool empty")

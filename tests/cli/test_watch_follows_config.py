@@ -11,7 +11,7 @@ import sys
 import threading
 from pathlib import Path
 
-from adl_monitor.core.account_spec import AccountSpec
+from adl_monitor.core.model.account_spec import AccountSpec
 from adl_monitor.sim.demo import DEMO_API_KEY, DEMO_SECRET
 from adl_monitor.sim.thread import SimExchangeThread
 from tests.cli.conftest import write_config

@@ -146,7 +146,7 @@ def test_the_summary_line_names_a_stale_accounts_failure_and_the_age_of_its_data
     from datetime import UTC, datetime, timedelta
 
     from adl_monitor.commands.snapshot_text import render_snapshot, summary_line
-    from adl_monitor.core.snapshot import AccountState, AccountStatus, Snapshot
+    from adl_monitor.core.model.snapshot import AccountState, AccountStatus, Snapshot
 
     now = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
     sentence = "my-okx: the exchange is down or under maintenance — retrying."

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from adl_monitor.core.position import MarginMode, Position, Side
+from adl_monitor.core.model.position import MarginMode, Position, Side
 
 
 def make_position(

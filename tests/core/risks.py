@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from adl_monitor.core.estimate import Estimate
-from adl_monitor.core.position import MarginMode, Position, Side
-from adl_monitor.core.reading import AdlReading
-from adl_monitor.core.snapshot import PositionRisk
+from adl_monitor.core.model.adl_indicator import AdlIndicator
+from adl_monitor.core.model.estimate import Estimate
+from adl_monitor.core.model.position import MarginMode, Position, Side
+from adl_monitor.core.model.snapshot import PositionRisk
 
 
 def position_risk(
@@ -37,7 +37,7 @@ def position_risk(
         leverage=10.0,
         liquidation_price=91_000.0,
     )
-    adl = AdlReading(raw=raw, tier=tier, updated_at=at) if tier is not None else None
+    adl = AdlIndicator(raw=raw, tier=tier, updated_at=at) if tier is not None else None
     estimate = Estimate(
         score=0.12, tier=estimate_tier, low=estimate_tier - 1, high=estimate_tier, basis="test"
     )

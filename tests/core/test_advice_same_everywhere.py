@@ -12,11 +12,11 @@ from __future__ import annotations
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from adl_monitor.core.advisor import advise
-from adl_monitor.core.estimate import Score
-from adl_monitor.core.estimator import MIN_READINGS, RankEstimator
-from adl_monitor.core.formulas import score_position
-from adl_monitor.core.position import MarginMode, Side
+from adl_monitor.core.advice.what_if import advise
+from adl_monitor.core.estimate.rank_estimator import MIN_READINGS, RankEstimator
+from adl_monitor.core.model.estimate import Score
+from adl_monitor.core.model.position import MarginMode, Side
+from adl_monitor.core.ranking.formulas import score_position
 from tests.core.test_advisor import GUIDE, add_margin, book, feed_queue
 
 BTC_LONGS = ("BTC/USDT:USDT", "long")

@@ -16,13 +16,13 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from adl_monitor.core.account import AccountFigures
-from adl_monitor.core.advice import Action, ActionKind, Advice
-from adl_monitor.core.advisor import advise
-from adl_monitor.core.estimate import Score
-from adl_monitor.core.estimator import RankEstimator
-from adl_monitor.core.formulas import formula_name, score_position
-from adl_monitor.core.position import MarginMode, Position, Side
+from adl_monitor.core.advice.suggestion import Action, ActionKind, Advice
+from adl_monitor.core.advice.what_if import advise
+from adl_monitor.core.estimate.rank_estimator import RankEstimator
+from adl_monitor.core.model.account_figures import AccountFigures
+from adl_monitor.core.model.estimate import Score
+from adl_monitor.core.model.position import MarginMode, Position, Side
+from adl_monitor.core.ranking.formulas import formula_name, score_position
 
 MAINTENANCE_RATE = 0.005
 GUIDE = "A first guide ({}'s tiers not yet calibrated): "

@@ -18,14 +18,19 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from adl_monitor.core.account import AccountFigures
-from adl_monitor.core.advice import ActionKind
-from adl_monitor.core.advisor import advise
-from adl_monitor.core.estimate import Score
-from adl_monitor.core.estimator import RankEstimator
-from adl_monitor.core.formulas import FORMULAS, effective_leverage, formula_name, score_position
-from adl_monitor.core.position import MarginMode, Position, Side
-from adl_monitor.core.scales import has_indicator
+from adl_monitor.core.advice.suggestion import ActionKind
+from adl_monitor.core.advice.what_if import advise
+from adl_monitor.core.estimate.rank_estimator import RankEstimator
+from adl_monitor.core.model.account_figures import AccountFigures
+from adl_monitor.core.model.estimate import Score
+from adl_monitor.core.model.position import MarginMode, Position, Side
+from adl_monitor.core.ranking.formulas import (
+    FORMULAS,
+    effective_leverage,
+    formula_name,
+    score_position,
+)
+from adl_monitor.core.ranking.scales import has_indicator
 from adl_monitor.core.venues import VENUES
 from tests.core.test_advisor import add_margin, book, close_part, feed_queue
 

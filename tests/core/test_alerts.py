@@ -9,14 +9,14 @@ from datetime import UTC, datetime, time, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from adl_monitor.core.advice import Advice
-from adl_monitor.core.alert import Alert, AlertKind
-from adl_monitor.core.alerts import AlertRules, AlertSettings, QuietHours
-from adl_monitor.core.estimate import Estimate
-from adl_monitor.core.levels import Level
-from adl_monitor.core.position import MarginMode, Position, Side
-from adl_monitor.core.reading import AdlReading
-from adl_monitor.core.snapshot import AccountState, AccountStatus, PositionRisk, Snapshot
+from adl_monitor.core.advice.suggestion import Advice
+from adl_monitor.core.alerts.alert import Alert, AlertKind
+from adl_monitor.core.alerts.rules import AlertRules, AlertSettings, QuietHours
+from adl_monitor.core.model.adl_indicator import AdlIndicator
+from adl_monitor.core.model.estimate import Estimate
+from adl_monitor.core.model.levels import Level
+from adl_monitor.core.model.position import MarginMode, Position, Side
+from adl_monitor.core.model.snapshot import AccountState, AccountStatus, PositionRisk, Snapshot
 
 T0 = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 MIN = timedelta(minutes=1)
@@ -55,7 +55,7 @@ def risk(
 ) -> PositionRisk:
     return PositionRisk(
         position=pos or position(),
-        exchange_adl=None if tier is None else AdlReading(raw=tier, tier=tier, updated_at=at),
+        exchange_adl=None if tier is None else AdlIndicator(raw=tier, tier=tier, updated_at=at),
         estimate=None if estimated is None else Estimate(1.0, estimated, estimated, estimated, ""),
         fetched_at=at,
         advice=Advice("Add 1,250 USDT margin to drop from red to yellow."),

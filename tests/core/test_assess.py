@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from adl_monitor.core.account import AccountFigures
-from adl_monitor.core.account_reading import AccountReading
-from adl_monitor.core.account_spec import AccountSpec
 from adl_monitor.core.assess import assess, sort_riskiest_first
-from adl_monitor.core.estimator import RankEstimator
-from adl_monitor.core.formulas import effective_leverage, pnl_fraction, score_position
-from adl_monitor.core.levels import Level
-from adl_monitor.core.position import MarginMode, Position, Side
-from adl_monitor.core.reading import AdlReading
+from adl_monitor.core.estimate.rank_estimator import RankEstimator
+from adl_monitor.core.model.account_figures import AccountFigures
+from adl_monitor.core.model.account_reading import AccountReading
+from adl_monitor.core.model.account_spec import AccountSpec
+from adl_monitor.core.model.adl_indicator import AdlIndicator
+from adl_monitor.core.model.levels import Level
+from adl_monitor.core.model.position import MarginMode, Position, Side
+from adl_monitor.core.ranking.formulas import effective_leverage, pnl_fraction, score_position
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 STALE_AFTER = 30.0
@@ -68,8 +68,8 @@ FIGURES = {
 SPEC = AccountSpec(name="main", exchange="bybit")
 
 
-def tier(value: int, age: float = 0.0) -> AdlReading:
-    return AdlReading(raw=value, tier=value, updated_at=NOW - timedelta(seconds=age))
+def tier(value: int, age: float = 0.0) -> AdlIndicator:
+    return AdlIndicator(raw=value, tier=value, updated_at=NOW - timedelta(seconds=age))
 
 
 def test_each_position_is_scored_with_its_settlement_currency_figures() -> None:
@@ -137,7 +137,7 @@ def test_without_a_venue_tier_the_estimate_decides_and_advises() -> None:
 def test_fresh_venue_tiers_calibrate_the_estimator_stale_and_unknown_ones_do_not() -> None:
     estimator = RankEstimator()
     winner = linear("BTC/USDT:USDT", 0.05, 10.0)
-    unknown = AdlReading(raw="??", tier=None, updated_at=NOW, reason="unexpected value")
+    unknown = AdlIndicator(raw="??", tier=None, updated_at=NOW, reason="unexpected value")
     for adl, fetched_age in (
         (tier(4, age=5 * STALE_AFTER), 0.0),  # the indicator is old
         (tier(4), 5 * STALE_AFTER),  # the whole reading is old
@@ -192,7 +192,7 @@ def test_an_unchanged_tier_refreshed_every_few_seconds_is_sampled_once_a_minute(
         reading = AccountReading(
             fetched_at=at,
             positions=(winner,),
-            adl={("BTC/USDT:USDT", "long"): AdlReading(4, 4, at)},
+            adl={("BTC/USDT:USDT", "long"): AdlIndicator(4, 4, at)},
             figures=FIGURES,
         )
         assess(reading, SPEC, estimator, now=at, stale_after=STALE_AFTER)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from adl_monitor.core.account_reading import AccountReading, carry_deleveraged
-from adl_monitor.core.account_spec import AccountSpec
-from adl_monitor.core.alert import AlertKind
-from adl_monitor.core.alerts import AlertRules
+from adl_monitor.core.alerts.alert import AlertKind
+from adl_monitor.core.alerts.rules import AlertRules
 from adl_monitor.core.assess import assess
-from adl_monitor.core.estimator import RankEstimator
-from adl_monitor.core.position import MarginMode, Position, Side
-from adl_monitor.core.snapshot import AccountState, AccountStatus, Snapshot
+from adl_monitor.core.estimate.rank_estimator import RankEstimator
+from adl_monitor.core.model.account_reading import AccountReading, carry_deleveraged
+from adl_monitor.core.model.account_spec import AccountSpec
+from adl_monitor.core.model.position import MarginMode, Position, Side
+from adl_monitor.core.model.snapshot import AccountState, AccountStatus, Snapshot
 
 T0 = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 

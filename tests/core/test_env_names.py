@@ -3,7 +3,7 @@ cannot be shared by accident (issue 9 item 3)."""
 
 from __future__ import annotations
 
-from adl_monitor.core.account_spec import AccountSpec, env_collision_problem, env_name
+from adl_monitor.core.model.account_spec import AccountSpec, env_collision_problem, env_name
 
 
 def test_ascii_names_keep_the_form_existing_users_rely_on() -> None:

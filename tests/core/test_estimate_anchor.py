@@ -6,15 +6,15 @@ import random
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from adl_monitor.core.account import AccountFigures
-from adl_monitor.core.account_reading import AccountReading
-from adl_monitor.core.account_spec import AccountSpec
 from adl_monitor.core.assess import assess
-from adl_monitor.core.estimate import Score
-from adl_monitor.core.estimator import RankEstimator
-from adl_monitor.core.formulas import score_position
-from adl_monitor.core.position import Position
-from adl_monitor.core.reading import AdlReading
+from adl_monitor.core.estimate.rank_estimator import RankEstimator
+from adl_monitor.core.model.account_figures import AccountFigures
+from adl_monitor.core.model.account_reading import AccountReading
+from adl_monitor.core.model.account_spec import AccountSpec
+from adl_monitor.core.model.adl_indicator import AdlIndicator
+from adl_monitor.core.model.estimate import Score
+from adl_monitor.core.model.position import Position
+from adl_monitor.core.ranking.formulas import score_position
 from tests.core.test_assess import FIGURES, linear
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -37,7 +37,7 @@ def test_the_estimate_equals_a_fresh_venue_tier_whatever_the_score_alone_says() 
             reading = AccountReading(
                 fetched_at=NOW,
                 positions=(position,),
-                adl={BTC_LONGS: AdlReading(venue_tier, venue_tier, NOW)},
+                adl={BTC_LONGS: AdlIndicator(venue_tier, venue_tier, NOW)},
                 figures=FIGURES,
             )
             (risk,) = assess(reading, spec, estimator, now=NOW, stale_after=90.0)
@@ -153,7 +153,7 @@ def test_assess_follows_a_binance_position_between_the_venue_updates() -> None:
         value = rng.uniform(0.0, 0.5)
         reading_score = Score(value * unit, "binance", True)
         estimator.observe("binanceusdm", reading_score, true_tier(value), queue=BTC_LONGS)
-    reported = AdlReading({"LONG": 1}, 2, NOW)  # read at NOW, served again until NOW + 30 s
+    reported = AdlIndicator({"LONG": 1}, 2, NOW)  # read at NOW, served again until NOW + 30 s
     tiers = []
     for second, move in ((0, 0.01), (10, 0.0104), (20, 0.03)):
         position, figures = binance_long(move)

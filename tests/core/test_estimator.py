@@ -9,13 +9,13 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from adl_monitor.core.account import AccountFigures
-from adl_monitor.core.estimate import Score
-from adl_monitor.core.estimator import MAX_QUEUES, MIN_READINGS, RankEstimator
-from adl_monitor.core.formulas import describe, score_position
-from adl_monitor.core.levels import Level, level_for_tier
-from adl_monitor.core.position import MarginMode, Position, Side
-from adl_monitor.core.queue import queue_tiers
+from adl_monitor.core.estimate.rank_estimator import MAX_QUEUES, MIN_READINGS, RankEstimator
+from adl_monitor.core.model.account_figures import AccountFigures
+from adl_monitor.core.model.estimate import Score
+from adl_monitor.core.model.levels import Level, level_for_tier
+from adl_monitor.core.model.position import MarginMode, Position, Side
+from adl_monitor.core.ranking.formulas import describe, score_position
+from adl_monitor.core.ranking.queue import queue_tiers
 
 
 def make_position(
@@ -52,7 +52,7 @@ def make_position(
 def venue_book(exchange: str, size: int, seed: int, scale: float = 1.0) -> list[tuple[Score, int]]:
     """A synthetic venue book unlike the prior's: leverage log-uniform 1–50×, moves normal.
 
-    Each position's true tier comes from ranking the whole book with `core.queue`, as the
+    Each position's true tier comes from ranking the whole book with `core.ranking.queue`, as the
     venue does. `scale` stretches every price move (a market that moved further).
     """
     rng = random.Random(seed)

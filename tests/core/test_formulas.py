@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 
-from adl_monitor.core.account import AccountFigures
-from adl_monitor.core.account_spec import SUPPORTED_EXCHANGES
-from adl_monitor.core.estimate import Score
-from adl_monitor.core.formulas import (
+from adl_monitor.core.model.account_figures import AccountFigures
+from adl_monitor.core.model.account_spec import SUPPORTED_EXCHANGES
+from adl_monitor.core.model.estimate import Score
+from adl_monitor.core.model.position import MarginMode, Position, Side
+from adl_monitor.core.ranking.formulas import (
     bitmex_effective_leverage,
     bitmex_pnl_fraction,
     bitmex_ranking,
@@ -22,8 +23,7 @@ from adl_monitor.core.formulas import (
     rank_key,
     score_position,
 )
-from adl_monitor.core.position import MarginMode, Position, Side
-from adl_monitor.core.queue import queue_tiers
+from adl_monitor.core.ranking.queue import queue_tiers
 from tests.core.positions import make_position
 from tests.core.venue_fixtures import load
 

@@ -8,9 +8,10 @@ import math
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from adl_monitor.core.account import AccountFigures
-from adl_monitor.core.account_spec import SUPPORTED_EXCHANGES
-from adl_monitor.core.formulas import (
+from adl_monitor.core.model.account_figures import AccountFigures
+from adl_monitor.core.model.account_spec import SUPPORTED_EXCHANGES
+from adl_monitor.core.model.position import MarginMode, Side
+from adl_monitor.core.ranking.formulas import (
     binance_ranking,
     bitget_ranking,
     classic_ranking,
@@ -19,8 +20,7 @@ from adl_monitor.core.formulas import (
     rank_key,
     score_position,
 )
-from adl_monitor.core.position import MarginMode, Side
-from adl_monitor.core.queue import queue_percentiles
+from adl_monitor.core.ranking.queue import queue_percentiles
 from tests.core.positions import make_position
 
 VENUES = st.sampled_from(SUPPORTED_EXCHANGES)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from adl_monitor.core.key_acceptance import KeyOutcome, accept_key
-from adl_monitor.core.key_check import KeyCheck, KeyVerdict
+from adl_monitor.core.security.key_acceptance import KeyOutcome, accept_key
+from adl_monitor.core.security.key_verdict import KeyCheck, KeyVerdict
 
 
 @pytest.mark.parametrize("allow_trading", [False, True])

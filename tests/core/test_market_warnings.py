@@ -1,18 +1,18 @@
-"""Warnings the market raises (core/market_warning.py through core/alerts.py): a profitable
-position below orange is warned at orange when ADL is near on its market — venue-wide risk
-high, its tier rising fast, or a market run where the venue rates nothing — and says so."""
+"""Warnings the market raises (core/alerts/market_warning.py through core/alerts/rules.py): a
+profitable position below orange is warned at orange when ADL is near on its market — venue-wide
+risk high, its tier rising fast, or a market run where the venue rates nothing — and says so."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import timedelta
 
-from adl_monitor.core.alert import Alert, AlertKind
-from adl_monitor.core.alerts import AlertRules
-from adl_monitor.core.levels import Level
-from adl_monitor.core.position import Side
-from adl_monitor.core.snapshot import PositionRisk
-from adl_monitor.core.venue_risk import BYBIT_SOURCE, VenueRisk, VenueRiskLevel
+from adl_monitor.core.alerts.alert import Alert, AlertKind
+from adl_monitor.core.alerts.rules import AlertRules
+from adl_monitor.core.model.levels import Level
+from adl_monitor.core.model.position import Side
+from adl_monitor.core.model.snapshot import PositionRisk
+from adl_monitor.core.model.venue_risk import BYBIT_SOURCE, VenueRisk, VenueRiskLevel
 from tests.core.test_alerts import MIN, T0, position, risk, snap
 
 SEC = timedelta(seconds=1)

@@ -1,4 +1,4 @@
-"""core/private_files.py and its users: 0600 files and 0700 directories whatever the umask,
+"""core/security/private_files.py and its users: 0600 files and 0700 directories whatever the umask,
 including the log's rotated copies (issue 9 item 4)."""
 
 from __future__ import annotations
@@ -11,7 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from adl_monitor.core.private_files import copy_private, private_dir, tighten, write_private
+from adl_monitor.core.security.private_files import (
+    copy_private,
+    private_dir,
+    tighten,
+    write_private,
+)
 from adl_monitor.logging_setup import PrivateRotatingFileHandler
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
-from adl_monitor.core.estimator import RankEstimator
-from adl_monitor.core.formulas import score_position
-from adl_monitor.core.market_context import Candle, MarketContext
-from adl_monitor.core.position import Side
-from adl_monitor.core.public_prior import deleveraged_share, holding_hours, public_prior
+from adl_monitor.core.estimate.public_prior import deleveraged_share, holding_hours, public_prior
+from adl_monitor.core.estimate.rank_estimator import RankEstimator
+from adl_monitor.core.model.market_context import Candle, MarketContext
+from adl_monitor.core.model.position import Side
+from adl_monitor.core.ranking.formulas import score_position
 from tests.core.test_estimator import make_position
 
 HL_BTC_LONGS = ("BTC/USDC:USDC", "long")

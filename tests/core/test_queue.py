@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from adl_monitor.core.estimate import Score
-from adl_monitor.core.queue import bitmex_quintiles, queue_percentiles, tier_for_percentile
+from adl_monitor.core.model.estimate import Score
+from adl_monitor.core.ranking.queue import bitmex_quintiles, queue_percentiles, tier_for_percentile
 
 # BitMEX "Auto-Deleveraging Examples": six longs, account → PnL ranking (higher = more profit
 # and leverage), and the quintile BitMEX lists for each (20 % = the front fifth).

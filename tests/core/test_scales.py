@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from adl_monitor.core.account_spec import SUPPORTED_EXCHANGES
-from adl_monitor.core.position import Side
-from adl_monitor.core.scales import has_indicator, map_indicator, scale_description
+from adl_monitor.core.model.account_spec import SUPPORTED_EXCHANGES
+from adl_monitor.core.model.position import Side
+from adl_monitor.core.ranking.scales import has_indicator, map_indicator, scale_description
 from tests.core.venue_fixtures import load
 
 AT = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)

@@ -9,7 +9,7 @@ from fractions import Fraction
 from hypothesis import given
 from hypothesis import strategies as st
 
-from adl_monitor.core.scales import map_indicator
+from adl_monitor.core.ranking.scales import map_indicator
 
 AT = datetime(2026, 11, 25, tzinfo=UTC)
 EXCHANGES = st.sampled_from(

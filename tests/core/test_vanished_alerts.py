@@ -13,12 +13,12 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
-from adl_monitor.core.account_reading import AccountReading, carry_deleveraged
-from adl_monitor.core.alert import AlertKind
-from adl_monitor.core.alerts import AlertRules, AlertSettings, QuietHours
-from adl_monitor.core.levels import Level
-from adl_monitor.core.position import Side
-from adl_monitor.core.snapshot import PositionRisk
+from adl_monitor.core.alerts.alert import AlertKind
+from adl_monitor.core.alerts.rules import AlertRules, AlertSettings, QuietHours
+from adl_monitor.core.model.account_reading import AccountReading, carry_deleveraged
+from adl_monitor.core.model.levels import Level
+from adl_monitor.core.model.position import Side
+from adl_monitor.core.model.snapshot import PositionRisk
 from tests.core.test_alerts import live, position, risk, snap
 
 T0 = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)

@@ -10,16 +10,16 @@ from typing import Any
 
 import pytest
 
-from adl_monitor.core.account_spec import (
+from adl_monitor.core.model.account_spec import (
     KEYLESS_EXCHANGES,
     PASSPHRASE_EXCHANGES,
     SUPPORTED_EXCHANGES,
     WALLET_EXCHANGES,
 )
-from adl_monitor.core.formulas import FORMULAS, formula_name, queues_losers
-from adl_monitor.core.scales import has_indicator, scale_description
-from adl_monitor.core.venue_names import venue_display_name
+from adl_monitor.core.ranking.formulas import FORMULAS, formula_name, queues_losers
+from adl_monitor.core.ranking.scales import has_indicator, scale_description
 from adl_monitor.core.venues import VENUES, Cadence, RankedUnit, Venue, find
+from adl_monitor.core.venues.display_names import venue_display_name
 
 IDS = [venue.id for venue in VENUES]
 UNKNOWN_SCALE = "no ADL scale is known for this exchange"
@@ -81,12 +81,12 @@ def test_a_cadence_reading_the_indicator_faster_than_positions_is_refused() -> N
     [
         "adl_monitor.core.venues",
         "adl_monitor.core.venues.record",
-        "adl_monitor.core.scales",
-        "adl_monitor.core.scales.venues",
-        "adl_monitor.core.formulas",
-        "adl_monitor.core.formulas.classic",
-        "adl_monitor.core.account_spec",
-        "adl_monitor.core.venue_names",
+        "adl_monitor.core.ranking.scales",
+        "adl_monitor.core.ranking.scales.venues",
+        "adl_monitor.core.ranking.formulas",
+        "adl_monitor.core.ranking.formulas.classic",
+        "adl_monitor.core.model.account_spec",
+        "adl_monitor.core.venues.display_names",
     ],
 )
 def test_the_table_loads_whichever_module_is_imported_first(first: str) -> None:
@@ -95,9 +95,9 @@ def test_the_table_loads_whichever_module_is_imported_first(first: str) -> None:
     check = (
         f"import {first}\n"
         "from datetime import UTC, datetime\n"
-        "from adl_monitor.core.formulas import formula_name\n"
-        "from adl_monitor.core.scales import map_indicator\n"
-        "from adl_monitor.core.venue_names import venue_display_name\n"
+        "from adl_monitor.core.ranking.formulas import formula_name\n"
+        "from adl_monitor.core.ranking.scales import map_indicator\n"
+        "from adl_monitor.core.venues.display_names import venue_display_name\n"
         "assert map_indicator('gate', 1, datetime.now(UTC)).tier == 5\n"
         "assert formula_name('htx') == 'htx' and venue_display_name('okx') == 'OKX'\n"
     )

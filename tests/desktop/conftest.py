@@ -58,17 +58,20 @@ class NotificationLog:
                 found.append((strings[2], strings[3]))
         return found
 
-    def closed_before(self, title: str) -> bool:
-        """Whether the app closed a notification (CloseNotification) just before the Notify
-        whose summary is `title`: how a replaced notification looks on the bus."""
+    def closed_between(self, earlier: str, later: str) -> bool:
+        """Whether the app closed a notification (CloseNotification) after the Notify whose
+        summary is `earlier` and before the one whose summary is `later`: how a replaced
+        notification looks on the bus (other positions' calls may come in between)."""
         lines = self.path.read_text(encoding="utf-8", errors="replace").splitlines()
-        calls = [
-            line for line in lines if "method call" in line or line.strip() == f'string "{title}"'
-        ]
-        for index, line in enumerate(calls):
-            if line.strip() == f'string "{title}"':
-                notify = index - 1
-                return notify >= 1 and "member=CloseNotification" in calls[notify - 1]
+        summaries = {f'string "{earlier}"': "earlier", f'string "{later}"': "later"}
+        seen_earlier = closed = False
+        for line in lines:
+            if summaries.get(line.strip()) == "earlier":
+                seen_earlier, closed = True, False
+            elif seen_earlier and "member=CloseNotification" in line:
+                closed = True
+            elif summaries.get(line.strip()) == "later":
+                return seen_earlier and closed
         return False
 
 

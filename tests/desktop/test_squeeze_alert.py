@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from adl_monitor.core.levels import Level
+from adl_monitor.core.model.levels import Level
 from adl_monitor.ui.colours import LEVEL_COLOURS
 from tests.desktop.conftest import ARTIFACTS, Desktop, NotificationLog
 
@@ -86,19 +86,28 @@ def test_a_position_turning_red_notifies_and_the_click_shows_its_chart(
         assert "PnL" in body and "effective leverage" in body, body
         position = f"{match['symbol']} {match['side']}"
 
-        def turned_red() -> tuple[str, str] | None:
+        def who(title: str) -> str:
+            """The venue, symbol and side a title names (the words before its arrow)."""
+            return title.split(" →")[0]
+
+        def turned_red() -> tuple[str, str, str] | None:
             seen = notification_log.notifications()
-            oranges = {m.group(0) for t, _ in seen if "orange" in t and (m := POSITION.search(t))}
+            oranges = {who(t): t for t, _ in seen if "→ orange" in t}
             return next(
-                ((t, b) for t, b in seen if "red" in t and any(o in t for o in oranges)), None
+                ((oranges[who(t)], t, b) for t, b in seen if "→ red" in t and who(t) in oranges),
+                None,
             )
 
         # The scenario's story: a position climbs to orange, then to red within the cooldown.
         # The red is told (not held back until the ADL), and it takes the orange's place on
         # screen: the orange is closed first, so one notification per position is showing.
-        escalated, advice = _wait(turned_red, 45, "a position going from orange to red", app)
+        orange, escalated, advice = _wait(
+            turned_red, 45, "a position going from orange to red", app
+        )
         assert re.search(r"\b([Aa]dd|[Rr]educe|[Cc]lose|[Rr]ealise)\b", advice), advice
-        assert notification_log.closed_before(escalated), "the orange stayed beside the red"
+        assert notification_log.closed_between(orange, escalated), (
+            "the orange stayed beside the red"
+        )
 
         # The tray host (trayer, top right) shows our icon in the worst level's colour. Tiers
         # move with the price noise (a red can dip back to orange), so wait for a moment when

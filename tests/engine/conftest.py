@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from adl_monitor.core.account_reading import AccountReading
-from adl_monitor.core.account_spec import AccountSpec, Credentials
-from adl_monitor.core.snapshot import AccountState
+from adl_monitor.core.model.account_reading import AccountReading
+from adl_monitor.core.model.account_spec import AccountSpec, Credentials
+from adl_monitor.core.model.snapshot import AccountState
 from adl_monitor.engine.connector import Connector, venue_connector_factory
 from adl_monitor.engine.engine import Engine, EngineListener
 from adl_monitor.engine.options import EngineOptions

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from adl_monitor.core.alert import Alert, AlertKind
-from adl_monitor.core.levels import Level
-from adl_monitor.core.snapshot import PositionRisk, Snapshot
+from adl_monitor.core.alerts.alert import Alert, AlertKind
+from adl_monitor.core.model.levels import Level
+from adl_monitor.core.model.snapshot import PositionRisk, Snapshot
 from adl_monitor.engine.engine import Engine
 from adl_monitor.engine.options import EngineOptions
 from adl_monitor.sim.thread import SimExchangeThread

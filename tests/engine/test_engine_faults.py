@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from adl_monitor.core.snapshot import AccountState, Snapshot
+from adl_monitor.core.model.snapshot import AccountState, Snapshot
 from adl_monitor.engine.engine import Engine
 from adl_monitor.sim.thread import SimExchangeThread
 from tests.engine.conftest import RecordingFactory, bybit_behind_proxy, until

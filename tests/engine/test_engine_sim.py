@@ -8,9 +8,9 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from adl_monitor.core.account_spec import AccountSpec, Credentials
-from adl_monitor.core.key_check import KeyVerdict
-from adl_monitor.core.snapshot import AccountState, Snapshot
+from adl_monitor.core.model.account_spec import AccountSpec, Credentials
+from adl_monitor.core.model.snapshot import AccountState, Snapshot
+from adl_monitor.core.security.key_verdict import KeyVerdict
 from adl_monitor.engine.calibration import load_estimator
 from adl_monitor.engine.engine import Engine
 from adl_monitor.engine.options import EngineOptions

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pytest
 
-from adl_monitor.core.snapshot import AccountState, AccountStatus, Snapshot
+from adl_monitor.core.model.snapshot import AccountState, AccountStatus, Snapshot
 from adl_monitor.engine.options import EngineOptions
 from adl_monitor.engine.runner import EngineRunner
 from adl_monitor.engine.settings import EngineSettings

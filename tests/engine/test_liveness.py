@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from adl_monitor.core.account_spec import AccountSpec, Credentials
-from adl_monitor.core.alert import Alert
-from adl_monitor.core.snapshot import AccountState, AccountStatus, Snapshot
+from adl_monitor.core.alerts.alert import Alert
+from adl_monitor.core.model.account_spec import AccountSpec, Credentials
+from adl_monitor.core.model.snapshot import AccountState, AccountStatus, Snapshot
 from adl_monitor.engine import engine as engine_module
 from adl_monitor.engine.calibration import load_estimator
 from adl_monitor.engine.engine import Engine

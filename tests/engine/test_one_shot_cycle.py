@@ -12,8 +12,8 @@ import keyring
 import keyring.errors
 import pytest
 
-from adl_monitor.core.account_spec import AccountSpec, Credentials
-from adl_monitor.core.snapshot import AccountState
+from adl_monitor.core.model.account_spec import AccountSpec, Credentials
+from adl_monitor.core.model.snapshot import AccountState
 from adl_monitor.engine.connector import Connector
 from adl_monitor.engine.engine import Engine
 from adl_monitor.engine.options import EngineOptions

@@ -8,10 +8,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from adl_monitor.core.account_spec import AccountSpec, Credentials
-from adl_monitor.core.alert import Alert
-from adl_monitor.core.key_check import KeyVerdict
-from adl_monitor.core.snapshot import AccountState, Snapshot
+from adl_monitor.core.alerts.alert import Alert
+from adl_monitor.core.model.account_spec import AccountSpec, Credentials
+from adl_monitor.core.model.snapshot import AccountState, Snapshot
+from adl_monitor.core.security.key_verdict import KeyVerdict
 from adl_monitor.engine.options import EngineOptions
 from adl_monitor.engine.runner import EngineRunner
 from adl_monitor.sim.demo import DEMO_SECRET, DEMO_TRADE_KEY

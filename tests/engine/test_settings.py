@@ -12,8 +12,8 @@ from datetime import time, timedelta
 
 import pytest
 
-from adl_monitor.core.alerts import QuietHours
-from adl_monitor.core.levels import Level
+from adl_monitor.core.alerts.rules import QuietHours
+from adl_monitor.core.model.levels import Level
 from adl_monitor.engine.settings import EngineSettings
 from adl_monitor.engine.user_settings import monitor_settings
 from adl_monitor.storage import settings as opt

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from adl_monitor.core.account_reading import AccountReading
-from adl_monitor.core.account_spec import AccountSpec, Credentials
-from adl_monitor.core.failure import FailureKind, VenueFailure
+from adl_monitor.core.model.account_reading import AccountReading
+from adl_monitor.core.model.account_spec import AccountSpec, Credentials
+from adl_monitor.core.model.failure import FailureKind, VenueFailure
 from adl_monitor.engine.connector import Connector
 from adl_monitor.engine.engine import Engine
 from adl_monitor.engine.options import EngineOptions

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from adl_monitor.core.account_spec import AccountSpec, Credentials
+from adl_monitor.core.model.account_spec import AccountSpec, Credentials
 from adl_monitor.exchanges import market_cache
 from adl_monitor.exchanges.base import VenueConnector
 from adl_monitor.exchanges.registry import connector_for

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from adl_monitor.core.account_reading import CloseCause
+from adl_monitor.core.model.account_reading import CloseCause
 from adl_monitor.exchanges.hyperliquid import fill_closes
 from tests.exchanges.fixture_server import fixture
 from tests.exchanges.markets import by_symbol, market

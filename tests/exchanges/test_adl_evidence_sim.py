@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from adl_monitor.core.position import Side
+from adl_monitor.core.model.position import Side
 from adl_monitor.exchanges.base import VenueConnector
 from adl_monitor.exchanges.registry import connector_for
 from adl_monitor.sim.server import SimExchange

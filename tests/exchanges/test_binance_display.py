@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from adl_monitor.core.scales import applied_raw
+from adl_monitor.core.ranking.scales import applied_raw
 from adl_monitor.exchanges.registry import connector_for
 from adl_monitor.sim.instruments import BY_BASE
 from adl_monitor.sim.server import SimExchange

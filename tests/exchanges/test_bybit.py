@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from adl_monitor.core.key_check import KeyVerdict
-from adl_monitor.core.position import MarginMode, Side
+from adl_monitor.core.model.position import MarginMode, Side
+from adl_monitor.core.security.key_verdict import KeyVerdict
 from tests.exchanges.fixture_server import FixtureServer, fixture
 from tests.exchanges.markets import by_symbol, market
 

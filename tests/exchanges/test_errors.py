@@ -6,7 +6,7 @@ import aiohttp
 import ccxt
 import pytest
 
-from adl_monitor.core.failure import FailureKind, VenueFailure
+from adl_monitor.core.model.failure import FailureKind, VenueFailure
 from adl_monitor.exchanges.errors import parse_retry_after, safe_detail, to_failure
 from adl_monitor.exchanges.response_guard import check_response
 

@@ -12,8 +12,8 @@ import errno
 import ccxt
 import pytest
 
-from adl_monitor.core.account_spec import Credentials
-from adl_monitor.core.failure import FailureKind, VenueFailure
+from adl_monitor.core.model.account_spec import Credentials
+from adl_monitor.core.model.failure import FailureKind, VenueFailure
 from adl_monitor.exchanges.errors import to_failure
 from adl_monitor.exchanges.registry import supported_exchanges
 from tests.exchanges.conftest import TEST_CREDENTIALS

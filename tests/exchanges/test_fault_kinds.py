@@ -20,9 +20,9 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-from adl_monitor.core.account_reading import AccountReading
-from adl_monitor.core.account_spec import AccountSpec
-from adl_monitor.core.failure import FailureKind, VenueFailure
+from adl_monitor.core.model.account_reading import AccountReading
+from adl_monitor.core.model.account_spec import AccountSpec
+from adl_monitor.core.model.failure import FailureKind, VenueFailure
 from adl_monitor.exchanges import market_cache
 from adl_monitor.exchanges.base import VenueConnector
 from adl_monitor.exchanges.registry import connector_for

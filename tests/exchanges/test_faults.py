@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from adl_monitor.core.failure import FailureKind, VenueFailure
+from adl_monitor.core.model.failure import FailureKind, VenueFailure
 from tests.exchanges.conftest import TEST_CREDENTIALS
 from tests.exchanges.fixture_server import FixtureServer, Reply, fixture
 from tests.exchanges.markets import by_symbol, market
@@ -181,7 +181,7 @@ async def test_missing_key_is_a_config_failure(servers, open_connector) -> None:
 
 
 def test_credentials_never_in_a_connector_repr() -> None:
-    from adl_monitor.core.account_spec import AccountSpec
+    from adl_monitor.core.model.account_spec import AccountSpec
     from adl_monitor.exchanges.registry import connector_for
 
     connector = connector_for(AccountSpec("main", "okx"), TEST_CREDENTIALS)

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from adl_monitor.core.failure import FailureKind, VenueFailure
+from adl_monitor.core.model.failure import FailureKind, VenueFailure
 from tests.exchanges import test_okx
 from tests.exchanges.conftest import TEST_CREDENTIALS
 from tests.exchanges.fixture_server import FixtureServer, Reply

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from adl_monitor.core.key_check import KeyVerdict
+from adl_monitor.core.security.key_verdict import KeyVerdict
 from adl_monitor.exchanges.gate import key_check_from_main_keys
 from adl_monitor.exchanges.htx import key_check_from_api_key as htx_check
 from adl_monitor.exchanges.kucoinfutures import key_check_from_api_key as kucoin_check

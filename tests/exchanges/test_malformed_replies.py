@@ -25,12 +25,12 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from adl_monitor.core.account_reading import AccountReading
-from adl_monitor.core.account_spec import AccountSpec
-from adl_monitor.core.failure import FailureKind, VenueFailure
-from adl_monitor.core.key_check import KeyCheck
-from adl_monitor.core.levels import MAX_TIER
-from adl_monitor.core.position import Position
+from adl_monitor.core.model.account_reading import AccountReading
+from adl_monitor.core.model.account_spec import AccountSpec
+from adl_monitor.core.model.failure import FailureKind, VenueFailure
+from adl_monitor.core.model.levels import MAX_TIER
+from adl_monitor.core.model.position import Position
+from adl_monitor.core.security.key_verdict import KeyCheck
 from adl_monitor.exchanges import market_cache
 from adl_monitor.exchanges.position_builder import build_position
 from adl_monitor.exchanges.registry import connector_for

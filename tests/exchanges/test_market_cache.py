@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
-from adl_monitor.core.account_spec import AccountSpec
-from adl_monitor.core.failure import FailureKind, VenueFailure
+from adl_monitor.core.model.account_spec import AccountSpec
+from adl_monitor.core.model.failure import FailureKind, VenueFailure
 from adl_monitor.exchanges import market_cache
 from adl_monitor.exchanges.registry import connector_for
 from tests.exchanges.conftest import TEST_CREDENTIALS

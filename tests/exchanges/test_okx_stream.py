@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from adl_monitor.core.account_reading import AccountReading
+from adl_monitor.core.model.account_reading import AccountReading
 from adl_monitor.exchanges.base import VenueConnector
 from adl_monitor.exchanges.registry import connector_for
 from adl_monitor.sim.server import SimExchange

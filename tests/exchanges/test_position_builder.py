@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from adl_monitor.core.position import MarginMode, Side
+from adl_monitor.core.model.position import MarginMode, Side
 from adl_monitor.exchanges.position_builder import build_position
 from tests.exchanges.markets import market
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from adl_monitor.core.account_spec import AccountSpec
+from adl_monitor.core.model.account_spec import AccountSpec
 from adl_monitor.exchanges import market_cache
 from adl_monitor.exchanges.registry import connector_for, supported_exchanges
 from tests.exchanges.conftest import TEST_CREDENTIALS, WALLET

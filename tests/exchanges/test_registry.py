@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from adl_monitor.core import venues
-from adl_monitor.core.account_spec import SUPPORTED_EXCHANGES, AccountSpec
-from adl_monitor.core.failure import FailureKind, VenueFailure
+from adl_monitor.core.model.account_spec import SUPPORTED_EXCHANGES, AccountSpec
+from adl_monitor.core.model.failure import FailureKind, VenueFailure
 from adl_monitor.exchanges.base import VenueConnector
 from adl_monitor.exchanges.registry import connector_for, supported_exchanges
 

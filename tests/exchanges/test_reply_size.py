@@ -13,7 +13,7 @@ import json
 import pytest
 from aiohttp import web
 
-from adl_monitor.core.failure import FailureKind, VenueFailure
+from adl_monitor.core.model.failure import FailureKind, VenueFailure
 from adl_monitor.exchanges.guarded_session import MAX_REPLY_BYTES
 from tests.exchanges.fixture_server import FixtureServer
 from tests.exchanges.test_malformed_replies import SCENARIOS

@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from adl_monitor.core.account_spec import Credentials
-from adl_monitor.core.failure import FailureKind, VenueFailure
-from adl_monitor.core.key_check import KeyVerdict
-from adl_monitor.core.scales import has_indicator
+from adl_monitor.core.model.account_spec import Credentials
+from adl_monitor.core.model.failure import FailureKind, VenueFailure
+from adl_monitor.core.ranking.scales import has_indicator
+from adl_monitor.core.security.key_verdict import KeyVerdict
 from adl_monitor.exchanges.base import VenueConnector
 from adl_monitor.exchanges.registry import connector_for
 from adl_monitor.sim.demo import DEMO_PASSWORD, DEMO_SECRET, DEMO_TRADE_KEY, DEMO_WITHDRAW_KEY

@@ -17,9 +17,9 @@ from typing import Any
 
 import pytest
 
-from adl_monitor.core.account_reading import AccountReading
-from adl_monitor.core.account_spec import AccountSpec
-from adl_monitor.core.failure import FailureKind, VenueFailure
+from adl_monitor.core.model.account_reading import AccountReading
+from adl_monitor.core.model.account_spec import AccountSpec
+from adl_monitor.core.model.failure import FailureKind, VenueFailure
 from adl_monitor.exchanges.registry import connector_for
 from tests.exchanges import test_okx
 from tests.exchanges.conftest import TEST_CREDENTIALS, WALLET

@@ -1,4 +1,4 @@
-"""Venue-wide ADL risk (core/venue_risk.py, docs/venue-risk.md) through real ccxt clients:
+"""Venue-wide ADL risk (core/model/venue_risk.py, docs/venue-risk.md) through real ccxt clients:
 Binance and Bybit against the simulator, whose values move in the squeeze; Gate against
 recorded-shape replies. It is read at the venue's own slow pace, only for symbols held, and a
 failed read never fails the account."""
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from adl_monitor.core.venue_risk import (
+from adl_monitor.core.model.venue_risk import (
     BINANCE_SOURCE,
     BYBIT_SOURCE,
     GATE_SOURCE,

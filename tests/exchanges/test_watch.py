@@ -13,7 +13,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from adl_monitor.core.position import Side
+from adl_monitor.core.model.position import Side
 from tests.exchanges.fixture_server import FixtureServer, fixture
 from tests.exchanges.markets import by_symbol, market
 from tests.exchanges.test_bybit import account_info

@@ -4,8 +4,8 @@ calibration time, against the venue's true tier (benchmarks/estimate_accuracy.py
 
 from __future__ import annotations
 
-from adl_monitor.core.alert import AlertKind
-from adl_monitor.core.levels import Level
+from adl_monitor.core.alerts.alert import AlertKind
+from adl_monitor.core.model.levels import Level
 from benchmarks import estimate_accuracy as bench
 
 HIT = ("demo-bybit", "BTC/USDT:USDT", "long")

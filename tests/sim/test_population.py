@@ -6,14 +6,14 @@ from __future__ import annotations
 import statistics
 from functools import cache
 
-from adl_monitor.core.position import MarginMode, Side
+from adl_monitor.core.model.position import MarginMode, Side
 from adl_monitor.sim.book_position import BookPosition
 from adl_monitor.sim.population_mix import is_wild
 from adl_monitor.sim.world import World
 
 SEEDS = range(1, 11)  # the accuracy benchmark's seeds
-# The prior's design (core/estimator.py's reference book): 55 % cross, 16 % of positions at
-# 50x or more, a mean age of 20 h, and a market that moved at most +22 % for a side.
+# The prior's design (core/estimate/rank_estimator.py's reference book): 55 % cross, 16 % of
+# positions at 50x or more, a mean age of 20 h, and a market that moved at most +22 % for a side.
 PRIOR_CROSS = 0.55
 PRIOR_HIGH_LEVERAGE = 0.16
 PRIOR_MAX_MOVE = 0.22

@@ -2,7 +2,7 @@
 
 For every demo position, the score the venue ranks by (`/__sim/truth`) must equal the score the
 app computes from what the venue's API says — through the real connector (real ccxt client on
-127.0.0.1) and `core.formulas.score_position`. A gap means either the dialect reports other
+127.0.0.1) and `core.ranking.formulas.score_position`. A gap means either the dialect reports other
 numbers than it ranks with, or the connector reads a field differently from the venue's
 documentation; both would make every accuracy figure measured against the simulator a lie.
 
@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
-from adl_monitor.core.account_reading import AccountReading
-from adl_monitor.core.formulas import score_position
+from adl_monitor.core.model.account_reading import AccountReading
+from adl_monitor.core.ranking.formulas import score_position
 from adl_monitor.exchanges.base import VenueConnector
 from adl_monitor.exchanges.registry import connector_for
 from adl_monitor.sim.server import SimExchange

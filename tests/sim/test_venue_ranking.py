@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from adl_monitor.core.position import MarginMode, Side
+from adl_monitor.core.model.position import MarginMode, Side
 from adl_monitor.sim.book_position import BookPosition, SimAccount
 from adl_monitor.sim.ranking import rank_queue
 from adl_monitor.sim.venue_book import VenueBook

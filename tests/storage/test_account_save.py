@@ -8,7 +8,7 @@ import keyring
 import pytest
 from keyring.backends.fail import Keyring as NoKeyring
 
-from adl_monitor.core.account_spec import AccountSpec, Credentials
+from adl_monitor.core.model.account_spec import AccountSpec, Credentials
 from adl_monitor.storage.account_save import save_account
 from adl_monitor.storage.config import AppConfig, ConfigError, load_config
 from adl_monitor.storage.secrets import SERVICE, InsecureStoreError, SecretStore

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from adl_monitor.core.account_spec import AccountSpec
+from adl_monitor.core.model.account_spec import AccountSpec
 from adl_monitor.storage.config import AppConfig, ConfigError, load_config, save_config
 from adl_monitor.storage.paths import default_config_path
 

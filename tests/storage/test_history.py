@@ -7,10 +7,10 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from adl_monitor.core.alert import Alert, AlertKind
-from adl_monitor.core.levels import Level
-from adl_monitor.core.position import Side
-from adl_monitor.core.snapshot import AccountState, AccountStatus, Snapshot
+from adl_monitor.core.alerts.alert import Alert, AlertKind
+from adl_monitor.core.model.levels import Level
+from adl_monitor.core.model.position import Side
+from adl_monitor.core.model.snapshot import AccountState, AccountStatus, Snapshot
 from adl_monitor.storage.history import SCHEMA_VERSION, History
 from adl_monitor.storage.paths import default_history_path
 from tests.core.risks import position_risk

@@ -8,7 +8,7 @@ import keyring
 import pytest
 from keyring.backends import fail, null
 
-from adl_monitor.core.account_spec import AccountSpec, Credentials
+from adl_monitor.core.model.account_spec import AccountSpec, Credentials
 from adl_monitor.storage.secrets import (
     SERVICE,
     InsecureStoreError,

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from adl_monitor.core.account_spec import AccountSpec
-from adl_monitor.core.advice import Action, ActionKind, Advice
-from adl_monitor.core.estimate import Estimate
-from adl_monitor.core.position import MarginMode, Position, Side
-from adl_monitor.core.reading import AdlReading
-from adl_monitor.core.snapshot import AccountState, AccountStatus, PositionRisk, Snapshot
+from adl_monitor.core.advice.suggestion import Action, ActionKind, Advice
+from adl_monitor.core.model.account_spec import AccountSpec
+from adl_monitor.core.model.adl_indicator import AdlIndicator
+from adl_monitor.core.model.estimate import Estimate
+from adl_monitor.core.model.position import MarginMode, Position, Side
+from adl_monitor.core.model.snapshot import AccountState, AccountStatus, PositionRisk, Snapshot
 
 NOW = datetime(2026, 11, 25, 12, 0, 0, tzinfo=UTC)
 
@@ -46,7 +46,7 @@ def make_risk(
     reading = (
         None
         if no_reading
-        else AdlReading(
+        else AdlIndicator(
             raw=exchange_tier if exchange_tier is not None else "weird",
             tier=exchange_tier,
             updated_at=fetched_at,
@@ -108,7 +108,7 @@ from typing import Any  # noqa: E402
 
 import pytest  # noqa: E402
 
-from adl_monitor.core.account_spec import Credentials  # noqa: E402
+from adl_monitor.core.model.account_spec import Credentials  # noqa: E402
 from adl_monitor.engine.connector import Connector, venue_connector_factory  # noqa: E402
 from adl_monitor.engine.options import EngineOptions  # noqa: E402
 from adl_monitor.engine.runner import EngineRunner  # noqa: E402

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from adl_monitor.core.account_spec import AccountSpec, Credentials
+from adl_monitor.core.model.account_spec import AccountSpec, Credentials
 from adl_monitor.sim.demo import DEMO_API_KEY, DEMO_SECRET
 from adl_monitor.storage.secrets import SecretStore
 from adl_monitor.ui.app import DesktopApp

@@ -8,7 +8,7 @@ import re
 import pytest
 from PySide6.QtGui import QColor, QImage, QPainter
 
-from adl_monitor.core.levels import Level
+from adl_monitor.core.model.levels import Level
 from adl_monitor.ui.colours import LEVEL_COLOURS
 from adl_monitor.ui.icons import (
     APP_ICON_SIZES,

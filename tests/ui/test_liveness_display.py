@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from PySide6.QtCore import Qt
 
-from adl_monitor.core.snapshot import AccountState, AccountStatus
+from adl_monitor.core.model.snapshot import AccountState, AccountStatus
 from adl_monitor.ui.account_status_bar import AccountStatusStrip
 from adl_monitor.ui.position_model import Column, PositionTableModel
 from tests.ui.conftest import NOW, make_risk, make_snapshot

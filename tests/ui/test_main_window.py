@@ -10,8 +10,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 
-from adl_monitor.core.snapshot import AccountState, AccountStatus, Snapshot
-from adl_monitor.core.venue_risk import BINANCE_SOURCE, VenueRisk, VenueRiskLevel
+from adl_monitor.core.model.snapshot import AccountState, AccountStatus, Snapshot
+from adl_monitor.core.model.venue_risk import BINANCE_SOURCE, VenueRisk, VenueRiskLevel
 from adl_monitor.ui.main_window import MainWindow
 from adl_monitor.ui.position_model import Column, Role
 from tests.ui.conftest import NOW, make_risk, make_snapshot, minutes_ago

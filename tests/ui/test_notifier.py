@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from adl_monitor.core.alert import Alert, AlertKind
-from adl_monitor.core.levels import Level
+from adl_monitor.core.alerts.alert import Alert, AlertKind
+from adl_monitor.core.model.levels import Level
 from adl_monitor.ui.notifier import Notifier
 from adl_monitor.ui.tray import TrayIcon
 

@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 from PySide6.QtCore import Qt
 
-from adl_monitor.core.levels import Level
-from adl_monitor.core.position import Side
+from adl_monitor.core.model.levels import Level
+from adl_monitor.core.model.position import Side
 from adl_monitor.ui.formatting import price as fmt_price
 from adl_monitor.ui.position_filter import PositionFilterProxy
 from adl_monitor.ui.position_model import Column, PositionTableModel, Role
@@ -178,7 +178,7 @@ def test_a_tick_moves_ages_without_re_sorting_the_table(qtbot) -> None:  # type:
 
 
 def test_venue_risk_column_shows_the_venues_level_with_its_words(qapp) -> None:  # type: ignore[no-untyped-def]
-    from adl_monitor.core.venue_risk import BYBIT_SOURCE, VenueRisk, VenueRiskLevel
+    from adl_monitor.core.model.venue_risk import BYBIT_SOURCE, VenueRisk, VenueRiskLevel
 
     raw = {"balance": "2813", "pnlRatio": "-0.44", "insurancePnlRatio": "-0.3"}
     detail = "insurance pool 2,813 USDT, drawdown -44% (ADL at -30%): ADL is on"
@@ -201,12 +201,12 @@ def test_venue_risk_column_shows_the_venues_level_with_its_words(qapp) -> None: 
 
 
 def test_binance_tooltip_names_the_slot_that_applies_and_missing_leverage_says_so(qapp) -> None:  # type: ignore[no-untyped-def]
-    from adl_monitor.core.reading import AdlReading
+    from adl_monitor.core.model.adl_indicator import AdlIndicator
 
     raw = {"LONG": 0, "SHORT": 0, "BOTH": 2}
     binance = replace(
         make_risk("b", exchange="binanceusdm"),
-        exchange_adl=AdlReading(raw=raw, tier=3, updated_at=minutes_ago(0)),
+        exchange_adl=AdlIndicator(raw=raw, tier=3, updated_at=minutes_ago(0)),
     )
     binance = replace(binance, position=replace(binance.position, leverage=None))
     model, _proxy = _model_with(binance)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from adl_monitor.core.position import Side
+from adl_monitor.core.model.position import Side
 from adl_monitor.ui import qt_refcount
 from adl_monitor.ui.main_window import MainWindow
 from tests.ui.conftest import NOW, make_risk, make_snapshot

@@ -25,9 +25,9 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QDialogButtonBox
 
-from adl_monitor.core.account_spec import AccountSpec
-from adl_monitor.core.alerts import AlertSettings
-from adl_monitor.core.snapshot import Snapshot
+from adl_monitor.core.alerts.rules import AlertSettings
+from adl_monitor.core.model.account_spec import AccountSpec
+from adl_monitor.core.model.snapshot import Snapshot
 from adl_monitor.sim.thread import SimExchangeThread
 from adl_monitor.storage import settings as opt
 from adl_monitor.storage.config import AppConfig, save_config

@@ -7,7 +7,7 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QApplication, QTableView
 
-from adl_monitor.core.levels import Level
+from adl_monitor.core.model.levels import Level
 from adl_monitor.ui.colours import LEVEL_COLOURS, STALE_COLOUR
 from adl_monitor.ui.position_model import Column, PositionTableModel, TierCell
 from adl_monitor.ui.tier_delegate import TierLightsDelegate, light_centres, paint_lights

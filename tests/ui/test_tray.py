@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from adl_monitor.core.levels import Level
+from adl_monitor.core.model.levels import Level
 from adl_monitor.ui.colours import LEVEL_COLOURS
 from adl_monitor.ui.icons import tray_probe_point
 from adl_monitor.ui.tray import TrayIcon, tomorrow_morning

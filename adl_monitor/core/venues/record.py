@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from adl_monitor.core.scales.venues import VenueScale
+from adl_monitor.core.ranking.scales.venues import VenueScale
 
 
 class RankedUnit(Enum):
@@ -45,7 +45,7 @@ class CredentialsNeeded:
 class Venue:
     """One venue ADL Monitor connects to, keyed by its ccxt id.
 
-    `formula` names the ranking formula family (`core/formulas/`, `FORMULAS`).
+    `formula` names the ranking formula family (`core/ranking/formulas/`, `FORMULAS`).
     `profitable_only` is True where only profitable positions queue (Hyperliquid); elsewhere
     losers queue behind them.
     """

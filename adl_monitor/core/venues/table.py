@@ -7,8 +7,8 @@ position ranked, losers queued behind winners); each line names only what differ
 
 from __future__ import annotations
 
-from adl_monitor.core.formulas import binance, bitget, classic, htx, hyperliquid
-from adl_monitor.core.scales import venues as scales
+from adl_monitor.core.ranking.formulas import binance, bitget, classic, htx, hyperliquid
+from adl_monitor.core.ranking.scales import venues as scales
 from adl_monitor.core.venues.record import Cadence, CredentialsNeeded, RankedUnit, Venue
 
 USUAL_CADENCE = Cadence(positions=5.0, indicator=5.0)

@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl
 
 from aiohttp import web
 
-from adl_monitor.core.position import MarginMode, Side
+from adl_monitor.core.model.position import MarginMode, Side
 from adl_monitor.sim.demo import KeyPower
 from adl_monitor.sim.faults import VenueReplies
 from adl_monitor.sim.instruments import BY_BASE, INSTRUMENTS, by_venue_id

@@ -12,7 +12,7 @@ from typing import Any
 
 from aiohttp import web
 
-from adl_monitor.core.position import MarginMode, Side
+from adl_monitor.core.model.position import MarginMode, Side
 from adl_monitor.sim.demo import HYPERLIQUID_DEMO_WALLET
 from adl_monitor.sim.faults import VenueReplies
 from adl_monitor.sim.instruments import INSTRUMENTS

@@ -10,7 +10,7 @@ from typing import Any
 
 from aiohttp import web
 
-from adl_monitor.core.position import MarginMode
+from adl_monitor.core.model.position import MarginMode
 from adl_monitor.sim.demo import KeyPower
 from adl_monitor.sim.faults import VenueReplies
 from adl_monitor.sim.instruments import BY_BASE, INSTRUMENTS

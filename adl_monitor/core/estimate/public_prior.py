@@ -1,0 +1,244 @@
+"""Cut points of a queue from what its venue serves publicly, for a venue with no indicator.
+
+Hyperliquid publishes no ADL tier and ranks only its profitable positions, by
+(mark ÷ entry) × (notional ÷ account value) (docs/venues.md). Who sits in a queue is not
+public, but where they *entered* largely is: positions were opened at the prices the market
+traded, in proportion to the volume traded there, and the older ones have since been closed.
+So the queue is modelled from public data alone:
+
+* **Entries**: every candle's typical price, weighted by its volume × the share of positions
+  opened then that are still open, exp(−age ÷ holding time).
+* **Holding time**: open interest ÷ daily volume, in days (Little's law: what is open ÷ the
+  rate it turns over), bounded to 1 h … 14 days; 24 h when either is unknown.
+* **Funding** paid since entry (the hourly rate × age; > 0: longs pay) comes out of the payer's
+  account value, raising its notional ÷ account value.
+* **Leverage** at entry is not public: spread log-uniformly from 1× to the market's maximum
+  leverage (public per market), the uninformative choice — not a book shaped like any
+  particular population of traders. Nor is how much of the account stands behind the
+  position: spread from its margin alone to twice it (`ACCOUNT_OVER_MARGIN`).
+
+Every (entry, leverage) pair is scored with Hyperliquid's own formula; those past liquidation
+are gone, losers are not in the queue, and the profitable ones' weighted quintiles are the cut
+points.
+
+* **ADL after a sharp move**: the share of the *other* side that the move of the last
+  `RECENT_HOURS` liquidated (the same model, at the recent price and now) is taken off the
+  front of this side's queue — what ADL does when the venue's backstop cannot absorb the
+  liquidations. Whether it could is not public, so the estimate takes the worst case (a
+  position moves *up* the queue when those ahead of it are closed) and the range covers the
+  case where the backstop held. In a quiet market the share is 0.
+
+The range comes from halving and doubling the holding time, and from that backstop case.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from adl_monitor.core.model.market_context import Candle, MarketContext
+from adl_monitor.core.ranking.formulas import hyperliquid_ranking
+
+MIN_HOLDING_HOURS = 1.0
+MAX_HOLDING_HOURS = 24.0 * 14
+DEFAULT_HOLDING_HOURS = 24.0
+DEFAULT_MAX_LEVERAGE = 20.0
+LEVERAGE_STEPS = 12
+"""Log-uniform leverage quantiles per entry price."""
+SHOWN_SHARE = 0.01
+"""A deleveraged share this large is named in the basis."""
+NEGLIGIBLE = 1e-4
+"""Candles weighing less than this share of the heaviest are left out (speed)."""
+RECENT_HOURS = 2.0
+"""The move of the last hours is the one ADL may still be answering (`_recent_price`)."""
+HOLDING_FACTORS = (0.5, 2.0)
+"""The range: the tiers under half and twice the holding time."""
+ACCOUNT_OVER_MARGIN = (1.0, math.sqrt(2.0), 2.0)
+"""Account value over the position's margin at entry, log-uniform from 1× (all in) to 2×: a
+trader's account usually holds more than one position's margin, and how much is not public."""
+MAINTENANCE_SHARE = 0.5
+"""Hyperliquid's maintenance margin is half the initial margin at maximum leverage."""
+QUINTILES = (0.2, 0.4, 0.6, 0.8)
+
+
+@dataclass(frozen=True, slots=True)
+class PublicPrior:
+    """Cut points (tiers 2–5 start) for one side, the alternatives that bound the range, and
+    the figures they rest on, in words."""
+
+    cuts: tuple[float, ...]
+    alternatives: tuple[tuple[float, ...], ...]
+    words: str
+
+
+def holding_hours(context: MarketContext) -> float:
+    """Open interest ÷ daily volume, in hours, bounded; the default when either is unknown."""
+    oi, volume = context.open_interest, context.day_volume
+    if oi is None or volume is None or not (oi > 0 and volume > 0):
+        return DEFAULT_HOLDING_HOURS
+    hours = 24.0 * oi / volume
+    if not math.isfinite(hours):
+        return DEFAULT_HOLDING_HOURS
+    return min(MAX_HOLDING_HOURS, max(MIN_HOLDING_HOURS, hours))
+
+
+def _max_leverage(context: MarketContext) -> float:
+    top = context.max_leverage
+    return top if top is not None and math.isfinite(top) and top > 1 else DEFAULT_MAX_LEVERAGE
+
+
+def _leverages(context: MarketContext) -> list[float]:
+    top = _max_leverage(context)
+    return [math.exp(math.log(top) * (i + 0.5) / LEVERAGE_STEPS) for i in range(LEVERAGE_STEPS)]
+
+
+@dataclass(frozen=True, slots=True)
+class _Modelled:
+    """One modelled position per unit of entry notional, and its weight."""
+
+    score: float
+    weight: float
+    profitable: bool
+
+
+def _modelled(context: MarketContext, sign: int, hours: float, mark: float) -> list[_Modelled]:
+    """Every modelled position of the side (`sign` +1 long) still open at `mark`."""
+    funding = context.funding_rate if context.funding_rate is not None else 0.0
+    leverages = _leverages(context)
+    floor = MAINTENANCE_SHARE / max(leverages)
+    modelled: list[_Modelled] = []
+    for candle, weight in _weighted(context, hours):
+        ratio = mark / candle.price  # mark ÷ entry, per unit of entry notional
+        upnl = sign * (ratio - 1.0)
+        paid = sign * funding * max(candle.hours_ago, 0.0)
+        price_ratio = ratio if sign > 0 else 1.0 / ratio
+        for leverage in leverages:
+            for backing in ACCOUNT_OVER_MARGIN:
+                account = backing / leverage + upnl - paid
+                if account <= floor * ratio:
+                    continue  # liquidated before now
+                score = hyperliquid_ranking(price_ratio, ratio, account) if upnl > 0 else upnl
+                modelled.append(_Modelled(score, weight, upnl > 0))
+    return modelled
+
+
+def _weighted(context: MarketContext, hours: float) -> list[tuple[Candle, float]]:
+    """Candles with their weight (volume × share still open), the negligible ones left out."""
+    weighted = []
+    for candle in context.candles:
+        if not (candle.price > 0 and math.isfinite(candle.price)):
+            continue
+        weight = max(candle.volume, 0.0) * math.exp(-max(candle.hours_ago, 0.0) / hours)
+        if weight > 0 and math.isfinite(weight):
+            weighted.append((candle, weight))
+    top = max((w for _, w in weighted), default=0.0)
+    return [(c, w) for c, w in weighted if w >= NEGLIGIBLE * top]
+
+
+def _recent_price(context: MarketContext) -> float | None:
+    """The price of the last `RECENT_HOURS` before the newest candle, volume-weighted."""
+    recent = [
+        c
+        for c in context.candles
+        if 0 < c.hours_ago <= RECENT_HOURS and c.price > 0 and math.isfinite(c.price)
+    ]
+    volume = sum(max(c.volume, 0.0) for c in recent)
+    if not recent or volume <= 0:
+        return None
+    return sum(c.price * max(c.volume, 0.0) for c in recent) / volume
+
+
+def deleveraged_share(context: MarketContext, sign: int, hours: float) -> float:
+    """The share of the side (`sign`) that ADL may have closed from its front since the
+    recent price: the share of the *other* side the move since then liquidated.
+
+    A liquidation the venue's backstop cannot absorb is closed against the front of the
+    profitable side's queue, position for position; whether the backstop held is not public,
+    so this assumes it did not — the pessimistic case, the one a warning must not miss. In a
+    quiet market nobody was liquidated and the share is 0.
+    """
+    recent = _recent_price(context)
+    if recent is None or not (context.mark > 0 and math.isfinite(context.mark)):
+        return 0.0
+    then = sum(m.weight for m in _modelled(context, -sign, hours, recent))
+    now = sum(m.weight for m in _modelled(context, -sign, hours, context.mark))
+    if then <= 0:
+        return 0.0
+    return min(1.0, max(0.0, 1.0 - now / then))
+
+
+def _profitable_scores(
+    context: MarketContext, sign: int, hours: float, deleveraged: float
+) -> list[tuple[float, float]]:
+    """(score, weight) of every modelled profitable position on the side (`sign` +1 long)
+    still in the queue: the `deleveraged` share ADL may have closed is taken off its front."""
+    modelled = _modelled(context, sign, hours, context.mark)
+    gone = deleveraged * sum(m.weight for m in modelled)
+    scored: list[tuple[float, float]] = []
+    for item in sorted((m for m in modelled if m.profitable), key=lambda m: -m.score):
+        taken = min(gone, item.weight)
+        gone -= taken
+        if item.weight - taken > 0:
+            scored.append((item.score, item.weight - taken))
+    return scored
+
+
+def _quintile_cuts(scored: list[tuple[float, float]]) -> tuple[float, ...] | None:
+    total = sum(weight for _, weight in scored)
+    if not scored or total <= 0:
+        return None
+    ordered = sorted(scored)
+    cuts: list[float] = []
+    running = 0.0
+    targets = iter(QUINTILES)
+    target = next(targets)
+    for score, weight in ordered:
+        running += weight
+        while running >= target * total:
+            cuts.append(score)
+            nxt = next(targets, None)
+            if nxt is None:
+                return tuple(cuts)
+            target = nxt
+    while len(cuts) < len(QUINTILES):
+        cuts.append(ordered[-1][0])
+    return tuple(cuts)
+
+
+def public_prior(context: MarketContext, side: str) -> PublicPrior | None:
+    """The side's cut points from the market's public figures; None without usable candles
+    or when the model leaves nobody in profit."""
+    if not (context.mark > 0 and math.isfinite(context.mark)) or not context.candles:
+        return None
+    sign = 1 if side == "long" else -1
+    hours = holding_hours(context)
+    deleveraged = deleveraged_share(context, sign, hours)
+    cuts = _quintile_cuts(_profitable_scores(context, sign, hours, deleveraged))
+    if cuts is None:
+        return None
+    # The range: half and twice the holding time, and — after a move that liquidated part
+    # of the other side — the queue as it would be had the backstop absorbed it all.
+    variants = [(hours * factor, deleveraged) for factor in HOLDING_FACTORS]
+    if deleveraged > 0:
+        variants.append((hours, 0.0))
+    alternatives = tuple(
+        alt
+        for held, share in variants
+        if (alt := _quintile_cuts(_profitable_scores(context, sign, held, share))) is not None
+    )
+    funding = context.funding_rate
+    funding_words = f", funding {funding * 100:+.4f} %/h" if funding is not None else ""
+    span = max(c.hours_ago for c in context.candles)
+    top = _max_leverage(context)
+    words = (
+        f"prior from {context.symbol}'s public market data: entries weighted by the volume of "
+        f"{len(context.candles)} candles over {span:.0f} h, positions held ~{hours:.0f} h "
+        f"(open interest ÷ daily volume){funding_words}, leverage spread 1–{top:.0f}×"
+    )
+    if deleveraged >= SHOWN_SHARE:
+        other = "shorts" if sign > 0 else "longs"
+        words += (
+            f"; the move of the last {RECENT_HOURS:.0f} h liquidated ~{deleveraged * 100:.0f} % "
+            f"of the {other}: assumed deleveraged from the front of this side (the worst case)"
+        )
+    return PublicPrior(cuts, alternatives, words)

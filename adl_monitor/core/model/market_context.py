@@ -1,0 +1,35 @@
+"""What a venue serves publicly about one market, as plain numbers: the input of a prior that
+rests on data rather than on a guessed book (`core.estimate.public_prior`).
+
+The connector reads it (Hyperliquid: hourly candles, then funding, open interest, daily volume
+and the maximum leverage in one `metaAndAssetCtxs` call) and passes it in with the account's
+reading; core never fetches anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Candle:
+    """One candle: how long before the newest candle it opened, its typical price
+    ((high + low + close) ÷ 3) and the base volume traded in it."""
+
+    hours_ago: float
+    price: float
+    volume: float
+
+
+@dataclass(frozen=True, slots=True)
+class MarketContext:
+    """One market's public figures. `funding_rate` is per hour as a fraction (> 0: longs pay
+    shorts); `open_interest` and `day_volume` are in base units; any may be unknown."""
+
+    symbol: str
+    mark: float
+    candles: tuple[Candle, ...]
+    open_interest: float | None = None
+    day_volume: float | None = None
+    funding_rate: float | None = None
+    max_leverage: float | None = None
