@@ -17,7 +17,7 @@ from adl_monitor.core.estimate.rank_estimator import MIN_READINGS, RankEstimator
 from adl_monitor.core.model.estimate import Score
 from adl_monitor.core.model.position import MarginMode, Side
 from adl_monitor.core.ranking.formulas import score_position
-from tests.core.test_advisor import GUIDE, add_margin, book, feed_queue
+from tests.core.advice.test_advisor import GUIDE, add_margin, book, feed_queue
 
 BTC_LONGS = ("BTC/USDT:USDT", "long")
 QUEUES = (BTC_LONGS, ("ETH/USDT:USDT", "short"), ("SOL/USDT:USDT", "long"))

@@ -19,7 +19,7 @@ from adl_monitor.core.model.account_reading import AccountReading, carry_delever
 from adl_monitor.core.model.levels import Level
 from adl_monitor.core.model.position import Side
 from adl_monitor.core.model.snapshot import PositionRisk
-from tests.core.test_alerts import live, position, risk, snap
+from tests.core.alerts.test_alerts import live, position, risk, snap
 
 T0 = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 STEP = timedelta(seconds=5)

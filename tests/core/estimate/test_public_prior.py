@@ -10,7 +10,7 @@ from adl_monitor.core.estimate.rank_estimator import RankEstimator
 from adl_monitor.core.model.market_context import Candle, MarketContext
 from adl_monitor.core.model.position import Side
 from adl_monitor.core.ranking.formulas import score_position
-from tests.core.test_estimator import make_position
+from tests.core.estimate.test_estimator import make_position
 
 HL_BTC_LONGS = ("BTC/USDC:USDC", "long")
 

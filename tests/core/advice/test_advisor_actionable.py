@@ -1,7 +1,7 @@
 """Advice a trader can act on: sizes the venue can trade, no margin beyond the position's
 worth, and a reason when nothing short of closing helps.
 
-Each action is carried out as the exchange would book it (`tests.core.test_advisor`) and the
+Each action is carried out as the exchange would book it (`tests.core.advice.test_advisor`) and the
 result re-scored with the venue's own formula, then placed with the *same* cut points the
 advice was sized on.
 """
@@ -32,7 +32,7 @@ from adl_monitor.core.ranking.formulas import (
 )
 from adl_monitor.core.ranking.scales import has_indicator
 from adl_monitor.core.venues import VENUES
-from tests.core.test_advisor import add_margin, book, close_part, feed_queue
+from tests.core.advice.test_advisor import add_margin, book, close_part, feed_queue
 
 
 def _one_venue_per_formula() -> dict[str, str]:

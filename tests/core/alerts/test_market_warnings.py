@@ -13,7 +13,7 @@ from adl_monitor.core.model.levels import Level
 from adl_monitor.core.model.position import Side
 from adl_monitor.core.model.snapshot import PositionRisk
 from adl_monitor.core.model.venue_risk import BYBIT_SOURCE, VenueRisk, VenueRiskLevel
-from tests.core.test_alerts import MIN, T0, position, risk, snap
+from tests.core.alerts.test_alerts import MIN, T0, position, risk, snap
 
 SEC = timedelta(seconds=1)
 

@@ -1,0 +1,1 @@
+"""Tests of `adl_monitor/core/venues`."""
