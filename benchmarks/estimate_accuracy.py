@@ -357,7 +357,7 @@ class Run:
                 self._score(venue, risks, truth[venue]["positions"])
         snapshot = Snapshot(now, tuple(statuses), tuple(r for rs in self.rows.values() for r in rs))
         for alert in self.rules.feed(snapshot, now):
-            key = (alert.account, alert.symbol, alert.side)
+            key = alert.position_id
             if alert.escalates:
                 self.results.escalations += 1
             else:
@@ -387,7 +387,7 @@ class Run:
         first_hits: dict[PositionId, tuple[str, float]] = {}
         for venue, book in truth.items():
             for event in book["adl_events"]:
-                key = (event["account"], event["symbol"], event["side"])
+                key = PositionId(event["account"], event["symbol"], event["side"])
                 first_hits.setdefault(key, (venue, event["at"]))
         score_warnings(
             self.results,

@@ -71,7 +71,7 @@ class Notifier(GuiRelay):
     def notify(self, alert: Alert, *, sound: bool) -> None:
         if self._loop is None:
             self._loop = _LoopThread()
-        key = PositionId(alert.account, alert.symbol, alert.side)
+        key = alert.position_id
         future = asyncio.run_coroutine_threadsafe(self._send(alert, key, sound), self._loop.loop)
         future.add_done_callback(self._log_failure)
 

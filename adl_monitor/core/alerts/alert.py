@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from adl_monitor.core.model.levels import Level
+from adl_monitor.core.model.position import PositionId
 
 
 class AlertKind(StrEnum):
@@ -32,3 +33,8 @@ class Alert:
     escalates: bool = False
     """A rise above the level this position's notification in the current cooldown said: the
     notification is replaced by this one, not joined by it (core/alerts/rules.py)."""
+
+    @property
+    def position_id(self) -> PositionId:
+        """The position this alert is about: what the rules, the notifier and the history key on."""
+        return PositionId(self.account, self.symbol, self.side)

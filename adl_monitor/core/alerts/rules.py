@@ -269,7 +269,7 @@ class AlertRules:
         if self._deliverable(alert, now):
             out.append(alert)
         else:
-            self._held_events[(alert.kind, _alert_id(alert))] = alert
+            self._held_events[(alert.kind, alert.position_id)] = alert
 
     def _release_held_events(self, now: datetime, out: list[Alert]) -> None:
         for slot, alert in list(self._held_events.items()):
@@ -308,10 +308,6 @@ def _in_trouble(status: AccountStatus | None) -> bool:
     """The account's data cannot be trusted as current. (CONNECTING is the first connection:
     nothing was being monitored yet.)"""
     return status is not None and status.state in _TROUBLE
-
-
-def _alert_id(alert: Alert) -> PositionId:
-    return PositionId(alert.account, alert.symbol, alert.side)
 
 
 def _tier(risk: PositionRisk) -> tuple[int | None, bool]:
