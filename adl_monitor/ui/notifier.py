@@ -46,6 +46,13 @@ class _LoopThread:
     def _run(self) -> None:
         asyncio.set_event_loop(self.loop)
         self.loop.run_forever()
+        # Sends queued just before stop() were never started: start them, then cancel whatever
+        # is still pending, so no coroutine is dropped un-awaited while the window closes.
+        self.loop.run_until_complete(asyncio.sleep(0))
+        pending = asyncio.all_tasks(self.loop)
+        for task in pending:
+            task.cancel()
+        self.loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
         self.loop.close()
 
     def stop(self) -> None:
@@ -67,6 +74,7 @@ class Notifier(GuiRelay):
         self._notifier: Any = None
         self._service_failed_at: float | None = None  # time.monotonic(), loop thread only
         self._shown: dict[PositionId, str] = {}  # position → its level notification
+        self._one_at_a_time: asyncio.Lock | None = None  # created on the loop thread
 
     def notify(self, alert: Alert, *, sound: bool) -> None:
         if self._loop is None:
@@ -91,6 +99,14 @@ class Notifier(GuiRelay):
         return self._notifier
 
     async def _send(self, alert: Alert, key: PositionId, sound: bool) -> None:
+        """One send at a time: a red that follows an orange within a second must find the
+        orange's identifier to replace it, not race it onto the screen beside it."""
+        if self._one_at_a_time is None:
+            self._one_at_a_time = asyncio.Lock()
+        async with self._one_at_a_time:
+            await self._send_now(alert, key, sound)
+
+    async def _send_now(self, alert: Alert, key: PositionId, sound: bool) -> None:
         from desktop_notifier import DEFAULT_SOUND, Button, Urgency
 
         failed_at = self._service_failed_at

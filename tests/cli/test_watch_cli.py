@@ -33,21 +33,23 @@ def test_human_lines_summarise_each_snapshot(capsys: pytest.CaptureFixture[str])
 
 
 def test_ctrl_c_exits_cleanly() -> None:
+    """The pipes stay binary: a text-mode readline() buffers ahead, and communicate() would then
+    decode the rest from the middle of a multi-byte character (an em dash in an advice line)."""
     process = subprocess.Popen(
         [sys.executable, "-m", "adl_monitor", "watch", "--demo", "--json", "--refresh", "0.5"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        text=True,
         env=dict(os.environ),
     )
     try:
         assert process.stdout is not None
-        first = json.loads(process.stdout.readline())
+        first = json.loads(process.stdout.readline().decode("utf-8"))
         assert first["type"] == "snapshot"
         process.send_signal(signal.SIGINT)
-        _, err = process.communicate(timeout=30)
+        _, raw_err = process.communicate(timeout=30)
     finally:
         if process.poll() is None:
             process.kill()
+    err = raw_err.decode("utf-8")
     assert process.returncode == 0
     assert "Traceback" not in err, err

@@ -56,12 +56,13 @@ def test_the_simulator_serves_the_fault_given_on_the_command_line() -> None:
         "bybit=html@/v5/market/time",
     ]
     pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE}
-    process = subprocess.Popen([sys.executable, "-m", "adl_monitor", *command], text=True, **pipes)
+    # Binary pipes: communicate() after a buffered text readline() can split a UTF-8 character.
+    process = subprocess.Popen([sys.executable, "-m", "adl_monitor", *command], **pipes)
     try:
         assert process.stdout is not None
         base_url = ""
         while not base_url:
-            line = process.stdout.readline()
+            line = process.stdout.readline().decode("utf-8")
             assert line, "sim-exchange exited before it listened"
             match = re.search(r"Simulated exchange on (http://127\.0\.0\.1:\d+)", line)
             base_url = match.group(1) if match else ""
@@ -70,8 +71,8 @@ def test_the_simulator_serves_the_fault_given_on_the_command_line() -> None:
         with urllib.request.urlopen(f"{base_url}/okx/api/v5/public/time", timeout=10) as reply:
             assert reply.headers.get_content_type() == "application/json"
         process.send_signal(signal.SIGINT)
-        _, err = process.communicate(timeout=30)
+        _, raw_err = process.communicate(timeout=30)
     finally:
         if process.poll() is None:
             process.kill()
-    assert process.returncode == 0 and "Traceback" not in err
+    assert process.returncode == 0 and "Traceback" not in raw_err.decode("utf-8")

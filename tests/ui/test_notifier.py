@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 
 import pytest
@@ -48,3 +49,41 @@ def test_falls_back_to_the_tray_without_a_notification_service(qtbot, no_session
     finally:
         notifier.close()
         tray.deleteLater()
+
+
+class _SlowService:
+    """A notification service that takes its time to answer, as a busy D-Bus daemon does."""
+
+    def __init__(self) -> None:
+        self.cleared: list[str] = []
+        self._sent = 0
+
+    async def send(self, **kwargs: object) -> str:
+        import asyncio
+
+        await asyncio.sleep(0.3)
+        self._sent += 1
+        on_dispatched = kwargs["on_dispatched"]
+        assert callable(on_dispatched)
+        on_dispatched()
+        return f"notification-{self._sent}"
+
+    async def clear(self, identifier: str) -> None:
+        self.cleared.append(identifier)
+
+
+def test_a_red_right_after_an_orange_replaces_it_even_before_the_orange_is_on_screen(
+    qtbot, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    service = _SlowService()
+    notifier = Notifier()
+    monkeypatch.setattr(notifier, "_desktop_notifier", lambda: service)
+    orange = dataclasses.replace(_alert(), level=Level.ORANGE, tier=4, title="… is now orange")
+    red = dataclasses.replace(_alert(), escalates=True)
+    try:
+        with qtbot.waitSignals([notifier.sent, notifier.sent], timeout=10_000):
+            notifier.notify(orange, sound=False)
+            notifier.notify(red, sound=False)
+        assert service.cleared == ["notification-1"]
+    finally:
+        notifier.close()
