@@ -5,19 +5,24 @@ margin summary together (ccxt's fetch_positions and fetch_balance would each mak
 venue publishes no ADL indicator — the local estimate is the only tier. Its prior rests on the
 venue's public market data (`core.estimate.public_prior`): for each symbol held, hourly candles
 (`fetch_ohlcv`) and, in one call for all, funding, open interest, daily volume and maximum
-leverage (`fetch_funding_rates`), re-read every `MARKET_INTERVAL`; a failed read keeps the last
-figures (or none: the estimate then says its prior is the reference book). ADL closes are
+leverage (`fetch_funding_rates`), re-read every `MARKET_INTERVAL` — the figures at once when the
+market moved (`MOVE_TRIGGER`), and with them the open interest's recent peak, so the prior sees
+the queue thin out; a failed read keeps the last figures (or none: the estimate then says its
+prior is the reference book). ADL closes are
 marked in the user's fills (`dir` "Auto-Deleveraging"), asked only when a position closed or
 shrank (docs/adl-evidence.md).
 """
 
 from __future__ import annotations
 
+import time
+from collections import deque
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from adl_monitor.core.estimate.public_prior import RECENT_HOURS
 from adl_monitor.core.model.account_figures import AccountFigures
 from adl_monitor.core.model.account_reading import AccountReading, CloseCause, CloseEvidence
 from adl_monitor.core.model.failure import FailureKind, VenueFailure
@@ -58,6 +63,10 @@ def fill_closes(fill: Mapping[str, Any]) -> tuple[str, CloseCause] | None:
 
 MARKET_INTERVAL = 300.0
 """Seconds between reads of the public market data: candles and open interest move slowly."""
+MOVE_TRIGGER = 0.005
+"""A held mark this far (a fraction) from the one the market figures were read with reads
+them again at once: one request (`metaAndAssetCtxs`) per refresh while the market runs, none
+more in a quiet one."""
 CANDLE_HOURS = 336
 """Two weeks of hourly candles: the holding times the prior allows."""
 
@@ -71,7 +80,9 @@ class HyperliquidConnector(VenueConnector):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._seen = SeenRecords()  # fills already matched, and when we started
-        self._market_data: SlowRead[MarketContext] = SlowRead("public market data", MARKET_INTERVAL)
+        self._candles: SlowRead[tuple[Candle, ...]] = SlowRead("public candles", MARKET_INTERVAL)
+        self._figures_of: SlowRead[MarketContext] = SlowRead("public market data", MARKET_INTERVAL)
+        self._open_interest: dict[str, deque[tuple[float, float]]] = {}
 
     def _configure(self, client: Any) -> None:
         if not self.spec.wallet_address:
@@ -129,47 +140,98 @@ class HyperliquidConnector(VenueConnector):
 
     async def _refresh_markets_data(self, positions: list[dict[str, Any]]) -> None:
         """Public data only sharpens the prior: a failed read never fails the account's read,
-        and is tried again after `MARKET_INTERVAL`, not on every refresh."""
+        and is tried again after `MARKET_INTERVAL`, not on every refresh. The market figures
+        (one request for all symbols) are read again early once a held mark moved by
+        `MOVE_TRIGGER`: a sharp move is when liquidations and ADL close open interest."""
         symbols = sorted({p["symbol"] for p in positions if isinstance(p.get("symbol"), str)})
-        await self._market_data.refresh(
+        describe = self._describe
+        await self._candles.refresh(
+            self.spec.name, symbols, lambda: self._read_candles(symbols), describe
+        )
+        moved = self._moved(positions)
+        await self._figures_of.refresh(
             self.spec.name,
             symbols,
-            lambda: self._read_market_data(symbols),
-            lambda error: str(self._failure(error)),
+            lambda: self._read_market_figures(symbols),
+            describe,
+            force=moved,
         )
 
-    async def _read_market_data(self, symbols: list[str]) -> dict[str, MarketContext]:
-        rates = as_dict(await self.client.fetch_funding_rates(symbols))
-        fresh = {symbol: await self._market_context(symbol, rates) for symbol in symbols}
-        return {symbol: context for symbol, context in fresh.items() if context is not None}
+    def _describe(self, error: BaseException) -> str:
+        return str(self._failure(error))
 
-    async def _market_context(self, symbol: str, rates: dict[str, Any]) -> MarketContext | None:
+    def _moved(self, positions: list[dict[str, Any]]) -> bool:
+        """Whether a held mark moved by `MOVE_TRIGGER` since the market figures were read."""
+        for position in positions:
+            known = self._figures_of.values.get(str(position.get("symbol")))
+            mark = to_float(position.get("markPrice"))
+            if known and mark and known.mark > 0 and abs(mark / known.mark - 1) >= MOVE_TRIGGER:
+                return True
+        return False
+
+    async def _read_candles(self, symbols: list[str]) -> dict[str, tuple[Candle, ...]]:
+        fresh = {symbol: await self._candles_of(symbol) for symbol in symbols}
+        return {symbol: candles for symbol, candles in fresh.items() if candles}
+
+    async def _candles_of(self, symbol: str) -> tuple[Candle, ...]:
         since = self.client.milliseconds() - CANDLE_HOURS * 3_600_000
         rows = as_list(await self.client.fetch_ohlcv(symbol, "1h", since, CANDLE_HOURS))
-        rate = as_dict(rates.get(symbol))
-        info = as_dict(rate.get("info"))
         candles = [row for row in rows if isinstance(row, list) and len(row) >= 6]
         if not candles:
-            return None
+            return ()
         newest = max(to_float(row[0]) or 0.0 for row in candles)
-        parsed = tuple(
+        return tuple(
             Candle((newest - (to_float(t) or 0.0)) / 3_600_000, (h + lo + c) / 3, v)
             for t, _, h, lo, c, v, *_ in candles
             if all(isinstance(x, int | float) for x in (h, lo, c, v))
         )
-        mark = to_float(rate.get("markPrice")) or (parsed[-1].price if parsed else 0.0)
-        return MarketContext(
-            symbol=symbol,
-            mark=mark,
-            candles=parsed,
-            open_interest=number(info, "openInterest"),
-            day_volume=number(info, "dayBaseVlm"),
-            funding_rate=to_float(rate.get("fundingRate")),
-            max_leverage=number(info, "maxLeverage"),
-        )
+
+    async def _read_market_figures(self, symbols: list[str]) -> dict[str, MarketContext]:
+        """Funding, open interest, daily volume, maximum leverage and mark of every symbol,
+        from one `metaAndAssetCtxs` request (ccxt's fetch_funding_rates); candles come apart."""
+        rates = as_dict(await self.client.fetch_funding_rates(symbols))
+        now = time.monotonic()
+        figures = {}
+        for symbol in symbols:
+            rate = as_dict(rates.get(symbol))
+            info = as_dict(rate.get("info"))
+            mark = to_float(rate.get("markPrice"))
+            if not rate or not mark:
+                continue
+            open_interest = number(info, "openInterest")
+            figures[symbol] = MarketContext(
+                symbol=symbol,
+                mark=mark,
+                candles=(),
+                open_interest=open_interest,
+                day_volume=number(info, "dayBaseVlm"),
+                funding_rate=to_float(rate.get("fundingRate")),
+                max_leverage=number(info, "maxLeverage"),
+                open_interest_peak=self._open_interest_peak(symbol, open_interest, now),
+            )
+        return figures
+
+    def _open_interest_peak(self, symbol: str, open_interest: float | None, now: float) -> float:
+        """The highest open interest read for the symbol over the last `RECENT_HOURS`, this
+        read included (the prior compares the figure with it)."""
+        history = self._open_interest.setdefault(symbol, deque())
+        while history and now - history[0][0] > RECENT_HOURS * 3600:
+            history.popleft()
+        if open_interest is not None:
+            history.append((now, open_interest))
+        return max((oi for _, oi in history), default=open_interest or 0.0)
+
+    def _market_contexts(self) -> dict[str, MarketContext]:
+        """The market figures with their candles: a symbol without both has no context."""
+        candles = self._candles.values
+        return {
+            symbol: replace(figures, candles=candles[symbol])
+            for symbol, figures in self._figures_of.values.items()
+            if symbol in candles
+        }
 
     def _reading(self, fetched_at: datetime) -> AccountReading:
-        return replace(super()._reading(fetched_at), markets=dict(self._market_data.values))
+        return replace(super()._reading(fetched_at), markets=self._market_contexts())
 
     async def check_key(self) -> KeyCheck:
         return KeyCheck(KeyVerdict.NOT_NEEDED, (), "no key: positions are read by wallet address")

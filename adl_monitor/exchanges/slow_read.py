@@ -48,10 +48,13 @@ class SlowRead(Generic[V]):
         keys: Collection[str],
         read: Callable[[], Awaitable[dict[str, V]]],
         describe: Callable[[BaseException], str],
+        *,
+        force: bool = False,
     ) -> None:
-        """Call `read` when due and keep its values for `keys`; `describe` turns an error into
-        the sanitised sentence that is logged."""
-        if not self.due(keys):
+        """Call `read` when due (or `force`d: the caller knows the values moved) and keep its
+        values for `keys`; `describe` turns an error into the sanitised sentence that is
+        logged."""
+        if not (force and keys) and not self.due(keys):
             return
         self._read_at = time.monotonic()
         self._asked = frozenset(keys)

@@ -86,14 +86,21 @@ class VenueBook:
         """Nominal leverage of every position ADL hit (synthetic ones too), in order."""
         self._recent: dict[QueueKey, deque[tuple[float, float]]] = {}
         self._ranked: dict[QueueKey, RankedQueue] = {}
+        self.added_size: dict[str, float] = {}
+        """Coins ever opened per base (both sides): what `open_size` is a share of."""
 
     def add(self, position: BookPosition) -> None:
         self.queues.setdefault((position.base, position.side), []).append(position)
+        self.added_size[position.base] = self.added_size.get(position.base, 0.0) + position.size
         if position.account.demo:
             self.demo_accounts.setdefault(position.account.name, position.account)
 
     def open_positions(self) -> int:
         return sum(len(q) for q in self.queues.values())
+
+    def open_size(self, base: str) -> float:
+        """Coins still open in the base's market, both sides summed."""
+        return sum(p.size for (b, _), queue in self.queues.items() if b == base for p in queue)
 
     # --- ranking ---------------------------------------------------------------------------
 

@@ -9,8 +9,10 @@ from typing import Any
 from adl_monitor.core.assess import assess
 from adl_monitor.core.estimate.rank_estimator import RankEstimator
 from adl_monitor.exchanges.hyperliquid import CANDLE_HOURS
+from adl_monitor.exchanges.registry import connector_for
 from adl_monitor.sim.server import SimExchange
 from tests.exchanges.test_sim_venues import connect, sim  # noqa: F401  (fixtures)
+from tests.helpers import assert_loopback_client
 
 
 async def test_candles_open_interest_and_funding_reach_the_estimate(
@@ -36,3 +38,43 @@ async def test_candles_open_interest_and_funding_reach_the_estimate(
             assert "public market data" in risk.estimate.basis, risk.estimate.basis
         else:
             assert risk.estimate.tier == 0 and "not in queue" in risk.estimate.basis
+
+
+async def test_a_crash_rereads_the_open_interest_and_the_short_moves_up(tmp_path: Any) -> None:
+    """While the market runs, each refresh re-reads the market figures (one request), so the
+    estimate sees the open interest ADL closed — measured against its peak — and the short
+    the cascade did not close moves up the queue. In a quiet market the figures wait for
+    `MARKET_INTERVAL`: no request beyond the account's own."""
+    cascade = SimExchange("cascade", seed=7, speed=0)
+    await cascade.start()
+    account = next(a for a in cascade.demo_accounts() if a.exchange == "hyperliquid")
+    connector = connector_for(account.spec(), account.credentials(), cache_dir=tmp_path)
+    asked = cascade.dialects["hyperliquid"].info_served  # type: ignore[attr-defined]
+    short = ("BTC/USDC:USDC", "short")
+    estimator = RankEstimator()
+    try:
+        await connector.open()
+        assert_loopback_client(connector.client)
+        await connector.fetch()
+        quiet_reads = asked["metaAndAssetCtxs"]
+        await connector.fetch()
+        assert asked["metaAndAssetCtxs"] == quiet_reads  # quiet: not read again
+        tiers = []
+        for _ in range(180):  # the story's 900 s, read every 5 s as the app does
+            cascade.advance(5)
+            reading = await connector.fetch()
+            risks = assess(
+                reading, account.spec(), estimator, now=datetime.now(UTC), stale_after=90.0
+            )
+            (risk,) = [r for r in risks if (r.position.symbol, r.position.side.value) == short]
+            assert risk.estimate is not None
+            tiers.append(risk.estimate.tier)
+        market = reading.markets["BTC/USDC:USDC"]
+    finally:
+        await connector.close()
+        await cascade.stop()
+    assert asked["metaAndAssetCtxs"] > quiet_reads + 10  # re-read while the market ran
+    assert market.open_interest is not None and market.open_interest_peak == 10_000.0
+    assert market.open_interest < 0.7 * market.open_interest_peak
+    assert "open interest fell" in risk.estimate.basis
+    assert max(tiers[:10]) <= 1 and tiers[-1] >= 3  # truth: tier 4 (half the shorts closed)

@@ -24,7 +24,10 @@ class Candle:
 @dataclass(frozen=True, slots=True)
 class MarketContext:
     """One market's public figures. `funding_rate` is per hour as a fraction (> 0: longs pay
-    shorts); `open_interest` and `day_volume` are in base units; any may be unknown."""
+    shorts); `open_interest` and `day_volume` are in base units; any may be unknown.
+    `open_interest_peak` is the highest open interest the connector read over the last hours
+    (`core.estimate.public_prior.RECENT_HOURS`): how far it fell since is what ADL and
+    liquidations closed."""
 
     symbol: str
     mark: float
@@ -33,3 +36,4 @@ class MarketContext:
     day_volume: float | None = None
     funding_rate: float | None = None
     max_leverage: float | None = None
+    open_interest_peak: float | None = None

@@ -20,6 +20,12 @@ from adl_monitor.sim.venues.base import Dialect, VenueError, num
 from adl_monitor.sim.venues.signing import KeyTable
 
 DESERIALIZE = "Failed to deserialize the JSON body into the target type: "
+VENUE_OPEN_INTEREST = 10_000.0
+"""Coins open per market at sim time 0: the simulated book is a sample of a venue this size,
+so what is served is this scaled by the share of the book's size still open."""
+DAY_VOLUME = 10_000.0
+"""Coins traded per day (`dayBaseVlm`, and the candles' volume): 24 h of holding time at the
+start (open interest ÷ daily volume, the public prior's figure)."""
 _CANDLE_SECONDS = {"1m": 60, "15m": 900, "1h": 3600, "1d": 86_400}
 
 
@@ -83,6 +89,17 @@ class Hyperliquid(Dialect):
             "marginTables": [],
         }
 
+    def open_interest(self, base: str) -> float:
+        """The market's open interest in coins: the book's size still open, scaled to the venue
+        (`VENUE_OPEN_INTEREST`). It falls as traders are liquidated and deleveraged, as the
+        real figure does when ADL closes both sides of a trade.
+
+        A real venue's longs and shorts are equal; the book's two sides are not (their
+        counterparties are implicit), so both sides' sizes are summed."""
+        book = self.world.books[self.exchange]
+        opened = book.added_size.get(base, 0.0)
+        return VENUE_OPEN_INTEREST * (book.open_size(base) / opened if opened > 0 else 1.0)
+
     def meta_and_ctxs(self, body: dict[str, Any]) -> list[Any]:
         marks = self.world.marks()
         ctxs = []
@@ -91,7 +108,7 @@ class Hyperliquid(Dialect):
             ctxs.append(
                 {
                     "funding": "0.0000125",
-                    "openInterest": "10000.0",
+                    "openInterest": num(self.open_interest(inst.base)),
                     "prevDayPx": num(inst.price),
                     "dayNtlVlm": "1000000000.0",
                     "premium": "0.0",
@@ -99,7 +116,7 @@ class Hyperliquid(Dialect):
                     "markPx": num(mark),
                     "midPx": num(mark),
                     "impactPxs": [num(mark), num(mark)],
-                    "dayBaseVlm": "10000.0",
+                    "dayBaseVlm": num(DAY_VOLUME),
                 }
             )
         return [self.meta(body), ctxs]
@@ -147,7 +164,7 @@ class Hyperliquid(Dialect):
                     "c": num(prices[-1]),
                     "h": num(max(prices)),
                     "l": num(min(prices)),
-                    "v": num(10_000.0 * step_s / 86_400),
+                    "v": num(DAY_VOLUME * step_s / 86_400),
                     "n": 100,
                 }
             )

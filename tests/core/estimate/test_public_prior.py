@@ -5,7 +5,14 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
-from adl_monitor.core.estimate.public_prior import deleveraged_share, holding_hours, public_prior
+import pytest
+
+from adl_monitor.core.estimate.public_prior import (
+    closed_share,
+    deleveraged_share,
+    holding_hours,
+    public_prior,
+)
 from adl_monitor.core.estimate.rank_estimator import RankEstimator
 from adl_monitor.core.model.market_context import Candle, MarketContext
 from adl_monitor.core.model.position import Side
@@ -122,3 +129,37 @@ def test_a_quiet_market_deleverages_nobody() -> None:
     score = score_position("hyperliquid", *make_position("hyperliquid", 5.0, 0.005))
     estimate = RankEstimator().estimate("hyperliquid", score, queue=HL_BTC_LONGS, market=context)
     assert "liquidated ~" not in estimate.basis
+
+
+def crash_tiers(oi: float) -> tuple[int, str]:
+    """A modest short's estimated tier and basis after a 12 % crash from two flat weeks, the
+    open interest at `oi` of its recent peak (10,000)."""
+    crash = replace(market([100.0] * 336), mark=88.0, open_interest=oi, open_interest_peak=10_000.0)
+    short = score_position("hyperliquid", *make_position("hyperliquid", 1.0, 0.12, Side.SHORT))
+    estimate = RankEstimator().estimate("hyperliquid", short, queue=HL_BTC_SHORTS, market=crash)
+    assert estimate.low <= estimate.tier <= estimate.high
+    return estimate.tier, estimate.basis
+
+
+def test_open_interest_closed_in_a_crash_moves_a_short_up_the_queue() -> None:
+    """The crash liquidated longs; the venue's open interest then fell by 60 %: ADL closed the
+    front of the short queue, far more than the candles alone suggest. A short that is still
+    open has moved up, and the basis names the open interest it rests on."""
+    unchanged, _ = crash_tiers(10_000.0)
+    tier, basis = crash_tiers(4_000.0)
+    assert tier > unchanged
+    assert "open interest fell ~60 % from its peak" in basis
+    assert "survivors the least leveraged" in basis
+
+
+def test_open_interest_falling_in_a_quiet_market_is_not_read_as_adl() -> None:
+    """Traders close positions every day: without a move that liquidated the other side, a
+    fall in open interest says nothing about ADL."""
+    quiet = replace(
+        market([100.0] * 335 + [100.5]), open_interest=7_000.0, open_interest_peak=10_000.0
+    )
+    assert closed_share(quiet) == pytest.approx(0.3)
+    assert deleveraged_share(quiet, -1, 24.0) == 0.0
+    assert public_prior(quiet, "short") == public_prior(
+        replace(quiet, open_interest=10_000.0), "short"
+    )
