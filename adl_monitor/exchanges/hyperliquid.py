@@ -6,9 +6,10 @@ venue publishes no ADL indicator — the local estimate is the only tier. Its pr
 venue's public market data (`core.estimate.public_prior`): for each symbol held, hourly candles
 (`fetch_ohlcv`) and, in one call for all, funding, open interest, daily volume and maximum
 leverage (`fetch_funding_rates`), re-read every `MARKET_INTERVAL` — the figures at once when the
-market moved (`MOVE_TRIGGER`), and with them the open interest's recent peak, so the prior sees
-the queue thin out; a failed read keeps the last figures (or none: the estimate then says its
-prior is the reference book). ADL closes are
+market moved (`MOVE_TRIGGER`); a failed read keeps the last figures (or none: the estimate then
+says its prior is the reference book). When the venue's ADL reached one of the wallet's
+positions and left part of it open, the score it had is passed with the market's figures
+(`MarketContext.adl_front`): the queue's front since, which the prior rests on. ADL closes are
 marked in the user's fills (`dir` "Auto-Deleveraging"), asked only when a position closed or
 shrank (docs/adl-evidence.md).
 """
@@ -16,18 +17,17 @@ shrank (docs/adl-evidence.md).
 from __future__ import annotations
 
 import time
-from collections import deque
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from adl_monitor.core.estimate.public_prior import RECENT_HOURS
 from adl_monitor.core.model.account_figures import AccountFigures
 from adl_monitor.core.model.account_reading import AccountReading, CloseCause, CloseEvidence
 from adl_monitor.core.model.failure import FailureKind, VenueFailure
 from adl_monitor.core.model.market_context import Candle, MarketContext
 from adl_monitor.core.model.position import QueueKey
+from adl_monitor.core.ranking.formulas import score_position
 from adl_monitor.core.security.key_verdict import KeyCheck, KeyVerdict
 from adl_monitor.exchanges.base import UnifiedPosition, VenueConnector
 from adl_monitor.exchanges.closes import HistoryRecord, SeenRecords, match_records
@@ -67,6 +67,9 @@ MOVE_TRIGGER = 0.005
 """A held mark this far (a fraction) from the one the market figures were read with reads
 them again at once: one request (`metaAndAssetCtxs`) per refresh while the market runs, none
 more in a quiet one."""
+ADL_FRONT_HOURS = 2.0
+"""How long a position ADL reached is taken to stand at its queue's front: the queue fills
+again behind and ahead of it as traders open new positions."""
 CANDLE_HOURS = 336
 """Two weeks of hourly candles: the holding times the prior allows."""
 
@@ -82,7 +85,8 @@ class HyperliquidConnector(VenueConnector):
         self._seen = SeenRecords()  # fills already matched, and when we started
         self._candles: SlowRead[tuple[Candle, ...]] = SlowRead("public candles", MARKET_INTERVAL)
         self._figures_of: SlowRead[MarketContext] = SlowRead("public market data", MARKET_INTERVAL)
-        self._open_interest: dict[str, deque[tuple[float, float]]] = {}
+        self._scores: dict[QueueKey, float] = {}  # each profitable position's last score
+        self._fronts: dict[QueueKey, tuple[float, float]] = {}  # ADL hit: (when, score before)
 
     def _configure(self, client: Any) -> None:
         if not self.spec.wallet_address:
@@ -190,7 +194,6 @@ class HyperliquidConnector(VenueConnector):
         """Funding, open interest, daily volume, maximum leverage and mark of every symbol,
         from one `metaAndAssetCtxs` request (ccxt's fetch_funding_rates); candles come apart."""
         rates = as_dict(await self.client.fetch_funding_rates(symbols))
-        now = time.monotonic()
         figures = {}
         for symbol in symbols:
             rate = as_dict(rates.get(symbol))
@@ -198,40 +201,62 @@ class HyperliquidConnector(VenueConnector):
             mark = to_float(rate.get("markPrice"))
             if not rate or not mark:
                 continue
-            open_interest = number(info, "openInterest")
             figures[symbol] = MarketContext(
                 symbol=symbol,
                 mark=mark,
                 candles=(),
-                open_interest=open_interest,
+                open_interest=number(info, "openInterest"),
                 day_volume=number(info, "dayBaseVlm"),
                 funding_rate=to_float(rate.get("fundingRate")),
                 max_leverage=number(info, "maxLeverage"),
-                open_interest_peak=self._open_interest_peak(symbol, open_interest, now),
             )
         return figures
 
-    def _open_interest_peak(self, symbol: str, open_interest: float | None, now: float) -> float:
-        """The highest open interest read for the symbol over the last `RECENT_HOURS`, this
-        read included (the prior compares the figure with it)."""
-        history = self._open_interest.setdefault(symbol, deque())
-        while history and now - history[0][0] > RECENT_HOURS * 3600:
-            history.popleft()
-        if open_interest is not None:
-            history.append((now, open_interest))
-        return max((oi for _, oi in history), default=open_interest or 0.0)
-
     def _market_contexts(self) -> dict[str, MarketContext]:
-        """The market figures with their candles: a symbol without both has no context."""
+        """The market figures with their candles (a symbol without both has no context), and
+        where ADL reached the wallet's own positions (`MarketContext.adl_front`)."""
         candles = self._candles.values
         return {
-            symbol: replace(figures, candles=candles[symbol])
+            symbol: replace(
+                figures,
+                candles=candles[symbol],
+                adl_front=tuple(
+                    (side, score)
+                    for (held, side), (_, score) in self._fronts.items()
+                    if held == symbol
+                ),
+            )
             for symbol, figures in self._figures_of.values.items()
             if symbol in candles
         }
 
+    async def _judge_closes(self, previous: Mapping[QueueKey, UnifiedPosition]) -> None:
+        """A position ADL reduced but did not close stands, since, at the front of what is
+        left of its queue: everyone who scored above it was closed first. Its score before
+        the fill (the last reading's) is that front, for `ADL_FRONT_HOURS`."""
+        await super()._judge_closes(previous)
+        now = time.monotonic()
+        for key in self._closes.adl_hits:
+            if key in self._scores:
+                self._fronts[key] = (now, self._scores[key])
+
+    def _remember_scores(self, reading: AccountReading) -> None:
+        self._scores = {}
+        for position in reading.positions:
+            score = score_position(self.exchange_id, position, reading.figures.get(position.settle))
+            if position.contracts > 0 and score.profitable:
+                self._scores[position.queue_key] = score.value
+        now = time.monotonic()
+        self._fronts = {
+            key: front
+            for key, front in self._fronts.items()
+            if key in self._scores and now - front[0] <= ADL_FRONT_HOURS * 3600
+        }
+
     def _reading(self, fetched_at: datetime) -> AccountReading:
-        return replace(super()._reading(fetched_at), markets=self._market_contexts())
+        reading = super()._reading(fetched_at)
+        self._remember_scores(reading)
+        return replace(reading, markets=self._market_contexts())
 
     async def check_key(self) -> KeyCheck:
         return KeyCheck(KeyVerdict.NOT_NEEDED, (), "no key: positions are read by wallet address")

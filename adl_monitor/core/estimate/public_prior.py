@@ -28,6 +28,12 @@ points.
   position moves *up* the queue when those ahead of it are closed) and the range covers the
   case where the backstop held. In a quiet market the share is 0.
 
+* **ADL that reached the user's own position** on that side (the venue's fill says so, and
+  the connector passes the score the position had then: `MarketContext.adl_front`): ADL closes
+  the queue front first, so every modelled position that scored above it is gone — a fact,
+  where the share above is a guess, so it takes the share's place. The position is then near
+  the front of what is left.
+
 The range comes from halving and doubling the holding time, and from that backstop case.
 """
 
@@ -59,11 +65,6 @@ trader's account usually holds more than one position's margin, and how much is 
 MAINTENANCE_SHARE = 0.5
 """Hyperliquid's maintenance margin is half the initial margin at maximum leverage."""
 QUINTILES = (0.2, 0.4, 0.6, 0.8)
-SURVIVORS_FROM = 0.25
-"""A deleveraged share from which who survived ADL is taken in the worst case
-(`_survivors_cuts`)."""
-SURVIVOR_LEVERAGE = (0.25, 0.125)
-"""Leverage spreads to that share of the market's maximum, beside the full one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +93,8 @@ def _max_leverage(context: MarketContext) -> float:
     return top if top is not None and math.isfinite(top) and top > 1 else DEFAULT_MAX_LEVERAGE
 
 
-def _leverages(top: float) -> list[float]:
+def _leverages(context: MarketContext) -> list[float]:
+    top = _max_leverage(context)
     return [math.exp(math.log(top) * (i + 0.5) / LEVERAGE_STEPS) for i in range(LEVERAGE_STEPS)]
 
 
@@ -105,13 +107,10 @@ class _Modelled:
     profitable: bool
 
 
-def _modelled(
-    context: MarketContext, sign: int, hours: float, mark: float, top: float | None = None
-) -> list[_Modelled]:
-    """Every modelled position of the side (`sign` +1 long) still open at `mark`, leverage
-    spread from 1× to `top` (default: the market's maximum)."""
+def _modelled(context: MarketContext, sign: int, hours: float, mark: float) -> list[_Modelled]:
+    """Every modelled position of the side (`sign` +1 long) still open at `mark`."""
     funding = context.funding_rate if context.funding_rate is not None else 0.0
-    leverages = _leverages(_max_leverage(context) if top is None else top)
+    leverages = _leverages(context)
     floor = MAINTENANCE_SHARE / max(leverages)
     modelled: list[_Modelled] = []
     for candle, weight in _weighted(context, hours):
@@ -155,21 +154,9 @@ def _recent_price(context: MarketContext) -> float | None:
     return sum(c.price * max(c.volume, 0.0) for c in recent) / volume
 
 
-def closed_share(context: MarketContext) -> float:
-    """The share of the open interest closed since its recent peak (0 when either is unknown
-    or it did not fall)."""
-    oi, peak = context.open_interest, context.open_interest_peak
-    if oi is None or peak is None or not (peak > 0 and math.isfinite(oi) and math.isfinite(peak)):
-        return 0.0
-    return min(1.0, max(0.0, 1.0 - oi / peak))
-
-
 def deleveraged_share(context: MarketContext, sign: int, hours: float) -> float:
     """The share of the side (`sign`) that ADL may have closed from its front since the
-    recent price: the share of the *other* side the move since then liquidated — or, once
-    the move did liquidate some of it, the share of the open interest that closed since its
-    recent peak when that is more (`closed_share`: what the venue says it closed, ADL closing
-    a position on either side).
+    recent price: the share of the *other* side the move since then liquidated.
 
     A liquidation the venue's backstop cannot absorb is closed against the front of the
     profitable side's queue, position for position; whether the backstop held is not public,
@@ -183,19 +170,21 @@ def deleveraged_share(context: MarketContext, sign: int, hours: float) -> float:
     now = sum(m.weight for m in _modelled(context, -sign, hours, context.mark))
     if then <= 0:
         return 0.0
-    modelled = min(1.0, max(0.0, 1.0 - now / then))
-    return max(modelled, closed_share(context)) if modelled >= SHOWN_SHARE else modelled
+    return min(1.0, max(0.0, 1.0 - now / then))
 
 
 def _profitable_scores(
-    context: MarketContext, sign: int, hours: float, deleveraged: float, top: float | None = None
+    context: MarketContext, sign: int, hours: float, deleveraged: float, front: float | None
 ) -> list[tuple[float, float]]:
     """(score, weight) of every modelled profitable position on the side (`sign` +1 long)
-    still in the queue: the `deleveraged` share ADL may have closed is taken off its front."""
-    modelled = _modelled(context, sign, hours, context.mark, top)
-    gone = deleveraged * sum(m.weight for m in modelled)
+    still in the queue: the `deleveraged` share ADL may have closed is taken off its front —
+    or, where ADL reached the user's position at score `front`, everything above it."""
+    modelled = _modelled(context, sign, hours, context.mark)
+    gone = deleveraged * sum(m.weight for m in modelled) if front is None else 0.0
     scored: list[tuple[float, float]] = []
     for item in sorted((m for m in modelled if m.profitable), key=lambda m: -m.score):
+        if front is not None and item.score > front:
+            continue
         taken = min(gone, item.weight)
         gone -= taken
         if item.weight - taken > 0:
@@ -225,28 +214,6 @@ def _quintile_cuts(scored: list[tuple[float, float]]) -> tuple[float, ...] | Non
     return tuple(cuts)
 
 
-def _survivors_cuts(
-    context: MarketContext, sign: int, hours: float, deleveraged: float
-) -> tuple[float, ...] | None:
-    """The cut points of the queue; after ADL took `SURVIVORS_FROM` of it or more, the worst
-    case over the leverage spreads `SURVIVOR_LEVERAGE`.
-
-    ADL closes the front — the most leveraged — so who is left depends on how leveraged the
-    side was, which is not public: the less, the further forward a survivor has moved. Each
-    cut point is the lowest of the spreads' (a warning must not miss)."""
-    cuts = _quintile_cuts(_profitable_scores(context, sign, hours, deleveraged))
-    if cuts is None or deleveraged < SURVIVORS_FROM:
-        return cuts
-    top = _max_leverage(context)
-    for share in SURVIVOR_LEVERAGE:
-        narrower = _quintile_cuts(
-            _profitable_scores(context, sign, hours, deleveraged, max(1.5, top * share))
-        )
-        if narrower is not None:
-            cuts = tuple(min(a, b) for a, b in zip(cuts, narrower, strict=True))
-    return cuts
-
-
 def public_prior(context: MarketContext, side: str) -> PublicPrior | None:
     """The side's cut points from the market's public figures; None without usable candles
     or when the model leaves nobody in profit."""
@@ -255,18 +222,22 @@ def public_prior(context: MarketContext, side: str) -> PublicPrior | None:
     sign = 1 if side == "long" else -1
     hours = holding_hours(context)
     deleveraged = deleveraged_share(context, sign, hours)
-    cuts = _survivors_cuts(context, sign, hours, deleveraged)
+    front = dict(context.adl_front).get(side)
+    cuts = _quintile_cuts(_profitable_scores(context, sign, hours, deleveraged, front))
+    if cuts is None and front is not None:
+        cuts = (front,) * len(QUINTILES)  # nothing modelled behind it: it is the front
     if cuts is None:
         return None
     # The range: half and twice the holding time, and — after a move that liquidated part
     # of the other side — the queue as it would be had the backstop absorbed it all.
     variants = [(hours * factor, deleveraged) for factor in HOLDING_FACTORS]
-    if deleveraged > 0:
+    if deleveraged > 0 and front is None:
         variants.append((hours, 0.0))
     alternatives = tuple(
         alt
         for held, share in variants
-        if (alt := _quintile_cuts(_profitable_scores(context, sign, held, share))) is not None
+        if (alt := _quintile_cuts(_profitable_scores(context, sign, held, share, front)))
+        is not None
     )
     funding = context.funding_rate
     funding_words = f", funding {funding * 100:+.4f} %/h" if funding is not None else ""
@@ -277,26 +248,15 @@ def public_prior(context: MarketContext, side: str) -> PublicPrior | None:
         f"{len(context.candles)} candles over {span:.0f} h, positions held ~{hours:.0f} h "
         f"(open interest ÷ daily volume){funding_words}, leverage spread 1–{top:.0f}×"
     )
-    return PublicPrior(cuts, alternatives, words + _deleveraged_words(context, sign, deleveraged))
-
-
-def _deleveraged_words(context: MarketContext, sign: int, deleveraged: float) -> str:
-    """What the deleveraged share rests on, for the basis ("" in a quiet market)."""
-    if deleveraged < SHOWN_SHARE:
-        return ""
-    closed = closed_share(context)
-    if closed >= deleveraged:
-        source = (
-            f"the open interest fell ~{closed * 100:.0f} % from its peak of the last "
-            f"{RECENT_HOURS:.0f} h during a move that liquidated the "
-            f"{'shorts' if sign > 0 else 'longs'}"
+    if front is not None:
+        words += (
+            f"; ADL reached your {side} here (the venue's fill): every position that scored "
+            f"above it then ({front:.3g}) is taken as closed"
         )
-    else:
-        source = (
-            f"the move of the last {RECENT_HOURS:.0f} h liquidated ~{deleveraged * 100:.0f} % "
-            f"of the {'shorts' if sign > 0 else 'longs'}"
+    elif deleveraged >= SHOWN_SHARE:
+        other = "shorts" if sign > 0 else "longs"
+        words += (
+            f"; the move of the last {RECENT_HOURS:.0f} h liquidated ~{deleveraged * 100:.0f} % "
+            f"of the {other}: assumed deleveraged from the front of this side (the worst case)"
         )
-    words = f"; {source}: assumed deleveraged from the front of this side (the worst case)"
-    if deleveraged >= SURVIVORS_FROM:
-        words += ", and the survivors the least leveraged (leverage is not public)"
-    return words
+    return PublicPrior(cuts, alternatives, words)

@@ -25,9 +25,8 @@ class Candle:
 class MarketContext:
     """One market's public figures. `funding_rate` is per hour as a fraction (> 0: longs pay
     shorts); `open_interest` and `day_volume` are in base units; any may be unknown.
-    `open_interest_peak` is the highest open interest the connector read over the last hours
-    (`core.estimate.public_prior.RECENT_HOURS`): how far it fell since is what ADL and
-    liquidations closed."""
+    `adl_front` holds, per side ("long"/"short"), the score the user's own position there had
+    when the venue's ADL last reached it (its fills say so): the queue's front since."""
 
     symbol: str
     mark: float
@@ -36,4 +35,4 @@ class MarketContext:
     day_volume: float | None = None
     funding_rate: float | None = None
     max_leverage: float | None = None
-    open_interest_peak: float | None = None
+    adl_front: tuple[tuple[str, float], ...] = ()

@@ -5,14 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
-import pytest
-
-from adl_monitor.core.estimate.public_prior import (
-    closed_share,
-    deleveraged_share,
-    holding_hours,
-    public_prior,
-)
+from adl_monitor.core.estimate.public_prior import deleveraged_share, holding_hours, public_prior
 from adl_monitor.core.estimate.rank_estimator import RankEstimator
 from adl_monitor.core.model.market_context import Candle, MarketContext
 from adl_monitor.core.model.position import Side
@@ -131,35 +124,24 @@ def test_a_quiet_market_deleverages_nobody() -> None:
     assert "liquidated ~" not in estimate.basis
 
 
-def crash_tiers(oi: float) -> tuple[int, str]:
-    """A modest short's estimated tier and basis after a 12 % crash from two flat weeks, the
-    open interest at `oi` of its recent peak (10,000)."""
-    crash = replace(market([100.0] * 336), mark=88.0, open_interest=oi, open_interest_peak=10_000.0)
+def test_adl_that_reached_the_position_puts_it_near_the_front() -> None:
+    """After the crash, the venue's fill says ADL reduced the user's short when it scored
+    1.3: everyone who scored above was closed first. What is left of the short now scores
+    0.89 (ADL took part of it): it has moved up the queue from where the modelled share alone
+    left it, and the basis names the fill it rests on. Had ADL reached it at the score it has
+    now, nobody would be left ahead of it."""
+    crash = replace(market([100.0] * 336), mark=88.0)
     short = score_position("hyperliquid", *make_position("hyperliquid", 1.0, 0.12, Side.SHORT))
-    estimate = RankEstimator().estimate("hyperliquid", short, queue=HL_BTC_SHORTS, market=crash)
-    assert estimate.low <= estimate.tier <= estimate.high
-    return estimate.tier, estimate.basis
-
-
-def test_open_interest_closed_in_a_crash_moves_a_short_up_the_queue() -> None:
-    """The crash liquidated longs; the venue's open interest then fell by 60 %: ADL closed the
-    front of the short queue, far more than the candles alone suggest. A short that is still
-    open has moved up, and the basis names the open interest it rests on."""
-    unchanged, _ = crash_tiers(10_000.0)
-    tier, basis = crash_tiers(4_000.0)
-    assert tier > unchanged
-    assert "open interest fell ~60 % from its peak" in basis
-    assert "survivors the least leveraged" in basis
-
-
-def test_open_interest_falling_in_a_quiet_market_is_not_read_as_adl() -> None:
-    """Traders close positions every day: without a move that liquidated the other side, a
-    fall in open interest says nothing about ADL."""
-    quiet = replace(
-        market([100.0] * 335 + [100.5]), open_interest=7_000.0, open_interest_peak=10_000.0
-    )
-    assert closed_share(quiet) == pytest.approx(0.3)
-    assert deleveraged_share(quiet, -1, 24.0) == 0.0
-    assert public_prior(quiet, "short") == public_prior(
-        replace(quiet, open_interest=10_000.0), "short"
-    )
+    assert 0.85 < short.value < 1.0
+    before = RankEstimator().estimate("hyperliquid", short, queue=HL_BTC_SHORTS, market=crash)
+    reached = replace(crash, adl_front=(("short", 1.3),))
+    after = RankEstimator().estimate("hyperliquid", short, queue=HL_BTC_SHORTS, market=reached)
+    assert after.tier > before.tier
+    assert after.low <= after.tier <= after.high
+    at_front = replace(crash, adl_front=(("short", short.value),))
+    front = RankEstimator().estimate("hyperliquid", short, queue=HL_BTC_SHORTS, market=at_front)
+    assert front.tier == 5
+    assert "ADL reached your short here" in after.basis
+    # A front on the other side says nothing about this one.
+    longs_reached = replace(crash, adl_front=(("long", 1.3),))
+    assert public_prior(longs_reached, "short") == public_prior(crash, "short")
