@@ -51,6 +51,16 @@ def is_open(unified: Mapping[str, Any]) -> bool:
     return bool(contracts) and position_side(unified) is not None
 
 
+def open_position_key(unified: Mapping[str, Any]) -> QueueKey | None:
+    """`position_key(unified)` when `is_open(unified)`, else None: in one pass, as a connector
+    asks both of every position of every refresh."""
+    side = position_side(unified)
+    symbol = unified.get("symbol")
+    if side is None or not isinstance(symbol, str) or not to_float(unified.get("contracts")):
+        return None
+    return QueueKey(symbol, side.value)
+
+
 def has_unreadable_size(unified: Mapping[str, Any]) -> bool:
     """Whether the venue sent a size that is no number at all ("abc", "NaN", an object): such
     a row is skipped like a closed one, but it may be an open position, so it gets a log line.
@@ -120,9 +130,9 @@ def build_position(
     pnl = to_float(unified.get("unrealizedPnl"))
     if pnl is None:
         pnl = _pnl(side, size, entry, mark, inverse)
-    required = {"size": size, "mark price": mark, "notional": notional, "PnL": pnl}
-    unreadable = [name for name, value in required.items() if not math.isfinite(value)]
-    if unreadable:
+    if not all(map(math.isfinite, (size, mark, notional, pnl))):
+        required = {"size": size, "mark price": mark, "notional": notional, "PnL": pnl}
+        unreadable = [name for name, value in required.items() if not math.isfinite(value)]
         # Out of any float's range (a venue sending 1e308): showing it would be a lie, and
         # every formula downstream would turn it into NaN. The user sees the position missing
         # and the log says why.

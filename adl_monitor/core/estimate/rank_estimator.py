@@ -314,6 +314,15 @@ class RankEstimator:
         self._guess_market(exchange, score)
         return _tier_of(score.value, self._cut_points(self._level(exchange, queue)))
 
+    def _tier_in(self, level: _Level, score: Score) -> int:
+        """`tier_for` on a level already looked up (`estimate` needs the level itself too)."""
+        if not math.isfinite(score.value):
+            return BACK_OF_QUEUE_TIER
+        if not in_queue(level.exchange, score):
+            return NOT_IN_QUEUE_TIER
+        self._guess_market(level.exchange, score)
+        return _tier_of(score.value, self._cut_points(level))
+
     def prior_thresholds(self, exchange: str, score: Score) -> list[float]:
         """The prior's tier starts for this score (index 0 is tier 1, always −∞): the cut
         points a fresh estimator places it with, centred on the score's own market move.
@@ -352,7 +361,7 @@ class RankEstimator:
         if market is not None and queue is not None:
             self._use_market(exchange, queue, market)
         level = self._level(exchange, queue)
-        tier = self.tier_for(exchange, score, queue=queue)
+        tier = self._tier_in(level, score)
         anchor = self._anchor_for(exchange, source, at)
         if (
             anchor is not None
@@ -450,7 +459,7 @@ class RankEstimator:
 
     def _public_prior(self, level: _Level) -> PublicPrior | None:
         """The public-data prior of the asked queue, while its level has no readings."""
-        if level.asked is None or self._level_readings(level):
+        if level.asked is None or self._level_count(level):
             return None
         known = self._public.get(_queue_key(level.exchange, level.asked))
         return known[1] if known is not None else None
@@ -529,10 +538,22 @@ class RankEstimator:
         return readings
 
     def _level(self, exchange: str, queue: QueueKey | None) -> _Level:
-        """The most specific level with readings: the queue's own, else the venue overall."""
-        if queue is not None and self._queue_readings(exchange, queue, create=False):
-            return _Level(_queue_key(exchange, queue), exchange, queue, queue, MIN_QUEUE_READINGS)
+        """The most specific level with readings: the queue's own, else the venue overall.
+        Asking marks the queue as recently used (as `_queue_readings` does)."""
+        if queue is not None:
+            key = _queue_key(exchange, queue)
+            readings = self._queues.get(key)
+            if readings is not None:
+                self._queues.move_to_end(key)
+                if readings:
+                    return _Level(key, exchange, queue, queue, MIN_QUEUE_READINGS)
         return _Level((exchange,), exchange, None, queue, MIN_READINGS)
+
+    def _level_count(self, level: _Level) -> int:
+        """`len(self._level_readings(level))`, without copying the readings."""
+        if level.queue is not None:
+            return len(self._queues.get(_queue_key(level.exchange, level.queue), ()))
+        return len(self._readings.get(level.exchange, ()))
 
     def _level_readings(self, level: _Level) -> list[CalibrationSample]:
         if level.queue is not None:
@@ -613,7 +634,7 @@ class RankEstimator:
         if public is not None:
             tiers = [_tier_of(score.value, cuts) for cuts in public.alternatives]
             return min([tier, *tiers]), max([tier, *tiers])
-        if len(self._level_readings(level)) < level.min_readings:
+        if self._level_count(level) < level.min_readings:
             family = _prior_family(formula_name(level.exchange), level.exchange)
             plausible = self._fit(level).plausible
             tiers = [_tier_of(score.value, family[move]) for move in plausible]
@@ -635,7 +656,7 @@ class RankEstimator:
     def _source_words(self, level: _Level) -> str:
         """What the cut points rest on: calibration, a fitted prior or the prior alone."""
         exchange = level.exchange
-        count = len(self._level_readings(level))
+        count = self._level_count(level)
         venue = venue_display_name(exchange)
         where = (
             f"of {_queue_words(level.queue)} on {venue}" if level.queue else f"on {venue} overall"
@@ -917,10 +938,30 @@ def _own_move(score: Score) -> float:
 
 
 def _fit_around(move: float) -> MarketFit:
-    """The family member nearest `move`, and every move within `PLAUSIBLE_MOVE` of it."""
-    nearest = min(MARKET_MOVES, key=lambda m: (abs(m - move), abs(m - FLAT_MARKET)))
+    """The family member nearest `move`, and every move within `PLAUSIBLE_MOVE` of it.
+
+    Asked for every position estimated before the venue's first reading (each position's own
+    move), so the answer for each member is made once (`_FITS_AROUND`), and the nearest member
+    is found among the two that bracket `move` — the same one `min` over all of them picks
+    while the distances are exact, which they are for any move within a unit of the family.
+    """
+    if _MOVES_LOW <= move <= _MOVES_HIGH:
+        at = bisect.bisect_left(MARKET_MOVES, move)
+        candidates = MARKET_MOVES[max(0, at - 1) : at + 1]
+    else:  # NaN, or far outside: let `min` settle ties exactly as it always has
+        candidates = MARKET_MOVES
+    nearest = min(candidates, key=lambda m: (abs(m - move), abs(m - FLAT_MARKET)))
+    return _FITS_AROUND[nearest]
+
+
+def _fit_around_member(nearest: float) -> MarketFit:
     plausible = tuple(m for m in MARKET_MOVES if abs(m - nearest) <= PLAUSIBLE_MOVE + 1e-12)
     return MarketFit(nearest, plausible)
+
+
+_FITS_AROUND = {move: _fit_around_member(move) for move in MARKET_MOVES}
+_MOVES_LOW = MARKET_MOVES[0] - 1.0
+_MOVES_HIGH = MARKET_MOVES[-1] + 1.0
 
 
 def _misfit(cuts: tuple[float, ...], readings: list[CalibrationSample]) -> tuple[int, int]:
