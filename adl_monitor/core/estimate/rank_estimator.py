@@ -87,7 +87,7 @@ from datetime import datetime, timedelta
 from adl_monitor.core.estimate.public_prior import PublicPrior, public_prior
 from adl_monitor.core.model.account_figures import AccountFigures
 from adl_monitor.core.model.estimate import Estimate, Score
-from adl_monitor.core.model.levels import MAX_TIER, clamp_tier
+from adl_monitor.core.model.levels import MAX_TIER
 from adl_monitor.core.model.market_context import MarketContext
 from adl_monitor.core.model.position import MarginMode, Position, QueueKey, Side
 from adl_monitor.core.ranking.formulas import (
@@ -604,9 +604,13 @@ class RankEstimator:
         if self.readings(exchange):
             return
         move = _own_move(score)
-        if self._guessed.get(exchange) != move:
+        guessed = self._guessed.get(exchange)
+        if guessed != move:
             self._guessed[exchange] = move
-            self._forget_mapping(exchange)
+            # The mapping rests on the guess only through the family member nearest it: a
+            # guess near the same member (most positions of one account) keeps it.
+            if _fit_around(FLAT_MARKET if guessed is None else guessed) is not _fit_around(move):
+                self._forget_mapping(exchange)
 
     def _fit(self, level: _Level) -> MarketFit:
         cached = self._fits.get(level.key)
@@ -656,37 +660,31 @@ class RankEstimator:
     def _source_words(self, level: _Level) -> str:
         """What the cut points rest on: calibration, a fitted prior or the prior alone."""
         exchange = level.exchange
+        public = self._public_prior(level)
+        if public is not None:
+            return f"{public.words}; {venue_display_name(exchange)} publishes no ADL indicator"
         count = self._level_count(level)
+        if not count:
+            return _prior_words(exchange, self._fit(level).move)
         venue = venue_display_name(exchange)
         where = (
             f"of {_queue_words(level.queue)} on {venue}" if level.queue else f"on {venue} overall"
         )
-        public = self._public_prior(level)
-        if public is not None:
-            return f"{public.words}; {venue} publishes no ADL indicator"
-        market = f"a market that moved {self._fit(level).move * 100:+.1f} % for this side"
         if count >= level.min_readings:
             source = f"calibrated on {count} readings {where}"
-        elif count:
-            source = (
-                f"prior fitted to the tiers {where}, {market}: not yet calibrated "
-                f"({count} of {level.min_readings} readings)"
-            )
-        elif not has_indicator(exchange):
-            source = (
-                f"prior from a reference book ({venue} publishes no ADL indicator, and its "
-                f"public market data was not read); assumes {market}, as for this position"
-            )
         else:
-            source = f"prior: not yet calibrated; assumes {market}"
-        if level.queue is None and level.asked is not None and count:
+            source = (
+                f"prior fitted to the tiers {where}, {_market_words(self._fit(level).move)}: "
+                f"not yet calibrated ({count} of {level.min_readings} readings)"
+            )
+        if level.queue is None and level.asked is not None:
             source = f"{source} (no readings yet of {_queue_words(level.asked)})"
         return source
 
     def _basis(self, level: _Level, score: Score) -> str:
         inputs = describe(score)
-        venue = venue_display_name(level.exchange)
         if not in_queue(level.exchange, score):
+            venue = venue_display_name(level.exchange)
             return (
                 f"{inputs}; not in queue: {venue} deleverages only profitable positions, "
                 "and this one is losing"
@@ -709,6 +707,25 @@ def _queue_words(queue: QueueKey) -> str:
     """("BTC/USDT:USDT", "long") → "BTC/USDT:USDT longs"."""
     symbol, side = queue
     return f"{symbol} {side}s"
+
+
+@functools.lru_cache(maxsize=1024)
+def _prior_words(exchange: str, move: float) -> str:
+    """What cut points without a single reading rest on: the prior, for a market that moved
+    `move` (a member of `MARKET_MOVES`). The same words for every position of a venue that
+    has not been read yet, so they are made once."""
+    market = _market_words(move)
+    if not has_indicator(exchange):
+        return (
+            f"prior from a reference book ({venue_display_name(exchange)} publishes no ADL "
+            f"indicator, and its public market data was not read); assumes {market}, as for "
+            "this position"
+        )
+    return f"prior: not yet calibrated; assumes {market}"
+
+
+def _market_words(move: float) -> str:
+    return f"a market that moved {move * 100:+.1f} % for this side"
 
 
 def _cuts_crossed(before: float, now: float, cuts: tuple[float, ...]) -> int:
@@ -735,8 +752,9 @@ def _same_market(known: MarketContext, market: MarketContext) -> bool:
 
 
 def _tier_of(value: float, cuts: tuple[float, ...]) -> int:
-    """Tier 1 plus the number of cut points at or below `value`."""
-    return clamp_tier(BACK_OF_QUEUE_TIER + bisect.bisect_right(cuts, value))
+    """Tier 1 plus the number of cut points at or below `value` (at most `MAX_TIER`)."""
+    tier = BACK_OF_QUEUE_TIER + bisect.bisect_right(cuts, value)
+    return tier if tier <= MAX_TIER else MAX_TIER
 
 
 def _parse_reading(sample: object) -> CalibrationSample | None:
@@ -945,13 +963,22 @@ def _fit_around(move: float) -> MarketFit:
     is found among the two that bracket `move` — the same one `min` over all of them picks
     while the distances are exact, which they are for any move within a unit of the family.
     """
-    if _MOVES_LOW <= move <= _MOVES_HIGH:
-        at = bisect.bisect_left(MARKET_MOVES, move)
-        candidates = MARKET_MOVES[max(0, at - 1) : at + 1]
-    else:  # NaN, or far outside: let `min` settle ties exactly as it always has
-        candidates = MARKET_MOVES
-    nearest = min(candidates, key=lambda m: (abs(m - move), abs(m - FLAT_MARKET)))
-    return _FITS_AROUND[nearest]
+    if not _MOVES_LOW <= move <= _MOVES_HIGH:  # NaN, or far outside: `min` settles ties
+        nearest = min(MARKET_MOVES, key=lambda m: (abs(m - move), abs(m - FLAT_MARKET)))
+        return _FITS_AROUND[nearest]
+    at = bisect.bisect_left(MARKET_MOVES, move)
+    if at == 0:
+        return _FITS_AROUND[MARKET_MOVES[0]]
+    if at == len(MARKET_MOVES):
+        return _FITS_AROUND[MARKET_MOVES[-1]]
+    below, above = MARKET_MOVES[at - 1], MARKET_MOVES[at]
+    # `min` keeps the first of equals: the higher member only when strictly nearer.
+    if (abs(above - move), abs(above - FLAT_MARKET)) < (
+        abs(below - move),
+        abs(below - FLAT_MARKET),
+    ):
+        return _FITS_AROUND[above]
+    return _FITS_AROUND[below]
 
 
 def _fit_around_member(nearest: float) -> MarketFit:
