@@ -459,8 +459,8 @@ class RankEstimator:
 
     def _public_prior(self, level: _Level) -> PublicPrior | None:
         """The public-data prior of the asked queue, while its level has no readings."""
-        if level.asked is None or self._level_count(level):
-            return None
+        if not self._public or level.asked is None or self._level_count(level):
+            return None  # (no market figures at all: every venue but Hyperliquid)
         known = self._public.get(_queue_key(level.exchange, level.asked))
         return known[1] if known is not None else None
 
@@ -641,8 +641,8 @@ class RankEstimator:
         if self._level_count(level) < level.min_readings:
             family = _prior_family(formula_name(level.exchange), level.exchange)
             plausible = self._fit(level).plausible
-            tiers = [_tier_of(score.value, family[move]) for move in plausible]
-            return min([tier, *tiers]), max([tier, *tiers])
+            spanned = {tier, *(_tier_of(score.value, family[move]) for move in plausible)}
+            return min(spanned), max(spanned)
         scores, tiers = self._ordered(level)
         at = bisect.bisect_left(scores, score.value)
         near = tiers[max(0, at - NEIGHBOURS) : at + NEIGHBOURS]
