@@ -20,6 +20,8 @@ log = logging.getLogger(__name__)
 
 def _positive(value: object) -> float | None:
     """A price, size or leverage: only a finite number above zero means anything."""
+    if type(value) is float:  # ccxt's unified numbers: the common case (NaN fails both tests)
+        return value if 0 < value < math.inf else None
     number = to_float(value)
     return number if number is not None and number > 0 else None
 
@@ -192,6 +194,8 @@ def _amount_step(market: Mapping[str, Any]) -> float | None:
 
 def _non_negative(value: object) -> float | None:
     """A margin amount: a negative one is a venue's placeholder or junk, so unknown."""
+    if type(value) is float:  # as in `_positive`
+        return value if 0 <= value < math.inf else None
     number = to_float(value)
     return number if number is not None and number >= 0 else None
 
