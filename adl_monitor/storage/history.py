@@ -88,6 +88,18 @@ _MIGRATIONS: dict[int, str] = {
     """,
 }
 SCHEMA_VERSION = max(_MIGRATIONS)
+_INSERT_SAMPLE = (
+    "INSERT INTO position_sample (t, account, exchange, symbol, side, contracts, notional, mark,"
+    " entry, liq, pnl_pct, effective_leverage, score, exchange_tier, exchange_raw, estimate_tier,"
+    " estimate_low, estimate_high, level, stale) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+)
+_INSERT_EVENT = (
+    "INSERT INTO account_event (t, account, exchange, state, error, warning) VALUES (?,?,?,?,?,?)"
+)
+_INSERT_ALERT = (
+    "INSERT INTO alert (t, kind, account, exchange, symbol, side, level, tier, title, body)"
+    " VALUES (?,?,?,?,?,?,?,?,?,?)"
+)
 COARSER_TIERS: tuple[tuple[timedelta, int], ...] = (
     (timedelta(days=7), 15 * 60),
     (timedelta(days=30), 60 * 60),
@@ -329,23 +341,15 @@ class History:
             return 0
         try:
             with self._conn:
-                self._conn.executemany(
-                    "INSERT INTO position_sample (t, account, exchange, symbol, side, contracts,"
-                    " notional, mark, entry, liq, pnl_pct, effective_leverage, score,"
-                    " exchange_tier, exchange_raw, estimate_tier, estimate_low, estimate_high,"
-                    " level, stale) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    samples,
-                )
-                self._conn.executemany(
-                    "INSERT INTO account_event (t, account, exchange, state, error, warning)"
-                    " VALUES (?,?,?,?,?,?)",
-                    events,
-                )
-                self._conn.executemany(
-                    "INSERT INTO alert (t, kind, account, exchange, symbol, side, level, tier,"
-                    " title, body) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                    alert_rows,
-                )
+                # A statement with no rows is not run: most refreshes change no account's
+                # state and raise no alert.
+                for statement, rows in (
+                    (_INSERT_SAMPLE, samples),
+                    (_INSERT_EVENT, events),
+                    (_INSERT_ALERT, alert_rows),
+                ):
+                    if rows:
+                        self._conn.executemany(statement, rows)
         except sqlite3.Error as error:
             self._on_db_error(error, "write")
             return 0
