@@ -1,6 +1,6 @@
 """Start-up as a trader feels it: process start to the main window painted, against a bare
-PySide6 + pyqtgraph window (a table and a plot) started the same way in the same run; and
-process start to the first positions on screen in demo mode.
+PySide6 + pyqtgraph window (a table and a plot, benchmarks/bare_window.py) started the same way
+in the same run; and process start to the first positions on screen in demo mode.
 
 Both are real processes on a real X display (Xvfb, benchmarks/desktop_session.py). The app
 reports its milestones through `ADLMON_REPORT_FIRST_PAINT=1` (adl_monitor/ui/timing_report.py);
@@ -21,29 +21,6 @@ from benchmarks.desktop_session import Desktop, desktop_session, stop_process
 from benchmarks.soak import _app_environment
 
 TIMEOUT_S = 60.0
-
-
-def _bare_window() -> None:
-    """The baseline: what any PySide6 + pyqtgraph app pays to show a table and a plot."""
-    import pyqtgraph as pg
-    from PySide6.QtWidgets import QApplication, QSplitter, QTableWidget
-
-    from adl_monitor.ui.timing_report import report_once
-
-    class Window(QSplitter):
-        def paintEvent(self, event: object) -> None:
-            super().paintEvent(event)  # type: ignore[arg-type]
-            report_once("first-paint")
-
-    app = QApplication(sys.argv[:1])
-    window = Window()
-    window.addWidget(QTableWidget(20, 15))
-    plot = pg.PlotWidget()
-    plot.plot([1, 2, 3], [1, 3, 2])
-    window.addWidget(plot)
-    window.resize(1200, 760)
-    window.show()
-    app.exec()
 
 
 def _time_to(
@@ -88,7 +65,7 @@ def _measure(desktop: Desktop, workdir: Path, repeats: int) -> dict[str, float |
         appdir = workdir / f"app-{attempt}"
         appdir.mkdir()
         env = dict(_app_environment(desktop, appdir, 1.0), ADLMON_REPORT_FIRST_PAINT="1")
-        bare_cmd = [sys.executable, "-m", "benchmarks.first_paint", "--bare"]
+        bare_cmd = [sys.executable, "-m", "benchmarks.bare_window"]
         bare.append(_time_to(bare_cmd, env, {"first-paint"}, workdir))
         app_cmd = [sys.executable, "-m", "adl_monitor", "--demo"]
         app.append(_time_to(app_cmd, env, {"first-paint", "first-positions"}, workdir))
@@ -102,7 +79,4 @@ def _measure(desktop: Desktop, workdir: Path, repeats: int) -> dict[str, float |
 
 
 if __name__ == "__main__":
-    if sys.argv[1:] == ["--bare"]:
-        _bare_window()
-    else:
-        print(measure(3))
+    print(measure(3))
