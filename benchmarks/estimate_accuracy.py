@@ -39,10 +39,14 @@ emitted for one position within any window of the rules' cooldown (15 min).
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
+import multiprocessing
+import os
 import statistics
 import time
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -67,6 +71,8 @@ SCENARIOS = ("calm", "squeeze", "cascade", "hedge-leg")
 SEEDS = tuple(range(1, 11))
 CALIBRATION = 300.0  # sim seconds before accuracy is scored
 STEP = 5.0  # sim seconds between reads: the app's REST cadence
+RELATIVE_COST = {"calm": 1.0, "squeeze": 1.0, "cascade": 1.0, "hedge-leg": 1.0}
+"""CPU time of one run of each scenario, relative: the longest are handed out first."""
 STALE_AFTER = 90.0  # seconds: three of Binance's indicator periods, as the engine allows
 TIER_VENUES = ("bybit", "binanceusdm", "okx")
 NO_TIER_VENUES = ("hyperliquid",)
@@ -185,6 +191,17 @@ class Results:
 
     def tally(self, venue: str, seed: int) -> Tally:
         return self.tallies.setdefault((venue, seed), Tally())
+
+    def merge(self, other: Results) -> None:
+        """Add one run's results (its own `Results`, e.g. from a worker process)."""
+        for (venue, seed), tally in other.tallies.items():
+            self.tally(venue, seed).merge(tally)
+        self.hits.extend(other.hits)
+        self.alerts_per_position.extend(other.alerts_per_position)
+        self.notices_per_position.extend(other.notices_per_position)
+        self.escalations += other.escalations
+        self.false_alarms.extend(other.false_alarms)
+        self.runs += other.runs
 
     def per_seed(self, venues: Iterable[str]) -> dict[int, Tally]:
         pooled: dict[int, Tally] = {}
@@ -467,12 +484,46 @@ def most_within(times: list[float], window: float) -> int:
     )
 
 
-async def measure(scenarios: Iterable[str] = SCENARIOS, seeds: Iterable[int] = SEEDS) -> Results:
+async def play(scenario: str, seed: int) -> Results:
+    """One run, scored into a `Results` of its own."""
+    results = Results(seeds=(seed,))
+    await Run(scenario, seed, results).play()
+    results.runs = 1
+    return results
+
+
+def play_in_worker(scenario: str, seed: int) -> Results:
+    """`play` on a worker process's own event loop (a module-level function: it pickles)."""
+    return asyncio.run(play(scenario, seed))
+
+
+async def measure(
+    scenarios: Iterable[str] = SCENARIOS,
+    seeds: Iterable[int] = SEEDS,
+    workers: int | None = None,
+) -> Results:
+    """Play every scenario with every seed. The runs share nothing (each has its own
+    simulator, connectors, estimator and rules), so `workers` processes (default: one per
+    core) play them side by side; each run's results are merged in the order one process
+    plays them (scenario by scenario, seed by seed), so the figures and the order of the
+    per-run lists are the same whatever the number of workers."""
     results = Results(seeds=tuple(seeds))
-    for scenario in scenarios:
-        for seed in results.seeds:
-            await Run(scenario, seed, results).play()
-            results.runs += 1
+    plan = [(scenario, seed) for scenario in scenarios for seed in results.seeds]
+    workers = max(1, min(workers or os.cpu_count() or 1, len(plan)))
+    if workers == 1:
+        for scenario, seed in plan:
+            results.merge(await play(scenario, seed))
+        return results
+    loop = asyncio.get_running_loop()
+    # "spawn": a fresh interpreter per worker, not a fork of a process that may hold threads
+    # and an event loop (the JSON run measures a GUI and an engine before this).
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        # The longest stories first, so the workers run out of work together.
+        longest_first = sorted(plan, key=lambda run: -RELATIVE_COST.get(run[0], 1.0))
+        futures = {run: loop.run_in_executor(pool, play_in_worker, *run) for run in longest_first}
+        for run in plan:
+            results.merge(await futures[run])
     return results
 
 
@@ -662,7 +713,6 @@ def print_per_seed(results: Results) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    import asyncio
     import logging
 
     parser = argparse.ArgumentParser(prog="python -m benchmarks.estimate_accuracy")
@@ -675,11 +725,14 @@ def main(argv: list[str] | None = None) -> None:
         choices=SCENARIOS,
         help="play only this scenario (repeatable; default all four), for a quick look",
     )
+    parser.add_argument(
+        "--workers", type=int, default=None, help="processes playing runs (default: one per core)"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.ERROR)
     started = time.perf_counter()
     scenarios = tuple(args.scenario or SCENARIOS)
-    measured = asyncio.run(measure(scenarios, seeds=range(1, args.seeds + 1)))
+    measured = asyncio.run(measure(scenarios, range(1, args.seeds + 1), args.workers))
     figures = json.dumps(accuracy_json(measured), indent=2)
     if args.json_file:
         with open(args.json_file, "w", encoding="utf-8") as out:
