@@ -484,44 +484,55 @@ def most_within(times: list[float], window: float) -> int:
     )
 
 
-async def play(scenario: str, seed: int) -> Results:
-    """One run, scored into a `Results` of its own."""
+async def play(
+    scenario: str, seed: int, calibration: float = CALIBRATION, story: float | None = None
+) -> Results:
+    """One run, scored into a `Results` of its own (`Run` says what `story` is)."""
     results = Results(seeds=(seed,))
-    await Run(scenario, seed, results).play()
+    await Run(scenario, seed, results, calibration, story).play()
     results.runs = 1
     return results
 
 
-def play_in_worker(scenario: str, seed: int) -> Results:
+def play_in_worker(
+    scenario: str, seed: int, calibration: float = CALIBRATION, story: float | None = None
+) -> Results:
     """`play` on a worker process's own event loop (a module-level function: it pickles)."""
-    return asyncio.run(play(scenario, seed))
+    return asyncio.run(play(scenario, seed, calibration, story))
 
 
 async def measure(
     scenarios: Iterable[str] = SCENARIOS,
     seeds: Iterable[int] = SEEDS,
     workers: int | None = None,
+    *,
+    calibration: float = CALIBRATION,
+    story: float | None = None,
 ) -> Results:
     """Play every scenario with every seed. The runs share nothing (each has its own
     simulator, connectors, estimator and rules), so `workers` processes (default: one per
     core) play them side by side; each run's results are merged in the order one process
     plays them (scenario by scenario, seed by seed), so the figures and the order of the
-    per-run lists are the same whatever the number of workers."""
+    per-run lists are the same whatever the number of workers. `calibration` and `story`
+    shorten the runs (tests)."""
     results = Results(seeds=tuple(seeds))
     plan = [(scenario, seed) for scenario in scenarios for seed in results.seeds]
     workers = max(1, min(workers or os.cpu_count() or 1, len(plan)))
     if workers == 1:
         for scenario, seed in plan:
-            results.merge(await play(scenario, seed))
+            results.merge(await play(scenario, seed, calibration, story))
         return results
     loop = asyncio.get_running_loop()
     # "spawn": a fresh interpreter per worker, not a fork of a process that may hold threads
     # and an event loop (the JSON run measures a GUI and an engine before this).
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        # The longest stories first, so the workers run out of work together.
-        longest_first = sorted(plan, key=lambda run: -RELATIVE_COST.get(run[0], 1.0))
-        futures = {run: loop.run_in_executor(pool, play_in_worker, *run) for run in longest_first}
+        # The costliest scenarios first, so the workers run out of work together.
+        costliest_first = sorted(plan, key=lambda run: -RELATIVE_COST.get(run[0], 1.0))
+        futures = {
+            run: loop.run_in_executor(pool, play_in_worker, *run, calibration, story)
+            for run in costliest_first
+        }
         for run in plan:
             results.merge(await futures[run])
     return results
