@@ -31,8 +31,12 @@ level alert on that position came before the hit, and its *lead* is the time fro
 such alert to the hit. Alerts per position per cooldown counts the level alerts the rules
 emitted for one position within any window of the rules' cooldown (15 min).
 
+The 40 runs share nothing, so one worker process per core plays them (`measure`), and their
+results are merged in the order one process would play them: the same figures, in the same
+order, with any number of workers (`--workers 1` plays them all in this process).
+
     .venv/bin/python -m benchmarks accuracy              # the summary rows
-    .venv/bin/python -m benchmarks.estimate_accuracy     # per venue and per seed, ~4 min
+    .venv/bin/python -m benchmarks.estimate_accuracy     # per venue and per seed, ~2-4 min
     .venv/bin/python -m benchmarks.estimate_accuracy --json
 """
 
@@ -71,8 +75,9 @@ SCENARIOS = ("calm", "squeeze", "cascade", "hedge-leg")
 SEEDS = tuple(range(1, 11))
 CALIBRATION = 300.0  # sim seconds before accuracy is scored
 STEP = 5.0  # sim seconds between reads: the app's REST cadence
-RELATIVE_COST = {"calm": 1.0, "squeeze": 1.0, "cascade": 1.0, "hedge-leg": 1.0}
-"""CPU time of one run of each scenario, relative: the longest are handed out first."""
+RELATIVE_COST = {"calm": 1.0, "squeeze": 1.0, "cascade": 1.5, "hedge-leg": 0.9}
+"""CPU time of one run of each scenario, relative (measured): the costliest are handed out
+first."""
 STALE_AFTER = 90.0  # seconds: three of Binance's indicator periods, as the engine allows
 TIER_VENUES = ("bybit", "binanceusdm", "okx")
 NO_TIER_VENUES = ("hyperliquid",)
