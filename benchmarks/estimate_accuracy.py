@@ -31,18 +31,26 @@ level alert on that position came before the hit, and its *lead* is the time fro
 such alert to the hit. Alerts per position per cooldown counts the level alerts the rules
 emitted for one position within any window of the rules' cooldown (15 min).
 
+The 40 runs share nothing, so one worker process per core plays them (`measure`), and their
+results are merged in the order one process would play them: the same figures, in the same
+order, with any number of workers (`--workers 1` plays them all in this process).
+
     .venv/bin/python -m benchmarks accuracy              # the summary rows
-    .venv/bin/python -m benchmarks.estimate_accuracy     # per venue and per seed, ~4 min
+    .venv/bin/python -m benchmarks.estimate_accuracy     # per venue and per seed, ~2-4 min
     .venv/bin/python -m benchmarks.estimate_accuracy --json
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
+import multiprocessing
+import os
 import statistics
 import time
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -67,6 +75,9 @@ SCENARIOS = ("calm", "squeeze", "cascade", "hedge-leg")
 SEEDS = tuple(range(1, 11))
 CALIBRATION = 300.0  # sim seconds before accuracy is scored
 STEP = 5.0  # sim seconds between reads: the app's REST cadence
+RELATIVE_COST = {"calm": 1.0, "squeeze": 1.0, "cascade": 1.5, "hedge-leg": 0.9}
+"""CPU time of one run of each scenario, relative (measured): the costliest are handed out
+first."""
 STALE_AFTER = 90.0  # seconds: three of Binance's indicator periods, as the engine allows
 TIER_VENUES = ("bybit", "binanceusdm", "okx")
 NO_TIER_VENUES = ("hyperliquid",)
@@ -185,6 +196,17 @@ class Results:
 
     def tally(self, venue: str, seed: int) -> Tally:
         return self.tallies.setdefault((venue, seed), Tally())
+
+    def merge(self, other: Results) -> None:
+        """Add one run's results (its own `Results`, e.g. from a worker process)."""
+        for (venue, seed), tally in other.tallies.items():
+            self.tally(venue, seed).merge(tally)
+        self.hits.extend(other.hits)
+        self.alerts_per_position.extend(other.alerts_per_position)
+        self.notices_per_position.extend(other.notices_per_position)
+        self.escalations += other.escalations
+        self.false_alarms.extend(other.false_alarms)
+        self.runs += other.runs
 
     def per_seed(self, venues: Iterable[str]) -> dict[int, Tally]:
         pooled: dict[int, Tally] = {}
@@ -467,12 +489,57 @@ def most_within(times: list[float], window: float) -> int:
     )
 
 
-async def measure(scenarios: Iterable[str] = SCENARIOS, seeds: Iterable[int] = SEEDS) -> Results:
+async def play(
+    scenario: str, seed: int, calibration: float = CALIBRATION, story: float | None = None
+) -> Results:
+    """One run, scored into a `Results` of its own (`Run` says what `story` is)."""
+    results = Results(seeds=(seed,))
+    await Run(scenario, seed, results, calibration, story).play()
+    results.runs = 1
+    return results
+
+
+def play_in_worker(
+    scenario: str, seed: int, calibration: float = CALIBRATION, story: float | None = None
+) -> Results:
+    """`play` on a worker process's own event loop (a module-level function: it pickles)."""
+    return asyncio.run(play(scenario, seed, calibration, story))
+
+
+async def measure(
+    scenarios: Iterable[str] = SCENARIOS,
+    seeds: Iterable[int] = SEEDS,
+    workers: int | None = None,
+    *,
+    calibration: float = CALIBRATION,
+    story: float | None = None,
+) -> Results:
+    """Play every scenario with every seed. The runs share nothing (each has its own
+    simulator, connectors, estimator and rules), so `workers` processes (default: one per
+    core) play them side by side; each run's results are merged in the order one process
+    plays them (scenario by scenario, seed by seed), so the figures and the order of the
+    per-run lists are the same whatever the number of workers. `calibration` and `story`
+    shorten the runs (tests)."""
     results = Results(seeds=tuple(seeds))
-    for scenario in scenarios:
-        for seed in results.seeds:
-            await Run(scenario, seed, results).play()
-            results.runs += 1
+    plan = [(scenario, seed) for scenario in scenarios for seed in results.seeds]
+    workers = max(1, min(workers or os.cpu_count() or 1, len(plan)))
+    if workers == 1:
+        for scenario, seed in plan:
+            results.merge(await play(scenario, seed, calibration, story))
+        return results
+    loop = asyncio.get_running_loop()
+    # "spawn": a fresh interpreter per worker, not a fork of a process that may hold threads
+    # and an event loop (the JSON run measures a GUI and an engine before this).
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        # The costliest scenarios first, so the workers run out of work together.
+        costliest_first = sorted(plan, key=lambda run: -RELATIVE_COST.get(run[0], 1.0))
+        futures = {
+            run: loop.run_in_executor(pool, play_in_worker, *run, calibration, story)
+            for run in costliest_first
+        }
+        for run in plan:
+            results.merge(await futures[run])
     return results
 
 
@@ -662,7 +729,6 @@ def print_per_seed(results: Results) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    import asyncio
     import logging
 
     parser = argparse.ArgumentParser(prog="python -m benchmarks.estimate_accuracy")
@@ -675,11 +741,14 @@ def main(argv: list[str] | None = None) -> None:
         choices=SCENARIOS,
         help="play only this scenario (repeatable; default all four), for a quick look",
     )
+    parser.add_argument(
+        "--workers", type=int, default=None, help="processes playing runs (default: one per core)"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.ERROR)
     started = time.perf_counter()
     scenarios = tuple(args.scenario or SCENARIOS)
-    measured = asyncio.run(measure(scenarios, seeds=range(1, args.seeds + 1)))
+    measured = asyncio.run(measure(scenarios, range(1, args.seeds + 1), args.workers))
     figures = json.dumps(accuracy_json(measured), indent=2)
     if args.json_file:
         with open(args.json_file, "w", encoding="utf-8") as out:

@@ -12,9 +12,10 @@ from benchmarks import estimate_accuracy as accuracy
 
 QUICK_SEEDS = (2,)
 """`--quick`: one population, a wild one (`sim/population_mix.is_wild`: drawn outside the ranges
-the prior was built on, the harder case). Each seed takes about 80 s on 2 quiet cores (four
-scenarios, step by step), so even two would take `--quick` past its three minutes; the full run
-plays ten, and the JSON's `seeds` says which were played."""
+the prior was built on, the harder case). A seed is four runs (its scenarios, step by step),
+about 25–35 s of CPU, played by one worker process per core (`estimate_accuracy.measure`);
+`--quick` keeps to one so its figures compare with earlier quick runs. The full run plays ten,
+and the JSON's `seeds` says which were played."""
 
 
 async def figures(quick: bool = False) -> dict[str, Any]:

@@ -66,3 +66,47 @@ def test_scenario_choices_are_listed_in_every_help(
         main([*command, "--help"])
     out = capsys.readouterr().out
     assert all(name in out for name in SCENARIOS), out
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        [],
+        ["--demo"],
+        ["--demo", "--scenario", "squeeze"],
+        ["--dem", "--scen=calm"],
+        ["--config", "snapshot"],  # a config file that happens to share a command's name
+        ["--config=~/adl.toml"],
+    ],
+)
+def test_the_desktop_command_line_means_what_the_full_parser_says(
+    words: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The desktop app skips loading the subcommands (issue 13) without reading its options
+    any differently."""
+    from adl_monitor import cli
+
+    seen: list[object] = []
+    monkeypatch.setattr("adl_monitor.commands.gui.run", lambda args: seen.append(args) or 0)
+    assert cli.main(words) == 0
+    full = cli.build_parser().parse_args(words)
+    assert vars(seen[0]) == vars(full)
+
+
+@pytest.mark.parametrize(
+    ("words", "complaint"),
+    [
+        (["--scenario", "nope"], "invalid choice: 'nope'"),
+        (["--demo", "extra"], "invalid choice: 'extra'"),
+        (["--config"], "expected one argument"),
+        (["--demo=yes"], "ignored explicit argument"),
+    ],
+)
+def test_a_mistyped_desktop_command_line_gets_the_full_parsers_answer(
+    words: list[str], complaint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(words)
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert complaint in err and "usage: adl-monitor" in err

@@ -28,7 +28,8 @@ from adl_monitor.core.model.adl_indicator import AdlIndicator
 from adl_monitor.core.model.levels import Level
 from adl_monitor.core.model.position import Position
 from adl_monitor.core.model.snapshot import PositionRisk
-from adl_monitor.core.ranking.formulas import effective_leverage, pnl_fraction, score_position
+from adl_monitor.core.ranking.formulas import effective_leverage, formula_for, pnl_fraction
+from adl_monitor.core.ranking.formulas.registry import Formula
 
 ADVISED_LEVELS = frozenset({Level.ORANGE, Level.RED})
 
@@ -43,8 +44,11 @@ def assess(
 ) -> tuple[PositionRisk, ...]:
     """Score, estimate and advise every position of one account's reading."""
     reading_stale = _older_than(reading.fetched_at, now, stale_after)
+    formula = formula_for(spec.exchange)  # looked up once, not once per position
     return tuple(
-        _assess_position(position, reading, spec, estimator, now, stale_after, reading_stale)
+        _assess_position(
+            position, reading, spec, estimator, now, stale_after, reading_stale, formula
+        )
         for position in reading.positions
     )
 
@@ -62,15 +66,16 @@ def _assess_position(
     now: datetime,
     stale_after: float,
     reading_stale: bool,
+    formula: Formula,
 ) -> PositionRisk:
     exchange = spec.exchange
     figures = reading.figures.get(position.settle)
-    score = score_position(exchange, position, figures)
+    score = formula(position, figures)
     key = position.queue_key
     adl = reading.adl.get(key)
     adl_stale = adl is not None and adl.known and _older_than(adl.updated_at, now, stale_after)
     stale = reading_stale or adl_stale
-    source = (spec.name, position.symbol, position.side.value)
+    source = (spec.name, *key)  # account, symbol, side: the position's identity
     if adl is not None and adl.tier is not None and not stale:
         estimator.observe(exchange, score, adl.tier, source=source, at=adl.updated_at, queue=key)
     # A position kept at size zero after ADL closed it (`carry_deleveraged`) is in no queue:
@@ -114,7 +119,8 @@ def _older_than(at: datetime, now: datetime, seconds: float) -> bool:
 
 
 def _risk_order(risk: PositionRisk) -> tuple[int, int, float, str, str, str]:
-    tier = _known_tier(risk.exchange_adl, risk.estimate.tier if risk.estimate else 0)
-    score = risk.estimate.score if risk.estimate else float("-inf")
-    account, symbol, side = risk.key
-    return (-int(risk.level), -tier, -score, account, symbol, side)
+    estimate = risk.estimate
+    tier = _known_tier(risk.exchange_adl, estimate.tier if estimate else 0)
+    score = estimate.score if estimate else float("-inf")
+    position = risk.position  # `risk.key`'s parts, without building the key
+    return (-int(risk.level), -tier, -score, position.account, position.symbol, position.side.value)

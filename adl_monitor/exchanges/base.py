@@ -39,6 +39,7 @@ from adl_monitor.exchanges.position_builder import (
     has_unreadable_size,
     is_open,
     market_facts,
+    open_position_key,
     position_key,
 )
 from adl_monitor.exchanges.reply_shape import NO_ENVELOPE, ReplyShape
@@ -66,6 +67,8 @@ def reduced_positions(
     reduced: set[QueueKey] = set()
     for key, old in before.items():
         new = after.get(key)
+        if new is not None and new.get("contracts") == old.get("contracts"):
+            continue  # the same size (most positions of most reads): not reduced
         old_size = abs(to_float(old.get("contracts")) or 0.0)
         new_size = abs(to_float(new.get("contracts")) or 0.0) if new is not None else 0.0
         if new_size < old_size:
@@ -289,13 +292,18 @@ class VenueConnector:
             self._adl = self._map(raw, fetched_at)
             self._adl_refreshed_at = time.monotonic()
         await self._refresh_venue_risk()
-        self._hits = frozenset(
-            key
-            for key, unified in self._positions.items()
-            if self._is_adl_hit(unified)  # the venue marks the open position itself
-        )
+        self._hits = self._marked_hits()
         await self._judge_closes(previous)
         return self._reading(fetched_at)
+
+    def _marked_hits(self) -> frozenset[QueueKey]:
+        """The open positions the venue marks as being deleveraged now (none, on a venue
+        that marks none: `_is_adl_hit` is not overridden)."""
+        if not self._overrides("_is_adl_hit"):
+            return frozenset()
+        return frozenset(
+            key for key, unified in self._positions.items() if self._is_adl_hit(unified)
+        )
 
     async def _judge_closes(self, previous: Mapping[QueueKey, UnifiedPosition]) -> None:
         """Ask the venue's history about positions that closed or shrank since `previous` —
@@ -360,7 +368,8 @@ class VenueConnector:
 
     def _reading(self, fetched_at: datetime) -> AccountReading:
         built: list[Position] = []
-        for unified in self._positions.values():
+        keys: set[QueueKey] = set()
+        for key, unified in self._positions.items():
             symbol = unified.get("symbol")
             position = build_position(
                 self.spec.name,
@@ -371,7 +380,10 @@ class VenueConnector:
             )
             if position is not None:
                 built.append(position)
-        keys = {p.queue_key for p in built}
+                # The position's queue is its key, unless a stream update merged a side into
+                # it that its key does not name (`_merge`).
+                same = position.symbol == key.symbol and position.side == key.side
+                keys.add(key if same else position.queue_key)
         held = {symbol for symbol, _side in keys}
         return AccountReading(
             fetched_at=fetched_at,
@@ -390,8 +402,8 @@ class VenueConnector:
     def _keyed(self, positions: list[UnifiedPosition]) -> dict[QueueKey, UnifiedPosition]:
         keyed: dict[QueueKey, UnifiedPosition] = {}
         for unified in map(self._normalise, positions):
-            key = position_key(unified)
-            if key is not None and is_open(unified):
+            key = open_position_key(unified)
+            if key is not None:
                 keyed[key] = unified
             elif has_unreadable_size(unified):
                 log.warning(
@@ -470,6 +482,8 @@ class VenueConnector:
     async def _read_indicators(self, positions: list[UnifiedPosition]) -> dict[QueueKey, object]:
         """The raw ADL indicator per position; by default `info[indicator_field]`."""
         raw: dict[QueueKey, object] = {}
+        if self.indicator_field is None and not self._overrides("_indicator"):
+            return raw  # a venue without an indicator (Hyperliquid): nothing to look for
         for unified in positions:
             key = position_key(unified)
             value = self._indicator(unified)
@@ -480,6 +494,11 @@ class VenueConnector:
     async def _read_venue_risk(self, symbols: set[str], read_at: datetime) -> dict[str, VenueRisk]:
         """Venue hook: the venue-wide ADL risk per unified symbol, for `symbols` (held now)."""
         return {}
+
+    def _overrides(self, hook: str) -> bool:
+        """Whether this venue's class replaces the base class's `hook`: a hook left as it is
+        answers the same for every position, and need not be asked a thousand times."""
+        return getattr(type(self), hook) is not getattr(VenueConnector, hook)
 
     def _indicator(self, unified: Mapping[str, Any]) -> object:
         if self.indicator_field is None:

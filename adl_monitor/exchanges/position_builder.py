@@ -20,6 +20,8 @@ log = logging.getLogger(__name__)
 
 def _positive(value: object) -> float | None:
     """A price, size or leverage: only a finite number above zero means anything."""
+    if type(value) is float:  # ccxt's unified numbers: the common case (NaN fails both tests)
+        return value if 0 < value < math.inf else None
     number = to_float(value)
     return number if number is not None and number > 0 else None
 
@@ -49,6 +51,16 @@ def position_key(unified: Mapping[str, Any]) -> QueueKey | None:
 def is_open(unified: Mapping[str, Any]) -> bool:
     contracts = to_float(unified.get("contracts"))
     return bool(contracts) and position_side(unified) is not None
+
+
+def open_position_key(unified: Mapping[str, Any]) -> QueueKey | None:
+    """`position_key(unified)` when `is_open(unified)`, else None: in one pass, as a connector
+    asks both of every position of every refresh."""
+    side = position_side(unified)
+    symbol = unified.get("symbol")
+    if side is None or not isinstance(symbol, str) or not to_float(unified.get("contracts")):
+        return None
+    return QueueKey(symbol, side.value)
 
 
 def has_unreadable_size(unified: Mapping[str, Any]) -> bool:
@@ -120,9 +132,9 @@ def build_position(
     pnl = to_float(unified.get("unrealizedPnl"))
     if pnl is None:
         pnl = _pnl(side, size, entry, mark, inverse)
-    required = {"size": size, "mark price": mark, "notional": notional, "PnL": pnl}
-    unreadable = [name for name, value in required.items() if not math.isfinite(value)]
-    if unreadable:
+    if not all(map(math.isfinite, (size, mark, notional, pnl))):
+        required = {"size": size, "mark price": mark, "notional": notional, "PnL": pnl}
+        unreadable = [name for name, value in required.items() if not math.isfinite(value)]
         # Out of any float's range (a venue sending 1e308): showing it would be a lie, and
         # every formula downstream would turn it into NaN. The user sees the position missing
         # and the log says why.
@@ -182,6 +194,8 @@ def _amount_step(market: Mapping[str, Any]) -> float | None:
 
 def _non_negative(value: object) -> float | None:
     """A margin amount: a negative one is a venue's placeholder or junk, so unknown."""
+    if type(value) is float:  # as in `_positive`
+        return value if 0 <= value < math.inf else None
     number = to_float(value)
     return number if number is not None and number >= 0 else None
 

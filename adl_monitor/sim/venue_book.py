@@ -10,6 +10,7 @@ positions it hit the way the venue does.
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from dataclasses import dataclass
 
@@ -86,11 +87,17 @@ class VenueBook:
         """Nominal leverage of every position ADL hit (synthetic ones too), in order."""
         self._recent: dict[QueueKey, deque[tuple[float, float]]] = {}
         self._ranked: dict[QueueKey, RankedQueue] = {}
+        self._first_liq: dict[QueueKey, float] = {}
+        """Per queue, the liquidation price the mark reaches first (the highest a long's, the
+        lowest a short's): until it does, a tick has nobody to liquidate there. Dropped when
+        the queue changes (a position's `liq` never moves: ADL shrinks size and collateral
+        together)."""
         self.added_size: dict[str, float] = {}
         """Coins ever opened per base (both sides): what `open_size` is a share of."""
 
     def add(self, position: BookPosition) -> None:
         self.queues.setdefault((position.base, position.side), []).append(position)
+        self._first_liq.pop((position.base, position.side), None)
         self.added_size[position.base] = self.added_size.get(position.base, 0.0) + position.size
         if position.account.demo:
             self.demo_accounts.setdefault(position.account.name, position.account)
@@ -125,6 +132,14 @@ class VenueBook:
         for key, queue in list(self.queues.items()):
             base, side = key
             mark = marks[base]
+            first = self._first_liq.get(key)
+            if first is None:
+                liqs = [p.liq for p in queue if not math.isnan(p.liq)]
+                first = self._first_liq[key] = (
+                    (max(liqs) if side is Side.LONG else min(liqs)) if liqs else math.nan
+                )
+            if not side.sign * (mark - first) <= 0:
+                continue  # the mark is short of every liquidation price in the queue
             doomed = [p for p in queue if side.sign * (mark - p.liq) <= 0]
             for position in doomed:
                 if not position.closed:
@@ -219,4 +234,5 @@ class VenueBook:
             queue.remove(position)
         if position in position.account.positions and not position.account.demo:
             position.account.positions.remove(position)
+        self._first_liq.pop(key, None)
         self._invalidate(key)

@@ -88,6 +88,18 @@ _MIGRATIONS: dict[int, str] = {
     """,
 }
 SCHEMA_VERSION = max(_MIGRATIONS)
+_INSERT_SAMPLE = (
+    "INSERT INTO position_sample (t, account, exchange, symbol, side, contracts, notional, mark,"
+    " entry, liq, pnl_pct, effective_leverage, score, exchange_tier, exchange_raw, estimate_tier,"
+    " estimate_low, estimate_high, level, stale) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+)
+_INSERT_EVENT = (
+    "INSERT INTO account_event (t, account, exchange, state, error, warning) VALUES (?,?,?,?,?,?)"
+)
+_INSERT_ALERT = (
+    "INSERT INTO alert (t, kind, account, exchange, symbol, side, level, tier, title, body)"
+    " VALUES (?,?,?,?,?,?,?,?,?,?)"
+)
 COARSER_TIERS: tuple[tuple[timedelta, int], ...] = (
     (timedelta(days=7), 15 * 60),
     (timedelta(days=30), 60 * 60),
@@ -315,7 +327,10 @@ class History:
         """Write what is new in `snapshot` plus `alerts` in one transaction; rows written."""
         if self._conn is None:
             return 0
-        samples = [self._sample_row(risk) for risk in snapshot.positions if self._is_new(risk)]
+        stamps: dict[datetime, float] = {}  # one fetch time per account reading: converted once
+        samples = [
+            self._sample_row(risk, stamps) for risk in snapshot.positions if self._is_new(risk)
+        ]
         events = [
             self._event_row(snapshot.generated_at, status)
             for status in snapshot.accounts
@@ -326,30 +341,28 @@ class History:
             return 0
         try:
             with self._conn:
-                self._conn.executemany(
-                    "INSERT INTO position_sample (t, account, exchange, symbol, side, contracts,"
-                    " notional, mark, entry, liq, pnl_pct, effective_leverage, score,"
-                    " exchange_tier, exchange_raw, estimate_tier, estimate_low, estimate_high,"
-                    " level, stale) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    samples,
-                )
-                self._conn.executemany(
-                    "INSERT INTO account_event (t, account, exchange, state, error, warning)"
-                    " VALUES (?,?,?,?,?,?)",
-                    events,
-                )
-                self._conn.executemany(
-                    "INSERT INTO alert (t, kind, account, exchange, symbol, side, level, tier,"
-                    " title, body) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                    alert_rows,
-                )
+                # A statement with no rows is not run: most refreshes change no account's
+                # state and raise no alert.
+                for statement, rows in (
+                    (_INSERT_SAMPLE, samples),
+                    (_INSERT_EVENT, events),
+                    (_INSERT_ALERT, alert_rows),
+                ):
+                    if rows:
+                        self._conn.executemany(statement, rows)
         except sqlite3.Error as error:
             self._on_db_error(error, "write")
             return 0
+        newest: dict[str, datetime] = {}
         for risk in snapshot.positions:
-            self._last_fetched[risk.position.account] = max(
-                risk.fetched_at, self._last_fetched.get(risk.position.account, risk.fetched_at)
-            )
+            account, fetched_at = risk.position.account, risk.fetched_at
+            seen = newest.get(account)
+            if seen is None or fetched_at > seen:
+                newest[account] = fetched_at
+        for account, fetched_at in newest.items():
+            last = self._last_fetched.get(account)
+            if last is None or fetched_at > last:
+                self._last_fetched[account] = fetched_at
         for status in snapshot.accounts:
             self._last_status[status.name] = (status.state.value, status.error, status.warning)
         return len(samples) + len(events) + len(alert_rows)
@@ -363,10 +376,18 @@ class History:
         return self._last_status.get(status.name) != current
 
     @staticmethod
-    def _sample_row(risk: PositionRisk) -> tuple[object, ...]:
+    def _sample_row(
+        risk: PositionRisk, stamps: dict[datetime, float] | None = None
+    ) -> tuple[object, ...]:
         position, adl, estimate = risk.position, risk.exchange_adl, risk.estimate
+        fetched_at = risk.fetched_at
+        stamp = stamps.get(fetched_at) if stamps is not None else None
+        if stamp is None:
+            stamp = _ts(fetched_at)
+            if stamps is not None:
+                stamps[fetched_at] = stamp
         return (
-            _ts(risk.fetched_at),
+            stamp,
             position.account,
             position.exchange,
             position.symbol,

@@ -6,6 +6,9 @@ The composition root builds the engine sessions and hands them over as a `Deskto
 Start-up order matters for a snappy first paint: the window shows first; only then is the engine
 started on a background thread (that is where ccxt is imported, the simulator started in demo
 mode and the keyring read). Snapshots then arrive as Qt signals through `bridge.EngineBridge`.
+The dialogs (and what they bring: the history database for the export, the engine's settings
+for applying new ones) are imported when first opened, not before the first paint (issue 13;
+tests/ui/test_first_paint_imports.py holds the line).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import signal
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
@@ -24,28 +28,27 @@ from adl_monitor.core.model.account_spec import AccountSpec
 from adl_monitor.core.model.levels import Level
 from adl_monitor.core.model.position import PositionId
 from adl_monitor.core.model.snapshot import Snapshot
-from adl_monitor.engine.user_settings import monitor_settings
 from adl_monitor.logging_setup import log_file_path
 from adl_monitor.storage import paths
 from adl_monitor.storage import settings as opt
 from adl_monitor.storage.config import ConfigError, load_config
 from adl_monitor.storage.config_watch import ConfigWatcher
-from adl_monitor.ui.accounts_dialog import AccountsDialog
 from adl_monitor.ui.bridge import EngineBridge, StartInfo
 from adl_monitor.ui.crash_handler import CrashHandler
 from adl_monitor.ui.desktop_wiring import DesktopWiring
-from adl_monitor.ui.export_dialog import ExportDialog
 from adl_monitor.ui.gui_thread_gc import GuiThreadGarbageCollector
 from adl_monitor.ui.icons import APP_ID, app_icon
 from adl_monitor.ui.main_window import MainWindow
 from adl_monitor.ui.notifier import Notifier
 from adl_monitor.ui.position_history import Sample
 from adl_monitor.ui.qt_refcount import leak_sentence, leaking_singletons
-from adl_monitor.ui.settings_dialog import SettingsDialog
 from adl_monitor.ui.single_instance import InstanceServer, ask_running_instance_to_raise
 from adl_monitor.ui.theme import follow_system_theme
 from adl_monitor.ui.translations import install_translators
 from adl_monitor.ui.tray import TrayIcon
+
+if TYPE_CHECKING:
+    from adl_monitor.ui.export_dialog import ExportDialog
 
 _log = logging.getLogger(__name__)
 
@@ -189,6 +192,8 @@ class DesktopApp(QObject):
 
     # -- dialogs -------------------------------------------------------------------------
     def open_settings(self) -> None:
+        from adl_monitor.ui.settings_dialog import SettingsDialog
+
         dialog = SettingsDialog(self.settings, self.config_path, self.window)
         dialog.applied.connect(self.apply_settings)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -197,6 +202,8 @@ class DesktopApp(QObject):
     def apply_settings(self, settings: opt.Settings) -> None:
         """New settings reach the running engine; a pause or snooze from the tray stays (the
         alert rules keep it: it is the session's state, not a setting)."""
+        from adl_monitor.engine.user_settings import monitor_settings
+
         self.settings = settings
         self._apply_window_settings()
         resolved = monitor_settings(settings)
@@ -212,6 +219,8 @@ class DesktopApp(QObject):
         )
 
     def open_accounts(self) -> None:
+        from adl_monitor.ui.accounts_dialog import AccountsDialog
+
         dialog = AccountsDialog(self.bridge, self.config_path, self.window)
         dialog.accounts_changed.connect(self.on_accounts_changed)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -222,6 +231,8 @@ class DesktopApp(QObject):
         if self.info is None or self.info.history_path is None:
             self.window.show_notice(self.tr("Nothing to export yet: monitoring has not started."))
             return None
+        from adl_monitor.ui.export_dialog import ExportDialog
+
         positions = [(r.position.account, r.position.symbol) for r in self.window.model.risks()]
         dialog = ExportDialog(self.info.history_path, positions, self.window)
         dialog.finished_export.connect(self.window.show_status_message)

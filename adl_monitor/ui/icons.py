@@ -40,7 +40,15 @@ def app_icon_png(size: int) -> Path:
 
 @cache
 def app_icon() -> QIcon:
+    """The scalable icon; the PNGs (rendered from it by packaging/render_icons.py) only where
+    Qt has no SVG icon engine (e.g. a bundle without the plugin).
+
+    Not both: the SVG engine decodes every PNG added to it at once, 512 px included, and that
+    cost the window ~11 ms before its first paint (issue 13) for pixels it renders the same."""
     icon = QIcon(str(app_icon_path()))
+    if not icon.isNull():
+        return icon
+    icon = QIcon()
     for size in APP_ICON_SIZES:
         icon.addFile(str(app_icon_png(size)), QSize(size, size))
     return icon

@@ -125,7 +125,6 @@ class MainWindow(QMainWindow):
             self.level_filter.addItem(level_names[level], int(level))
         self.find_box = QLineEdit()
         self.find_box.setPlaceholderText(self.tr("Find (Ctrl+F)"))
-        self.find_box.setClearButtonEnabled(True)
         self.find_box.textChanged.connect(self.proxy.set_find_text)
         self.account_filter.currentIndexChanged.connect(
             lambda: self.proxy.set_account(self.account_filter.currentData())
@@ -407,6 +406,9 @@ class MainWindow(QMainWindow):
         """`first_shown` once, after the window's first paint: then the engine may start."""
         if not self._first_announced:
             self._first_announced = True
+            # Shown only once there is text to clear; on X11 its icon is looked up in the
+            # desktop's icon theme, which took 5–9 ms before the first paint (issue 13).
+            self.find_box.setClearButtonEnabled(True)
             self.first_shown.emit()
 
     def closeEvent(self, event: QCloseEvent) -> None:

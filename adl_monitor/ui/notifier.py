@@ -8,15 +8,17 @@ Results come back to the GUI thread through the `GuiRelay` (ui/gui_relay.py).
 
 When no notification service answers (no session bus, no daemon), the library only logs; we
 detect that because its `on_dispatched` callback never ran, and show the alert as a tray balloon.
+
+asyncio is imported with the first alert, not with the window: the first paint does not wait
+for it (issue 13).
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import threading
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication
@@ -26,6 +28,9 @@ from adl_monitor.core.model.levels import Level
 from adl_monitor.core.model.position import PositionId
 from adl_monitor.ui.gui_relay import GuiRelay
 from adl_monitor.ui.icons import app_icon_png
+
+if TYPE_CHECKING:
+    import asyncio
 
 _log = logging.getLogger(__name__)
 
@@ -39,11 +44,15 @@ class _LoopThread:
     """An asyncio loop running forever in a daemon thread."""
 
     def __init__(self) -> None:
+        import asyncio
+
         self.loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._run, name="adl-monitor-notifier", daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
+        import asyncio
+
         asyncio.set_event_loop(self.loop)
         self.loop.run_forever()
         # Sends queued just before stop() were never started: start them, then cancel whatever
@@ -77,6 +86,8 @@ class Notifier(GuiRelay):
         self._one_at_a_time: asyncio.Lock | None = None  # created on the loop thread
 
     def notify(self, alert: Alert, *, sound: bool) -> None:
+        import asyncio
+
         if self._loop is None:
             self._loop = _LoopThread()
         key = alert.position_id
@@ -101,6 +112,8 @@ class Notifier(GuiRelay):
     async def _send(self, alert: Alert, key: PositionId, sound: bool) -> None:
         """One send at a time: a red that follows an orange within a second must find the
         orange's identifier to replace it, not race it onto the screen beside it."""
+        import asyncio
+
         if self._one_at_a_time is None:
             self._one_at_a_time = asyncio.Lock()
         async with self._one_at_a_time:

@@ -33,16 +33,12 @@ from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
 from adl_monitor.core.model.position import PositionId
 from adl_monitor.core.model.snapshot import PositionRisk, Snapshot
-from adl_monitor.core.ranking.scales import applied_raw, scale_description
 from adl_monitor.core.venues.display_names import venue_display_name
 from adl_monitor.ui import formatting as fmt
 from adl_monitor.ui.position_column import Column
 from adl_monitor.ui.position_order import SORT_VALUES, sorted_rows
-from adl_monitor.ui.venue_risk_text import (
-    venue_risk_colour,
-    venue_risk_tooltip,
-    venue_risk_word,
-)
+from adl_monitor.ui.position_tooltips import cell_tooltip, header_tooltip
+from adl_monitor.ui.venue_risk_text import venue_risk_colour, venue_risk_word
 
 __all__ = ["Column", "PositionTableModel", "Role", "TierCell"]
 
@@ -130,33 +126,6 @@ def _header(column: Column) -> str:
         Column.UPDATED: tr("Updated"),
         Column.SUGGESTION: tr("Suggestion"),
     }[column]
-
-
-def _header_tip(column: Column) -> str | None:
-    tr = _tr
-    return {
-        Column.EXCHANGE_TIER: tr(
-            "The ADL indicator the exchange itself reports, on the common 5-light scale"
-        ),
-        Column.ESTIMATED_TIER: tr(
-            "ADL Monitor's own estimate from the venue's ranking formula, with a range"
-        ),
-        Column.VENUE_RISK: tr(
-            "How likely ADL is on the whole contract (the venue's own rating: insurance fund, "
-            "book), beside this position's place in the queue"
-        ),
-        Column.LEVERAGE: tr("Nominal leverage / effective leverage (notional ÷ equity at risk)"),
-        Column.UPDATED: tr("Age of the data; stale rows are greyed and never shown as current"),
-    }.get(column)
-
-
-def _venue_scale(risk: PositionRisk) -> str:
-    if risk.exchange_adl is not None and risk.exchange_adl.scale:
-        return risk.exchange_adl.scale
-    try:
-        return str(scale_description(risk.position.exchange))
-    except (KeyError, ValueError):
-        return ""
 
 
 def _shown(risk: PositionRisk) -> tuple[Any, ...]:
@@ -352,7 +321,7 @@ class PositionTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return _header(column)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return _header_tip(column)
+            return header_tooltip(column)
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -372,7 +341,7 @@ class PositionTableModel(QAbstractTableModel):
             return None  # the many roles a view asks of every cell and we leave to the style
         risk = self._rows[row]
         if role == _TOOLTIP:
-            return self._tooltip(risk, Column(column))
+            return cell_tooltip(risk, Column(column), self._now)
         if role == Role.SORT:
             return SORT_VALUES[Column(column)](risk)
         if role == Role.TIER:
@@ -485,97 +454,3 @@ class PositionTableModel(QAbstractTableModel):
         if column is Column.ESTIMATED_TIER:
             return TierCell(risk.estimate.tier if risk.estimate else None, risk.stale, age)
         return None
-
-    def _tooltip(self, risk: PositionRisk, column: Column) -> str | None:
-        if column is Column.EXCHANGE_TIER:
-            return self._exchange_tip(risk)
-        if column is Column.ESTIMATED_TIER:
-            return self._estimate_tip(risk)
-        if column is Column.VENUE_RISK:
-            venue = venue_display_name(risk.position.exchange)
-            return venue_risk_tooltip(risk.venue_risk, venue, self._now)
-        if column is Column.UPDATED:
-            return self.tr("Fetched at {time}").format(time=fmt.local_time(risk.fetched_at))
-        if column is Column.SUGGESTION and risk.advice is not None:
-            return risk.advice.text
-        if column is Column.LEVERAGE and risk.position.leverage is None:
-            return self.tr(
-                "{venue} reported no nominal leverage for this position (shown as —); the "
-                "effective leverage in brackets is computed from its size and margin"
-            ).format(venue=venue_display_name(risk.position.exchange))
-        if column is Column.LIQUIDATION and risk.position.liquidation_price is None:
-            return self.tr("The exchange reports no liquidation price for this position")
-        return None
-
-    def _stale_line(self, risk: PositionRisk) -> list[str]:
-        if not risk.stale:
-            return []
-        return [
-            self.tr("STALE: the last data is {age} old and may no longer be true").format(
-                age=fmt.age(self._age(risk.fetched_at))
-            )
-        ]
-
-    def _exchange_tip(self, risk: PositionRisk) -> str:
-        reading = risk.exchange_adl
-        scale = _venue_scale(risk)
-        if reading is None:
-            lines = [
-                self.tr("{venue} reports no ADL indicator for this position").format(
-                    venue=risk.position.exchange
-                )
-            ]
-        else:
-            if reading.tier is None:
-                head = self.tr("Exchange tier: unknown")
-            else:
-                head = self.tr("Exchange tier: {tier} of 5 ({level})").format(
-                    tier=reading.tier, level=fmt.level_word(risk.level)
-                )
-            position = risk.position
-            applied = applied_raw(position.exchange, reading.raw, position.side.value)
-            if applied is None:
-                lines = [head, self.tr("Raw value: {raw}").format(raw=reading.raw)]
-            else:
-                lines = [
-                    head,
-                    self.tr("Raw value: {applied}").format(applied=applied),
-                    self.tr("The venue's whole object: {raw}").format(raw=reading.raw),
-                ]
-            if reading.reason:
-                lines.append(reading.reason)
-            lines.append(
-                self.tr("Reported at {time} ({age} ago)").format(
-                    time=fmt.local_time(reading.updated_at),
-                    age=fmt.age(self._age(reading.updated_at)),
-                )
-            )
-            if not risk.stale and _seconds_between(reading.updated_at, risk.fetched_at) >= 1.0:
-                # Binance re-computes its indicator every 30 s: an older tier is still current.
-                lines.append(
-                    self.tr(
-                        "The exchange updates this indicator less often than positions; this is "
-                        "its latest value, and it is current."
-                    )
-                )
-        if scale:
-            lines.append(self.tr("Venue's scale: {scale}").format(scale=scale))
-        return "\n".join(lines + self._stale_line(risk))
-
-    def _estimate_tip(self, risk: PositionRisk) -> str:
-        estimate = risk.estimate
-        if estimate is None:
-            return "\n".join([self.tr("No estimate for this position"), *self._stale_line(risk)])
-        lines = [
-            self.tr("Estimated tier: {tier} of 5 (range {low}–{high})").format(
-                tier=estimate.tier, low=estimate.low, high=estimate.high
-            ),
-            self.tr("Score: {score:.4g}").format(score=estimate.score),
-            self.tr("Based on: {basis}").format(basis=estimate.basis),
-            self.tr("Computed {age} ago").format(age=fmt.age(self._age(risk.fetched_at))),
-        ]
-        return "\n".join(lines + self._stale_line(risk))
-
-
-def _seconds_between(earlier: datetime, later: datetime) -> float:
-    return (later - earlier).total_seconds()

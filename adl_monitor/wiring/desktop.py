@@ -14,7 +14,6 @@ from pathlib import Path
 from adl_monitor.core.model.account_spec import AccountSpec, Credentials
 from adl_monitor.ui.bridge import EngineSession, StartRefused
 from adl_monitor.ui.desktop_wiring import DesktopWiring, EngineStarter
-from adl_monitor.wiring.sources import SourcesError, open_sources
 
 SIM_SPEED_ENV = "ADLMON_SIM_SPEED"
 """Developer and desktop-test knob: how fast the simulated exchange's clock runs."""
@@ -36,7 +35,10 @@ def engine_starter(config_path: Path | None, demo: bool, scenario: str | None) -
     """A function (run on a worker thread) that opens the sources and builds the runner."""
 
     def start() -> EngineSession:
+        # Imported here, on the worker thread after the first paint: the sources bring the
+        # history database, the engine and the simulator, which the window does not need.
         from adl_monitor.storage.secrets import SecretStore
+        from adl_monitor.wiring.sources import SourcesError, open_sources
 
         try:
             sources = open_sources(

@@ -288,6 +288,8 @@ async def test_bybit_and_okx_stream_by_websocket_and_the_others_fall_back_to_res
             for p in sim.truth()["venues"]["bybit"]["positions"]
         }
         await until(lambda: bybit_tiers() == truth)
-        assert _all_live(engine.latest)
+        # On a loaded machine a REST account may be a moment past its stale limit right now;
+        # what matters is that streaming two venues leaves every account readable and live.
+        await until(lambda: _all_live(engine.latest))
     finally:
         await engine.stop()

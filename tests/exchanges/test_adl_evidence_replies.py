@@ -20,7 +20,10 @@ KEY = ("BTC/USDT:USDT", "long")
 
 
 def _later_ms() -> int:
-    return int(time.time() * 1000) + 1_000
+    """A record time safely after the connector starts (records older than its start are old
+    news): a minute ahead, as a loaded machine may take seconds to open the connector, and
+    Gate's times are whole seconds."""
+    return int(time.time() * 1000) + 60_000
 
 
 def _force_order(**fields: Any) -> dict[str, Any]:

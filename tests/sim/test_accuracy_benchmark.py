@@ -70,3 +70,19 @@ def test_a_warning_after_the_hit_does_not_count_as_warned() -> None:
     bench.score_warnings(results, "cascade", 1, 60.0, {HIT: ("bybit", 400.0)}, warnings, {}, 900.0)
     assert [(h.warned_at, h.lead) for h in results.hits] == [(None, None)]
     assert results.false_alarms == []
+
+
+async def test_runs_played_by_two_worker_processes_merge_as_one_process_plays_them() -> None:
+    """The benchmark plays its runs in worker processes; what it reports — the figures and
+    every hit, false alarm and alert count, in order — is what one process reports."""
+    runs = ("squeeze", "calm"), (1, 2)
+    alone = await bench.measure(*runs, workers=1, calibration=60.0, story=60.0)
+    split = await bench.measure(*runs, workers=2, calibration=60.0, story=60.0)
+
+    assert split.runs == alone.runs == 4
+    assert alone.tallies and split.tallies == alone.tallies
+    assert alone.hits and split.hits == alone.hits
+    assert split.false_alarms == alone.false_alarms
+    assert split.alerts_per_position == alone.alerts_per_position
+    assert split.notices_per_position == alone.notices_per_position
+    assert bench.accuracy_json(split) == bench.accuracy_json(alone)

@@ -104,3 +104,25 @@ def test_solvent_liquidation_is_paid_by_the_insurance_fund() -> None:
     book.step(1.0, MARKS)
     assert book.insurance["BTC"] < 1_000_000.0
     assert winner.size == 10.0 and not book.adl_events
+
+
+def test_a_tick_liquidates_what_joined_the_queue_after_a_quiet_tick() -> None:
+    """Ticks skip a queue the mark has not reached; a position that joins it later, already
+    past its liquidation price, is still liquidated on the next tick (either side)."""
+    book = VenueBook("bybit", insurance={"BTC": 1_000_000.0}, depth=1_000.0)
+    book.add(position(1, leverage=2))  # a long far from liquidation at 110
+    book.add(position(2, leverage=2, side=Side.SHORT, entry=200.0))  # a short far from it too
+    book.step(1.0, MARKS)
+    assert not book.liquidations
+
+    late_short = position(3, leverage=100, side=Side.SHORT, size=4.0)  # past it at 110
+    late_long = position(4, leverage=100, entry=120.0, size=4.0)  # past it at 110 too
+    book.add(late_short)
+    book.add(late_long)
+    book.step(1.5, MARKS)
+
+    assert late_short.closed and late_long.closed
+    assert sorted((e.side.value, e.qty) for e in book.liquidations) == [
+        ("long", 4.0),
+        ("short", 4.0),
+    ]

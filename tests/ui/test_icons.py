@@ -57,6 +57,18 @@ def test_app_icon_png_at_every_size(qapp, size: int) -> None:  # type: ignore[no
     assert not app_icon().pixmap(size, size).isNull()
 
 
+def test_app_icon_without_an_svg_engine_comes_from_the_pngs(qapp, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A bundle without Qt's SVG icon plugin cannot read the scalable icon: the PNGs stand in."""
+    from adl_monitor.ui import icons
+
+    unreadable = tmp_path / "icon.scalable"  # a suffix no icon engine of this Qt claims
+    unreadable.write_bytes(b"")
+    monkeypatch.setattr(icons, "app_icon_path", lambda: unreadable)
+    icon = icons.app_icon.__wrapped__()
+    assert sorted(size.width() for size in icon.availableSizes()) == sorted(APP_ICON_SIZES)
+    assert all(not icon.pixmap(size, size).isNull() for size in APP_ICON_SIZES)
+
+
 @pytest.mark.parametrize("level", list(Level), ids=lambda level: level.label)
 def test_tray_svg_uses_the_level_colour(level: Level) -> None:
     """The files are generated from `LEVEL_COLOURS`: regenerate them when a colour changes."""

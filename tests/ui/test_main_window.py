@@ -230,3 +230,12 @@ def test_clicking_a_column_header_sorts_the_table_by_it(qtbot, tmp_path: Path) -
     header = window.table.horizontalHeader()
     assert header.sortIndicatorSection() == Column.SYMBOL
     assert window.proxy.sortColumn() == Column.SYMBOL
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints")  # the offscreen platform's own limitation
+def test_the_find_box_can_be_cleared_once_the_window_has_painted(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Its clear button (an icon looked up in the desktop's theme) waits for the first paint."""
+    window = _window(qtbot, tmp_path)
+    with qtbot.waitSignal(window.first_shown):
+        window.show()
+    assert window.find_box.isClearButtonEnabled()

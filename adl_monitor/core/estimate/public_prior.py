@@ -39,6 +39,7 @@ The range comes from halving and doubling the holding time, and from that backst
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 
@@ -99,46 +100,68 @@ def _leverages(context: MarketContext) -> list[float]:
 
 
 @dataclass(frozen=True, slots=True)
-class _Modelled:
-    """One modelled position per unit of entry notional, and its weight."""
+class _Entered:
+    """The modelled positions of one side entered at one candle's price, per unit of entry
+    notional, seen at one mark: how many of the (leverage, backing) pairs are still open and,
+    when the side is in profit since then, their scores in that order. Neither depends on the
+    holding time — only the candle's weight does — so one `_Entered` per candle serves the
+    estimate and every alternative of its range (computing them is the prior's costly step)."""
 
-    score: float
-    weight: float
-    profitable: bool
+    open_pairs: int
+    scores: tuple[float, ...]
+    """Empty when the side lost since the candle: losers are not in the queue."""
 
 
-def _modelled(context: MarketContext, sign: int, hours: float, mark: float) -> list[_Modelled]:
-    """Every modelled position of the side (`sign` +1 long) still open at `mark`."""
+def _priced(context: MarketContext) -> list[Candle]:
+    """The candles with a usable price."""
+    return [c for c in context.candles if c.price > 0 and math.isfinite(c.price)]
+
+
+def _entered(
+    context: MarketContext, candles: list[Candle], sign: int, mark: float, *, scored: bool = True
+) -> list[_Entered]:
+    """Per candle, the modelled positions of the side (`sign` +1 long) still open at `mark`
+    (`scored=False`: only how many)."""
     funding = context.funding_rate if context.funding_rate is not None else 0.0
     leverages = _leverages(context)
     floor = MAINTENANCE_SHARE / max(leverages)
-    modelled: list[_Modelled] = []
-    for candle, weight in _weighted(context, hours):
+    per_margin = [backing / leverage for leverage in leverages for backing in ACCOUNT_OVER_MARGIN]
+    entered: list[_Entered] = []
+    for candle in candles:
         ratio = mark / candle.price  # mark ÷ entry, per unit of entry notional
         upnl = sign * (ratio - 1.0)
         paid = sign * funding * max(candle.hours_ago, 0.0)
-        price_ratio = ratio if sign > 0 else 1.0 / ratio
-        for leverage in leverages:
-            for backing in ACCOUNT_OVER_MARGIN:
-                account = backing / leverage + upnl - paid
-                if account <= floor * ratio:
-                    continue  # liquidated before now
-                score = hyperliquid_ranking(price_ratio, ratio, account) if upnl > 0 else upnl
-                modelled.append(_Modelled(score, weight, upnl > 0))
-    return modelled
+        least = floor * ratio
+        # Account value per unit of entry notional; at or below `least`: liquidated before now.
+        accounts = [a for share in per_margin if not (a := share + upnl - paid) <= least]
+        if upnl > 0 and scored:
+            price_ratio = ratio if sign > 0 else 1.0 / ratio
+            scores = tuple(hyperliquid_ranking(price_ratio, ratio, a) for a in accounts)
+        else:
+            scores = ()
+        entered.append(_Entered(len(accounts), scores))
+    return entered
 
 
-def _weighted(context: MarketContext, hours: float) -> list[tuple[Candle, float]]:
-    """Candles with their weight (volume × share still open), the negligible ones left out."""
+def _weighted(candles: list[Candle], hours: float) -> list[tuple[int, float]]:
+    """(index in `candles`, weight: volume × share still open), the negligible ones left out."""
     weighted = []
-    for candle in context.candles:
-        if not (candle.price > 0 and math.isfinite(candle.price)):
-            continue
+    for index, candle in enumerate(candles):
         weight = max(candle.volume, 0.0) * math.exp(-max(candle.hours_ago, 0.0) / hours)
         if weight > 0 and math.isfinite(weight):
-            weighted.append((candle, weight))
+            weighted.append((index, weight))
     top = max((w for _, w in weighted), default=0.0)
-    return [(c, w) for c, w in weighted if w >= NEGLIGIBLE * top]
+    return [(i, w) for i, w in weighted if w >= NEGLIGIBLE * top]
+
+
+def _open_weight(entered: list[_Entered], weighted: list[tuple[int, float]]) -> float:
+    """The weight of every modelled position still open: each candle's weight once per open
+    pair, summed in candle order."""
+    return sum(
+        itertools.chain.from_iterable(
+            itertools.repeat(w, entered[i].open_pairs) for i, w in weighted
+        )
+    )
 
 
 def _recent_price(context: MarketContext) -> float | None:
@@ -163,32 +186,49 @@ def deleveraged_share(context: MarketContext, sign: int, hours: float) -> float:
     so this assumes it did not — the pessimistic case, the one a warning must not miss. In a
     quiet market nobody was liquidated and the share is 0.
     """
+    candles = _priced(context)
+    return _deleveraged(context, candles, _weighted(candles, hours), sign)
+
+
+def _deleveraged(
+    context: MarketContext, candles: list[Candle], weighted: list[tuple[int, float]], sign: int
+) -> float:
     recent = _recent_price(context)
     if recent is None or not (context.mark > 0 and math.isfinite(context.mark)):
         return 0.0
-    then = sum(m.weight for m in _modelled(context, -sign, hours, recent))
-    now = sum(m.weight for m in _modelled(context, -sign, hours, context.mark))
+    then = _open_weight(_entered(context, candles, -sign, recent, scored=False), weighted)
+    now = _open_weight(_entered(context, candles, -sign, context.mark, scored=False), weighted)
     if then <= 0:
         return 0.0
     return min(1.0, max(0.0, 1.0 - now / then))
 
 
 def _profitable_scores(
-    context: MarketContext, sign: int, hours: float, deleveraged: float, front: float | None
+    entered: list[_Entered],
+    weighted: list[tuple[int, float]],
+    deleveraged: float,
+    front: float | None = None,
 ) -> list[tuple[float, float]]:
-    """(score, weight) of every modelled profitable position on the side (`sign` +1 long)
-    still in the queue: the `deleveraged` share ADL may have closed is taken off its front —
-    or, where ADL reached the user's position at score `front`, everything above it."""
-    modelled = _modelled(context, sign, hours, context.mark)
-    gone = deleveraged * sum(m.weight for m in modelled) if front is None else 0.0
+    """(score, weight) of every modelled profitable position on the side still in the queue:
+    the `deleveraged` share ADL may have closed is taken off its front — or, where ADL reached
+    the user's position at score `front`, every position that scored above it."""
+    gone = deleveraged * _open_weight(entered, weighted) if front is None else 0.0
+    profitable = [
+        (score, w)
+        for i, w in weighted
+        for score in entered[i].scores
+        if front is None or score <= front
+    ]
+    profitable.sort(key=lambda item: -item[0])
     scored: list[tuple[float, float]] = []
-    for item in sorted((m for m in modelled if m.profitable), key=lambda m: -m.score):
-        if front is not None and item.score > front:
-            continue
-        taken = min(gone, item.weight)
+    for index, (score, weight) in enumerate(profitable):
+        if gone <= 0:  # nothing left to take off (in a quiet market, from the start)
+            scored.extend(profitable[index:])
+            break
+        taken = min(gone, weight)
         gone -= taken
-        if item.weight - taken > 0:
-            scored.append((item.score, item.weight - taken))
+        if weight - taken > 0:
+            scored.append((score, weight - taken))
     return scored
 
 
@@ -221,9 +261,12 @@ def public_prior(context: MarketContext, side: str) -> PublicPrior | None:
         return None
     sign = 1 if side == "long" else -1
     hours = holding_hours(context)
-    deleveraged = deleveraged_share(context, sign, hours)
+    candles = _priced(context)
+    weighted = _weighted(candles, hours)
+    deleveraged = _deleveraged(context, candles, weighted, sign)
+    entered = _entered(context, candles, sign, context.mark)
     front = dict(context.adl_front).get(side)
-    cuts = _quintile_cuts(_profitable_scores(context, sign, hours, deleveraged, front))
+    cuts = _quintile_cuts(_profitable_scores(entered, weighted, deleveraged, front))
     if cuts is None and front is not None:
         cuts = (front,) * len(QUINTILES)  # nothing modelled behind it: it is the front
     if cuts is None:
@@ -236,7 +279,11 @@ def public_prior(context: MarketContext, side: str) -> PublicPrior | None:
     alternatives = tuple(
         alt
         for held, share in variants
-        if (alt := _quintile_cuts(_profitable_scores(context, sign, held, share, front)))
+        if (
+            alt := _quintile_cuts(
+                _profitable_scores(entered, _weighted(candles, held), share, front)
+            )
+        )
         is not None
     )
     funding = context.funding_rate

@@ -87,7 +87,7 @@ from datetime import datetime, timedelta
 from adl_monitor.core.estimate.public_prior import PublicPrior, public_prior
 from adl_monitor.core.model.account_figures import AccountFigures
 from adl_monitor.core.model.estimate import Estimate, Score
-from adl_monitor.core.model.levels import MAX_TIER, clamp_tier
+from adl_monitor.core.model.levels import MAX_TIER
 from adl_monitor.core.model.market_context import MarketContext
 from adl_monitor.core.model.position import MarginMode, Position, QueueKey, Side
 from adl_monitor.core.ranking.formulas import (
@@ -314,6 +314,15 @@ class RankEstimator:
         self._guess_market(exchange, score)
         return _tier_of(score.value, self._cut_points(self._level(exchange, queue)))
 
+    def _tier_in(self, level: _Level, score: Score) -> int:
+        """`tier_for` on a level already looked up (`estimate` needs the level itself too)."""
+        if not math.isfinite(score.value):
+            return BACK_OF_QUEUE_TIER
+        if not in_queue(level.exchange, score):
+            return NOT_IN_QUEUE_TIER
+        self._guess_market(level.exchange, score)
+        return _tier_of(score.value, self._cut_points(level))
+
     def prior_thresholds(self, exchange: str, score: Score) -> list[float]:
         """The prior's tier starts for this score (index 0 is tier 1, always −∞): the cut
         points a fresh estimator places it with, centred on the score's own market move.
@@ -352,7 +361,7 @@ class RankEstimator:
         if market is not None and queue is not None:
             self._use_market(exchange, queue, market)
         level = self._level(exchange, queue)
-        tier = self.tier_for(exchange, score, queue=queue)
+        tier = self._tier_in(level, score)
         anchor = self._anchor_for(exchange, source, at)
         if (
             anchor is not None
@@ -450,8 +459,8 @@ class RankEstimator:
 
     def _public_prior(self, level: _Level) -> PublicPrior | None:
         """The public-data prior of the asked queue, while its level has no readings."""
-        if level.asked is None or self._level_readings(level):
-            return None
+        if not self._public or level.asked is None or self._level_count(level):
+            return None  # (no market figures at all: every venue but Hyperliquid)
         known = self._public.get(_queue_key(level.exchange, level.asked))
         return known[1] if known is not None else None
 
@@ -529,10 +538,22 @@ class RankEstimator:
         return readings
 
     def _level(self, exchange: str, queue: QueueKey | None) -> _Level:
-        """The most specific level with readings: the queue's own, else the venue overall."""
-        if queue is not None and self._queue_readings(exchange, queue, create=False):
-            return _Level(_queue_key(exchange, queue), exchange, queue, queue, MIN_QUEUE_READINGS)
+        """The most specific level with readings: the queue's own, else the venue overall.
+        Asking marks the queue as recently used (as `_queue_readings` does)."""
+        if queue is not None:
+            key = _queue_key(exchange, queue)
+            readings = self._queues.get(key)
+            if readings is not None:
+                self._queues.move_to_end(key)
+                if readings:
+                    return _Level(key, exchange, queue, queue, MIN_QUEUE_READINGS)
         return _Level((exchange,), exchange, None, queue, MIN_READINGS)
+
+    def _level_count(self, level: _Level) -> int:
+        """`len(self._level_readings(level))`, without copying the readings."""
+        if level.queue is not None:
+            return len(self._queues.get(_queue_key(level.exchange, level.queue), ()))
+        return len(self._readings.get(level.exchange, ()))
 
     def _level_readings(self, level: _Level) -> list[CalibrationSample]:
         if level.queue is not None:
@@ -583,9 +604,13 @@ class RankEstimator:
         if self.readings(exchange):
             return
         move = _own_move(score)
-        if self._guessed.get(exchange) != move:
+        guessed = self._guessed.get(exchange)
+        if guessed != move:
             self._guessed[exchange] = move
-            self._forget_mapping(exchange)
+            # The mapping rests on the guess only through the family member nearest it: a
+            # guess near the same member (most positions of one account) keeps it.
+            if _fit_around(FLAT_MARKET if guessed is None else guessed) is not _fit_around(move):
+                self._forget_mapping(exchange)
 
     def _fit(self, level: _Level) -> MarketFit:
         cached = self._fits.get(level.key)
@@ -613,11 +638,11 @@ class RankEstimator:
         if public is not None:
             tiers = [_tier_of(score.value, cuts) for cuts in public.alternatives]
             return min([tier, *tiers]), max([tier, *tiers])
-        if len(self._level_readings(level)) < level.min_readings:
+        if self._level_count(level) < level.min_readings:
             family = _prior_family(formula_name(level.exchange), level.exchange)
             plausible = self._fit(level).plausible
-            tiers = [_tier_of(score.value, family[move]) for move in plausible]
-            return min([tier, *tiers]), max([tier, *tiers])
+            spanned = {tier, *(_tier_of(score.value, family[move]) for move in plausible)}
+            return min(spanned), max(spanned)
         scores, tiers = self._ordered(level)
         at = bisect.bisect_left(scores, score.value)
         near = tiers[max(0, at - NEIGHBOURS) : at + NEIGHBOURS]
@@ -635,37 +660,31 @@ class RankEstimator:
     def _source_words(self, level: _Level) -> str:
         """What the cut points rest on: calibration, a fitted prior or the prior alone."""
         exchange = level.exchange
-        count = len(self._level_readings(level))
+        public = self._public_prior(level)
+        if public is not None:
+            return f"{public.words}; {venue_display_name(exchange)} publishes no ADL indicator"
+        count = self._level_count(level)
+        if not count:
+            return _prior_words(exchange, self._fit(level).move)
         venue = venue_display_name(exchange)
         where = (
             f"of {_queue_words(level.queue)} on {venue}" if level.queue else f"on {venue} overall"
         )
-        public = self._public_prior(level)
-        if public is not None:
-            return f"{public.words}; {venue} publishes no ADL indicator"
-        market = f"a market that moved {self._fit(level).move * 100:+.1f} % for this side"
         if count >= level.min_readings:
             source = f"calibrated on {count} readings {where}"
-        elif count:
-            source = (
-                f"prior fitted to the tiers {where}, {market}: not yet calibrated "
-                f"({count} of {level.min_readings} readings)"
-            )
-        elif not has_indicator(exchange):
-            source = (
-                f"prior from a reference book ({venue} publishes no ADL indicator, and its "
-                f"public market data was not read); assumes {market}, as for this position"
-            )
         else:
-            source = f"prior: not yet calibrated; assumes {market}"
-        if level.queue is None and level.asked is not None and count:
+            source = (
+                f"prior fitted to the tiers {where}, {_market_words(self._fit(level).move)}: "
+                f"not yet calibrated ({count} of {level.min_readings} readings)"
+            )
+        if level.queue is None and level.asked is not None:
             source = f"{source} (no readings yet of {_queue_words(level.asked)})"
         return source
 
     def _basis(self, level: _Level, score: Score) -> str:
         inputs = describe(score)
-        venue = venue_display_name(level.exchange)
         if not in_queue(level.exchange, score):
+            venue = venue_display_name(level.exchange)
             return (
                 f"{inputs}; not in queue: {venue} deleverages only profitable positions, "
                 "and this one is losing"
@@ -688,6 +707,25 @@ def _queue_words(queue: QueueKey) -> str:
     """("BTC/USDT:USDT", "long") → "BTC/USDT:USDT longs"."""
     symbol, side = queue
     return f"{symbol} {side}s"
+
+
+@functools.lru_cache(maxsize=1024)
+def _prior_words(exchange: str, move: float) -> str:
+    """What cut points without a single reading rest on: the prior, for a market that moved
+    `move` (a member of `MARKET_MOVES`). The same words for every position of a venue that
+    has not been read yet, so they are made once."""
+    market = _market_words(move)
+    if not has_indicator(exchange):
+        return (
+            f"prior from a reference book ({venue_display_name(exchange)} publishes no ADL "
+            f"indicator, and its public market data was not read); assumes {market}, as for "
+            "this position"
+        )
+    return f"prior: not yet calibrated; assumes {market}"
+
+
+def _market_words(move: float) -> str:
+    return f"a market that moved {move * 100:+.1f} % for this side"
 
 
 def _cuts_crossed(before: float, now: float, cuts: tuple[float, ...]) -> int:
@@ -714,8 +752,9 @@ def _same_market(known: MarketContext, market: MarketContext) -> bool:
 
 
 def _tier_of(value: float, cuts: tuple[float, ...]) -> int:
-    """Tier 1 plus the number of cut points at or below `value`."""
-    return clamp_tier(BACK_OF_QUEUE_TIER + bisect.bisect_right(cuts, value))
+    """Tier 1 plus the number of cut points at or below `value` (at most `MAX_TIER`)."""
+    tier = BACK_OF_QUEUE_TIER + bisect.bisect_right(cuts, value)
+    return tier if tier <= MAX_TIER else MAX_TIER
 
 
 def _parse_reading(sample: object) -> CalibrationSample | None:
@@ -917,10 +956,39 @@ def _own_move(score: Score) -> float:
 
 
 def _fit_around(move: float) -> MarketFit:
-    """The family member nearest `move`, and every move within `PLAUSIBLE_MOVE` of it."""
-    nearest = min(MARKET_MOVES, key=lambda m: (abs(m - move), abs(m - FLAT_MARKET)))
+    """The family member nearest `move`, and every move within `PLAUSIBLE_MOVE` of it.
+
+    Asked for every position estimated before the venue's first reading (each position's own
+    move), so the answer for each member is made once (`_FITS_AROUND`), and the nearest member
+    is found among the two that bracket `move` — the same one `min` over all of them picks
+    while the distances are exact, which they are for any move within a unit of the family.
+    """
+    if not _MOVES_LOW <= move <= _MOVES_HIGH:  # NaN, or far outside: `min` settles ties
+        nearest = min(MARKET_MOVES, key=lambda m: (abs(m - move), abs(m - FLAT_MARKET)))
+        return _FITS_AROUND[nearest]
+    at = bisect.bisect_left(MARKET_MOVES, move)
+    if at == 0:
+        return _FITS_AROUND[MARKET_MOVES[0]]
+    if at == len(MARKET_MOVES):
+        return _FITS_AROUND[MARKET_MOVES[-1]]
+    below, above = MARKET_MOVES[at - 1], MARKET_MOVES[at]
+    # `min` keeps the first of equals: the higher member only when strictly nearer.
+    if (abs(above - move), abs(above - FLAT_MARKET)) < (
+        abs(below - move),
+        abs(below - FLAT_MARKET),
+    ):
+        return _FITS_AROUND[above]
+    return _FITS_AROUND[below]
+
+
+def _fit_around_member(nearest: float) -> MarketFit:
     plausible = tuple(m for m in MARKET_MOVES if abs(m - nearest) <= PLAUSIBLE_MOVE + 1e-12)
     return MarketFit(nearest, plausible)
+
+
+_FITS_AROUND = {move: _fit_around_member(move) for move in MARKET_MOVES}
+_MOVES_LOW = MARKET_MOVES[0] - 1.0
+_MOVES_HIGH = MARKET_MOVES[-1] + 1.0
 
 
 def _misfit(cuts: tuple[float, ...], readings: list[CalibrationSample]) -> tuple[int, int]:

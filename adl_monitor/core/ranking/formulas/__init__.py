@@ -26,6 +26,7 @@ from adl_monitor.core.ranking.formulas.inputs import (
 from adl_monitor.core.ranking.formulas.ranking import describe, rank_key
 from adl_monitor.core.ranking.formulas.registry import (
     FORMULAS,
+    formula_for,
     formula_name,
     in_queue,
     queues_losers,
@@ -43,6 +44,7 @@ __all__ = [
     "describe",
     "effective_leverage",
     "effective_margin",
+    "formula_for",
     "formula_name",
     "htx_ranking",
     "hyperliquid_ranking",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 from adl_monitor.core.model.account_figures import AccountFigures
-from adl_monitor.core.model.position import MarginMode, Position
+from adl_monitor.core.model.position import MarginMode, Position, Side
 
 
 def _positive(value: float | None) -> float | None:
@@ -30,7 +30,7 @@ def pnl_fraction(position: Position) -> float:
     """
     entry = _positive(position.entry_price)
     mark = _positive(position.mark_price)
-    sign = position.side.sign
+    sign = 1 if position.side is Side.LONG else -1  # `Side.sign`, without the enum's property
     if entry is not None and mark is not None:
         if position.inverse:
             return sign * (1.0 - entry / mark)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping
 
 from adl_monitor.core.model.estimate import Score
 
@@ -40,12 +41,20 @@ _RATIO_WORDS = {
 }
 
 
+def _first_of(names: Iterable[str], inputs: Mapping[str, float]) -> str | None:
+    """The first of `names` that is one of the inputs."""
+    for name in names:
+        if name in inputs:
+            return name
+    return None
+
+
 def describe(score: Score) -> str:
     """The score in plain words: "PnL 12.0 % × effective leverage 8.3× = 0.996 (classic)"."""
     inputs = score.inputs
     result = f"= {score.value:.3g} ({score.formula})"
     if score.formula == "classic":
-        name = next((n for n in _LEVERAGE_WORDS if n in inputs), None)
+        name = _first_of(_LEVERAGE_WORDS, inputs)
         if "pnl_pct" in inputs and name is not None:
             op = "×" if score.profitable else "÷"
             return (
@@ -71,15 +80,12 @@ def describe(score: Score) -> str:
     elif score.formula == "hyperliquid":
         if not score.profitable and "pnl_pct" in inputs:
             return f"PnL {_pct(inputs['pnl_pct'])}: losing, outside the queue {result}"
-        price = next((n for n in ("mark_over_entry", "entry_over_mark") if n in inputs), None)
-        account = next(
-            (
-                n
-                for n in inputs
-                if n in ("account_value", "wallet_balance") or n.startswith("isolated_margin")
-            ),
-            None,
-        )
+        price = _first_of(("mark_over_entry", "entry_over_mark"), inputs)
+        account = None
+        for name in inputs:  # (a loop: every profitable Hyperliquid position is described)
+            if name in ("account_value", "wallet_balance") or name.startswith("isolated_margin"):
+                account = name
+                break
         if price is not None and account is not None and "notional" in inputs:
             words = "mark/entry" if price == "mark_over_entry" else "entry/mark"
             leverage = inputs["notional"] / inputs[account]

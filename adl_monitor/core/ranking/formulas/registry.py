@@ -35,9 +35,14 @@ def formula_name(exchange: str) -> str:
     return venue.formula if venue is not None else classic.NAME
 
 
+def formula_for(exchange: str) -> Formula:
+    """The venue's own formula, for a caller that scores every position of one account."""
+    return FORMULAS[formula_name(exchange)]
+
+
 def score_position(exchange: str, position: Position, figures: AccountFigures | None) -> Score:
     """The position's ranking score by its venue's own formula, with the inputs it used."""
-    return FORMULAS[formula_name(exchange)](position, figures)
+    return formula_for(exchange)(position, figures)
 
 
 def queues_losers(exchange: str) -> bool:
