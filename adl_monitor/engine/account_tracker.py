@@ -25,6 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from adl_monitor.core.alerts.urgency import may_raise_alert
 from adl_monitor.core.model.account_reading import AccountReading, carry_deleveraged
 from adl_monitor.core.model.account_spec import AccountSpec
 from adl_monitor.core.model.failure import VenueFailure
@@ -62,16 +63,21 @@ class AccountTracker:
 
     # -- updates from the worker ----------------------------------------------------------
 
-    def record_reading(self, reading: AccountReading, *, complete: bool = True) -> None:
+    def record_reading(self, reading: AccountReading, *, complete: bool = True) -> bool:
         """A new reading. Only a `complete` one (REST: positions, indicators, balances) ends a
         failure; a stream update refreshes the positions, but while REST fails the balances
-        and indicators it merges with are not being read, so the account stays stale."""
+        and indicators it merges with are not being read, so the account stays stale.
+
+        Returns whether the reading may raise an alert (core/alerts/urgency.py): the engine
+        then publishes it at once instead of coalescing it with other accounts' readings."""
+        urgent = may_raise_alert(self.reading, reading)
         self.reading = carry_deleveraged(self.reading, reading, previous_shown=self._shown)
         self._shown = False
         if complete:
             self.failure = None
             self.failure_sentence = None
             self.failed_at = None
+        return urgent
 
     def record_failure(self, failure: VenueFailure, sentence: str, at: datetime) -> None:
         self.failure = failure

@@ -28,6 +28,7 @@ import logging
 import random
 from collections.abc import Awaitable, Callable
 from datetime import datetime
+from typing import Protocol
 
 from adl_monitor.core.model.account_reading import AccountReading
 from adl_monitor.core.model.account_spec import AccountSpec, Credentials
@@ -88,6 +89,13 @@ class _SessionOver(Exception):
     """A non-retryable failure ended this connector's session: reconnect after a slow wait."""
 
 
+class OnChange(Protocol):
+    """Told after every change of the tracker; `urgent` when the reading may raise an alert,
+    so the engine publishes it without waiting to coalesce it with other accounts."""
+
+    def __call__(self, *, urgent: bool = False) -> None: ...
+
+
 class AccountWorker:
     def __init__(
         self,
@@ -96,7 +104,7 @@ class AccountWorker:
         make_connector: ConnectorFactory,
         lookup_credentials: CredentialLookup,
         settings: Callable[[], EngineSettings],
-        on_change: Callable[[], None],
+        on_change: OnChange,
         rng: random.Random,
         clock: Callable[[], datetime],
     ) -> None:
@@ -278,8 +286,8 @@ class AccountWorker:
     def _record_reading(self, reading: AccountReading, *, by_rest: bool) -> float:
         """Record a reading from either source; returns its loop time."""
         self._last_data = asyncio.get_running_loop().time()
-        self.tracker.record_reading(reading, complete=by_rest)
-        self._on_change()
+        urgent = self.tracker.record_reading(reading, complete=by_rest)
+        self._on_change(urgent=urgent)
         return self._last_data
 
     def _maybe_start_stream(self, connector: Connector, settings: EngineSettings) -> None:

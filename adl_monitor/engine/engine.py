@@ -90,6 +90,7 @@ class Engine:
         self._trackers: dict[str, AccountTracker] = {}
         self._listeners: list[EngineListener] = []
         self._dirty = asyncio.Event()
+        self._urgent = asyncio.Event()  # a reading that may raise an alert: publish it now
         self._credential_lock = asyncio.Lock()
         self._tasks: list[asyncio.Task[None]] = []
         self._db: ThreadPoolExecutor | None = None
@@ -226,10 +227,15 @@ class Engine:
             make_connector=self._make_connector,
             lookup_credentials=self._lookup_credentials,
             settings=lambda: self._settings,
-            on_change=self._dirty.set,
+            on_change=self._changed,
             rng=random.Random(self._rng.random()),
             clock=self._clock,
         )
+
+    def _changed(self, *, urgent: bool = False) -> None:
+        if urgent:
+            self._urgent.set()
+        self._dirty.set()
 
     def _ordered_trackers(self) -> list[AccountTracker]:
         return [self._trackers[s.name] for s in self._accounts if s.name in self._trackers]
@@ -299,12 +305,19 @@ class Engine:
                 if not any(t.state_changed(now) for t in self._trackers.values()):
                     continue
             else:
-                await asyncio.sleep(self._settings.coalesce_seconds)
+                await self._coalesce()
             self._dirty.clear()
+            self._urgent.clear()
             try:
                 await self._publish()
             except Exception:
                 _log.warning("building a snapshot failed", exc_info=True)
+
+    async def _coalesce(self) -> None:
+        """Wait out the coalescing window, unless a reading that may raise an alert comes:
+        a red must not wait for other accounts' routine readings (core/alerts/urgency.py)."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._urgent.wait(), timeout=self._settings.coalesce_seconds)
 
     def _heartbeat(self) -> float:
         periods = [t.period for t in self._trackers.values()] or [1.0]
