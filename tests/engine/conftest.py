@@ -14,9 +14,10 @@ from typing import Any
 
 import pytest
 
+from adl_monitor.core.alerts.alert import Alert, AlertKind
 from adl_monitor.core.model.account_reading import AccountReading
 from adl_monitor.core.model.account_spec import AccountSpec, Credentials
-from adl_monitor.core.model.snapshot import AccountState
+from adl_monitor.core.model.snapshot import AccountState, PositionRisk, Snapshot
 from adl_monitor.engine.connector import Connector, venue_connector_factory
 from adl_monitor.engine.engine import Engine, EngineListener
 from adl_monitor.engine.options import EngineOptions
@@ -138,3 +139,32 @@ async def bybit_behind_proxy(
     finally:
         await engine.stop()
         await proxy.close()
+
+
+class Recorder:
+    """An engine listener that keeps every snapshot and alert, for tests to look back on."""
+
+    def __init__(self) -> None:
+        self.snapshots: list[Snapshot] = []
+        self.alerts: list[Alert] = []
+
+    def on_snapshot(self, snapshot: Snapshot) -> None:
+        self.snapshots.append(snapshot)
+
+    def on_alert(self, alert: Alert) -> None:
+        self.alerts.append(alert)
+
+    def rows(self, key: tuple[str, str, str]) -> list[PositionRisk]:
+        return [r for s in self.snapshots for r in s.positions if r.key == key]
+
+    def alerts_for(self, key: tuple[str, str, str], kind: AlertKind) -> list[Alert]:
+        return [a for a in self.alerts if (a.account, a.symbol, a.side) == key and a.kind is kind]
+
+
+@pytest.fixture
+def squeeze() -> Iterator[SimExchangeThread]:
+    """The `squeeze` scenario on seed 1 (the demo's population), its clock stepped by the test."""
+    sim = SimExchangeThread(scenario="squeeze", seed=1, speed=0.0)  # the demo's population
+    sim.start()
+    yield sim
+    sim.stop()

@@ -14,41 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from adl_monitor.core.alerts.alert import Alert, AlertKind
+from adl_monitor.core.alerts.alert import AlertKind
 from adl_monitor.core.model.levels import Level
-from adl_monitor.core.model.snapshot import PositionRisk, Snapshot
 from adl_monitor.engine.engine import Engine
 from adl_monitor.engine.options import EngineOptions
 from adl_monitor.sim.thread import SimExchangeThread
-from tests.engine.conftest import FAST, RecordingFactory, demo_setup, until
+from tests.engine.conftest import FAST, Recorder, RecordingFactory, demo_setup, until
 
 SOL_LONG = ("demo-bybit", "SOL/USDT:USDT", "long")
-
-
-class Recorder:
-    def __init__(self) -> None:
-        self.snapshots: list[Snapshot] = []
-        self.alerts: list[Alert] = []
-
-    def on_snapshot(self, snapshot: Snapshot) -> None:
-        self.snapshots.append(snapshot)
-
-    def on_alert(self, alert: Alert) -> None:
-        self.alerts.append(alert)
-
-    def rows(self, key: tuple[str, str, str]) -> list[PositionRisk]:
-        return [r for s in self.snapshots for r in s.positions if r.key == key]
-
-    def alerts_for(self, key: tuple[str, str, str], kind: AlertKind) -> list[Alert]:
-        return [a for a in self.alerts if (a.account, a.symbol, a.side) == key and a.kind is kind]
-
-
-@pytest.fixture
-def squeeze() -> object:
-    sim = SimExchangeThread(scenario="squeeze", seed=1, speed=0.0)  # the demo's population
-    sim.start()
-    yield sim
-    sim.stop()
 
 
 @pytest.mark.parametrize("websocket", [False, True], ids=["rest", "websocket"])

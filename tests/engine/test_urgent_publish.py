@@ -12,15 +12,14 @@ from adl_monitor.core.model.levels import Level
 from adl_monitor.engine.engine import Engine
 from adl_monitor.engine.options import EngineOptions
 from adl_monitor.sim.thread import SimExchangeThread
-from tests.engine.conftest import FAST, RecordingFactory, demo_setup, until
-from tests.engine.test_adl_evidence import SOL_LONG, Recorder, squeeze  # noqa: F401
+from tests.engine.conftest import FAST, Recorder, RecordingFactory, demo_setup, until
+from tests.engine.test_adl_evidence import SOL_LONG
 
 WINDOW = 600.0  # a coalescing window no test outlives: only an urgent reading gets through
 
 
 async def test_a_red_reading_does_not_wait_for_the_coalescing_window(
-    squeeze: SimExchangeThread,  # noqa: F811
-    tmp_path: Path,
+    squeeze: SimExchangeThread, tmp_path: Path
 ) -> None:
     accounts, credentials = demo_setup(squeeze)
     engine = Engine(
