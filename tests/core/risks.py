@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from adl_monitor.core.model.account_figures import AccountFigures
 from adl_monitor.core.model.adl_indicator import AdlIndicator
 from adl_monitor.core.model.estimate import Estimate
 from adl_monitor.core.model.position import MarginMode, Position, Side
@@ -50,3 +51,44 @@ def position_risk(
         pnl_pct=position.unrealized_pnl / position.entry_notional,
         stale=stale,
     )
+
+
+def moved_position(
+    exchange: str,
+    leverage: float,
+    move: float,
+    *,
+    side: Side = Side.LONG,
+    entry: float = 50_000.0,
+    contracts: float = 2.0,
+    mode: MarginMode = MarginMode.ISOLATED,
+    account: str = "main",
+    maintenance_rate: float = 0.005,
+    spare: float = 0.0,
+    known_margin: bool = True,
+) -> tuple[Position, AccountFigures]:
+    """A BTC position opened at `entry` whose price moved `move` in its favour (negative:
+    against it), and its account: the position's margin plus `spare` in the wallet."""
+    mark = entry * (1 + side.sign * move)
+    upnl = side.sign * (mark - entry) * contracts
+    margin = entry * contracts / leverage
+    notional = mark * contracts
+    maintenance = maintenance_rate * notional
+    position = Position(
+        account=account,
+        exchange=exchange,
+        symbol="BTC/USDT:USDT",
+        side=side,
+        contracts=contracts,
+        contract_size=1.0,
+        entry_price=entry,
+        mark_price=mark,
+        notional=notional,
+        unrealized_pnl=upnl,
+        margin_mode=mode,
+        leverage=leverage if known_margin else None,
+        margin=margin if known_margin else None,
+        maintenance_margin=maintenance,
+    )
+    wallet = margin + spare
+    return position, AccountFigures("USDT", wallet, wallet + upnl, maintenance, margin)

@@ -23,6 +23,7 @@ from adl_monitor.core.model.account_figures import AccountFigures
 from adl_monitor.core.model.estimate import Score
 from adl_monitor.core.model.position import MarginMode, Position, Side
 from adl_monitor.core.ranking.formulas import formula_name, score_position
+from tests.core.risks import moved_position
 
 MAINTENANCE_RATE = 0.005
 GUIDE = "A first guide ({}'s tiers not yet calibrated): "
@@ -41,31 +42,17 @@ def book(
 ) -> tuple[Position, AccountFigures]:
     """A BTC position at 50 000 whose price moved `move` in its favour, and its account
     (the position's margin plus `spare` USDT in the wallet)."""
-    entry = 50_000.0
-    mark = entry * (1 + side.sign * move)
-    upnl = side.sign * (mark - entry) * contracts
-    margin = entry * contracts / leverage
-    notional = mark * contracts
-    maintenance = MAINTENANCE_RATE * notional
-    position = Position(
-        account="main",
-        exchange=exchange,
-        symbol="BTC/USDT:USDT",
+    return moved_position(
+        exchange,
+        leverage,
+        move,
         side=side,
         contracts=contracts,
-        contract_size=1.0,
-        entry_price=entry,
-        mark_price=mark,
-        notional=notional,
-        unrealized_pnl=upnl,
-        margin_mode=mode,
-        leverage=leverage if known_margin else None,
-        margin=margin if known_margin else None,
-        maintenance_margin=maintenance,
+        mode=mode,
+        maintenance_rate=MAINTENANCE_RATE,
+        spare=spare,
+        known_margin=known_margin,
     )
-    wallet = margin + spare
-    figures = AccountFigures("USDT", wallet, wallet + upnl, maintenance, margin)
-    return position, figures
 
 
 def close_part(

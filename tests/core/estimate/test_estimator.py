@@ -13,9 +13,10 @@ from adl_monitor.core.estimate.rank_estimator import MAX_QUEUES, MIN_READINGS, R
 from adl_monitor.core.model.account_figures import AccountFigures
 from adl_monitor.core.model.estimate import Score
 from adl_monitor.core.model.levels import Level, level_for_tier
-from adl_monitor.core.model.position import MarginMode, Position, Side
+from adl_monitor.core.model.position import Position, Side
 from adl_monitor.core.ranking.formulas import describe, score_position
 from adl_monitor.core.ranking.queue import queue_tiers
+from tests.core.risks import moved_position
 
 
 def make_position(
@@ -23,30 +24,9 @@ def make_position(
 ) -> tuple[Position, AccountFigures]:
     """An isolated position of 1 000 USDT at entry whose price moved by `move` in its favour
     (negative: against it), alone in its account."""
-    entry = 100.0
-    contracts = 10.0
-    mark = entry * (1 + side.sign * move)
-    upnl = side.sign * (mark - entry) * contracts
-    margin = entry * contracts / leverage
-    notional = mark * contracts
-    position = Position(
-        account="synthetic",
-        exchange=exchange,
-        symbol="BTC/USDT:USDT",
-        side=side,
-        contracts=contracts,
-        contract_size=1.0,
-        entry_price=entry,
-        mark_price=mark,
-        notional=notional,
-        unrealized_pnl=upnl,
-        margin_mode=MarginMode.ISOLATED,
-        leverage=leverage,
-        margin=margin,
-        maintenance_margin=0.005 * notional,
+    return moved_position(
+        exchange, leverage, move, side=side, entry=100.0, contracts=10.0, account="synthetic"
     )
-    figures = AccountFigures("USDT", margin, margin + upnl, 0.005 * notional, margin)
-    return position, figures
 
 
 def venue_book(exchange: str, size: int, seed: int, scale: float = 1.0) -> list[tuple[Score, int]]:
