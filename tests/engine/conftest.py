@@ -168,3 +168,23 @@ def squeeze() -> Iterator[SimExchangeThread]:
     sim.start()
     yield sim
     sim.stop()
+
+
+def recorded_bybit_engine(
+    sim: SimExchangeThread, tmp_path: Path, settings: EngineSettings
+) -> tuple[Engine, Recorder]:
+    """An engine on the simulator's demo Bybit account alone, with a `Recorder` listening."""
+    accounts, credentials = demo_setup(sim)
+    engine = Engine(
+        [a for a in accounts if a.exchange == "bybit"],
+        credentials,
+        EngineOptions(
+            settings=settings,
+            history_path=tmp_path / "history.sqlite3",
+            calibration_path=tmp_path / "calibration.json",
+            connector_factory=RecordingFactory(tmp_path / "markets"),
+        ),
+    )
+    recorder = Recorder()
+    engine.add_listener(recorder)
+    return engine, recorder

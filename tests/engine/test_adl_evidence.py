@@ -16,10 +16,8 @@ import pytest
 
 from adl_monitor.core.alerts.alert import AlertKind
 from adl_monitor.core.model.levels import Level
-from adl_monitor.engine.engine import Engine
-from adl_monitor.engine.options import EngineOptions
 from adl_monitor.sim.thread import SimExchangeThread
-from tests.engine.conftest import FAST, Recorder, RecordingFactory, demo_setup, until
+from tests.engine.conftest import FAST, recorded_bybit_engine, until
 
 SOL_LONG = ("demo-bybit", "SOL/USDT:USDT", "long")
 
@@ -28,20 +26,8 @@ SOL_LONG = ("demo-bybit", "SOL/USDT:USDT", "long")
 async def test_the_squeeze_sol_long_closed_by_adl_is_announced_once(
     squeeze: SimExchangeThread, tmp_path: Path, websocket: bool
 ) -> None:
-    accounts, credentials = demo_setup(squeeze)
-    bybit = [a for a in accounts if a.exchange == "bybit"]
-    engine = Engine(
-        bybit,
-        credentials,
-        EngineOptions(
-            settings=replace(FAST, use_websocket=websocket, reconcile_seconds=60.0),
-            history_path=tmp_path / "history.sqlite3",
-            calibration_path=tmp_path / "calibration.json",
-            connector_factory=RecordingFactory(tmp_path / "markets"),
-        ),
-    )
-    recorder = Recorder()
-    engine.add_listener(recorder)
+    settings = replace(FAST, use_websocket=websocket, reconcile_seconds=60.0)
+    engine, recorder = recorded_bybit_engine(squeeze, tmp_path, settings)
     await engine.start()
     try:
         await until(lambda: bool(recorder.rows(SOL_LONG)))

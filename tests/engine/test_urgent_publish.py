@@ -9,10 +9,8 @@ from pathlib import Path
 
 from adl_monitor.core.alerts.alert import AlertKind
 from adl_monitor.core.model.levels import Level
-from adl_monitor.engine.engine import Engine
-from adl_monitor.engine.options import EngineOptions
 from adl_monitor.sim.thread import SimExchangeThread
-from tests.engine.conftest import FAST, Recorder, RecordingFactory, demo_setup, until
+from tests.engine.conftest import FAST, recorded_bybit_engine, until
 from tests.engine.test_adl_evidence import SOL_LONG
 
 WINDOW = 600.0  # a coalescing window no test outlives: only an urgent reading gets through
@@ -21,19 +19,8 @@ WINDOW = 600.0  # a coalescing window no test outlives: only an urgent reading g
 async def test_a_red_reading_does_not_wait_for_the_coalescing_window(
     squeeze: SimExchangeThread, tmp_path: Path
 ) -> None:
-    accounts, credentials = demo_setup(squeeze)
-    engine = Engine(
-        [a for a in accounts if a.exchange == "bybit"],
-        credentials,
-        EngineOptions(
-            settings=replace(FAST, coalesce_seconds=WINDOW),
-            history_path=tmp_path / "history.sqlite3",
-            calibration_path=tmp_path / "calibration.json",
-            connector_factory=RecordingFactory(tmp_path / "markets"),
-        ),
-    )
-    recorder = Recorder()
-    engine.add_listener(recorder)
+    settings = replace(FAST, coalesce_seconds=WINDOW)
+    engine, recorder = recorded_bybit_engine(squeeze, tmp_path, settings)
     await engine.start()
     try:
         squeeze.advance(30)  # the rally puts the SOL long at the front of the queue: red
