@@ -161,10 +161,15 @@ async def _one_size(count: int, repeats: int, workdir: Path) -> dict[str, float]
         async def bare_fetch() -> object:
             return await bare.fetch_positions(params={"user": WALLET})
 
-        app_s = ccxt_s = float("inf")
-        for _ in range(3):  # interleaved rounds, best of each: load hits both alike
-            app_s = min(app_s, await median_seconds(refresh, max(3, repeats // 3)))
-            ccxt_s = min(ccxt_s, await median_seconds(bare_fetch, max(3, repeats // 3)))
+        async def bare_request() -> object:  # the reply alone: HTTP and JSON, no parse
+            return await bare.publicPostInfo({"type": "clearinghouseState", "user": WALLET})
+
+        app_s = ccxt_s = request_s = float("inf")
+        rounds = max(3, repeats // 3)
+        for _ in range(3):  # interleaved rounds, best of each: load hits all alike
+            app_s = min(app_s, await median_seconds(refresh, rounds))
+            ccxt_s = min(ccxt_s, await median_seconds(bare_fetch, rounds))
+            request_s = min(request_s, await median_seconds(bare_request, rounds))
         positions = len((await refresh()).positions)  # type: ignore[attr-defined]
         requests_app = await _requests_per_call(refresh, asked)
         requests_ccxt = await _requests_per_call(bare_fetch, asked)
@@ -179,6 +184,10 @@ async def _one_size(count: int, repeats: int, workdir: Path) -> dict[str, float]
         "app_s": app_s,
         "ccxt_s": ccxt_s,
         "ratio": app_s / ccxt_s,
+        "request_s": request_s,
+        # The work past the reply, per position: flat as N grows if nothing is quadratic.
+        "app_us_per_position": max(0.0, app_s - request_s) / count * 1e6,
+        "ccxt_us_per_position": max(0.0, ccxt_s - request_s) / count * 1e6,
         "positions": positions,
         "requests_app": requests_app,
         "requests_ccxt": requests_ccxt,

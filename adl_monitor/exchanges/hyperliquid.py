@@ -1,7 +1,8 @@
 """Hyperliquid: positions are public by wallet address, so there is no key to check.
 
 What differs here: one `POST /info {"type": "clearinghouseState"}` returns the positions and the
-margin summary together (ccxt's fetch_positions and fetch_balance would each make it), and the
+margin summary together (ccxt's fetch_positions and fetch_balance would each make it; its
+positions are mapped by `hyperliquid_positions`, not ccxt's slower parser), and the
 venue publishes no ADL indicator — the local estimate is the only tier. Its prior rests on the
 venue's public market data (`core.estimate.public_prior`): for each symbol held, hourly candles
 (`fetch_ohlcv`) and, in one call for all, funding, open interest, daily volume and maximum
@@ -20,6 +21,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from adl_monitor.core.model.account_figures import AccountFigures
@@ -31,6 +33,7 @@ from adl_monitor.core.ranking.formulas import score_position
 from adl_monitor.core.security.key_verdict import KeyCheck, KeyVerdict
 from adl_monitor.exchanges.base import UnifiedPosition, VenueConnector
 from adl_monitor.exchanges.closes import HistoryRecord, SeenRecords, match_records
+from adl_monitor.exchanges.hyperliquid_positions import CoinSymbols, unified_position
 from adl_monitor.exchanges.reply_shape import ReplyShape
 from adl_monitor.exchanges.slow_read import SlowRead
 from adl_monitor.exchanges.values import as_dict, as_list, number, to_float
@@ -85,8 +88,9 @@ class HyperliquidConnector(VenueConnector):
         self._seen = SeenRecords()  # fills already matched, and when we started
         self._candles: SlowRead[tuple[Candle, ...]] = SlowRead("public candles", MARKET_INTERVAL)
         self._figures_of: SlowRead[MarketContext] = SlowRead("public market data", MARKET_INTERVAL)
-        self._scores: dict[QueueKey, float] = {}  # each profitable position's last score
+        self._last: AccountReading | None = None  # scored only where ADL reaches it
         self._fronts: dict[QueueKey, tuple[float, float]] = {}  # ADL hit: (when, score before)
+        self._coins = CoinSymbols()
 
     def _configure(self, client: Any) -> None:
         if not self.spec.wallet_address:
@@ -101,7 +105,9 @@ class HyperliquidConnector(VenueConnector):
         )
         if "marginSummary" not in state and "assetPositions" not in state:
             raise VenueFailure(FailureKind.BAD_REPLY, "clearinghouseState without positions")
-        positions = [self.client.parse_position(e) for e in as_list(state.get("assetPositions"))]
+        entries = as_list(state.get("assetPositions"))
+        symbol_of = partial(self._coins.symbol, self.client)
+        positions = [unified_position(entry, symbol_of) for entry in entries]
         summary = as_dict(state.get("marginSummary"))
         equity = number(summary, "accountValue")
         pnl = sum(to_float(p.get("unrealizedPnl")) or 0.0 for p in positions)
@@ -237,25 +243,41 @@ class HyperliquidConnector(VenueConnector):
         await super()._judge_closes(previous)
         now = time.monotonic()
         for key in self._closes.adl_hits:
-            if key in self._scores:
-                self._fronts[key] = (now, self._scores[key])
+            score = self._profitable_score(self._last, key)
+            if score is not None:
+                self._fronts[key] = (now, score)
 
-    def _remember_scores(self, reading: AccountReading) -> None:
-        self._scores = {}
+    @staticmethod
+    def _profitable_score(reading: AccountReading | None, key: QueueKey) -> float | None:
+        """The score of `reading`'s position in queue `key`, if it holds one in profit (only
+        those are in Hyperliquid's queue). Asked only of the few positions ADL reached, not of
+        every position on every refresh: the snapshot scores those already."""
+        if reading is None:
+            return None
         for position in reading.positions:
-            score = score_position(self.exchange_id, position, reading.figures.get(position.settle))
-            if position.contracts > 0 and score.profitable:
-                self._scores[position.queue_key] = score.value
+            if position.queue_key == key and position.contracts > 0:
+                figures = reading.figures.get(position.settle)
+                score = score_position(HyperliquidConnector.exchange_id, position, figures)
+                return score.value if score.profitable else None
+        return None
+
+    def _remember(self, reading: AccountReading) -> None:
+        """Keep `reading` for the next ADL fill, and the queue fronts still standing: of a
+        position still held in profit, for `ADL_FRONT_HOURS`."""
+        self._last = reading
+        if not self._fronts:
+            return
         now = time.monotonic()
         self._fronts = {
             key: front
             for key, front in self._fronts.items()
-            if key in self._scores and now - front[0] <= ADL_FRONT_HOURS * 3600
+            if now - front[0] <= ADL_FRONT_HOURS * 3600
+            and self._profitable_score(reading, key) is not None
         }
 
     def _reading(self, fetched_at: datetime) -> AccountReading:
         reading = super()._reading(fetched_at)
-        self._remember_scores(reading)
+        self._remember(reading)
         return replace(reading, markets=self._market_contexts())
 
     async def check_key(self) -> KeyCheck:

@@ -10,17 +10,15 @@ def to_float(value: object) -> float | None:
     """`"1.5"`, `1.5` → 1.5; `None`, `""`, `"NaN"`, garbage → None (never raises)."""
     if type(value) is float:  # ccxt's unified numbers: the common case, a dozen per position
         return value if math.isfinite(value) else None
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        number = float(value)
-    elif isinstance(value, str):
+    if type(value) is str:  # a venue's own JSON (float() ignores surrounding whitespace itself)
         try:
-            number = float(value.strip())
+            number = float(value)
         except ValueError:
             return None
-    else:
+    elif value is None or isinstance(value, bool) or not isinstance(value, int | float):
         return None
+    else:
+        number = float(value)
     return number if math.isfinite(number) else None
 
 
