@@ -11,7 +11,9 @@ fraction of one core) and the longest gap between ticks of a 10-ms precise timer
 stall the user would see as a frozen window), with its 99th percentile and the count of gaps
 over 50 ms. The baseline is the same window in the same run, shown but fed nothing for 4 s
 before the feed starts (`idle_*`): on a shared machine the idle window's own longest gap says
-how much of a stall is the machine's. The parent samples the child's RSS every second.
+how much of a stall is the machine's. The parent samples the child's RSS every second. The
+charts' in-memory history starts full (`_fill_chart_history`), as in a window open for hours:
+that store is bounded and would otherwise fill during the run and read as growth.
 
 `python -m benchmarks.gui_load [SECONDS] --profile FILE` also writes a cProfile of the GUI
 thread and the stalls over 50 ms beside what ran then (snapshot applied, collection) to FILE.
@@ -123,6 +125,28 @@ def _snapshot(count: int, rng: random.Random, marks: list[float]) -> object:
     return Snapshot(generated_at=now, accounts=accounts, positions=tuple(risks))
 
 
+def _fill_chart_history(history: Any, count: int) -> int:
+    """Give every position the chart history a window open for hours holds: its share of the
+    bound (`position_history.MAX_TOTAL_SAMPLES`), so the RSS and its slope are the steady
+    state's, not the first minutes' while that bounded store fills. Samples taken."""
+    from adl_monitor.ui import position_history as bounds
+    from adl_monitor.ui.position_history import Sample
+
+    share = min(bounds.MAX_SAMPLES, max(bounds.MIN_SAMPLES, bounds.MAX_TOTAL_SAMPLES // count))
+    snapshot: Any = _snapshot(count, random.Random(1), [100.0] * count)
+    start = time.time() - share - 60
+    for risk in snapshot.positions:
+        mark = risk.position.mark_price
+        # Three numbers of their own per sample (time, mark, score), as a fed one has: shared
+        # ones would be replaced by the feed and read as growth.
+        samples = [
+            Sample(start + j, mark * (1 + j * 1e-6), 100.0, 91.0, mark / 100 + j * 1e-6, 3, 3)
+            for j in range(share)
+        ]
+        history.add_samples(risk.position.key, samples)
+    return share * count
+
+
 def _child(seconds: float, count: int, workdir: Path, profile: Path | None) -> None:
     from PySide6.QtCore import QElapsedTimer, Qt, QTimer
     from PySide6.QtWidgets import QApplication
@@ -141,6 +165,7 @@ def _child(seconds: float, count: int, workdir: Path, profile: Path | None) -> N
     bridge.snapshot_received.connect(apply)
     window.resize(1400, 900)
     window.show()
+    history_samples = _fill_chart_history(window.history, count)
     stop = threading.Event()
 
     def feed() -> None:
@@ -188,6 +213,7 @@ def _child(seconds: float, count: int, workdir: Path, profile: Path | None) -> N
             "idle_max_frame_ms": idle.max_gap,
             "idle_frame_p99_ms": idle.percentile(0.99),
             "rows": window.model.rowCount(),
+            "chart_history_samples": history_samples,
         }
         print(json.dumps(result), flush=True)
         stop.set()
