@@ -420,6 +420,6 @@ def _verdict_words(check: KeyCheck) -> str:
 
 def _sentence_tail(failure: VenueFailure, spec: AccountSpec) -> str:
     """The failure's advice without the leading account name (the caller already names it)."""
-    sentence = failure.sentence(spec.name)
+    sentence = failure.sentence(spec.name, will_retry=False)  # the command ends here
     prefix = f"{spec.name}: "
     return sentence[len(prefix) :] if sentence.startswith(prefix) else sentence

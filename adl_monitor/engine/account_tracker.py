@@ -176,9 +176,11 @@ class AccountTracker:
         return no_answer_sentence(self.spec.name, self.answer_within)
 
 
-def no_answer_sentence(account: str, seconds: float) -> str:
-    """The sentence for an account that gave no answer in time (a venue that hangs)."""
+def no_answer_sentence(account: str, seconds: float, *, will_retry: bool = True) -> str:
+    """The sentence for an account that gave no answer in time (a venue that hangs);
+    `will_retry` as in `VenueFailure.sentence`."""
+    then = "retrying" if will_retry else "try again in a moment"
     return (
         f"{account}: the exchange did not answer within {seconds:g} s — it may be down or "
-        "unreachable; retrying."
+        f"unreachable; {then}."
     )

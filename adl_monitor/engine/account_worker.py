@@ -50,7 +50,7 @@ class MissingKey(VenueFailure):
     def __init__(self) -> None:
         super().__init__(FailureKind.CONFIG, "no API key stored for this account")
 
-    def sentence(self, account: str) -> str:
+    def sentence(self, account: str, *, will_retry: bool = True) -> str:
         return missing_key_sentence(account)
 
 
@@ -69,8 +69,8 @@ class NoAnswer(VenueFailure):
         super().__init__(FailureKind.TIMEOUT, f"no answer within {seconds:g} s")
         self.seconds = seconds
 
-    def sentence(self, account: str) -> str:
-        return no_answer_sentence(account, self.seconds)
+    def sentence(self, account: str, *, will_retry: bool = True) -> str:
+        return no_answer_sentence(account, self.seconds, will_retry=will_retry)
 
 
 def as_failure(error: BaseException, timeout: float | None = None) -> VenueFailure:
@@ -245,7 +245,7 @@ class AccountWorker:
                     await asyncio.sleep(delay)
             await asyncio.wait([key_task], timeout=max(0.0, deadline - loop.time()))
         except Exception as error:
-            self._record_failure(as_failure(error, timeout))
+            self._record_failure(as_failure(error, timeout), will_retry=False)
         finally:
             await self._close_connector()
 
@@ -361,10 +361,12 @@ class AccountWorker:
 
     # -- helpers -------------------------------------------------------------------------
 
-    def _record_failure(self, failure: VenueFailure) -> None:
+    def _record_failure(self, failure: VenueFailure, *, will_retry: bool = True) -> None:
+        """`will_retry`: False in `read_once`, whose sentence must not promise another try."""
         if not isinstance(failure, MissingKey | _KeyringFailure):
             _log.warning("%s: %s", self.spec.name, failure)
-        self.tracker.record_failure(failure, failure.sentence(self.spec.name), self._clock())
+        sentence = failure.sentence(self.spec.name, will_retry=will_retry)
+        self.tracker.record_failure(failure, sentence, self._clock())
         self._on_change()
 
     def _delay_after(self, failure: VenueFailure, backoff: Backoff) -> float:
@@ -411,6 +413,6 @@ class _KeyringFailure(VenueFailure):
         super().__init__(FailureKind.CONFIG, "keyring unavailable")
         self._message = message
 
-    def sentence(self, account: str) -> str:
+    def sentence(self, account: str, *, will_retry: bool = True) -> str:
         text = self._message.rstrip(".")
         return f"{text}." if text.startswith(account) else f"{account}: {text}."

@@ -288,11 +288,11 @@ class Engine:
             return await check_account_key(
                 spec, credentials, self._make_connector, self._settings.request_timeout
             )
-        except VenueFailure as failure:
-            return KeyCheck(KeyVerdict.UNVERIFIED, message=failure.sentence(spec.name))
-        except Exception as error:
-            _log.warning("%s: key verification failed", spec.name, exc_info=True)
-            return KeyCheck(KeyVerdict.UNVERIFIED, message=as_failure(error).sentence(spec.name))
+        except Exception as error:  # one check, asked again by the user: not "retrying"
+            if not isinstance(error, VenueFailure):
+                _log.warning("%s: key verification failed", spec.name, exc_info=True)
+            sentence = as_failure(error).sentence(spec.name, will_retry=False)
+            return KeyCheck(KeyVerdict.UNVERIFIED, message=sentence)
 
     # -- publishing ------------------------------------------------------------------------
 

@@ -3,6 +3,7 @@ read-only — verified with the venue's permission endpoint on the simulated exc
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Callable
 from pathlib import Path
 
@@ -112,6 +113,24 @@ def test_a_rejected_key_is_not_saved(
     assert _add(config_path, sim, "typo", "bybit") == 1
     err = capsys.readouterr().err
     assert err.startswith("typo: could not verify") and "Nothing was saved" in err
+    assert load_config(config_path).accounts == ()
+
+
+def test_a_venue_that_cannot_be_reached_says_try_again_not_retrying(
+    config_path: Path, stdin: Feed, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The command has ended when it says so: "retrying" would promise a try that never
+    comes."""
+    with socket.socket() as probe:  # a loopback port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    stdin(f"{DEMO_API_KEY}\n{DEMO_SECRET}\n")
+    argv = ["accounts", "add", "far", "--exchange", "bybit", "--config", str(config_path)]
+    assert main([*argv, "--api-url", f"http://127.0.0.1:{port}/bybit"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("far: could not verify the key — nothing answers at")
+    assert "try again in a moment. Nothing was saved." in " ".join(err.split())
+    assert "retrying" not in err
     assert load_config(config_path).accounts == ()
 
 

@@ -47,6 +47,9 @@ def test_snapshot_json_reports_a_reply_cut_short_as_a_failed_account(
     (account,) = document["accounts"]
     assert server.hits[POSITIONS[1]] >= 1  # the cut reply was read, not some other failure
     assert account["ok"] is False
-    assert account["error"] == f"my bybit: {ADVICE[FailureKind.BAD_REPLY]}."
+    # A one-shot command has ended: the sentence tells the user to try again, and does not
+    # promise a retry that the running app would make.
+    advice = ADVICE[FailureKind.BAD_REPLY]
+    assert account["error"] == f"my bybit: {advice}; try again in a moment."
     assert document["positions"] == []
     assert code == 1

@@ -27,22 +27,23 @@ class FailureKind(StrEnum):
     WALLET_REJECTED = "wallet_rejected"
 
 
-# What to do, per kind; the engine prefixes the account name.
+# What to do, per kind; the sentence prefixes the account name and, for a failure that passes
+# (`VenueFailure.retryable`), says what happens next (`_NEXT`).
 ADVICE: dict[FailureKind, str] = {
     FailureKind.BAD_KEY: "the API key or secret was rejected — check it, or add the account again",
     FailureKind.PERMISSION: "the API key lacks read permission for futures positions — "
     "enable 'read' for derivatives on the exchange",
-    FailureKind.RATE_LIMIT: "the exchange is rate-limiting us — backing off and retrying",
-    FailureKind.NETWORK: "cannot reach the exchange — check your internet connection; retrying",
-    FailureKind.VENUE_DOWN: "the exchange is down or under maintenance — retrying",
+    FailureKind.RATE_LIMIT: "the exchange is rate-limiting us",
+    FailureKind.NETWORK: "cannot reach the exchange — check your internet connection",
+    FailureKind.VENUE_DOWN: "the exchange is down or under maintenance",
     FailureKind.CLOCK_SKEW: "the exchange rejected the request timestamp — sync your system clock",
     FailureKind.BAD_REPLY: "the exchange sent a reply this app cannot read — check api_url, "
-    "a proxy or a captive portal; if it persists the exchange may have changed its API; retrying",
+    "a proxy or a captive portal; if it persists the exchange may have changed its API",
     FailureKind.CONFIG: "the account is not set up completely — edit it in Accounts",
-    FailureKind.UNKNOWN: "an unexpected error occurred — see the log file; retrying",
-    FailureKind.TIMEOUT: "the exchange did not answer in time — retrying",
+    FailureKind.UNKNOWN: "an unexpected error occurred — see the log file",
+    FailureKind.TIMEOUT: "the exchange did not answer in time",
     FailureKind.NOTHING_AT_API_URL: "nothing answers at the account's api_url — check its "
-    "address and port in Accounts; retrying",
+    "address and port in Accounts",
     FailureKind.WRONG_API_URL: "the account's api_url does not look like the exchange's API "
     "(it answered 'not found') — check api_url in Accounts",
     FailureKind.REDIRECT: "the exchange redirected the request to {context}; the app sends keys "
@@ -51,6 +52,11 @@ ADVICE: dict[FailureKind, str] = {
     FailureKind.WALLET_REJECTED: "the exchange rejected the wallet address — check it in "
     "Accounts (0x followed by 40 hexadecimal digits)",
 }
+
+# What happens next after a failure that passes: the running engine tries again by itself; a
+# one-shot command (`snapshot`, `accounts add`, a key check) has ended, so the user does.
+_NEXT = {True: "retrying", False: "try again in a moment"}
+_NEXT_AFTER_RATE_LIMIT = {True: "backing off and retrying", False: "try again in a minute"}
 
 
 class VenueFailure(Exception):
@@ -84,9 +90,14 @@ class VenueFailure(Exception):
             FailureKind.NOTHING_AT_API_URL,  # a local server (the simulator) may be starting
         }
 
-    def sentence(self, account: str) -> str:
-        """One sentence naming the account and what to do."""
+    def sentence(self, account: str, *, will_retry: bool = True) -> str:
+        """One sentence naming the account and what to do. `will_retry`: the caller reads the
+        account again by itself (the running engine); a one-shot command passes False, and a
+        failure that passes then tells the user to try again instead of "retrying"."""
         advice = ADVICE[self.kind]
         if "{context}" in advice:
             advice = advice.replace("{context}", self.context or "another address")
+        if self.retryable:
+            words = _NEXT_AFTER_RATE_LIMIT if self.kind is FailureKind.RATE_LIMIT else _NEXT
+            advice += ("; " if " — " in advice else " — ") + words[will_retry]
         return f"{account}: {advice}."
