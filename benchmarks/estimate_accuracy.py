@@ -38,6 +38,7 @@ order, with any number of workers (`--workers 1` plays them all in this process)
     .venv/bin/python -m benchmarks accuracy              # the summary rows
     .venv/bin/python -m benchmarks.estimate_accuracy     # per venue and per seed, ~2-4 min
     .venv/bin/python -m benchmarks.estimate_accuracy --json
+    .venv/bin/python -m benchmarks.estimate_accuracy --first-seed 11   # held-out seeds 11-20
 """
 
 from __future__ import annotations
@@ -734,7 +735,16 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.estimate_accuracy")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--json-file", metavar="PATH", help="also write the figures as JSON")
-    parser.add_argument("--seeds", type=int, default=len(SEEDS), help="seeds 1..N (default 10)")
+    parser.add_argument(
+        "--seeds", type=int, default=len(SEEDS), help="how many seeds to play (default 10)"
+    )
+    parser.add_argument(
+        "--first-seed",
+        type=int,
+        default=SEEDS[0],
+        help="the first seed played (default 1): --first-seed 11 --seeds 10 plays 11..20, "
+        "populations no rule of the estimator was tuned on",
+    )
     parser.add_argument(
         "--scenario",
         action="append",
@@ -748,7 +758,8 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.ERROR)
     started = time.perf_counter()
     scenarios = tuple(args.scenario or SCENARIOS)
-    measured = asyncio.run(measure(scenarios, range(1, args.seeds + 1), args.workers))
+    seeds = range(args.first_seed, args.first_seed + args.seeds)
+    measured = asyncio.run(measure(scenarios, seeds, args.workers))
     figures = json.dumps(accuracy_json(measured), indent=2)
     if args.json_file:
         with open(args.json_file, "w", encoding="utf-8") as out:
