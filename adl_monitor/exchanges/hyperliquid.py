@@ -26,7 +26,7 @@ from adl_monitor.core.model.account_figures import AccountFigures
 from adl_monitor.core.model.account_reading import AccountReading, CloseCause, CloseEvidence
 from adl_monitor.core.model.failure import FailureKind, VenueFailure
 from adl_monitor.core.model.market_context import Candle, MarketContext
-from adl_monitor.core.model.position import QueueKey
+from adl_monitor.core.model.position import Position, QueueKey
 from adl_monitor.core.ranking.formulas import score_position
 from adl_monitor.core.security.key_verdict import KeyCheck, KeyVerdict
 from adl_monitor.exchanges.base import UnifiedPosition, VenueConnector
@@ -85,7 +85,9 @@ class HyperliquidConnector(VenueConnector):
         self._seen = SeenRecords()  # fills already matched, and when we started
         self._candles: SlowRead[tuple[Candle, ...]] = SlowRead("public candles", MARKET_INTERVAL)
         self._figures_of: SlowRead[MarketContext] = SlowRead("public market data", MARKET_INTERVAL)
-        self._scores: dict[QueueKey, float] = {}  # each profitable position's last score
+        # The last reading's open positions and their account's figures: the one an ADL fill
+        # then names is scored (`_judge_closes`), not every one on every refresh.
+        self._held: dict[QueueKey, tuple[Position, AccountFigures | None]] = {}
         self._fronts: dict[QueueKey, tuple[float, float]] = {}  # ADL hit: (when, score before)
 
     def _configure(self, client: Any) -> None:
@@ -237,25 +239,38 @@ class HyperliquidConnector(VenueConnector):
         await super()._judge_closes(previous)
         now = time.monotonic()
         for key in self._closes.adl_hits:
-            if key in self._scores:
-                self._fronts[key] = (now, self._scores[key])
+            score = self._profitable_score(key)
+            if score is not None:
+                self._fronts[key] = (now, score)
 
-    def _remember_scores(self, reading: AccountReading) -> None:
-        self._scores = {}
-        for position in reading.positions:
-            score = score_position(self.exchange_id, position, reading.figures.get(position.settle))
-            if position.contracts > 0 and score.profitable:
-                self._scores[position.queue_key] = score.value
+    def _profitable_score(self, key: QueueKey) -> float | None:
+        """The score of the last reading's position in this queue, None unless it was open
+        and in profit (Hyperliquid queues only those)."""
+        held = self._held.get(key)
+        if held is None:
+            return None
+        score = score_position(self.exchange_id, *held)
+        return score.value if score.profitable else None
+
+    def _remember_positions(self, reading: AccountReading) -> None:
+        """Keep the reading's open positions, and each front while its position is still
+        open, in profit and within `ADL_FRONT_HOURS` of the fill — scoring only the positions
+        that have a front (the snapshot builder scores every position anyway)."""
+        self._held = {
+            p.queue_key: (p, reading.figures.get(p.settle))
+            for p in reading.positions
+            if p.contracts > 0
+        }
         now = time.monotonic()
         self._fronts = {
             key: front
             for key, front in self._fronts.items()
-            if key in self._scores and now - front[0] <= ADL_FRONT_HOURS * 3600
+            if now - front[0] <= ADL_FRONT_HOURS * 3600 and self._profitable_score(key) is not None
         }
 
     def _reading(self, fetched_at: datetime) -> AccountReading:
         reading = super()._reading(fetched_at)
-        self._remember_scores(reading)
+        self._remember_positions(reading)
         return replace(reading, markets=self._market_contexts())
 
     async def check_key(self) -> KeyCheck:
