@@ -24,9 +24,9 @@ points.
 * **ADL after a sharp move**: the share of the *other* side that the move of the last
   `RECENT_HOURS` liquidated (the same model, at the recent price and now) is taken off the
   front of this side's queue — what ADL does when the venue's backstop cannot absorb the
-  liquidations. Whether it could is not public, so the estimate takes the worst case (a
-  position moves *up* the queue when those ahead of it are closed) and the range covers the
-  case where the backstop held. In a quiet market the share is 0.
+  liquidations. Whether it could is not public, so the estimate takes the case where it could
+  not (a position moves *up* the queue when those ahead of it are closed) and the range covers
+  the case where the backstop held. In a quiet market the share is 0.
 
 * **ADL that reached the user's own position** on that side (the venue's fill says so, and
   the connector passes the score the position had then: `MarketContext.adl_front`): ADL closes
@@ -35,6 +35,14 @@ points.
   the front of what is left.
 
 The range comes from halving and doubling the holding time, and from that backstop case.
+After a cascade (the move liquidated `OPEN_ENDED_SHARE` or more of the other side) it also
+runs up to tier 5: how much ADL closed is not public — the liquidated share is itself a
+model figure, resting on leverage and backing nobody publishes, and queues with the same public
+figures are emptied to very different depths — so the tier the position would have had ADL
+closed everyone ahead of it stays in the range, and the basis says so. The point estimate
+stays the modelled case: moving it up for every cascade trades a miss on a deep one for a miss
+on a shallow one, and public data cannot tell them apart (benchmarks/estimate_accuracy.py,
+README "How good the estimated tier is").
 """
 
 from __future__ import annotations
@@ -66,6 +74,9 @@ trader's account usually holds more than one position's margin, and how much is 
 MAINTENANCE_SHARE = 0.5
 """Hyperliquid's maintenance margin is half the initial margin at maximum leverage."""
 QUINTILES = (0.2, 0.4, 0.6, 0.8)
+OPEN_ENDED_SHARE = 0.1
+"""A move that liquidated a tenth of the other side within `RECENT_HOURS` is a cascade: the
+range then runs to tier 5 (`PublicPrior.open_ended`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +87,9 @@ class PublicPrior:
     cuts: tuple[float, ...]
     alternatives: tuple[tuple[float, ...], ...]
     words: str
+    open_ended: bool = False
+    """After a cascade: ADL may have closed everyone ahead of the position, so its range runs
+    to tier 5."""
 
 
 def holding_hours(context: MarketContext) -> float:
@@ -304,6 +318,12 @@ def public_prior(context: MarketContext, side: str) -> PublicPrior | None:
         other = "shorts" if sign > 0 else "longs"
         words += (
             f"; the move of the last {RECENT_HOURS:.0f} h liquidated ~{deleveraged * 100:.0f} % "
-            f"of the {other}: assumed deleveraged from the front of this side (the worst case)"
+            f"of the {other}: assumed deleveraged from the front of this side"
         )
-    return PublicPrior(cuts, alternatives, words)
+        if deleveraged >= OPEN_ENDED_SHARE:
+            words += (
+                "; how much of the queue ADL really closed is not public (it may have closed "
+                "everyone ahead of you): the range runs to tier 5"
+            )
+    open_ended = front is None and deleveraged >= OPEN_ENDED_SHARE
+    return PublicPrior(cuts, alternatives, words, open_ended)

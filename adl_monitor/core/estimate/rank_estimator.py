@@ -637,7 +637,8 @@ class RankEstimator:
         public = self._public_prior(level)
         if public is not None:
             tiers = [_tier_of(score.value, cuts) for cuts in public.alternatives]
-            return min([tier, *tiers]), max([tier, *tiers])
+            high = MAX_TIER if public.open_ended else max([tier, *tiers])
+            return min([tier, *tiers]), high
         if self._level_count(level) < level.min_readings:
             family = _prior_family(formula_name(level.exchange), level.exchange)
             plausible = self._fit(level).plausible

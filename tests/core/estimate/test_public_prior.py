@@ -145,3 +145,33 @@ def test_adl_that_reached_the_position_puts_it_near_the_front() -> None:
     # A front on the other side says nothing about this one.
     longs_reached = replace(crash, adl_front=(("long", 1.3),))
     assert public_prior(longs_reached, "short") == public_prior(crash, "short")
+
+
+def test_after_a_cascade_the_range_runs_to_the_front_and_the_basis_says_why() -> None:
+    """The 12 % crash liquidated far more than a tenth of the longs: how much of the short
+    queue ADL closed with it is not public (the liquidated share is itself modelled, and queues
+    with the same public figures are emptied to very different depths). The tier stays the
+    modelled case, but the range runs to tier 5 — where the short would be had ADL closed
+    everyone ahead of it — and the basis says so. A mild dip that liquidated only a few longs
+    keeps the narrow range, and ADL that reached the position (a fact) closes the question."""
+    calm = market([100.0] * 336)
+    crash = replace(calm, mark=88.0)
+    short = score_position("hyperliquid", *make_position("hyperliquid", 2.0, 0.12, Side.SHORT))
+    after = RankEstimator().estimate("hyperliquid", short, queue=HL_BTC_SHORTS, market=crash)
+    prior = public_prior(crash, "short")
+    assert prior is not None
+    modelled = sum(1 for cut in prior.cuts if cut <= short.value) + 1
+    assert after.tier == modelled < 5
+    assert after.high == 5
+    assert after.low <= 2  # had the backstop held, it would sit further back
+    assert "not public" in after.basis and "the range runs to tier 5" in after.basis
+
+    dip = replace(calm, mark=98.5)
+    assert 0.0 < deleveraged_share(dip, -1, 24.0) < 0.1
+    small = score_position("hyperliquid", *make_position("hyperliquid", 2.0, 0.015, Side.SHORT))
+    mild = RankEstimator().estimate("hyperliquid", small, queue=HL_BTC_SHORTS, market=dip)
+    assert mild.high < 5 and "range runs to tier 5" not in mild.basis
+
+    reached = replace(crash, adl_front=(("short", 1.3),))
+    known = RankEstimator().estimate("hyperliquid", short, queue=HL_BTC_SHORTS, market=reached)
+    assert "range runs to tier 5" not in known.basis
