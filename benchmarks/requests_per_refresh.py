@@ -17,9 +17,9 @@ from benchmarks.common import demo_accounts, start_sim
 
 MINIMUM: dict[str, tuple[float, str]] = {
     "bybit": (
-        3,
-        "position/list once per category (linear, inverse: v5 has no all-categories query) "
-        "+ wallet-balance (the equity the ranking formula needs)",
+        4,
+        "position/list once per list (linear USDT, linear USDC, inverse: v5 has no query for "
+        "all categories or all settle coins) + wallet-balance (the equity the formula needs)",
     ),
     "binanceusdm": (
         2,

@@ -2,8 +2,10 @@
 
 What differs here: the indicator is `adlRankIndicator` in every position of `/v5/position/list`
 (ccxt's unified ADL method asks for one symbol only, so it is not used); a position the venue
-deleveraged carries `positionStatus == "Adl"`. The position list needs a category per call, so
-linear and inverse are two requests; balances come from the unified wallet. A position closed by
+deleveraged carries `positionStatus == "Adl"`. The position list needs a category per call and,
+for linear contracts, a settle coin (USDT and USDC perpetuals are listed apart; ccxt asks for
+USDT alone unless told), so it is three requests — more only for a list longer than a page
+(200 positions), followed by its cursor; balances come from the unified wallet. A position closed by
 ADL only shows in the execution list (`execType` "AdlTrade"), asked when a position shrank
 (docs/adl-evidence.md).
 
@@ -17,8 +19,9 @@ UTA 1.0 positions, and for UTA 2.0 an account-wide `marginMode` in `/v5/account/
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -33,7 +36,18 @@ from adl_monitor.exchanges.closes import HistoryRecord, SeenRecords, match_recor
 from adl_monitor.exchanges.reply_shape import envelope
 from adl_monitor.exchanges.values import as_dict, as_list, to_float
 
+log = logging.getLogger(__name__)
+
 _CATEGORIES = ("linear", "inverse")
+# One `/v5/position/list` query each: v5 has no query for all categories, nor for all of
+# linear's settle coins.
+_POSITION_LISTS: tuple[dict[str, str], ...] = (
+    {"subType": "linear", "settleCoin": "USDT"},
+    {"subType": "linear", "settleCoin": "USDC"},
+    {"subType": "inverse"},
+)
+_PAGE = 200  # the most positions one request returns
+_MAX_PAGES = 10
 _ACCOUNT_MODE_INTERVAL = 60.0  # seconds: a margin-mode switch is rare and needs no positions
 _ISOLATED_ACCOUNT = "ISOLATED_MARGIN"
 _RESULT_LIST = ("result", "list")
@@ -111,11 +125,29 @@ class BybitConnector(VenueConnector):
         client.options["enableUnifiedAccount"] = True
 
     async def _read_account(self) -> tuple[list[UnifiedPosition], dict[str, AccountFigures]]:
-        linear, inverse, figures = await asyncio.gather(
-            *(self.client.fetch_positions(None, {"subType": category}) for category in _CATEGORIES),
-            self._read_figures(),
+        reads: list[Awaitable[Any]] = [self._position_list(query) for query in _POSITION_LISTS]
+        *lists, figures = await asyncio.gather(*reads, self._read_figures())
+        return [position for found in lists for position in found], figures
+
+    async def _position_list(self, query: Mapping[str, str]) -> list[UnifiedPosition]:
+        """Every page of one position list: a full page has the next behind its cursor (ccxt
+        asks for one page only and would drop the rest)."""
+        positions: list[UnifiedPosition] = []
+        cursor = None
+        for _ in range(_MAX_PAGES):
+            params = {**query, "limit": _PAGE, **({"cursor": cursor} if cursor else {})}
+            page = list(await self.client.fetch_positions(None, params))
+            positions.extend(page)
+            cursor = as_dict(page[0].get("info")).get("nextPageCursor") if page else None
+            if len(page) < _PAGE or not cursor:
+                return positions
+        log.warning(
+            "%s: more than %d %s positions; the rest are not shown",
+            self.spec.name,
+            len(positions),
+            "/".join(query.values()),
         )
-        return [*linear, *inverse], figures
+        return positions
 
     def _normalise(self, unified: UnifiedPosition) -> UnifiedPosition:
         info = as_dict(unified.get("info"))

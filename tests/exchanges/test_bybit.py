@@ -81,8 +81,78 @@ async def test_inverse_position_with_its_adl_rank(servers, open_connector) -> No
     assert (adl.raw, adl.tier) == (2, 2)
     assert reading.figures["BTC"].wallet_balance == 0.5
     assert reading.adl_hits == frozenset()
-    # Both categories asked: an inverse position is not missed by a linear-only query.
-    assert server.hits["/v5/position/list"] == 2
+    # Each list asked: an inverse position is not missed by a linear-only query, nor a USDC
+    # one by a USDT-only one.
+    assert server.hits["/v5/position/list"] == 3
+
+
+def _linear_row(symbol: str, side: str, size: str, settle: str) -> dict[str, object]:
+    """One linear row of `/v5/position/list`, the documented example's fields."""
+    row = dict(fixture("bybit", "positionList")["result"]["list"][0])
+    row.update(symbol=symbol, side=side, size=size, avgPrice="60000", markPrice="61000")
+    row.update(positionValue=str(float(size) * 60000), unrealisedPnl="10", adlRankIndicator=3)
+    return row
+
+
+def _page(rows: list[dict[str, object]], cursor: str = "") -> dict[str, object]:
+    result = {"list": rows, "nextPageCursor": cursor, "category": "linear"}
+    return {"retCode": 0, "retMsg": "OK", "result": result, "retExtInfo": {}, "time": 1}
+
+
+async def test_usdc_perpetuals_are_read_beside_usdt_ones(servers, open_connector) -> None:
+    """ccxt lists linear positions settled in USDT only, unless asked for another coin: a USDC
+    perpetual would be missing from the table without a word."""
+    server = await servers("bybit")
+    usdt = _linear_row("BTCUSDT", "Buy", "0.5", "USDT")
+    usdc = _linear_row("BTCPERP", "Sell", "0.2", "USDC")
+    asked: list[str | None] = []
+
+    async def position_list(request: web.Request) -> web.Response:
+        settle = request.query.get("settleCoin")
+        asked.append(f"{request.query.get('category')}/{settle}")
+        rows = {"USDT": [usdt], "USDC": [usdc]}.get(settle or "", [])
+        return web.json_response(_page(rows))
+
+    server.route("GET", "/v5/position/list", position_list)
+    server.reply("GET", "/v5/account/wallet-balance", WALLET)
+    server.reply("GET", "/v5/account/info", account_info())
+    markets = by_symbol(*MARKETS.values(), market("BTCPERP", "BTC/USDC:USDC"))
+    connector = await open_connector(server, markets)
+
+    reading = await connector.fetch()
+
+    held = sorted((p.symbol, p.side.value, p.contracts) for p in reading.positions)
+    assert held == [("BTC/USDC:USDC", "short", 0.2), ("BTC/USDT:USDT", "long", 0.5)]
+    assert sorted(asked) == ["inverse/None", "linear/USDC", "linear/USDT"]
+
+
+async def test_a_list_longer_than_a_page_is_read_to_its_end(servers, open_connector) -> None:
+    """A page holds 200 positions; a full one has the rest behind its cursor, and ccxt reads
+    one page only."""
+    server = await servers("bybit")
+    coins = [f"C{i}" for i in range(203)]
+    rows = [_linear_row(f"{coin}USDT", "Buy", "1", "USDT") for coin in coins]
+    cursors: list[str | None] = []
+
+    async def position_list(request: web.Request) -> web.Response:
+        if request.query.get("settleCoin") != "USDT":
+            return web.json_response(_page([]))
+        cursor = request.query.get("cursor")
+        cursors.append(cursor)
+        if cursor is None:
+            return web.json_response(_page(rows[:200], cursor="page-2"))
+        return web.json_response(_page(rows[200:], cursor="page-3"))
+
+    server.route("GET", "/v5/position/list", position_list)
+    server.reply("GET", "/v5/account/wallet-balance", WALLET)
+    server.reply("GET", "/v5/account/info", account_info())
+    markets = by_symbol(*(market(f"{coin}USDT", f"{coin}/USDT:USDT") for coin in coins))
+    connector = await open_connector(server, markets)
+
+    reading = await connector.fetch()
+
+    assert len(reading.positions) == 203
+    assert cursors == [None, "page-2"]  # a short page is the last, whatever its cursor says
 
 
 async def test_margin_mode_from_trade_mode_or_the_account(servers, open_connector) -> None:
