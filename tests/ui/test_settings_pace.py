@@ -136,8 +136,9 @@ def _press_ok(
 ) -> str:
     """Open Settings, change what is given, press OK; returns what the dialog said on opening."""
     desktop.open_settings()
-    dialog = desktop.window.findChild(SettingsDialog)
-    assert dialog is not None and dialog.isVisible()
+    # The one on screen: a dialog closed by an earlier OK is deleted only when the event loop
+    # gets to it, and may still be the window's child (and `findChild` would return it).
+    (dialog,) = [d for d in desktop.window.findChildren(SettingsDialog) if d.isVisible()]
     said: str = dialog.error.text()
     if refresh is not None:
         dialog.refresh.setValue(refresh)
