@@ -28,7 +28,7 @@ from datetime import datetime, timedelta
 from adl_monitor.core.alerts.urgency import may_raise_alert
 from adl_monitor.core.model.account_reading import AccountReading, carry_deleveraged
 from adl_monitor.core.model.account_spec import AccountSpec
-from adl_monitor.core.model.failure import VenueFailure
+from adl_monitor.core.model.failure import FailureKind, VenueFailure, what_next
 from adl_monitor.core.model.snapshot import AccountState, AccountStatus
 from adl_monitor.core.security.key_verdict import KeyCheck, KeyVerdict
 
@@ -179,8 +179,7 @@ class AccountTracker:
 def no_answer_sentence(account: str, seconds: float, *, will_retry: bool = True) -> str:
     """The sentence for an account that gave no answer in time (a venue that hangs);
     `will_retry` as in `VenueFailure.sentence`."""
-    then = "retrying" if will_retry else "try again in a moment"
     return (
         f"{account}: the exchange did not answer within {seconds:g} s — it may be down or "
-        f"unreachable; {then}."
+        f"unreachable; {what_next(FailureKind.TIMEOUT, will_retry)}."
     )

@@ -5,9 +5,9 @@ What differs here: the indicator is `adlRankIndicator` in every position of `/v5
 deleveraged carries `positionStatus == "Adl"`. The position list needs a category per call and,
 for linear contracts, a settle coin (USDT and USDC perpetuals are listed apart; ccxt asks for
 USDT alone unless told), so it is three requests — more only for a list longer than a page
-(200 positions), followed by its cursor; balances come from the unified wallet. A position closed by
-ADL only shows in the execution list (`execType` "AdlTrade"), asked when a position shrank
-(docs/adl-evidence.md).
+(200 positions), followed by its cursor; balances come from the unified wallet. A position
+closed by ADL only shows in the execution list (`execType` "AdlTrade"), asked when a position
+shrank (docs/adl-evidence.md).
 
 Margin mode: ccxt leaves `marginMode` empty (Bybit deprecated `tradeMode` for UTA 2.0), but the
 classic formula needs it — an isolated position's effective leverage rests on its own margin, a

@@ -247,8 +247,7 @@ class HyperliquidConnector(VenueConnector):
             if score is not None:
                 self._fronts[key] = (now, score)
 
-    @staticmethod
-    def _profitable_score(reading: AccountReading | None, key: QueueKey) -> float | None:
+    def _profitable_score(self, reading: AccountReading | None, key: QueueKey) -> float | None:
         """The score of `reading`'s position in queue `key`, if it holds one in profit (only
         those are in Hyperliquid's queue). Asked only of the few positions ADL reached, not of
         every position on every refresh: the snapshot scores those already."""
@@ -257,7 +256,7 @@ class HyperliquidConnector(VenueConnector):
         for position in reading.positions:
             if position.queue_key == key and position.contracts > 0:
                 figures = reading.figures.get(position.settle)
-                score = score_position(HyperliquidConnector.exchange_id, position, figures)
+                score = score_position(self.exchange_id, position, figures)
                 return score.value if score.profitable else None
         return None
 

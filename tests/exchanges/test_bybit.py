@@ -86,7 +86,7 @@ async def test_inverse_position_with_its_adl_rank(servers, open_connector) -> No
     assert server.hits["/v5/position/list"] == 3
 
 
-def _linear_row(symbol: str, side: str, size: str, settle: str) -> dict[str, object]:
+def _linear_row(symbol: str, side: str, size: str) -> dict[str, object]:
     """One linear row of `/v5/position/list`, the documented example's fields."""
     row = dict(fixture("bybit", "positionList")["result"]["list"][0])
     row.update(symbol=symbol, side=side, size=size, avgPrice="60000", markPrice="61000")
@@ -103,8 +103,8 @@ async def test_usdc_perpetuals_are_read_beside_usdt_ones(servers, open_connector
     """ccxt lists linear positions settled in USDT only, unless asked for another coin: a USDC
     perpetual would be missing from the table without a word."""
     server = await servers("bybit")
-    usdt = _linear_row("BTCUSDT", "Buy", "0.5", "USDT")
-    usdc = _linear_row("BTCPERP", "Sell", "0.2", "USDC")
+    usdt = _linear_row("BTCUSDT", "Buy", "0.5")
+    usdc = _linear_row("BTCPERP", "Sell", "0.2")
     asked: list[str | None] = []
 
     async def position_list(request: web.Request) -> web.Response:
@@ -131,7 +131,7 @@ async def test_a_list_longer_than_a_page_is_read_to_its_end(servers, open_connec
     one page only."""
     server = await servers("bybit")
     coins = [f"C{i}" for i in range(203)]
-    rows = [_linear_row(f"{coin}USDT", "Buy", "1", "USDT") for coin in coins]
+    rows = [_linear_row(f"{coin}USDT", "Buy", "1") for coin in coins]
     cursors: list[str | None] = []
 
     async def position_list(request: web.Request) -> web.Response:

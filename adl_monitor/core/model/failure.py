@@ -28,7 +28,7 @@ class FailureKind(StrEnum):
 
 
 # What to do, per kind; the sentence prefixes the account name and, for a failure that passes
-# (`VenueFailure.retryable`), says what happens next (`_NEXT`).
+# (`VenueFailure.retryable`), says what happens next (`what_next`).
 ADVICE: dict[FailureKind, str] = {
     FailureKind.BAD_KEY: "the API key or secret was rejected — check it, or add the account again",
     FailureKind.PERMISSION: "the API key lacks read permission for futures positions — "
@@ -53,10 +53,14 @@ ADVICE: dict[FailureKind, str] = {
     "Accounts (0x followed by 40 hexadecimal digits)",
 }
 
-# What happens next after a failure that passes: the running engine tries again by itself; a
-# one-shot command (`snapshot`, `accounts add`, a key check) has ended, so the user does.
-_NEXT = {True: "retrying", False: "try again in a moment"}
-_NEXT_AFTER_RATE_LIMIT = {True: "backing off and retrying", False: "try again in a minute"}
+
+def what_next(kind: FailureKind, will_retry: bool) -> str:
+    """What happens after a failure that passes: the running engine tries again by itself
+    (`will_retry`); a one-shot command (`snapshot`, `accounts add`, a key check) has ended, so
+    the user does."""
+    if kind is FailureKind.RATE_LIMIT:
+        return "backing off and retrying" if will_retry else "try again in a minute"
+    return "retrying" if will_retry else "try again in a moment"
 
 
 class VenueFailure(Exception):
@@ -98,6 +102,5 @@ class VenueFailure(Exception):
         if "{context}" in advice:
             advice = advice.replace("{context}", self.context or "another address")
         if self.retryable:
-            words = _NEXT_AFTER_RATE_LIMIT if self.kind is FailureKind.RATE_LIMIT else _NEXT
-            advice += ("; " if " — " in advice else " — ") + words[will_retry]
+            advice += ("; " if " — " in advice else " — ") + what_next(self.kind, will_retry)
         return f"{account}: {advice}."
