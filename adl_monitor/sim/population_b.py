@@ -111,7 +111,7 @@ class ShapeB:
     cross_share: float
     """Share of accounts that trade cross (a few of their positions are isolated, and back)."""
     per_account_weights: tuple[float, ...]
-    """Over `POSITIONS_PER_ACCOUNT`."""
+    """Over `POSITIONS_PER_ACCOUNT`: 30–70 % of accounts hold one position."""
     hedger_share: float
     """Chance that an account's next position is the other side of a coin it holds."""
     burst_share: float
@@ -131,10 +131,11 @@ def dirichlet(rng: random.Random, count: int, concentration: float) -> tuple[flo
 
 
 def draw_shape(rng: random.Random, events: int) -> ShapeB:
+    single = rng.uniform(0.3, 0.7)
     return ShapeB(
         leverage_weights=dirichlet(rng, len(ROUND_LEVERAGES), 0.7),
         cross_share=rng.uniform(0.1, 0.9),
-        per_account_weights=(rng.uniform(0.3, 0.7), *dirichlet(rng, 3, 1.5)),
+        per_account_weights=(single, *((1 - single) * w for w in dirichlet(rng, 3, 1.5))),
         hedger_share=rng.uniform(0.0, 0.35),
         burst_share=rng.uniform(0.55, 0.9),
         event_weights={side: dirichlet(rng, events, 0.8) for side in Side},
