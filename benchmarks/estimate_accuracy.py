@@ -10,7 +10,9 @@ itself gives each position at that moment, never the app's own earlier readings.
 
 Each seed draws its own trader population (`adl_monitor/sim/population_mix.py`): leverage mix,
 cross share, entry spread and age, losing share, crowding; every fourth seed (2, 6, 10) is
-*wild*, outside the ranges the estimator's prior was designed on.
+*wild*, outside the ranges the estimator's prior was designed on. `--population b` plays a
+second family designed independently (`adl_monitor/sim/population_b.py`: multi-position
+accounts, round leverage, entries in bursts, Pareto sizes; docs/simulator.md).
 
 Each run opens with `CALIBRATION` sim seconds of quiet market (the start price and the
 scenario's noise: `World(lead_in=…)`) in which the app reads and calibrates; then the
@@ -40,6 +42,7 @@ order, with any number of workers (`--workers 1` plays them all in this process)
     .venv/bin/python -m benchmarks.estimate_accuracy     # per venue and per seed, ~2-4 min
     .venv/bin/python -m benchmarks.estimate_accuracy --json
     .venv/bin/python -m benchmarks.estimate_accuracy --first-seed 11   # held-out seeds 11-20
+    .venv/bin/python -m benchmarks.estimate_accuracy --population b    # traders of another design
 """
 
 from __future__ import annotations
@@ -51,7 +54,7 @@ import multiprocessing
 import os
 import statistics
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -70,7 +73,7 @@ from adl_monitor.exchanges.base import VenueConnector
 from adl_monitor.exchanges.registry import connector_for
 from adl_monitor.sim.population_mix import is_wild
 from adl_monitor.sim.server import SimExchange
-from adl_monitor.sim.world import World
+from adl_monitor.sim.world import POPULATIONS, World
 from benchmarks.common import Row
 
 SCENARIOS = ("calm", "squeeze", "cascade", "hedge-leg")
@@ -195,6 +198,12 @@ class Results:
     """Orange/red warnings on positions the simulator did NOT deleverage in that run."""
     seeds: tuple[int, ...] = ()
     runs: int = 0
+    population: str = "a"
+    """The simulator's trader family (`World(population=…)`)."""
+
+    def is_wild(self, seed: int) -> bool:
+        """Population A's wild seeds (`population_mix.is_wild`); population B has none."""
+        return self.population == "a" and is_wild(seed)
 
     def tally(self, venue: str, seed: int) -> Tally:
         return self.tallies.setdefault((venue, seed), Tally())
@@ -234,10 +243,10 @@ class SeedSpread:
         worst_seed = min(shares, key=lambda seed: (shares[seed], seed))
         return cls(statistics.fmean(shares.values()), shares[worst_seed], worst_seed)
 
-    def text(self) -> str:
+    def text(self, wild_seed: Callable[[int], bool] = is_wild) -> str:
         if self.mean is None or self.worst is None:
             return "–"
-        wild = " wild" if self.worst_seed is not None and is_wild(self.worst_seed) else ""
+        wild = " wild" if self.worst_seed is not None and wild_seed(self.worst_seed) else ""
         return f"{pct(self.mean)} (worst seed {self.worst_seed}{wild}: {pct(self.worst)})"
 
 
@@ -318,8 +327,10 @@ class Run:
         results: Results,
         calibration: float = CALIBRATION,
         story: float | None = None,
+        population: str = "a",
     ) -> None:
-        """`story`: sim seconds of the scenario played after calibration (default: all of it)."""
+        """`story`: sim seconds of the scenario played after calibration (default: all of it);
+        `population`: the simulator's trader family (`World`)."""
         self.scenario = scenario
         self.seed = seed
         self.results = results
@@ -328,7 +339,9 @@ class Run:
         # The same world, its story delayed by the calibration time (a benchmark-only swap:
         # the server reads `sim.world` on every request).
         world = self.sim.world
-        self.sim.world = World(scenario, seed, epoch_ms=world.epoch_ms, lead_in=calibration)
+        self.sim.world = World(
+            scenario, seed, epoch_ms=world.epoch_ms, lead_in=calibration, population=population
+        )
         self.duration = calibration + (world.scenario.duration if story is None else story)
         self.estimator = RankEstimator()
         self.rules = AlertRules()
@@ -492,20 +505,28 @@ def most_within(times: list[float], window: float) -> int:
 
 
 async def play(
-    scenario: str, seed: int, calibration: float = CALIBRATION, story: float | None = None
+    scenario: str,
+    seed: int,
+    calibration: float = CALIBRATION,
+    story: float | None = None,
+    population: str = "a",
 ) -> Results:
     """One run, scored into a `Results` of its own (`Run` says what `story` is)."""
-    results = Results(seeds=(seed,))
-    await Run(scenario, seed, results, calibration, story).play()
+    results = Results(seeds=(seed,), population=population)
+    await Run(scenario, seed, results, calibration, story, population).play()
     results.runs = 1
     return results
 
 
 def play_in_worker(
-    scenario: str, seed: int, calibration: float = CALIBRATION, story: float | None = None
+    scenario: str,
+    seed: int,
+    calibration: float = CALIBRATION,
+    story: float | None = None,
+    population: str = "a",
 ) -> Results:
     """`play` on a worker process's own event loop (a module-level function: it pickles)."""
-    return asyncio.run(play(scenario, seed, calibration, story))
+    return asyncio.run(play(scenario, seed, calibration, story, population))
 
 
 async def measure(
@@ -515,19 +536,20 @@ async def measure(
     *,
     calibration: float = CALIBRATION,
     story: float | None = None,
+    population: str = "a",
 ) -> Results:
     """Play every scenario with every seed. The runs share nothing (each has its own
     simulator, connectors, estimator and rules), so `workers` processes (default: one per
     core) play them side by side; each run's results are merged in the order one process
     plays them (scenario by scenario, seed by seed), so the figures and the order of the
     per-run lists are the same whatever the number of workers. `calibration` and `story`
-    shorten the runs (tests)."""
-    results = Results(seeds=tuple(seeds))
+    shorten the runs (tests); `population` picks the simulator's trader family."""
+    results = Results(seeds=tuple(seeds), population=population)
     plan = [(scenario, seed) for scenario in scenarios for seed in results.seeds]
     workers = max(1, min(workers or os.cpu_count() or 1, len(plan)))
     if workers == 1:
         for scenario, seed in plan:
-            results.merge(await play(scenario, seed, calibration, story))
+            results.merge(await play(scenario, seed, calibration, story, population))
         return results
     loop = asyncio.get_running_loop()
     # "spawn": a fresh interpreter per worker, not a fork of a process that may hold threads
@@ -537,7 +559,7 @@ async def measure(
         # The costliest scenarios first, so the workers run out of work together.
         costliest_first = sorted(plan, key=lambda run: -RELATIVE_COST.get(run[0], 1.0))
         futures = {
-            run: loop.run_in_executor(pool, play_in_worker, *run, calibration, story)
+            run: loop.run_in_executor(pool, play_in_worker, *run, calibration, story, population)
             for run in costliest_first
         }
         for run in plan:
@@ -640,7 +662,8 @@ def accuracy_json(results: Results) -> dict[str, Any]:
         "adl": {k: _round(v) for k, v in hit_figures(results).items()},
         "scenarios": list(SCENARIOS),
         "seeds": list(results.seeds),
-        "wild_seeds": [seed for seed in results.seeds if is_wild(seed)],
+        "population": results.population,
+        "wild_seeds": [seed for seed in results.seeds if results.is_wild(seed)],
         "calibration_s": CALIBRATION,
         "scored": "each scenario's whole story, after calibration",
     }
@@ -662,19 +685,19 @@ def rows_for(results: Results) -> list[Row]:
         *((f"accuracy: {venue}", (venue,)) for venue in (*TIER_VENUES, *NO_TIER_VENUES)),
     ):
         per_seed = results.per_seed(venues)
-        measured = (
-            f"exact {SeedSpread.of(per_seed, 'exact').text()} · "
-            f"within one {SeedSpread.of(per_seed, 'within_one').text()}"
-        )
+
+        def spread(name: str, per_seed: dict[int, Tally] = per_seed) -> str:
+            return SeedSpread.of(per_seed, name).text(results.is_wild)
+
+        measured = f"exact {spread('exact')} · within one {spread('within_one')}"
         if venues == ("binanceusdm",):
-            baseline = SeedSpread.of(per_seed, "reported_exact").text()
-            note = f"repeating last venue tier: exact {baseline}"
+            note = f"repeating last venue tier: exact {spread('reported_exact')}"
         elif set(venues) <= set(TIER_VENUES):
-            note = f"estimate = venue tier {SeedSpread.of(per_seed, 'agrees').text()}"
+            note = f"estimate = venue tier {spread('agrees')}"
         else:
             note = (
-                f"profitable only: exact {SeedSpread.of(per_seed, 'profitable_exact').text()}; "
-                f"true tier within the shown range {SeedSpread.of(per_seed, 'in_range').text()}"
+                f"profitable only: exact {spread('profitable_exact')}; "
+                f"true tier within the shown range {spread('in_range')}"
             )
         rows.append(Row(label, measured, f"n={sum(t.n for t in per_seed.values())}", note))
     adl = hit_figures(results)
@@ -718,7 +741,7 @@ def print_per_seed(results: Results) -> None:
         for venue in venues:
             tally = results.tallies.get((venue, seed), Tally())
             cells.append(f"{pct(tally.share('exact')):>7} / {pct(tally.share('within_one')):>7}")
-        print(f"{seed:>4}{'w' if is_wild(seed) else ' '} " + "  ".join(cells))
+        print(f"{seed:>4}{'w' if results.is_wild(seed) else ' '} " + "  ".join(cells))
     early = hit_figures(results)["warned_before_story"]
     print(f"ADL hits first warned during the calibration lead-in (quiet market): {early}")
     for hit in results.hits:
@@ -758,6 +781,13 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
         help="play only this scenario (repeatable; default all four), for a quick look",
     )
     parser.add_argument(
+        "--population",
+        choices=POPULATIONS,
+        default="a",
+        help="the simulator's trader family: a (default, population.py) or b, designed "
+        "independently of the estimator (population_b.py, docs/simulator.md)",
+    )
+    parser.add_argument(
         "--workers", type=int, default=None, help="processes playing runs (default: one per core)"
     )
     args = parser.parse_args(argv)
@@ -772,7 +802,9 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.ERROR)
     started = time.perf_counter()
     scenarios = tuple(args.scenario or SCENARIOS)
-    measured = asyncio.run(measure(scenarios, args.played, args.workers))
+    measured = asyncio.run(
+        measure(scenarios, args.played, args.workers, population=args.population)
+    )
     figures = json.dumps(accuracy_json(measured), indent=2)
     if args.json_file:
         with open(args.json_file, "w", encoding="utf-8") as out:

@@ -19,6 +19,7 @@ from adl_monitor.sim.book_position import BookPosition, SimAccount
 from adl_monitor.sim.demo import DEMO_ACCOUNT_NAMES, VENUES
 from adl_monitor.sim.instruments import BY_BASE, INSTRUMENTS
 from adl_monitor.sim.population import PidSource, synthetic_positions
+from adl_monitor.sim.population_b import MarketHistory, draw_history, population_b
 from adl_monitor.sim.population_mix import (
     TREND_HORIZON_HOURS,
     PopulationMix,
@@ -32,6 +33,7 @@ from adl_monitor.sim.venue_book import VenueBook
 TICK = 0.5  # sim seconds between liquidation checks
 BINANCE_REFRESH = 30.0  # Binance recomputes adlQuantile every 30 s
 DEFAULT_EPOCH_MS = 1_760_054_400_000  # 10 Oct 2025 00:00 UTC: used when no epoch is given
+POPULATIONS = ("a", "b")
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,13 @@ class World:
         traders_per_side: int = 150,
         epoch_ms: int = DEFAULT_EPOCH_MS,
         lead_in: float = 0.0,
+        population: str = "a",
     ) -> None:
+        """`population`: "a" the traders of `population.py`, "b" the independently designed
+        family of `population_b.py` (multi-position accounts, bursts of entries)."""
+        if population not in POPULATIONS:
+            raise ValueError(f"population must be one of {', '.join(POPULATIONS)}")
+        self.population = population
         self.scenario: Scenario = get_scenario(scenario)
         self.seed = seed
         self.epoch_ms = epoch_ms
@@ -110,6 +118,8 @@ class World:
         self.trends = {inst.base: draw_trend(seed, inst.base) for inst in INSTRUMENTS}
         """Longs' favourable move per day before sim time 0, per base (`population_mix`)."""
         self.mixes: dict[str, PopulationMix] = {}
+        self.history_b: MarketHistory | None = draw_history(seed) if population == "b" else None
+        """Population B's market of the days before sim time 0 (its traders entered on it)."""
         pids = PidSource()
         for venue in VENUES:
             mix = self.mixes[venue] = draw_mix(seed, venue)
@@ -119,22 +129,33 @@ class World:
                 for inst in INSTRUMENTS
             }
             book = VenueBook(venue, funds, self.scenario.depth)
-            rng = random.Random(f"{seed}:population:{venue}")
-            for inst in INSTRUMENTS:
-                spread = self.scenario.entry_spread.get(inst.base, 0.03)
-                longs = round(2 * traders_per_side * long_share)
-                counts = {Side.LONG: longs, Side.SHORT: 2 * traders_per_side - longs}
-                trend = self.trends[inst.base]
-                for side, count in counts.items():
-                    for held in synthetic_positions(
-                        venue, inst, side, count, spread, rng, pids, mix, trend
-                    ):
-                        book.add(held)
+            longs = round(2 * traders_per_side * long_share)
+            counts = {Side.LONG: longs, Side.SHORT: 2 * traders_per_side - longs}
+            if self.history_b is not None:
+                rng = random.Random(f"{seed}:population-b:{venue}")
+                wanted = {(i.base, side): n for i in INSTRUMENTS for side, n in counts.items()}
+                for held in population_b(venue, wanted, self.history_b, rng, pids):
+                    book.add(held)
+            else:
+                self._add_population_a(book, counts, mix, pids)
             self._add_demo(book, pids)
             self.books[venue] = book
         self.binance_published: dict[int, int] = {}
         self.binance_published_at = 0.0
         self._publish_binance()
+
+    def _add_population_a(
+        self, book: VenueBook, counts: dict[Side, int], mix: PopulationMix, pids: PidSource
+    ) -> None:
+        rng = random.Random(f"{self.seed}:population:{book.exchange}")
+        for inst in INSTRUMENTS:
+            spread = self.scenario.entry_spread.get(inst.base, 0.03)
+            trend = self.trends[inst.base]
+            for side, count in counts.items():
+                for held in synthetic_positions(
+                    book.exchange, inst, side, count, spread, rng, pids, mix, trend
+                ):
+                    book.add(held)
 
     def _add_demo(self, book: VenueBook, pids: PidSource) -> None:
         holdings = [h for h in self.scenario.holdings if h.exchange == book.exchange]
@@ -165,6 +186,8 @@ class World:
         """
         if t >= 0:
             return self._price(base, t)
+        if self.history_b is not None:
+            return BY_BASE[base].price * self.history_b.ratio(base, -t / 3600.0)
         hours = min(-t / 3600.0, TREND_HORIZON_HOURS)
         return BY_BASE[base].price * math.exp(-self.trends[base] * hours / 24.0)
 
@@ -274,7 +297,7 @@ class World:
         return {
             "scenario": self.scenario.name,
             "seed": self.seed,
-            "wild_population": self.mixes["bybit"].wild,
+            "wild_population": self.population == "a" and self.mixes["bybit"].wild,
             "sim_time": self.t,
             "time": self.now_ms(),
             "marks": self.marks(),
