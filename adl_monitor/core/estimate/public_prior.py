@@ -90,6 +90,8 @@ class PublicPrior:
     open_ended: bool = False
     """After a cascade: ADL may have closed everyone ahead of the position, so its range runs
     to tier 5."""
+    sampled: int = 0
+    """How many real positions the cuts rest on (`core.estimate.wallet_sample`); 0: modelled."""
 
 
 def holding_hours(context: MarketContext) -> float:
