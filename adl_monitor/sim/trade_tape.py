@@ -144,13 +144,10 @@ class TradeTape:
 
     def _open_at(self, coin: str, at: float) -> list[tuple[str, BookPosition]]:
         """The synthetic positions of `coin` open at sim time `at`, with their wallets."""
-        wallets = self.wallets
         return [
             (address, held)
-            for held in wallets.positions.get(coin, ())
-            if held.opened_at <= at
-            and (held.closed_at is None or held.closed_at > at)
-            and (address := wallets.address(held.account.name)) is not None
+            for address, held in self.wallets.positions.get(coin, ())
+            if held.opened_at <= at and (held.closed_at is None or held.closed_at > at)
         ]
 
     # --- liquidations and ADL ----------------------------------------------------------------

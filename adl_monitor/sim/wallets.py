@@ -40,17 +40,19 @@ class PublicWallets:
         self.market_makers = market_maker_addresses(world.seed)
         self.accounts: dict[str, SimAccount] = {}
         self._addresses: dict[str, str] = {}
-        self.positions: dict[str, list[BookPosition]] = defaultdict(list)
-        """Per coin, every synthetic position ever held (closed ones too), in book order."""
+        self.positions: dict[str, list[tuple[str, BookPosition]]] = defaultdict(list)
+        """Per coin, every synthetic position ever held (closed ones too) with its wallet, in
+        book order."""
         for held in world.books[exchange].added:
             account = held.account
             if account.demo:
                 continue
-            self.positions[held.base].append(held)
-            if account.name not in self._addresses:
+            address = self._addresses.get(account.name)
+            if address is None:
                 address = wallet_address(world.seed, account.name)
                 self._addresses[account.name] = address
                 self.accounts[address] = account
+            self.positions[held.base].append((address, held))
 
     def address(self, account_name: str) -> str | None:
         """The account's public address; None for the demo account (and unknown names)."""
