@@ -207,10 +207,10 @@ class VenueBook:
         price: float,
         t: float,
         marks: dict[str, float],
-        counterparty: str,
+        counterparty: str = "",
     ) -> None:
         """Close `qty` coins of `side` at `price`, front of the queue first, against the
-        liquidated `counterparty`'s order."""
+        liquidated `counterparty`'s order ("" when no account's: a test's)."""
         key = (base, side)
         ranked = self.ranked(key, t, marks)
         order = sorted(
