@@ -249,11 +249,13 @@ class HyperliquidConnector(VenueConnector):
                     for (held, side), (_, score) in self._fronts.items()
                     if held == symbol
                 ),
-                wallets=self._wallets.values.get(symbol, ((), 0))[0],
-                wallets_read=self._wallets.values.get(symbol, ((), 0))[1],
+                wallets=sample.positions,
+                wallets_read=sample.wallets_read,
+                wallets_closed=sample.closed,
             )
             for symbol, figures in self._figures_of.values.items()
             if symbol in candles
+            for sample in (self._wallets.values.get(symbol, Sampled()),)
         }
 
     async def _judge_closes(self, previous: Mapping[QueueKey, UnifiedPosition]) -> None:

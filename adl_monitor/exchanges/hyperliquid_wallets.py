@@ -30,14 +30,28 @@ from adl_monitor.exchanges.values import as_dict, as_list, number, to_float
 
 WALLETS_INTERVAL = 30.0
 """Seconds between batches."""
-READS_PER_BATCH = 12
+READS_PER_BATCH = 20
+NEW_PER_BATCH = 6
+"""Of a batch, the reads that grow the sample with wallets never read (when there are); the
+rest keep it current."""
 MAX_WALLETS = 400
 MAX_READ_BATCHES = 60
 """A wallet read this many batches ago (30 min at `WALLETS_INTERVAL`) no longer counts."""
 _ADDRESS = re.compile(r"0x[0-9a-f]{40}")
 
-Sampled = tuple[tuple[WalletPosition, ...], int]
-"""A symbol's sampled positions, and how many wallets the sample read."""
+CLOSED_BATCHES = 240
+"""A position a read found closed counts for this many batches (2 h at `WALLETS_INTERVAL`):
+the window in which the estimate measures how deep ADL went."""
+
+
+@dataclass(frozen=True, slots=True)
+class Sampled:
+    """One symbol's sample: the open positions, how many wallets were read, and the positions
+    a later read found closed (as last seen)."""
+
+    positions: tuple[WalletPosition, ...] = ()
+    wallets_read: int = 0
+    closed: tuple[WalletPosition, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +91,7 @@ class WalletSample:
         self._batch = 0
         self._seen: dict[str, tuple[int, float]] = {}  # address → (batch, trade time) last seen
         self._reads: dict[str, _Read] = {}
+        self._closed: list[tuple[int, str, WalletPosition]] = []  # (batch, coin, as last seen)
 
     async def read(self, client: Any, coins: Mapping[str, str]) -> dict[str, Sampled]:
         """One batch for `coins` (symbol → coin): their recent trades, then `READS_PER_BATCH`
@@ -88,8 +103,18 @@ class WalletSample:
             self._note(as_list(trades))
         for address in self._next_reads():
             state = await client.publicPostInfo({"type": "clearinghouseState", "user": address})
-            self._reads[address] = _Read(self._batch, wallet_positions(state))
+            self._reread(address, wallet_positions(state))
         return self._sampled(coins)
+
+    def _reread(self, address: str, positions: dict[str, WalletPosition]) -> None:
+        """Keep the wallet's new read; a position of its last read that is gone (or turned to
+        the other side) was closed since."""
+        last = self._reads.get(address)
+        for coin, before in (last.positions if last is not None else {}).items():
+            now = positions.get(coin)
+            if now is None or now.side != before.side:
+                self._closed.append((self._batch, coin, before))
+        self._reads[address] = _Read(self._batch, positions)
 
     def _note(self, trades: list[Any]) -> None:
         for trade in trades:
@@ -109,31 +134,36 @@ class WalletSample:
                 self._reads.pop(address, None)
 
     def _next_reads(self) -> list[str]:
-        """Seen trading since the last read (or never read), most recently seen first; then
-        the oldest reads."""
-
-        def changed(address: str) -> bool:
-            read = self._reads.get(address)
-            return read is None or self._seen[address][0] > read.batch
-
-        fresh = sorted(
-            (a for a in self._seen if changed(a)), key=lambda a: self._seen[a], reverse=True
+        """Half the batch keeps the sample current: wallets read before that a trade has named
+        since (an ADL or a liquidation is a trade), then the oldest reads of wallets holding a
+        position; the other half grows it with wallets never read, the most recently seen
+        first. Either half takes what the other leaves."""
+        again = sorted(
+            (a for a in self._reads if a in self._seen),
+            key=lambda a: (self._seen[a][0] <= self._reads[a].batch, self._reads[a].batch),
         )
-        stale = sorted(
-            (a for a in self._seen if not changed(a)), key=lambda a: self._reads[a].batch
+        again = [
+            a for a in again if self._reads[a].positions or self._seen[a][0] > self._reads[a].batch
+        ]
+        new = sorted(
+            (a for a in self._seen if a not in self._reads),
+            key=lambda a: self._seen[a],
+            reverse=True,
         )
-        return (fresh + stale)[:READS_PER_BATCH]
+        take_again = max(READS_PER_BATCH - NEW_PER_BATCH, READS_PER_BATCH - len(new))
+        chosen = again[:take_again]
+        return chosen + new[: READS_PER_BATCH - len(chosen)]
 
     def _sampled(self, coins: Mapping[str, str]) -> dict[str, Sampled]:
-        current = {
-            address: read
-            for address, read in self._reads.items()
-            if self._batch - read.batch < MAX_READ_BATCHES
-        }
+        current = [
+            read for read in self._reads.values() if self._batch - read.batch < MAX_READ_BATCHES
+        ]
+        self._closed = [c for c in self._closed if self._batch - c[0] < CLOSED_BATCHES]
         return {
-            symbol: (
-                tuple(read.positions[coin] for read in current.values() if coin in read.positions),
+            symbol: Sampled(
+                tuple(read.positions[coin] for read in current if coin in read.positions),
                 len(current),
+                tuple(position for _, held, position in self._closed if held == coin),
             )
             for symbol, coin in coins.items()
         }

@@ -85,7 +85,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from adl_monitor.core.estimate.public_prior import PublicPrior, public_prior
-from adl_monitor.core.estimate.wallet_sample import sampled_prior
 from adl_monitor.core.model.account_figures import AccountFigures
 from adl_monitor.core.model.estimate import Estimate, Score
 from adl_monitor.core.model.levels import MAX_TIER
@@ -445,20 +444,11 @@ class RankEstimator:
         if has_indicator(exchange):
             return
         key = _queue_key(exchange, queue)
-        # Other wallets' real positions first (cheap: a sort); the modelled prior, the costly
-        # one, only without enough of them, and then only when its own figures changed.
-        prior = sampled_prior(market, queue[1])
         known = self._public.get(key)
-        if (
-            prior is None
-            and known is not None
-            and not known[1].sampled
-            and _same_market(known[0], market)
-        ):
+        if known is not None and _same_market(known[0], market):
             self._public.move_to_end(key)
             return
-        if prior is None:
-            prior = public_prior(market, queue[1])
+        prior = public_prior(market, queue[1])
         if prior is None:
             self._public.pop(key, None)
         else:
@@ -756,12 +746,8 @@ def _cuts_crossed(before: float, now: float, cuts: tuple[float, ...]) -> int:
 def _same_market(known: MarketContext, market: MarketContext) -> bool:
     """The same public figures, the mark within `MARK_TOLERANCE` of the one the prior was
     computed for: the prior's cut points move only slowly with the mark, and computing them
-    is the estimate's one costly step. Other wallets' positions do not enter the modelled
-    prior, so a fresh read of them does not count as a change."""
-    same = replace(
-        known, mark=market.mark, wallets=market.wallets, wallets_read=market.wallets_read
-    )
-    if same != market:
+    is the estimate's one costly step."""
+    if replace(known, mark=market.mark) != market:
         return False
     return abs(market.mark - known.mark) <= MARK_TOLERANCE * abs(known.mark)
 

@@ -1,95 +1,79 @@
-"""Cut points of a Hyperliquid queue from other wallets' positions, read publicly.
+"""What other wallets' public positions tell the Hyperliquid prior (`public_prior`).
 
 On Hyperliquid every wallet's positions are public (`clearinghouseState` answers for any
-address), and each public trade names the two wallets that made it. The connector reads the
-wallets it sees trading on the markets the user holds (`exchanges/hyperliquid_wallets.py`) and
-passes their positions on (`MarketContext.wallets`). Scored with Hyperliquid's own formula at
-today's mark, the profitable ones are a sample of the very queue the user's position stands in,
-so their quintiles are its cut points — real positions, where `public_prior` can only model them.
+address), and each public trade names the two wallets that made it. The connector reads some
+of the wallets it sees trading the coins the user holds (`exchanges/hyperliquid_wallets.py`) and
+passes their positions on (`MarketContext.wallets`), with those that a later read found closed
+(`MarketContext.wallets_closed`).
 
-What the sample is not:
+Why they are not ranked against directly: wallets that trade are seen, and a position opened
+long ago and left alone seldom trades. Under Hyperliquid's formula the old winners are the ones
+whose profit has grown their account — the *back* of the queue — so a queue read straight from
+the sample has too many fresh, highly leveraged positions in front, and places the user's
+position too far back: a later warning, the wrong way to err. What the sample does tell,
+without that bias, is what no candle shows:
 
-* **The whole queue.** Wallets that trade are seen; a position opened long ago and left alone
-  rarely trades, and those are the most profitable — the front of the queue. The sample
-  therefore places a position somewhat too far forward: an earlier warning, never a later one.
-* **Exact.** The range covers each quintile's sampling error (a binomial interval of `Z`
-  standard errors on its share).
-* **This instant.** A wallet read before the last move may since have been liquidated or
-  deleveraged; the connector reads first the wallets seen trading again (ADL and liquidations
-  are trades too), then the oldest reads, and drops reads older than its limit. Where ADL
-  reached the user's own position (`MarketContext.adl_front`), positions that scored above it
-  are taken as closed, as in the modelled prior.
+* **How much account stands behind a position** (`backing_at_entry`: account value per unit
+  of notional at entry, one over the account's leverage then). Traders choose it whenever they
+  opened, so fresh positions show it as well as old ones; it replaces the prior's assumed
+  spread (log-uniform leverage up to the market's maximum), while the entries and their ages
+  still come from the candles.
+* **How deep ADL went** (`closed_share`): of the sampled positions on the side that were in
+  profit, the share a later read found closed. Profitable positions do not get liquidated in
+  a move in their favour, and ADL closes the front first, so after a sharp move this is the
+  share closed from the front — measured, where the prior can only assume it. (Traders also
+  take profit in such a move, which makes the share higher and the estimate earlier, not
+  later.) The sample over-represents the front, which errs the same way.
 
-Below `MIN_SAMPLE` profitable positions on the side, the modelled prior stands instead.
+Below `MIN_SAMPLE` positions the prior keeps its assumptions.
 """
 
 from __future__ import annotations
 
 import math
 
-from adl_monitor.core.estimate.public_prior import QUINTILES, PublicPrior
 from adl_monitor.core.model.market_context import MarketContext, WalletPosition
-from adl_monitor.core.ranking.formulas import hyperliquid_ranking
 
 MIN_SAMPLE = 20
-"""Profitable positions on the side before the sample stands in for the modelled prior: with
-fewer, one quintile's sampling error spans most of a tier."""
-Z = 1.64
-"""Standard errors of a quintile's share that the range covers (90 % two-sided)."""
+"""Sampled positions before they replace an assumption: with fewer, one quantile's sampling
+error spans most of a tier."""
 
 
-def wallet_score(position: WalletPosition, mark: float) -> float | None:
-    """Hyperliquid's score of `position` at `mark`; None when it is not in the queue there
-    (losing, or its account would be gone)."""
-    sign = 1.0 if position.side == "long" else -1.0
-    if not (mark > 0 and position.entry > 0 and position.size > 0):
+def _sign(position: WalletPosition) -> float:
+    return 1.0 if position.side == "long" else -1.0
+
+
+def backing_at_entry(position: WalletPosition) -> float | None:
+    """The account value behind `position` per unit of its notional at entry, when it was read
+    (its uPnL since entry taken out); None when unreadable."""
+    notional = position.size * position.entry
+    if not (notional > 0 and math.isfinite(notional)):
         return None
-    if sign * (mark - position.entry) <= 0:
-        return None
-    account = position.account_value + sign * position.size * (mark - position.read_mark)
-    if not (account > 0 and math.isfinite(account)):
-        return None
-    price_ratio = mark / position.entry if sign > 0 else position.entry / mark
-    return hyperliquid_ranking(price_ratio, position.size * mark, account)
+    pnl = _sign(position) * position.size * (position.read_mark - position.entry)
+    backing = (position.account_value - pnl) / notional
+    return backing if backing > 0 and math.isfinite(backing) else None
 
 
-def _cuts_at(scores: list[float], shares: tuple[float, ...]) -> tuple[float, ...]:
-    """The score below which each share of the (sorted) sample lies."""
-    last = len(scores) - 1
-    return tuple(scores[min(last, max(0, math.floor(share * len(scores))))] for share in shares)
+def sampled_backings(context: MarketContext, count: int) -> tuple[float, ...] | None:
+    """`count` evenly spaced quantiles of the sampled positions' backing at entry (both sides:
+    traders pick their leverage whichever way they trade), or None below `MIN_SAMPLE`."""
+    values = sorted(b for p in context.wallets if (b := backing_at_entry(p)) is not None)
+    if len(values) < MIN_SAMPLE:
+        return None
+    return tuple(values[int((i + 0.5) * len(values) / count)] for i in range(count))
 
 
-def sampled_prior(context: MarketContext, side: str) -> PublicPrior | None:
-    """The side's cut points from the sampled wallets, or None below `MIN_SAMPLE`."""
-    if not (context.mark > 0 and math.isfinite(context.mark)):
+def _in_profit(position: WalletPosition, mark: float) -> bool:
+    return _sign(position) * (mark - position.entry) > 0
+
+
+def closed_share(context: MarketContext, side: str) -> tuple[float, int, int] | None:
+    """Of the side's sampled positions in profit — open ones at today's mark, closed ones
+    when last seen — the share found closed, with how many closed and how many in all; None
+    below `MIN_SAMPLE`."""
+    open_ = sum(1 for p in context.wallets if p.side == side and _in_profit(p, context.mark))
+    closed = sum(1 for p in context.wallets_closed if p.side == side and _in_profit(p, p.read_mark))
+    total = open_ + closed
+    if total < MIN_SAMPLE:
         return None
-    scores = sorted(
-        score
-        for position in context.wallets
-        if position.side == side and (score := wallet_score(position, context.mark)) is not None
-    )
-    front = dict(context.adl_front).get(side)
-    if front is not None:
-        scores = [score for score in scores if score <= front]
-    n = len(scores)
-    if n < MIN_SAMPLE:
-        return None
-    margins = [Z * math.sqrt(q * (1.0 - q) / n) for q in QUINTILES]
-    lower = tuple(max(0.0, q - m) for q, m in zip(QUINTILES, margins, strict=True))
-    upper = tuple(min(1.0, q + m) for q, m in zip(QUINTILES, margins, strict=True))
-    words = (
-        f"placed among {n} profitable {side}s held by the {context.wallets_read} wallets read "
-        f"from {context.symbol}'s public trades (Hyperliquid shows every wallet's positions), "
-        "scored with its formula at the mark; wallets that seldom trade are under-represented"
-    )
-    if front is not None:
-        words += (
-            f"; ADL reached your {side} here (the venue's fill): positions that scored above "
-            f"it then ({front:.3g}) are taken as closed"
-        )
-    return PublicPrior(
-        _cuts_at(scores, QUINTILES),
-        (_cuts_at(scores, lower), _cuts_at(scores, upper)),
-        words,
-        sampled=n,
-    )
+    return closed / total, closed, total

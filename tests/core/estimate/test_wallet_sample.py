@@ -87,8 +87,8 @@ def test_a_queue_unlike_the_model_is_read_from_the_sample() -> None:
 
 def test_the_sample_is_scored_again_at_each_mark() -> None:
     """Read at 100.5, looked at after a rally to 104: longs that were losing are in the queue
-    now, the cut points move with the scores, and shorts that were winning are losing — out of the queue,
-    and below the sample's minimum the modelled prior stands in."""
+    now and the cut points move with the scores; shorts that were winning are losing — out of
+    the queue — and below the sample's minimum the modelled prior stands in."""
     longs = queue(100, seed=4, leverage=(1.0, 20.0))
     shorts = queue(100, seed=5, leverage=(1.0, 20.0), side="short")
     read = with_wallets(longs + shorts, read=200)
