@@ -31,7 +31,7 @@ from adl_monitor.exchanges.values import as_dict, as_list, number, to_float
 WALLETS_INTERVAL = 30.0
 """Seconds between batches."""
 READS_PER_BATCH = 20
-NEW_PER_BATCH = 6
+NEW_PER_BATCH = 10
 """Of a batch, the reads that grow the sample with wallets never read (when there are); the
 rest keep it current."""
 MAX_WALLETS = 400
@@ -134,7 +134,7 @@ class WalletSample:
                 self._reads.pop(address, None)
 
     def _next_reads(self) -> list[str]:
-        """Half the batch keeps the sample current: wallets read before that a trade has named
+        """`READS_PER_BATCH - NEW_PER_BATCH` keep the sample current: wallets read before that a trade has named
         since (an ADL or a liquidation is a trade), then the oldest reads of wallets holding a
         position; the other half grows it with wallets never read, the most recently seen
         first. Either half takes what the other leaves."""

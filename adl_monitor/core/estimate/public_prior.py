@@ -359,7 +359,7 @@ def public_prior(context: MarketContext, side: str) -> PublicPrior | None:
                 "; how much of the queue ADL really closed is not public (it may have closed "
                 "everyone ahead of you): the range runs to tier 5"
             )
-    open_ended = front is None and deleveraged >= OPEN_ENDED_SHARE
+    open_ended = front is None and measured is None and deleveraged >= OPEN_ENDED_SHARE
     return PublicPrior(cuts, alternatives, words, open_ended)
 
 
