@@ -71,6 +71,7 @@ from adl_monitor.core.model.snapshot import AccountState, AccountStatus, Positio
 from adl_monitor.engine.snapshot_builder import with_venue_risk
 from adl_monitor.exchanges.base import VenueConnector
 from adl_monitor.exchanges.registry import connector_for
+from adl_monitor.exchanges.slow_read import SlowRead
 from adl_monitor.sim.population_mix import is_wild
 from adl_monitor.sim.server import SimExchange
 from adl_monitor.sim.world import POPULATIONS, World
@@ -264,7 +265,7 @@ class SimClock:
     def __init__(self, sim: SimExchange) -> None:
         self.sim = sim
         self._last_indicator_read: dict[str, float] = {}
-        self._last_venue_risk_read: dict[str, float] = {}
+        self._last_slow_read: dict[tuple[str, str], float] = {}
 
     def now(self) -> datetime:
         return datetime.fromtimestamp(self.sim.world.now_ms() / 1000, UTC)
@@ -286,18 +287,25 @@ class SimClock:
         return False
 
     def pace_venue_risk(self, venue: str, connector: VenueConnector) -> None:
-        """The same for the venue-wide ADL risk (core/model/venue_risk.py): read at the connector's
-        own cadence in sim time (Bybit every minute, Binance every 5 minutes)."""
+        """The same for the venue's slow reads: the venue-wide ADL risk
+        (core/model/venue_risk.py; Bybit every minute, Binance every 5 minutes) and
+        Hyperliquid's sample of other wallets (`exchanges/hyperliquid_wallets.py`), each at the
+        connector's own cadence in sim time."""
         interval = connector.venue_risk_interval
-        if interval is None:
-            return
+        if interval is not None:
+            self._pace(("risk", venue), connector._venue_risk, interval)
+        wallets = getattr(connector, "_wallets", None)
+        if isinstance(wallets, SlowRead):
+            self._pace(("wallets", venue), wallets, wallets.interval)
+
+    def _pace(self, key: tuple[str, str], read: SlowRead[Any], interval: float) -> None:
         t = self.sim.world.t
-        last = self._last_venue_risk_read.get(venue)
+        last = self._last_slow_read.get(key)
         if last is None or t - last >= interval - 0.5:
-            connector._venue_risk._read_at = None
-            self._last_venue_risk_read[venue] = t
+            read._read_at = None
+            self._last_slow_read[key] = t
         else:
-            connector._venue_risk._read_at = time.monotonic()
+            read._read_at = time.monotonic()
 
 
 def restamp(reading: AccountReading, at: datetime, indicator_at: datetime) -> AccountReading:

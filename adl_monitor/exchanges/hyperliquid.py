@@ -12,7 +12,10 @@ says its prior is the reference book). When the venue's ADL reached one of the w
 positions and left part of it open, the score it had is passed with the market's figures
 (`MarketContext.adl_front`): the queue's front since, which the prior rests on. ADL closes are
 marked in the user's fills (`dir` "Auto-Deleveraging"), asked only when a position closed or
-shrank (docs/adl-evidence.md).
+shrank (docs/adl-evidence.md). Every wallet's positions being public, the connector also reads,
+every `WALLETS_INTERVAL`, some of the wallets seen in the held coins' public trades
+(`hyperliquid_wallets`): the estimate places the user's position among their real positions
+(`core.estimate.wallet_sample`) once it has enough of them.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from adl_monitor.core.security.key_verdict import KeyCheck, KeyVerdict
 from adl_monitor.exchanges.base import UnifiedPosition, VenueConnector
 from adl_monitor.exchanges.closes import HistoryRecord, SeenRecords, match_records
 from adl_monitor.exchanges.hyperliquid_positions import CoinSymbols, unified_position
+from adl_monitor.exchanges.hyperliquid_wallets import WALLETS_INTERVAL, Sampled, WalletSample
 from adl_monitor.exchanges.reply_shape import ReplyShape
 from adl_monitor.exchanges.slow_read import SlowRead
 from adl_monitor.exchanges.values import as_dict, as_list, number, to_float
@@ -91,6 +95,10 @@ class HyperliquidConnector(VenueConnector):
         self._last: AccountReading | None = None  # scored only where ADL reaches it
         self._fronts: dict[QueueKey, tuple[float, float]] = {}  # ADL hit: (when, score before)
         self._coins = CoinSymbols()
+        self._wallets: SlowRead[Sampled] = SlowRead(
+            "other wallets' public positions", WALLETS_INTERVAL
+        )
+        self._sample = WalletSample(self.spec.wallet_address)
 
     def _configure(self, client: Any) -> None:
         if not self.spec.wallet_address:
@@ -166,6 +174,15 @@ class HyperliquidConnector(VenueConnector):
             describe,
             force=moved,
         )
+        coins = {
+            p["symbol"]: coin
+            for p in positions
+            if isinstance(p.get("symbol"), str)
+            and isinstance(coin := as_dict(as_dict(p.get("info")).get("position")).get("coin"), str)
+        }
+        await self._wallets.refresh(
+            self.spec.name, symbols, lambda: self._sample.read(self.client, coins), describe
+        )
 
     def _describe(self, error: BaseException) -> str:
         return str(self._failure(error))
@@ -219,8 +236,9 @@ class HyperliquidConnector(VenueConnector):
         return figures
 
     def _market_contexts(self) -> dict[str, MarketContext]:
-        """The market figures with their candles (a symbol without both has no context), and
-        where ADL reached the wallet's own positions (`MarketContext.adl_front`)."""
+        """The market figures with their candles (a symbol without both has no context), where
+        ADL reached the wallet's own positions (`MarketContext.adl_front`), and the other
+        wallets' positions read (`MarketContext.wallets`)."""
         candles = self._candles.values
         return {
             symbol: replace(
@@ -231,9 +249,13 @@ class HyperliquidConnector(VenueConnector):
                     for (held, side), (_, score) in self._fronts.items()
                     if held == symbol
                 ),
+                wallets=sample.positions,
+                wallets_read=sample.wallets_read,
+                wallets_closed=sample.closed,
             )
             for symbol, figures in self._figures_of.values.items()
             if symbol in candles
+            for sample in (self._wallets.values.get(symbol, Sampled()),)
         }
 
     async def _judge_closes(self, previous: Mapping[QueueKey, UnifiedPosition]) -> None:

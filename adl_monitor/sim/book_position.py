@@ -40,6 +40,8 @@ class BookPosition:
     status: str = "Normal"
     adl_at: float | None = None
     closed: bool = False
+    closed_at: float | None = None
+    """Sim time the venue closed it (liquidation or a full ADL)."""
     updated_at: float = 0.0
     liq: float = field(init=False, default=0.0)
     """Cached liquidation price: the liquidation engine checks it every tick."""

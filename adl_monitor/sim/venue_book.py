@@ -32,7 +32,8 @@ def opposite(side: Side) -> Side:
 
 @dataclass(frozen=True)
 class AdlEvent:
-    """The venue deleveraged `qty` coins of a demo position at `price`."""
+    """The venue deleveraged `qty` coins of a position at `price`, against the liquidated
+    `counterparty` (an account name)."""
 
     at: float
     account: str
@@ -46,6 +47,7 @@ class AdlEvent:
     full: bool
     leverage: float
     margin_mode: str
+    counterparty: str = ""
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,8 @@ class LiquidationEvent:
     price: float
     deficit: float
     deleveraged: bool
+    account: str = ""
+    """The liquidated account's name."""
 
 
 @dataclass
@@ -82,6 +86,12 @@ class VenueBook:
         self.depth = depth
         self.demo_accounts: dict[str, SimAccount] = {}
         self.adl_events: list[AdlEvent] = []
+        """The demo accounts' share of `deleverages`: what the venues report to their owner."""
+        self.deleverages: list[AdlEvent] = []
+        """Every ADL close, synthetic traders' too, in order: public on Hyperliquid."""
+        self.added: list[BookPosition] = []
+        """Every position ever added, closed ones too: a venue's public data (trades, fills)
+        still names a wallet after its position is gone."""
         self.liquidations: list[LiquidationEvent] = []
         self.deleveraged_leverages: list[float] = []
         """Nominal leverage of every position ADL hit (synthetic ones too), in order."""
@@ -97,6 +107,7 @@ class VenueBook:
 
     def add(self, position: BookPosition) -> None:
         self.queues.setdefault((position.base, position.side), []).append(position)
+        self.added.append(position)
         self._first_liq.pop((position.base, position.side), None)
         self.added_size[position.base] = self.added_size.get(position.base, 0.0) + position.size
         if position.account.demo:
@@ -168,20 +179,38 @@ class VenueBook:
             deleveraged = True
         self.liquidations.append(
             LiquidationEvent(
-                t, position.base, position.side, position.size, fill, max(0.0, -left), deleveraged
+                t,
+                position.base,
+                position.side,
+                position.size,
+                fill,
+                max(0.0, -left),
+                deleveraged,
+                position.account.name,
             )
         )
         qty, price = position.size, position.bankruptcy_price
         position.account.wallet -= position.collateral
         position.reduce(position.size)
+        position.closed_at = t
         self._remove(position)
         if deleveraged:
-            self._deleverage(position.base, opposite(position.side), qty, price, t, marks)
+            self._deleverage(
+                position.base, opposite(position.side), qty, price, t, marks, position.account.name
+            )
 
     def _deleverage(
-        self, base: str, side: Side, qty: float, price: float, t: float, marks: dict[str, float]
+        self,
+        base: str,
+        side: Side,
+        qty: float,
+        price: float,
+        t: float,
+        marks: dict[str, float],
+        counterparty: str = "",
     ) -> None:
-        """Close `qty` coins of `side` at `price`, front of the queue first."""
+        """Close `qty` coins of `side` at `price`, front of the queue first, against the
+        liquidated `counterparty`'s order ("" when no account's: a test's)."""
         key = (base, side)
         ranked = self.ranked(key, t, marks)
         order = sorted(
@@ -206,24 +235,26 @@ class VenueBook:
             target.status = "Adl"
             target.adl_at = t
             target.updated_at = t
+            event = AdlEvent(
+                t,
+                target.account.name,
+                target.pid,
+                base,
+                side,
+                take,
+                price,
+                target.entry,
+                pnl,
+                full,
+                target.leverage,
+                target.margin_mode.value,
+                counterparty,
+            )
+            self.deleverages.append(event)
             if target.account.demo:
-                self.adl_events.append(
-                    AdlEvent(
-                        t,
-                        target.account.name,
-                        target.pid,
-                        base,
-                        side,
-                        take,
-                        price,
-                        target.entry,
-                        pnl,
-                        full,
-                        target.leverage,
-                        target.margin_mode.value,
-                    )
-                )
+                self.adl_events.append(event)
             if closed:
+                target.closed_at = t
                 self._remove(target)
         self._invalidate(key)
 

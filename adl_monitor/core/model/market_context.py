@@ -3,7 +3,10 @@ rests on data rather than on a guessed book (`core.estimate.public_prior`).
 
 The connector reads it (Hyperliquid: hourly candles, then funding, open interest, daily volume
 and the maximum leverage in one `metaAndAssetCtxs` call) and passes it in with the account's
-reading; core never fetches anything.
+reading; core never fetches anything. On Hyperliquid every wallet's positions are public too:
+the connector reads those of wallets seen in the market's public trades (`WalletPosition`), and
+the prior learns from them how much account backs a position and how deep ADL went
+(`core.estimate.wallet_sample`).
 """
 
 from __future__ import annotations
@@ -22,11 +25,31 @@ class Candle:
 
 
 @dataclass(frozen=True, slots=True)
+class WalletPosition:
+    """Another wallet's position on this market, as its public state showed it when read:
+    what Hyperliquid's score needs, so that it can be scored again at a later mark.
+
+    `account_value` is the wallet's account value (uPnL included) when it was read at
+    `read_mark`; between reads it moves with this position's own PnL."""
+
+    side: str
+    """"long" or "short"."""
+    entry: float
+    size: float
+    """In base units, > 0."""
+    account_value: float
+    read_mark: float
+
+
+@dataclass(frozen=True, slots=True)
 class MarketContext:
     """One market's public figures. `funding_rate` is per hour as a fraction (> 0: longs pay
     shorts); `open_interest` and `day_volume` are in base units; any may be unknown.
     `adl_front` holds, per side ("long"/"short"), the score the user's own position there had
-    when the venue's ADL last reached it (its fills say so): the queue's front since."""
+    when the venue's ADL last reached it (its fills say so): the queue's front since.
+    `wallets` are other wallets' open positions on the market (`WalletPosition`), from
+    `wallets_read` wallets whose public state was read; `wallets_closed`, positions a later
+    read of their wallet found closed (as last seen), within the last hours."""
 
     symbol: str
     mark: float
@@ -36,3 +59,6 @@ class MarketContext:
     funding_rate: float | None = None
     max_leverage: float | None = None
     adl_front: tuple[tuple[str, float], ...] = ()
+    wallets: tuple[WalletPosition, ...] = ()
+    wallets_read: int = 0
+    wallets_closed: tuple[WalletPosition, ...] = ()

@@ -1,6 +1,8 @@
 """Hyperliquid's `POST /info`: markets, and positions public by wallet address — no ADL field,
-no key; the app can only estimate the queue here. The user's fills (`userFills`,
-`userFillsByTime`) carry the venue's ADL closes with `dir` "Auto-Deleveraging"."""
+no key; the app can only estimate the queue here. Every wallet is public: the demo's and each
+synthetic trader's positions (`clearinghouseState`) and fills (`userFills`, `userFillsByTime`:
+the venue's ADL closes with `dir` "Auto-Deleveraging"), and the trades naming them
+(`recentTrades`: docs/simulator.md, "Public wallet data")."""
 
 from __future__ import annotations
 
@@ -13,11 +15,14 @@ from typing import Any
 from aiohttp import web
 
 from adl_monitor.core.model.position import MarginMode, Side
+from adl_monitor.sim.book_position import BookPosition, SimAccount
 from adl_monitor.sim.demo import HYPERLIQUID_DEMO_WALLET
 from adl_monitor.sim.faults import VenueReplies
-from adl_monitor.sim.instruments import INSTRUMENTS
+from adl_monitor.sim.instruments import BY_BASE, INSTRUMENTS
+from adl_monitor.sim.trade_tape import ADL_TID, ZERO_HASH, TradeTape
 from adl_monitor.sim.venues.base import Dialect, VenueError, num
 from adl_monitor.sim.venues.signing import KeyTable
+from adl_monitor.sim.wallets import PublicWallets
 
 DESERIALIZE = "Failed to deserialize the JSON body into the target type: "
 VENUE_OPEN_INTEREST = 10_000.0
@@ -52,9 +57,11 @@ class Hyperliquid(Dialect):
             "userFills": self.user_fills,
             "userFillsByTime": self.user_fills,
             "candleSnapshot": self.candle_snapshot,
+            "recentTrades": self.recent_trades,
         }
         self.info_served: Counter[str] = Counter()
         """`/info` requests answered per `type`: tests check what the app asks, how often."""
+        self._public: tuple[PublicWallets, TradeTape] | None = None
 
     async def info(self, request: web.Request) -> web.Response:
         try:
@@ -204,58 +211,44 @@ class Hyperliquid(Dialect):
         self._user(body)
         return {"balances": []}
 
-    def clearinghouse_state(self, body: dict[str, Any]) -> dict[str, Any]:
-        """Any address answers (as on Hyperliquid); only the demo wallet holds positions."""
-        user = self._user(body)
+    def public(self) -> tuple[PublicWallets, TradeTape]:
+        """The synthetic traders' wallets and trades, built once per world (the server swaps
+        its world in benchmarks: a new one gets a new index)."""
         world = self.world
-        entries = []
-        value = 0.0
-        margin_used = 0.0
-        notional = 0.0
-        maintenance = 0.0
+        if self._public is None or self._public[0].world is not world:
+            wallets = PublicWallets(world, self.exchange)
+            self._public = (wallets, TradeTape(wallets, self.exchange))
+        return self._public
+
+    def _account(self, user: str) -> SimAccount | None:
+        """The account behind a wallet address: the demo's or a synthetic trader's."""
         if user == HYPERLIQUID_DEMO_WALLET.lower():
-            account = world.demo_account(self.exchange)
+            return self.world.demo_account(self.exchange)
+        return self.public()[0].accounts.get(user)
+
+    def clearinghouse_state(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Any address answers (as on Hyperliquid): the demo's and every synthetic trader's
+        with their open positions, any other empty."""
+        account = self._account(self._user(body))
+        world = self.world
+        marks = world.marks()
+        entries = []
+        value = margin_used = notional = maintenance = 0.0
+        if account is not None:
             value = account.wallet
-            for view in world.demo_views(self.exchange):
-                held = view.position
-                upnl = held.upnl(view.mark)
-                used = held.initial_margin(view.mark) + (
+            for held in account.positions:
+                if held.closed:
+                    continue
+                mark = marks[held.base]
+                upnl = held.upnl(mark)
+                used = held.initial_margin(mark) + (
                     upnl if held.margin_mode is MarginMode.ISOLATED else 0.0
                 )
                 value += upnl
                 margin_used += used
-                notional += held.size * view.mark
-                maintenance += held.mmr * held.size * view.mark
-                leverage: dict[str, Any] = {
-                    "type": held.margin_mode.value,
-                    "value": str(int(held.leverage)),
-                }
-                if held.margin_mode is MarginMode.ISOLATED:
-                    leverage["rawUsd"] = num(
-                        held.collateral - held.side.sign * held.size * held.entry
-                    )
-                entries.append(
-                    {
-                        "type": "oneWay",
-                        "position": {
-                            "coin": held.base,
-                            "szi": num(held.size * held.side.sign),
-                            "leverage": leverage,
-                            "entryPx": num(held.entry),
-                            "positionValue": num(held.size * view.mark),
-                            "unrealizedPnl": num(upnl),
-                            "returnOnEquity": num(upnl / held.initial_margin(view.mark)),
-                            "liquidationPx": num(held.liq) if held.liq > 0 else None,
-                            "marginUsed": num(used),
-                            "maxLeverage": "40",
-                            "cumFunding": {
-                                "allTime": "0.0",
-                                "sinceChange": "0.0",
-                                "sinceOpen": "0.0",
-                            },
-                        },
-                    }
-                )
+                notional += held.size * mark
+                maintenance += held.mmr * held.size * mark
+                entries.append({"type": "oneWay", "position": _position(held, mark, upnl, used)})
         summary = {
             "accountValue": num(value),
             "totalNtlPos": num(notional),
@@ -272,19 +265,24 @@ class Hyperliquid(Dialect):
         }
 
     def user_fills(self, body: dict[str, Any]) -> list[dict[str, Any]]:
-        """The demo wallet's fills, newest first: it never trades by itself, so they are the
-        venue's ADL closes, marked as Hyperliquid marks them (`dir` "Auto-Deleveraging")."""
-        user = self._user(body)
-        if user != HYPERLIQUID_DEMO_WALLET.lower():
+        """A wallet's fills, newest first. The simulated traders never trade by themselves here,
+        so they are the venue's ADL closes, marked as Hyperliquid marks them (`dir`
+        "Auto-Deleveraging"); `tid` is the one `recentTrades` shows for the same close."""
+        account = self._account(self._user(body))
+        if account is None:
             return []
         world = self.world
         start = body.get("startTime")
         start_ms = start if isinstance(start, int) else 0
-        events = world.books[self.exchange].adl_events
-        held = {p.pid: p.size for p in world.demo_account(self.exchange).positions}
+        mine = [
+            (n, event)
+            for n, event in enumerate(world.books[self.exchange].deleverages)
+            if event.account == account.name
+        ]
+        held = {p.pid: p.size for p in account.positions if not p.closed}
         fills = []
-        for n, event in enumerate(events):
-            later = sum(e.qty for e in events[n + 1 :] if e.pid == event.pid)
+        for k, (n, event) in enumerate(mine):
+            later = sum(e.qty for _, e in mine[k + 1 :] if e.pid == event.pid)
             before = event.qty + later + held.get(event.pid, 0.0)  # size when this fill came
             at = world.to_ms(event.at)
             if at < start_ms:
@@ -299,13 +297,54 @@ class Hyperliquid(Dialect):
                     "startPosition": num(before * event.side.sign),
                     "dir": "Auto-Deleveraging",
                     "closedPnl": num(event.realized_pnl),
-                    "hash": f"0x{event.pid:064x}",
+                    "hash": ZERO_HASH,
                     "oid": 7_000_000_000 + n,
                     "crossed": False,
                     "fee": "0.0",
-                    "tid": 8_000_000_000 + n,
+                    "tid": ADL_TID + n,
                     "feeToken": "USDC",
                     "twapId": None,
                 }
             )
         return list(reversed(fills))
+
+    def recent_trades(self, body: dict[str, Any]) -> list[dict[str, Any]]:
+        """The latest public trades of a coin, oldest first, each naming buyer and seller
+        (`users`): how third-party tools find wallets to read (`trade_tape`)."""
+        coin = body.get("coin")
+        if not isinstance(coin, str) or coin not in BY_BASE:
+            raise VenueError(422, DESERIALIZE + "invalid coin at line 1 column 40")
+        world = self.world
+        return [
+            {
+                "coin": trade.coin,
+                "side": "B" if trade.buyer_took else "A",
+                "px": num(trade.price),
+                "sz": num(trade.size),
+                "time": world.to_ms(trade.at),
+                "hash": trade.hash,
+                "tid": trade.tid,
+                "users": [trade.buyer, trade.seller],
+            }
+            for trade in self.public()[1].recent(coin)
+        ]
+
+
+def _position(held: BookPosition, mark: float, upnl: float, used: float) -> dict[str, Any]:
+    """One open position as `clearinghouseState` lists it."""
+    leverage: dict[str, Any] = {"type": held.margin_mode.value, "value": str(int(held.leverage))}
+    if held.margin_mode is MarginMode.ISOLATED:
+        leverage["rawUsd"] = num(held.collateral - held.side.sign * held.size * held.entry)
+    return {
+        "coin": held.base,
+        "szi": num(held.size * held.side.sign),
+        "leverage": leverage,
+        "entryPx": num(held.entry),
+        "positionValue": num(held.size * mark),
+        "unrealizedPnl": num(upnl),
+        "returnOnEquity": num(upnl / held.initial_margin(mark)),
+        "liquidationPx": num(held.liq) if held.liq > 0 else None,
+        "marginUsed": num(used),
+        "maxLeverage": "40",
+        "cumFunding": {"allTime": "0.0", "sinceChange": "0.0", "sinceOpen": "0.0"},
+    }
