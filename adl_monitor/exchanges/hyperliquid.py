@@ -14,8 +14,8 @@ positions and left part of it open, the score it had is passed with the market's
 marked in the user's fills (`dir` "Auto-Deleveraging"), asked only when a position closed or
 shrank (docs/adl-evidence.md). Every wallet's positions being public, the connector also reads,
 every `WALLETS_INTERVAL`, some of the wallets seen in the held coins' public trades
-(`hyperliquid_wallets`): the estimate places the user's position among their real positions
-(`core.estimate.wallet_sample`) once it has enough of them.
+(`hyperliquid_wallets`): the estimate's prior takes from their positions how much account stands
+behind one (`core.estimate.wallet_sample`).
 """
 
 from __future__ import annotations
@@ -251,7 +251,6 @@ class HyperliquidConnector(VenueConnector):
                 ),
                 wallets=sample.positions,
                 wallets_read=sample.wallets_read,
-                wallets_closed=sample.closed,
             )
             for symbol, figures in self._figures_of.values.items()
             if symbol in candles

@@ -51,7 +51,7 @@ import itertools
 import math
 from dataclasses import dataclass
 
-from adl_monitor.core.estimate.wallet_sample import closed_share, sampled_backings
+from adl_monitor.core.estimate.wallet_sample import sampled_backings
 from adl_monitor.core.model.market_context import Candle, MarketContext
 from adl_monitor.core.ranking.formulas import hyperliquid_ranking
 
@@ -75,9 +75,6 @@ trader's account usually holds more than one position's margin, and how much is 
 MAINTENANCE_SHARE = 0.5
 """Hyperliquid's maintenance margin is half the initial margin at maximum leverage."""
 QUINTILES = (0.2, 0.4, 0.6, 0.8)
-SHARE_ERRORS = 1.64
-"""A measured ADL depth (`wallet_sample.closed_share`) is known to this many standard errors
-(90 % two-sided): the range covers it."""
 OPEN_ENDED_SHARE = 0.1
 """A move that liquidated a tenth of the other side within `RECENT_HOURS` is a cascade: the
 range then runs to tier 5 (`PublicPrior.open_ended`)."""
@@ -118,8 +115,8 @@ def _leverages(context: MarketContext) -> list[float]:
 
 
 def _backings(context: MarketContext) -> tuple[float, ...]:
-    """Account value per unit of entry notional of the modelled positions: as the sampled
-    wallets show it (`wallet_sample.sampled_backings`), else each (leverage, backing) pair."""
+    """Account value per unit of entry notional of the modelled positions: as the wallets
+    read show it (`wallet_sample.sampled_backings`), else each (leverage, backing) pair."""
     count = LEVERAGE_STEPS * len(ACCOUNT_OVER_MARGIN)
     sampled = sampled_backings(context, count)
     if sampled is not None:
@@ -236,21 +233,17 @@ def _profitable_scores(
     weighted: list[tuple[int, float]],
     deleveraged: float,
     front: float | None = None,
-    *,
-    of_queue: bool = False,
 ) -> list[tuple[float, float]]:
     """(score, weight) of every modelled profitable position on the side still in the queue:
-    the `deleveraged` share ADL may have closed — of the whole side, or with `of_queue` of its
-    profitable positions — is taken off its front; or, where ADL reached the user's position
-    at score `front`, every position that scored above it."""
+    the `deleveraged` share ADL may have closed is taken off its front — or, where ADL reached
+    the user's position at score `front`, every position that scored above it."""
+    gone = deleveraged * _open_weight(entered, weighted) if front is None else 0.0
     profitable = [
         (score, w)
         for i, w in weighted
         for score in entered[i].scores
         if front is None or score <= front
     ]
-    whole = sum(w for _, w in profitable) if of_queue else _open_weight(entered, weighted)
-    gone = deleveraged * whole if front is None else 0.0
     profitable.sort(key=lambda item: -item[0])
     scored: list[tuple[float, float]] = []
     for index, (score, weight) in enumerate(profitable):
@@ -296,34 +289,24 @@ def public_prior(context: MarketContext, side: str) -> PublicPrior | None:
     candles = _priced(context)
     weighted = _weighted(candles, hours)
     deleveraged = _deleveraged(context, candles, weighted, sign)
-    # After a move, the sampled wallets read again say how deep ADL went (of the queue).
-    measured = closed_share(context, side) if deleveraged > 0 else None
-    share = measured[0] if measured is not None else deleveraged
-    of_queue = measured is not None
     entered = _entered(context, candles, sign, context.mark)
     front = dict(context.adl_front).get(side)
-    cuts = _quintile_cuts(_profitable_scores(entered, weighted, share, front, of_queue=of_queue))
+    cuts = _quintile_cuts(_profitable_scores(entered, weighted, deleveraged, front))
     if cuts is None and front is not None:
         cuts = (front,) * len(QUINTILES)  # nothing modelled behind it: it is the front
     if cuts is None:
         return None
     # The range: half and twice the holding time, and — after a move that liquidated part
-    # of the other side — the queue as it would be had the backstop absorbed it all, or,
-    # where the depth was measured, that share give or take its sampling error.
-    variants = [(hours * factor, share) for factor in HOLDING_FACTORS]
-    if measured is not None and front is None:
-        error = SHARE_ERRORS * math.sqrt(share * (1.0 - share) / measured[2])
-        variants += [(hours, max(0.0, share - error)), (hours, min(1.0, share + error))]
-    elif deleveraged > 0 and front is None:
+    # of the other side — the queue as it would be had the backstop absorbed it all.
+    variants = [(hours * factor, deleveraged) for factor in HOLDING_FACTORS]
+    if deleveraged > 0 and front is None:
         variants.append((hours, 0.0))
     alternatives = tuple(
         alt
-        for held, taken in variants
+        for held, share in variants
         if (
             alt := _quintile_cuts(
-                _profitable_scores(
-                    entered, _weighted(candles, held), taken, front, of_queue=of_queue
-                )
+                _profitable_scores(entered, _weighted(candles, held), share, front)
             )
         )
         is not None
@@ -341,13 +324,6 @@ def public_prior(context: MarketContext, side: str) -> PublicPrior | None:
             f"; ADL reached your {side} here (the venue's fill): every position that scored "
             f"above it then ({front:.3g}) is taken as closed"
         )
-    elif measured is not None:
-        _, closed, total = measured
-        words += (
-            f"; of the {total} {side}s in profit among the wallets read, {closed} were found "
-            f"closed when read again after the move: ~{share * 100:.0f} % of the queue taken "
-            "as deleveraged from its front"
-        )
     elif deleveraged >= SHOWN_SHARE:
         other = "shorts" if sign > 0 else "longs"
         words += (
@@ -359,14 +335,15 @@ def public_prior(context: MarketContext, side: str) -> PublicPrior | None:
                 "; how much of the queue ADL really closed is not public (it may have closed "
                 "everyone ahead of you): the range runs to tier 5"
             )
-    open_ended = front is None and measured is None and deleveraged >= OPEN_ENDED_SHARE
+    open_ended = front is None and deleveraged >= OPEN_ENDED_SHARE
     return PublicPrior(cuts, alternatives, words, open_ended)
 
 
 def _backing_words(context: MarketContext) -> str:
     if sampled_backings(context, 1) is not None:
         return (
-            f"account behind each position as in the {len(context.wallets)} positions of "
-            f"the {context.wallets_read} wallets read from its public trades"
+            f"account behind each position as in the {len(context.wallets)} positions of the "
+            f"{context.wallets_read} wallets read from its public trades (Hyperliquid shows "
+            "every wallet's positions)"
         )
     return f"leverage spread 1–{_max_leverage(context):.0f}×"

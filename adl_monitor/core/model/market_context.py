@@ -5,7 +5,7 @@ The connector reads it (Hyperliquid: hourly candles, then funding, open interest
 and the maximum leverage in one `metaAndAssetCtxs` call) and passes it in with the account's
 reading; core never fetches anything. On Hyperliquid every wallet's positions are public too:
 the connector reads those of wallets seen in the market's public trades (`WalletPosition`), and
-the prior learns from them how much account backs a position and how deep ADL went
+the prior learns from them how much account stands behind a position
 (`core.estimate.wallet_sample`).
 """
 
@@ -48,8 +48,7 @@ class MarketContext:
     `adl_front` holds, per side ("long"/"short"), the score the user's own position there had
     when the venue's ADL last reached it (its fills say so): the queue's front since.
     `wallets` are other wallets' open positions on the market (`WalletPosition`), from
-    `wallets_read` wallets whose public state was read; `wallets_closed`, positions a later
-    read of their wallet found closed (as last seen), within the last hours."""
+    `wallets_read` wallets whose public state was read."""
 
     symbol: str
     mark: float
@@ -61,4 +60,3 @@ class MarketContext:
     adl_front: tuple[tuple[str, float], ...] = ()
     wallets: tuple[WalletPosition, ...] = ()
     wallets_read: int = 0
-    wallets_closed: tuple[WalletPosition, ...] = ()
