@@ -100,6 +100,9 @@ HYPERLIQUID_READ_TYPES = frozenset(
         "userFillsByTime",
         # public hourly candles: the estimate's prior (core/estimate/public_prior.py)
         "candleSnapshot",
+        # public trades, for the wallets whose public positions the prior reads
+        # (exchanges/hyperliquid_wallets.py; those are `clearinghouseState` reads)
+        "recentTrades",
     }
 )
 """`POST /info` only reads; Hyperliquid's writes all go to `POST /exchange`, never sent."""

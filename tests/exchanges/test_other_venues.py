@@ -236,6 +236,7 @@ async def test_hyperliquid_by_wallet_address(servers, open_connector) -> None:
     assert seen[0] == {"type": "clearinghouseState", "user": connector.spec.wallet_address}
     # Then the public market data for the estimate's prior; this server answers it with
     # nonsense, which costs the prior its data and never the reading.
-    assert {body["type"] for body in seen[1:]} <= {"metaAndAssetCtxs", "candleSnapshot"}
+    public = {"metaAndAssetCtxs", "candleSnapshot", "recentTrades"}  # the estimate's prior
+    assert {body["type"] for body in seen[1:]} <= public
     assert reading.markets == {}
     assert check.verdict is KeyVerdict.NOT_NEEDED
