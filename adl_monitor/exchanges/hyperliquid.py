@@ -68,6 +68,16 @@ def fill_closes(fill: Mapping[str, Any]) -> tuple[str, CloseCause] | None:
     return (side, CloseCause.OWN) if side in ("long", "short") else None
 
 
+def _coins_of(positions: list[dict[str, Any]]) -> dict[str, str]:
+    """Symbol → Hyperliquid coin name of each position held (its `clearinghouseState` entry)."""
+    return {
+        p["symbol"]: coin
+        for p in positions
+        if isinstance(p.get("symbol"), str)
+        and isinstance(coin := as_dict(as_dict(p.get("info")).get("position")).get("coin"), str)
+    }
+
+
 MARKET_INTERVAL = 300.0
 """Seconds between reads of the public market data: candles and open interest move slowly."""
 MOVE_TRIGGER = 0.005
@@ -174,14 +184,11 @@ class HyperliquidConnector(VenueConnector):
             describe,
             force=moved,
         )
-        coins = {
-            p["symbol"]: coin
-            for p in positions
-            if isinstance(p.get("symbol"), str)
-            and isinstance(coin := as_dict(as_dict(p.get("info")).get("position")).get("coin"), str)
-        }
         await self._wallets.refresh(
-            self.spec.name, symbols, lambda: self._sample.read(self.client, coins), describe
+            self.spec.name,
+            symbols,
+            lambda: self._sample.read(self.client, _coins_of(positions)),
+            describe,
         )
 
     def _describe(self, error: BaseException) -> str:

@@ -114,15 +114,16 @@ def _leverages(context: MarketContext) -> list[float]:
     return [math.exp(math.log(top) * (i + 0.5) / LEVERAGE_STEPS) for i in range(LEVERAGE_STEPS)]
 
 
-def _backings(context: MarketContext) -> tuple[float, ...]:
-    """Account value per unit of entry notional of the modelled positions: as the wallets
-    read show it (`wallet_sample.sampled_backings`), else each (leverage, backing) pair."""
+def _backings(context: MarketContext) -> tuple[tuple[float, ...], bool]:
+    """Account value per unit of entry notional of the modelled positions, and whether it is
+    the wallets read that show it (`wallet_sample.sampled_backings`) rather than each assumed
+    (leverage, backing) pair. Asked once per prior: sorting the sample is not free."""
     count = LEVERAGE_STEPS * len(ACCOUNT_OVER_MARGIN)
     sampled = sampled_backings(context, count)
     if sampled is not None:
-        return sampled
+        return sampled, True
     leverages = _leverages(context)
-    return tuple(backing / lev for lev in leverages for backing in ACCOUNT_OVER_MARGIN)
+    return tuple(backing / lev for lev in leverages for backing in ACCOUNT_OVER_MARGIN), False
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,13 +145,19 @@ def _priced(context: MarketContext) -> list[Candle]:
 
 
 def _entered(
-    context: MarketContext, candles: list[Candle], sign: int, mark: float, *, scored: bool = True
+    context: MarketContext,
+    candles: list[Candle],
+    sign: int,
+    mark: float,
+    per_margin: tuple[float, ...],
+    *,
+    scored: bool = True,
 ) -> list[_Entered]:
     """Per candle, the modelled positions of the side (`sign` +1 long) still open at `mark`
-    (`scored=False`: only how many)."""
+    (`scored=False`: only how many); `per_margin` is their account per unit of entry notional
+    (`_backings`)."""
     funding = context.funding_rate if context.funding_rate is not None else 0.0
     floor = MAINTENANCE_SHARE / _max_leverage(context)
-    per_margin = _backings(context)
     entered: list[_Entered] = []
     for candle in candles:
         ratio = mark / candle.price  # mark ÷ entry, per unit of entry notional
@@ -212,17 +219,26 @@ def deleveraged_share(context: MarketContext, sign: int, hours: float) -> float:
     quiet market nobody was liquidated and the share is 0.
     """
     candles = _priced(context)
-    return _deleveraged(context, candles, _weighted(candles, hours), sign)
+    return _deleveraged(context, candles, _weighted(candles, hours), sign, _backings(context)[0])
 
 
 def _deleveraged(
-    context: MarketContext, candles: list[Candle], weighted: list[tuple[int, float]], sign: int
+    context: MarketContext,
+    candles: list[Candle],
+    weighted: list[tuple[int, float]],
+    sign: int,
+    per_margin: tuple[float, ...],
 ) -> float:
     recent = _recent_price(context)
     if recent is None or not (context.mark > 0 and math.isfinite(context.mark)):
         return 0.0
-    then = _open_weight(_entered(context, candles, -sign, recent, scored=False), weighted)
-    now = _open_weight(_entered(context, candles, -sign, context.mark, scored=False), weighted)
+    other = -sign
+    then = _open_weight(
+        _entered(context, candles, other, recent, per_margin, scored=False), weighted
+    )
+    now = _open_weight(
+        _entered(context, candles, other, context.mark, per_margin, scored=False), weighted
+    )
     if then <= 0:
         return 0.0
     return min(1.0, max(0.0, 1.0 - now / then))
@@ -288,8 +304,9 @@ def public_prior(context: MarketContext, side: str) -> PublicPrior | None:
     hours = holding_hours(context)
     candles = _priced(context)
     weighted = _weighted(candles, hours)
-    deleveraged = _deleveraged(context, candles, weighted, sign)
-    entered = _entered(context, candles, sign, context.mark)
+    per_margin, sampled = _backings(context)
+    deleveraged = _deleveraged(context, candles, weighted, sign, per_margin)
+    entered = _entered(context, candles, sign, context.mark, per_margin)
     front = dict(context.adl_front).get(side)
     cuts = _quintile_cuts(_profitable_scores(entered, weighted, deleveraged, front))
     if cuts is None and front is not None:
@@ -317,7 +334,7 @@ def public_prior(context: MarketContext, side: str) -> PublicPrior | None:
     words = (
         f"prior from {context.symbol}'s public market data: entries weighted by the volume of "
         f"{len(context.candles)} candles over {span:.0f} h, positions held ~{hours:.0f} h "
-        f"(open interest ÷ daily volume){funding_words}, {_backing_words(context)}"
+        f"(open interest ÷ daily volume){funding_words}, {_backing_words(context, sampled)}"
     )
     if front is not None:
         words += (
@@ -339,8 +356,8 @@ def public_prior(context: MarketContext, side: str) -> PublicPrior | None:
     return PublicPrior(cuts, alternatives, words, open_ended)
 
 
-def _backing_words(context: MarketContext) -> str:
-    if sampled_backings(context, 1) is not None:
+def _backing_words(context: MarketContext, sampled: bool) -> str:
+    if sampled:
         return (
             f"account behind each position as in the {len(context.wallets)} positions of the "
             f"{context.wallets_read} wallets read from its public trades (Hyperliquid shows "

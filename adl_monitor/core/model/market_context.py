@@ -27,10 +27,11 @@ class Candle:
 @dataclass(frozen=True, slots=True)
 class WalletPosition:
     """Another wallet's position on this market, as its public state showed it when read:
-    what Hyperliquid's score needs, so that it can be scored again at a later mark.
+    enough to tell how much account stood behind it when it was opened
+    (`core.estimate.wallet_sample.backing_at_entry`).
 
     `account_value` is the wallet's account value (uPnL included) when it was read at
-    `read_mark`; between reads it moves with this position's own PnL."""
+    `read_mark`."""
 
     side: str
     """"long" or "short"."""
