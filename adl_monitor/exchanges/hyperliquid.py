@@ -15,7 +15,8 @@ marked in the user's fills (`dir` "Auto-Deleveraging"), asked only when a positi
 shrank (docs/adl-evidence.md). Every wallet's positions being public, the connector also reads,
 every `WALLETS_INTERVAL`, some of the wallets seen in the held coins' public trades
 (`hyperliquid_wallets`): the estimate's prior takes from their positions how much account stands
-behind one (`core.estimate.wallet_sample`).
+behind one (`core.estimate.wallet_sample`), and from the fills of those the venue deleveraged
+how deep its ADL reached (`hyperliquid_adl_reach`).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from adl_monitor.core.ranking.formulas import score_position
 from adl_monitor.core.security.key_verdict import KeyCheck, KeyVerdict
 from adl_monitor.exchanges.base import UnifiedPosition, VenueConnector
 from adl_monitor.exchanges.closes import HistoryRecord, SeenRecords, match_records
+from adl_monitor.exchanges.hyperliquid_adl_reach import ADL_DIR
 from adl_monitor.exchanges.hyperliquid_positions import CoinSymbols, unified_position
 from adl_monitor.exchanges.hyperliquid_wallets import WALLETS_INTERVAL, Sampled, WalletSample
 from adl_monitor.exchanges.reply_shape import ReplyShape
@@ -43,7 +45,6 @@ from adl_monitor.exchanges.slow_read import SlowRead
 from adl_monitor.exchanges.values import as_dict, as_list, number, to_float
 
 SETTLE = "USDC"
-ADL_DIR = "Auto-Deleveraging"
 
 
 def fill_closes(fill: Mapping[str, Any]) -> tuple[str, CloseCause] | None:
@@ -244,8 +245,9 @@ class HyperliquidConnector(VenueConnector):
 
     def _market_contexts(self) -> dict[str, MarketContext]:
         """The market figures with their candles (a symbol without both has no context), where
-        ADL reached the wallet's own positions (`MarketContext.adl_front`), and the other
-        wallets' positions read (`MarketContext.wallets`)."""
+        ADL reached the wallet's own positions (`MarketContext.adl_front`), how deep it reached
+        other wallets' (`MarketContext.adl_reach`), and the other wallets' positions read
+        (`MarketContext.wallets`)."""
         candles = self._candles.values
         return {
             symbol: replace(
@@ -256,6 +258,7 @@ class HyperliquidConnector(VenueConnector):
                     for (held, side), (_, score) in self._fronts.items()
                     if held == symbol
                 ),
+                adl_reach=sample.adl_reach,
                 wallets=sample.positions,
                 wallets_read=sample.wallets_read,
             )

@@ -6,7 +6,8 @@ recent trade. So, at its own slow pace beside the account's refresh (the connect
 `WalletSample` asks each held coin's recent trades, notes the wallets in them, and reads some of
 those wallets' positions per batch. Their positions on the held coins go to the estimate
 (`MarketContext.wallets`): how much account stands behind a position is the one thing the prior
-cannot take from the candles (`core.estimate.wallet_sample`).
+cannot take from the candles (`core.estimate.wallet_sample`). The same trades show the venue's
+own closes, and the fills of the wallets in them how deep ADL reached (`hyperliquid_adl_reach`).
 
 Which wallets a batch reads: up to `NEW_PER_BATCH` never read (the most recently seen first),
 to grow the sample; the rest keep it current — wallets read before that a trade has named since
@@ -16,7 +17,8 @@ remembered (the least recently seen go first).
 
 What it costs, every `WALLETS_INTERVAL`: one `recentTrades` per held coin (weight 20) and
 `READS_PER_BATCH` `clearinghouseState` (weight 2 each) — 120 of the 1,200 weight a minute
-Hyperliquid allows an address for one held coin, 200 for three.
+Hyperliquid allows an address for one held coin, 200 for three; while the trades show
+liquidations or ADL, up to 4 `userFills` (weight 20) on top: 160 more.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from adl_monitor.core.model.market_context import WalletPosition
+from adl_monitor.exchanges.hyperliquid_adl_reach import AdlReach
 from adl_monitor.exchanges.values import as_dict, as_list, number, to_float
 
 WALLETS_INTERVAL = 30.0
@@ -43,10 +46,12 @@ _ADDRESS = re.compile(r"0x[0-9a-f]{40}")
 
 @dataclass(frozen=True, slots=True)
 class Sampled:
-    """One symbol's sample: the open positions, and how many wallets were read."""
+    """One symbol's sample: the open positions, how many wallets were read, and how deep ADL
+    reached on each side (`hyperliquid_adl_reach`)."""
 
     positions: tuple[WalletPosition, ...] = ()
     wallets_read: int = 0
+    adl_reach: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,18 +91,22 @@ class WalletSample:
         self._batch = 0
         self._seen: dict[str, tuple[int, float]] = {}  # address → (batch, trade time) last seen
         self._reads: dict[str, _Read] = {}
+        self._adl = AdlReach(own_wallet)
 
     async def read(self, client: Any, coins: Mapping[str, str]) -> dict[str, Sampled]:
         """One batch for `coins` (symbol → coin): their recent trades, then `READS_PER_BATCH`
-        wallets; the sampled positions per symbol. An error ends the batch (what it read so far
+        wallets, then the fills of wallets in the venue's own closes (`AdlReach`); the sampled
+        positions and ADL's reach per symbol. An error ends the batch (what it read so far
         is kept) and reaches the caller, whose `SlowRead` logs it and keeps the last values."""
         self._batch += 1
         for coin in sorted(set(coins.values())):
-            trades = await client.publicPostInfo({"type": "recentTrades", "coin": coin})
-            self._note(as_list(trades))
+            trades = as_list(await client.publicPostInfo({"type": "recentTrades", "coin": coin}))
+            self._note(trades)
+            self._adl.note(coin, trades)
         for address in self._next_reads():
             state = await client.publicPostInfo({"type": "clearinghouseState", "user": address})
             self._reads[address] = _Read(self._batch, wallet_positions(state))
+        await self._adl.read(client)
         return self._sampled(coins)
 
     def _note(self, trades: list[Any]) -> None:
@@ -139,6 +148,7 @@ class WalletSample:
             symbol: Sampled(
                 tuple(read.positions[coin] for read in current if coin in read.positions),
                 len(current),
+                self._adl.reach(coin),
             )
             for symbol, coin in coins.items()
         }

@@ -29,10 +29,11 @@ points.
   the case where the backstop held. In a quiet market the share is 0.
 
 * **ADL that reached the user's own position** on that side (the venue's fill says so, and
-  the connector passes the score the position had then: `MarketContext.adl_front`): ADL closes
-  the queue front first, so every modelled position that scored above it is gone — a fact,
-  where the share above is a guess, so it takes the share's place. The position is then near
-  the front of what is left.
+  the connector passes the score the position had then: `MarketContext.adl_front`), or other
+  wallets' positions (their public fills: `MarketContext.adl_reach`, the lowest score closed):
+  ADL closes the queue front first, so every modelled position that scored above it is gone —
+  a fact, where the share above is a guess, so it takes the share's place. Of the two, the
+  lower score: the deeper ADL went.
 
 The range comes from halving and doubling the holding time, and from that backstop case.
 After a cascade (the move liquidated `OPEN_ENDED_SHARE` or more of the other side) it also
@@ -307,7 +308,7 @@ def public_prior(context: MarketContext, side: str) -> PublicPrior | None:
     per_margin, sampled = _backings(context)
     deleveraged = _deleveraged(context, candles, weighted, sign, per_margin)
     entered = _entered(context, candles, sign, context.mark, per_margin)
-    front = dict(context.adl_front).get(side)
+    front, own_front = _front(context, side)
     cuts = _quintile_cuts(_profitable_scores(entered, weighted, deleveraged, front))
     if cuts is None and front is not None:
         cuts = (front,) * len(QUINTILES)  # nothing modelled behind it: it is the front
@@ -336,10 +337,15 @@ def public_prior(context: MarketContext, side: str) -> PublicPrior | None:
         f"{len(context.candles)} candles over {span:.0f} h, positions held ~{hours:.0f} h "
         f"(open interest ÷ daily volume){funding_words}, {_backing_words(context, sampled)}"
     )
-    if front is not None:
+    if front is not None and own_front:
         words += (
             f"; ADL reached your {side} here (the venue's fill): every position that scored "
             f"above it then ({front:.3g}) is taken as closed"
+        )
+    elif front is not None:
+        words += (
+            f"; ADL closed other wallets' {side}s here down to a score of {front:.3g} (their "
+            "public fills): every position that scored above it is taken as closed"
         )
     elif deleveraged >= SHOWN_SHARE:
         other = "shorts" if sign > 0 else "longs"
@@ -354,6 +360,17 @@ def public_prior(context: MarketContext, side: str) -> PublicPrior | None:
             )
     open_ended = front is None and deleveraged >= OPEN_ENDED_SHARE
     return PublicPrior(cuts, alternatives, words, open_ended)
+
+
+def _front(context: MarketContext, side: str) -> tuple[float | None, bool]:
+    """How deep ADL reached into the side's queue — the lower of the score the user's own
+    position had when ADL reached it and the lowest score of other wallets' positions ADL
+    closed — and whether it was the user's own."""
+    own = dict(context.adl_front).get(side)
+    others = dict(context.adl_reach).get(side)
+    if others is not None and (own is None or others < own):
+        return others, False
+    return own, own is not None
 
 
 def _backing_words(context: MarketContext, sampled: bool) -> str:

@@ -48,6 +48,8 @@ class MarketContext:
     shorts); `open_interest` and `day_volume` are in base units; any may be unknown.
     `adl_front` holds, per side ("long"/"short"), the score the user's own position there had
     when the venue's ADL last reached it (its fills say so): the queue's front since.
+    `adl_reach` holds, per side, the lowest score of other wallets' positions ADL closed lately
+    (their public fills say so): how deep it reached into that queue.
     `wallets` are other wallets' open positions on the market (`WalletPosition`), from
     `wallets_read` wallets whose public state was read."""
 
@@ -59,5 +61,6 @@ class MarketContext:
     funding_rate: float | None = None
     max_leverage: float | None = None
     adl_front: tuple[tuple[str, float], ...] = ()
+    adl_reach: tuple[tuple[str, float], ...] = ()
     wallets: tuple[WalletPosition, ...] = ()
     wallets_read: int = 0

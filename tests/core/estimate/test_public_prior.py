@@ -147,6 +147,33 @@ def test_adl_that_reached_the_position_puts_it_near_the_front() -> None:
     assert public_prior(longs_reached, "short") == public_prior(crash, "short")
 
 
+def test_adl_that_closed_other_wallets_positions_tells_how_deep_it_went() -> None:
+    """The same crash, and the user's short untouched — but other wallets' public fills say
+    ADL closed shorts down to a score of 1.0: everyone above was closed, so the short (0.89)
+    has moved up the queue, the range no longer runs open to tier 5 (the depth is measured,
+    not guessed), and the basis names what it rests on. Where the user's own fill reached
+    deeper, that one counts; a reach on the longs says nothing about the shorts."""
+    crash = replace(market([100.0] * 336), mark=88.0)
+    short = score_position("hyperliquid", *make_position("hyperliquid", 1.0, 0.12, Side.SHORT))
+    before = RankEstimator().estimate("hyperliquid", short, queue=HL_BTC_SHORTS, market=crash)
+    reached = replace(crash, adl_reach=(("short", 1.0),))
+    after = RankEstimator().estimate("hyperliquid", short, queue=HL_BTC_SHORTS, market=reached)
+    assert after.tier > before.tier
+    assert after.low <= after.tier <= after.high < 5 == before.high
+    assert "ADL closed other wallets' shorts here down to a score of 1" in after.basis
+    assert "range runs to tier 5" not in after.basis
+    deeper_own = replace(reached, adl_front=(("short", 0.95),))
+    own = public_prior(deeper_own, "short")
+    assert own is not None and own == public_prior(
+        replace(crash, adl_front=(("short", 0.95),)), "short"
+    )
+    shallower_own = replace(reached, adl_front=(("short", 1.3),))
+    assert public_prior(shallower_own, "short") == public_prior(reached, "short")
+    assert public_prior(replace(crash, adl_reach=(("long", 1.0),)), "short") == public_prior(
+        crash, "short"
+    )
+
+
 def test_after_a_cascade_the_range_runs_to_the_front_and_the_basis_says_why() -> None:
     """The 12 % crash liquidated far more than a tenth of the longs: how much of the short
     queue ADL closed with it is not public (the liquidated share is itself modelled, and queues
