@@ -69,6 +69,7 @@ from adl_monitor.core.model.levels import Level, level_for_tier
 from adl_monitor.core.model.position import PositionId
 from adl_monitor.core.model.snapshot import AccountState, AccountStatus, PositionRisk, Snapshot
 from adl_monitor.engine.snapshot_builder import with_venue_risk
+from adl_monitor.exchanges.background_read import BackgroundRead
 from adl_monitor.exchanges.base import VenueConnector
 from adl_monitor.exchanges.registry import connector_for
 from adl_monitor.exchanges.slow_read import SlowRead
@@ -290,13 +291,17 @@ class SimClock:
         """The same for the venue's slow reads: the venue-wide ADL risk
         (core/model/venue_risk.py; Bybit every minute, Binance every 5 minutes) and
         Hyperliquid's sample of other wallets (`exchanges/hyperliquid_wallets.py`), each at the
-        connector's own cadence in sim time."""
+        connector's own cadence in sim time. The sample runs beside the refresh in the app
+        (`exchanges/background_read.py`); here the refresh that starts it waits for it: sim time
+        stands still while it runs, so its values are those of the reading's instant."""
         interval = connector.venue_risk_interval
         if interval is not None:
             self._pace(("risk", venue), connector._venue_risk, interval)
         wallets = getattr(connector, "_wallets", None)
         if isinstance(wallets, SlowRead):
             self._pace(("wallets", venue), wallets, wallets.interval)
+        if isinstance(wallets, BackgroundRead):
+            wallets.awaited = True
 
     def _pace(self, key: tuple[str, str], read: SlowRead[Any], interval: float) -> None:
         t = self.sim.world.t

@@ -16,7 +16,9 @@ shrank (docs/adl-evidence.md). Every wallet's positions being public, the connec
 every `WALLETS_INTERVAL`, some of the wallets seen in the held coins' public trades
 (`hyperliquid_wallets`): the estimate's prior takes from their positions how much account stands
 behind one (`core.estimate.wallet_sample`), and from the fills of those the venue deleveraged
-how deep its ADL reached (`hyperliquid_adl_reach`).
+how deep its ADL reached (`hyperliquid_adl_reach`). That batch (some 25 requests one after
+another) runs beside the refresh, not in it (`background_read`): the refresh that finds it due
+starts it and returns with the last sample, a later one shows the new; `close()` cancels it.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from adl_monitor.core.model.market_context import Candle, MarketContext
 from adl_monitor.core.model.position import QueueKey
 from adl_monitor.core.ranking.formulas import score_position
 from adl_monitor.core.security.key_verdict import KeyCheck, KeyVerdict
+from adl_monitor.exchanges.background_read import BackgroundRead
 from adl_monitor.exchanges.base import UnifiedPosition, VenueConnector
 from adl_monitor.exchanges.closes import HistoryRecord, SeenRecords, match_records
 from adl_monitor.exchanges.hyperliquid_adl_reach import ADL_DIR
@@ -106,10 +109,16 @@ class HyperliquidConnector(VenueConnector):
         self._last: AccountReading | None = None  # scored only where ADL reaches it
         self._fronts: dict[QueueKey, tuple[float, float]] = {}  # ADL hit: (when, score before)
         self._coins = CoinSymbols()
-        self._wallets: SlowRead[Sampled] = SlowRead(
+        self._wallets: BackgroundRead[Sampled] = BackgroundRead(
             "other wallets' public positions", WALLETS_INTERVAL
         )
         self._sample = WalletSample(self.spec.wallet_address)
+
+    async def close(self) -> None:
+        """The wallet batch running now, if any, is cancelled before the client it reads with
+        is closed."""
+        await self._wallets.close()
+        await super().close()
 
     def _configure(self, client: Any) -> None:
         if not self.spec.wallet_address:
@@ -171,7 +180,8 @@ class HyperliquidConnector(VenueConnector):
         """Public data only sharpens the prior: a failed read never fails the account's read,
         and is tried again after `MARKET_INTERVAL`, not on every refresh. The market figures
         (one request for all symbols) are read again early once a held mark moved by
-        `MOVE_TRIGGER`: a sharp move is when liquidations and ADL close open interest."""
+        `MOVE_TRIGGER`: a sharp move is when liquidations and ADL close open interest. The
+        wallet batch is only started here: it runs on while the reading goes out."""
         symbols = sorted({p["symbol"] for p in positions if isinstance(p.get("symbol"), str)})
         describe = self._describe
         await self._candles.refresh(

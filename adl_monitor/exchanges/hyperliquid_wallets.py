@@ -2,7 +2,7 @@
 
 Hyperliquid publishes no ADL indicator, but every wallet's positions are public: `info`
 `clearinghouseState` answers for any address, and `recentTrades` names the two wallets of each
-recent trade. So, at its own slow pace beside the account's refresh (the connector's `SlowRead`),
+recent trade. So, at its own slow pace beside the account's refresh (a `BackgroundRead`),
 `WalletSample` asks each held coin's recent trades, notes the wallets in them, and reads some of
 those wallets' positions per batch. Their positions on the held coins go to the estimate
 (`MarketContext.wallets`): how much account stands behind a position is the one thing the prior

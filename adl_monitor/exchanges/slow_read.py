@@ -8,7 +8,8 @@ value for it: otherwise a failing endpoint, or a symbol the venue publishes noth
 add this read to every refresh.
 
 These reads add to what a position shows but are not the position itself, so a failure here
-never fails the account's reading (docs/venue-risk.md).
+never fails the account's reading (docs/venue-risk.md). A read too long for the refresh to
+wait for runs beside it instead (`background_read.BackgroundRead`).
 """
 
 from __future__ import annotations
@@ -16,12 +17,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable, Collection
-from typing import Generic, TypeVar
+from collections.abc import Awaitable, Callable, Collection, Coroutine
+from typing import Any, Generic, TypeVar
 
 log = logging.getLogger(__name__)
 
 V = TypeVar("V")
+Read = Callable[[], Awaitable[dict[str, V]]]
+"""A read's call: the values it found, per key."""
+Describe = Callable[[BaseException], str]
+"""An error of a read, as the sanitised sentence that is logged."""
 
 
 class SlowRead(Generic[V]):
@@ -54,10 +59,27 @@ class SlowRead(Generic[V]):
         """Call `read` when due (or `force`d: the caller knows the values moved) and keep its
         values for `keys`; `describe` turns an error into the sanitised sentence that is
         logged."""
+        if self._starts(keys, force=force):
+            await self._run(self._take(account, keys, read, describe))
+
+    def _starts(self, keys: Collection[str], *, force: bool) -> bool:
+        """Whether a read of `keys` starts now: due, or forced. If so, it counts as asked from
+        now, answered or not."""
         if not (force and keys) and not self.due(keys):
-            return
+            return False
         self._read_at = time.monotonic()
         self._asked = frozenset(keys)
+        return True
+
+    async def _run(self, reading: Coroutine[Any, Any, None]) -> None:
+        """Where a read runs: here, inside the refresh (`BackgroundRead`: beside it)."""
+        await reading
+
+    async def _take(
+        self, account: str, keys: Collection[str], read: Read[V], describe: Describe
+    ) -> None:
+        """Await `read` and keep its values for `keys`; an error keeps the last values and is
+        logged once per reason, the recovery once."""
         try:
             values = await read()
         except asyncio.CancelledError:

@@ -75,7 +75,9 @@ async def test_the_deepest_adl_close_of_other_wallets_moves_the_short_up_the_que
             if step % 6 == 0:
                 connector._wallets._read_at = None  # a wallet batch is due (every 30 s)
                 batches += 1
-            reading = await connector.fetch()
+            await connector.fetch()  # starts the batch, which runs beside the refresh
+            await connector._wallets.settled()
+        reading = await connector.fetch()  # shows the last batch
         risks = assess(
             reading, account.spec(), RankEstimator(), now=datetime.now(UTC), stale_after=90.0
         )

@@ -19,15 +19,15 @@ from tests.exchanges.test_sim_venues import connect, sim  # noqa: F401  (fixture
 
 
 async def batches(connector: Any, exchange: SimExchange, count: int) -> AccountReading:
-    """`count` refreshes 30 sim seconds apart, each a batch of wallet reads (the connector
-    paces them in real seconds; here the interval is made due)."""
-    reading = None
+    """`count` refreshes 30 sim seconds apart, each starting a batch of wallet reads (the
+    connector paces them in real seconds; here the interval is made due), which runs beside
+    the refresh and is waited for; then the refresh that shows the last batch's values."""
     for _ in range(count):
         exchange.advance(30)
         connector._wallets._read_at = None  # due now, as 30 s later in the app
-        reading = await connector.fetch()
-    assert reading is not None
-    return reading
+        await connector.fetch()
+        await connector._wallets.settled()
+    return await connector.fetch()
 
 
 def book_positions(exchange: SimExchange, coin: str) -> Iterator[tuple[str, Any]]:
@@ -83,7 +83,10 @@ async def test_a_venue_without_public_trades_leaves_the_account_read_and_is_not_
     sim.dialects["hyperliquid"].kinds.pop("recentTrades")  # type: ignore[attr-defined]
     connector = await connect("hyperliquid")
     asked = sim.dialects["hyperliquid"].info_served  # type: ignore[attr-defined]
-    readings = [await connector.fetch() for _ in range(3)]
+    readings = []
+    for _ in range(3):
+        readings.append(await connector.fetch())
+        await connector._wallets.settled()
     assert all(r.positions for r in readings)
     assert asked["recentTrades"] == 0  # unknown kinds are refused before they are counted
     lines = [
