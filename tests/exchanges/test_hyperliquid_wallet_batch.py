@@ -29,7 +29,7 @@ UNAVAILABLE = "other wallets' public positions unavailable"
 
 class HeldWalletReads:
     """The simulated Hyperliquid's `clearinghouseState` for any wallet but the user's: held
-    until `release()` while `holding`, then answered — or refused with a 503 while `failing`.
+    until `release()`, then answered — or refused with a 503 while `failing`.
     The user's own reads, and every other request, are answered as ever.
 
     A held read is a venue that has not answered yet, not one past the client's time-out: the
@@ -42,7 +42,6 @@ class HeldWalletReads:
         self._routes = dialect.routes
         self._info = dialect.routes[("POST", "/info")]
         self._routes[("POST", "/info")] = self._reply
-        self.holding = True
         self.failing = False
         self.entered = asyncio.Event()
         """Set when the first held read arrives: the batch is in flight, stalled."""
@@ -59,9 +58,8 @@ class HeldWalletReads:
         body = json.loads(await request.text())
         user = str(body.get("user", "")).lower()
         if body.get("type") == "clearinghouseState" and user != self._own:
-            if self.holding:
-                self.entered.set()
-                await self._released.wait()
+            self.entered.set()
+            await self._released.wait()
             if self.failing:
                 return web.Response(status=503, text=UNAVAILABLE_PAGE, content_type="text/html")
         return await self._info(request)
