@@ -7,7 +7,8 @@ position matters most. So the refresh that finds it due starts it as a task of i
 connector's event loop and returns at once with the last values; the first refresh after the
 read has finished shows what it read. There is never more than one such read at a time: a
 refresh while one runs starts none, even for a key newly held (it is asked in the next read).
-The read and the refresh share the ccxt client and its rate limiter; the read's requests go
+Only the first read is waited for, as before: a one-shot reading (`snapshot`) has no later
+refresh to show what it read. The read and the refresh share the ccxt client and its rate limiter; the read's requests go
 one at a time, so a refresh's request waits behind one of them at most, never behind all.
 
 Everything else is `SlowRead`'s: due after its interval, a failure keeps the last values, is
@@ -37,6 +38,7 @@ class BackgroundRead(SlowRead[V]):
     def __init__(self, what: str, interval: float) -> None:
         super().__init__(what, interval)
         self._running: asyncio.Task[None] | None = None
+        self._started_once = False
         self.awaited = False
         """Whether the refresh that starts a read also waits for it. For a harness whose clock
         stands still between refreshes and that scores each reading at its instant (the
@@ -52,10 +54,12 @@ class BackgroundRead(SlowRead[V]):
         return not self.running and super()._starts(keys, force=force)
 
     async def _run(self, reading: Coroutine[Any, Any, None]) -> None:
-        """Start the read and return at once (or, `awaited`, when it has finished): `values`
-        stay the last read's until this one has finished."""
+        """Start the read and return at once — or when it has finished, for the first read
+        (a one-shot reading, `snapshot`, has no later refresh to pick its values up) and when
+        `awaited`: `values` stay the last read's until this one has finished."""
         self._running = asyncio.create_task(reading, name=self.what)
-        if self.awaited:
+        first, self._started_once = not self._started_once, True
+        if self.awaited or first:
             await self.settled()
 
     async def settled(self) -> None:

@@ -18,7 +18,8 @@ every `WALLETS_INTERVAL`, some of the wallets seen in the held coins' public tra
 behind one (`core.estimate.wallet_sample`), and from the fills of those the venue deleveraged
 how deep its ADL reached (`hyperliquid_adl_reach`). That batch (some 25 requests one after
 another) runs beside the refresh, not in it (`background_read`): the refresh that finds it due
-starts it and returns with the last sample, a later one shows the new; `close()` cancels it.
+starts it and returns with the last sample, a later one shows the new (only the first refresh
+waits for its batch: a one-shot `snapshot` has no later one); `close()` cancels it.
 """
 
 from __future__ import annotations

@@ -43,6 +43,9 @@ class HeldWalletReads:
         self._info = dialect.routes[("POST", "/info")]
         self._routes[("POST", "/info")] = self._reply
         self.failing = False
+        self.holding = False
+        """Whether other wallets' reads are held now: off for the first batch, which the
+        first refresh waits for (a one-shot `snapshot` has no later refresh)."""
         self.entered = asyncio.Event()
         """Set when the first held read arrives: the batch is in flight, stalled."""
         self._released = asyncio.Event()
@@ -57,7 +60,7 @@ class HeldWalletReads:
     async def _reply(self, request: web.Request) -> web.StreamResponse:
         body = json.loads(await request.text())
         user = str(body.get("user", "")).lower()
-        if body.get("type") == "clearinghouseState" and user != self._own:
+        if self.holding and body.get("type") == "clearinghouseState" and user != self._own:
             self.entered.set()
             await self._released.wait()
             if self.failing:
@@ -89,29 +92,43 @@ def sampled(reading: AccountReading) -> int:
     return sum(len(context.wallets) for context in reading.markets.values())
 
 
+async def start_held_batch(
+    connector: VenueConnector, exchange: SimExchange, held: HeldWalletReads
+) -> AccountReading:
+    """The first refresh, whose batch it waits for; then, 30 s later, the refresh that starts
+    the next batch, which `held` stalls. That refresh's reading."""
+    first = await connector.fetch()
+    assert sampled(first) > 0  # the first batch's values are in the first reading
+    held.holding = True
+    exchange.advance(30)
+    connector._wallets._read_at = None  # due again, as 30 s later in the app
+    return await connector.fetch()
+
+
 async def test_a_refresh_shows_the_positions_now_while_the_wallet_batch_is_stalled(
     sim: SimExchange,  # noqa: F811
     connect: Any,  # noqa: F811
     held: HeldWalletReads,
 ) -> None:
-    """The first refresh starts a batch, which stalls on the venue's reply for another wallet;
-    refreshes go on meanwhile with the positions as the venue shows them now, and no second
+    """A refresh starts a batch, which stalls on the venue's reply for another wallet;
+    refreshes go on meanwhile with the positions as the venue shows them now, and no other
     batch starts beside the stalled one, even when one is due."""
     connector = await patient(connect)
     asked = sim.dialects["hyperliquid"].info_served  # type: ignore[attr-defined]
-    first = await connector.fetch()
+    first = await start_held_batch(connector, sim, held)
     await held.entered.wait()
     coins = {symbol.split("/")[0] for symbol in marks(first)}
-    assert asked["recentTrades"] == len(coins)
+    assert asked["recentTrades"] == 2 * len(coins)
+    stalled = sampled(first)
     for _ in range(3):
         sim.advance(30)
         connector._wallets._read_at = None  # due again, as 30 s later in the app
         reading = await connector.fetch()
         now = sim.world.marks()
         assert marks(reading) == pytest.approx({s: now[s.split("/")[0]] for s in marks(first)})
-        assert sampled(reading) == 0  # nothing of the stalled batch yet
+        assert sampled(reading) == stalled  # nothing of the stalled batch yet
     assert marks(reading) != marks(first)  # the market moved: these are new readings
-    assert asked["recentTrades"] == len(coins)  # still the one batch
+    assert asked["recentTrades"] == 2 * len(coins)  # still the one batch
     assert connector._wallets.running
 
 
@@ -121,13 +138,14 @@ async def test_the_batch_values_reach_the_first_refresh_after_it_finished(
     held: HeldWalletReads,
 ) -> None:
     connector = await patient(connect)
-    before = await connector.fetch()
+    before = await start_held_batch(connector, sim, held)
     await held.entered.wait()
-    assert sampled(before) == 0
+    read_before = connector._wallets.values
     held.release()
     await connector._wallets.settled()
+    assert connector._wallets.values is not read_before
     after = await connector.fetch()
-    assert sampled(after) > 0
+    assert sampled(after) >= sampled(before)
     assert marks(after) == pytest.approx(marks(before))
 
 
@@ -146,7 +164,7 @@ async def test_closing_the_connector_mid_batch_cancels_it_cleanly(
     caplog.set_level(logging.DEBUG, logger="adl_monitor")
     caplog.set_level(logging.DEBUG, logger="asyncio")
     connector = await patient(connect)
-    await connector.fetch()
+    await start_held_batch(connector, sim, held)
     if when == "in flight":
         await held.entered.wait()
     batch = connector._wallets._running
@@ -176,7 +194,7 @@ async def test_a_failing_batch_is_logged_once_and_its_recovery_once(
     caplog.set_level(logging.INFO)
     connector = await patient(connect)
     held.failing = True
-    reading = await connector.fetch()
+    reading = await start_held_batch(connector, sim, held)
     await held.entered.wait()
     assert reading.positions
     assert not [r for r in caplog.records if UNAVAILABLE in r.getMessage()]
@@ -189,7 +207,6 @@ async def test_a_failing_batch_is_logged_once_and_its_recovery_once(
     lines = [r.getMessage() for r in caplog.records if UNAVAILABLE in r.getMessage()]
     assert len(lines) == 1
     assert lines[0].startswith(f"{connector.spec.name}: ")
-    assert sampled(await connector.fetch()) == 0
     held.failing = False
     connector._wallets._read_at = None
     await connector.fetch()
