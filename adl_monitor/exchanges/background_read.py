@@ -7,9 +7,10 @@ position matters most. So the refresh that finds it due starts it as a task of i
 connector's event loop and returns at once with the last values; the first refresh after the
 read has finished shows what it read. There is never more than one such read at a time: a
 refresh while one runs starts none, even for a key newly held (it is asked in the next read).
-Only the first read is waited for, as before: a one-shot reading (`snapshot`) has no later
-refresh to show what it read. The read and the refresh share the ccxt client and its rate limiter; the read's requests go
-one at a time, so a refresh's request waits behind one of them at most, never behind all.
+Only the first read is waited for, and for `FIRST_READ_WAIT` at most: a one-shot reading
+(`snapshot`) has no later refresh to show what it read. The read and the refresh share the
+ccxt client and its rate limiter; the read's requests go one at a time, so a refresh's
+request waits behind one of them at most, never behind all.
 
 Everything else is `SlowRead`'s: due after its interval, a failure keeps the last values, is
 logged once per reason with the account's name, and its recovery once (exchanges/slow_read.py).
@@ -30,6 +31,11 @@ from typing import Any, TypeVar
 from adl_monitor.exchanges.slow_read import SlowRead
 
 V = TypeVar("V")
+
+FIRST_READ_WAIT = 5.0
+"""Seconds the first refresh waits for the first read at most: long enough for the venue's
+usual answer, short enough that a slow one never fails the reading of the user's positions
+(the request time-out), which goes on with what the read brings later."""
 
 
 class BackgroundRead(SlowRead[V]):
@@ -54,13 +60,16 @@ class BackgroundRead(SlowRead[V]):
         return not self.running and super()._starts(keys, force=force)
 
     async def _run(self, reading: Coroutine[Any, Any, None]) -> None:
-        """Start the read and return at once — or when it has finished, for the first read
-        (a one-shot reading, `snapshot`, has no later refresh to pick its values up) and when
-        `awaited`: `values` stay the last read's until this one has finished."""
+        """Start the read and return at once — or when it has finished: for the first read
+        (a one-shot reading, `snapshot`, has no later refresh to pick its values up), within
+        `FIRST_READ_WAIT`, and when `awaited`. `values` stay the last read's until this one
+        has finished."""
         self._running = asyncio.create_task(reading, name=self.what)
         first, self._started_once = not self._started_once, True
-        if self.awaited or first:
+        if self.awaited:
             await self.settled()
+        elif first:
+            await asyncio.wait({self._running}, timeout=FIRST_READ_WAIT)
 
     async def settled(self) -> None:
         """Wait until the read running now, if any, has finished (its values kept, or its
