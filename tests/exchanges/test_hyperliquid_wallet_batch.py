@@ -19,6 +19,7 @@ import pytest
 from aiohttp import web
 
 from adl_monitor.core.model.account_reading import AccountReading
+from adl_monitor.exchanges import background_read
 from adl_monitor.exchanges.base import VenueConnector
 from adl_monitor.sim.faults import UNAVAILABLE_PAGE
 from adl_monitor.sim.server import SimExchange
@@ -214,3 +215,23 @@ async def test_a_failing_batch_is_logged_once_and_its_recovery_once(
     assert sampled(await connector.fetch()) > 0
     again = [r.getMessage() for r in caplog.records if "positions readable again" in r.getMessage()]
     assert again == [f"{connector.spec.name}: other wallets' public positions readable again"]
+
+
+async def test_a_stalled_first_batch_never_fails_the_first_reading(
+    sim: SimExchange,  # noqa: F811
+    connect: Any,  # noqa: F811
+    held: HeldWalletReads,
+    monkeypatch: Any,
+) -> None:
+    """The first refresh waits for the first batch — but only so long (`FIRST_READ_WAIT`, cut
+    short here): a venue slow to answer for other wallets still gives the user's positions in
+    the first reading, and the batch's values come with a later one."""
+    monkeypatch.setattr(background_read, "FIRST_READ_WAIT", 0.05)
+    held.holding = True
+    connector = await patient(connect)
+    first = await connector.fetch()
+    assert first.positions and sampled(first) == 0
+    assert connector._wallets.running
+    held.release()
+    await connector._wallets.settled()
+    assert sampled(await connector.fetch()) > 0
