@@ -9,7 +9,7 @@ It keeps the most recent `MAX_ENTRIES` (a demo left running for days must not gr
 bound), and also writes each request to the `adl_monitor.sim.requests` logger at DEBUG. An entry
 is small — slots, and its strings shared with every other entry that names the same venue, path
 and type (`sys.intern`) — since the embedded simulator of the desktop demo fills the log over
-hours: about 60 bytes an entry instead of 350 (17 MB at `MAX_ENTRIES`; benchmarks/soak.py).
+hours: about 75 bytes an entry instead of 335 (4 MB at `MAX_ENTRIES`, not 17; benchmarks/soak.py).
 """
 
 from __future__ import annotations
