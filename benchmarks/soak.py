@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import itertools
 import json
 import os
 import signal
@@ -19,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -34,6 +36,10 @@ class Sample:
     rss_mb: float
     threads: int
     open_files: int
+    rss_anon_mb: float = 0.0
+    """The heap and other private memory: where a leak shows."""
+    rss_file_mb: float = 0.0
+    """Pages of the program and its libraries read in as code paths first run: no leak."""
 
 
 @dataclass
@@ -70,11 +76,28 @@ class SoakResult:
     @property
     def rss_slope_mb_per_min(self) -> float:
         """Least-squares slope over the second half of the run: flat means no creep."""
+        return self._slope(lambda s: s.rss_mb)
+
+    @property
+    def rss_anon_slope_mb_per_min(self) -> float:
+        """The same for the private memory alone (`Sample.rss_anon_mb`)."""
+        return self._slope(lambda s: s.rss_anon_mb)
+
+    @property
+    def rss_largest_step(self) -> tuple[float, float]:
+        """(MB, at s): the largest rise between two samples after warm-up. A creep rises a
+        little at every sample; one allocation kept resident is a step, and a step in the
+        second half weighs on its slope as much as a creep of its size over the half."""
+        later = self._window(min(60.0, self.minutes * 60 / 5), float("inf"))
+        steps = [(b.rss_mb - a.rss_mb, b.at_s) for a, b in itertools.pairwise(later)]
+        return max(steps, default=(0.0, 0.0))
+
+    def _slope(self, value: Callable[[Sample], float]) -> float:
         half = self._window(self.minutes * 30, float("inf"))
         if len(half) < 3:
             return 0.0
         xs = [s.at_s / 60 for s in half]
-        ys = [s.rss_mb for s in half]
+        ys = [value(s) for s in half]
         mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
         var = sum((x - mean_x) ** 2 for x in xs)
         cov = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True))
@@ -93,6 +116,9 @@ class SoakResult:
             "rss_end_mb": round(self.rss_end_mb, 1),
             "rss_max_mb": round(self.rss_max_mb, 1),
             "rss_slope_mb_per_min": round(self.rss_slope_mb_per_min, 3),
+            "rss_anon_slope_mb_per_min": round(self.rss_anon_slope_mb_per_min, 3),
+            "rss_largest_step_mb": round(self.rss_largest_step[0], 1),
+            "rss_largest_step_at_s": round(self.rss_largest_step[1]),
             "threads_start": first.threads if first else None,
             "threads_end": last.threads if last else None,
             "open_files_start": first.open_files if first else None,
@@ -109,8 +135,18 @@ def _proc_sample(pid: int, at_s: float) -> Sample | None:
     except (FileNotFoundError, ProcessLookupError, PermissionError):
         return None
     fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-    rss_kb = float(fields.get("VmRSS", "0 kB").split()[0])
-    return Sample(at_s, rss_kb / 1024, int(fields.get("Threads", "0")), open_files)
+
+    def megabytes(name: str) -> float:
+        return float(fields.get(name, "0 kB").split()[0]) / 1024
+
+    return Sample(
+        at_s,
+        megabytes("VmRSS"),
+        int(fields.get("Threads", "0")),
+        open_files,
+        megabytes("RssAnon"),
+        megabytes("RssFile"),
+    )
 
 
 def _app_environment(desktop: Desktop, workdir: Path, speed: float) -> dict[str, str]:
@@ -181,7 +217,7 @@ def _screenshot(desktop: Desktop) -> None:
 def print_result(result: SoakResult) -> None:
     summary = result.summary()
     for key, value in summary.items():
-        print(f"  {key:24s} {value}")
+        print(f"  {key:26s} {value}")
     verdict = (
         "PASS"
         if result.stayed_up
@@ -194,6 +230,12 @@ def print_result(result: SoakResult) -> None:
         f"\nsoak {verdict}: up {result.stayed_up}, clean exit {result.clean_exit}, "
         f"RSS {result.rss_start_mb:.0f} → {result.rss_end_mb:.0f} MB "
         f"(max {result.rss_max_mb:.0f}, target < {RSS_TARGET_MB:.0f} and flat)"
+    )
+    step, at = result.rss_largest_step
+    print(
+        f"RSS slope over the second half {result.rss_slope_mb_per_min:.2f} MB/min (private "
+        f"memory {result.rss_anon_slope_mb_per_min:.2f}); largest rise between two samples "
+        f"{step:.1f} MB at {at / 60:.1f} min"
     )
     if not result.clean_exit and result.stderr_tail:
         print("\nlast lines on stderr:\n" + result.stderr_tail)

@@ -1,7 +1,9 @@
 """Mark prices over sim time: the scenario's shape plus seeded, mean-reverting noise.
 
 The path is built one sim second at a time from its own `random.Random`, so the same seed gives
-the same prices however the clock is driven (real time, `advance()`, any speed).
+the same prices however the clock is driven (real time, `advance()`, any speed). Every second
+drawn is kept (any past second can be asked again), as a plain double: 8 bytes a second, not the
+32 of a list of floats — a demo left running for days holds megabytes, not tens of them.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import itertools
 import math
 import random
+from array import array
 
 from adl_monitor.sim.instruments import Instrument
 from adl_monitor.sim.scenarios import Keyframes
@@ -35,7 +38,7 @@ class PricePath:
         self._keyframes = keyframes
         self._noise = noise
         self._rng = rng
-        self._noise_at: list[float] = [0.0]
+        self._noise_at = array("d", [0.0])
 
     def _noise_until(self, second: int) -> None:
         while len(self._noise_at) <= second:

@@ -10,7 +10,11 @@ real venue (docs/simulator.md, "Public wallet data"):
 
 Trades are made per `BUCKET_SECONDS` of sim time from `Random(f"{seed}:trades:{coin}:{bucket}")`
 only when asked, so the same sim time serves the same trades however often it is asked and the
-world's step costs nothing. A bucket that has ended is kept. The demo wallet never trades here.
+world's step costs nothing. A bucket that has ended is kept while an answer can still need it:
+sim time only moves on, so the oldest bucket an answer reaches never moves back, and the buckets
+behind it are dropped — the tape holds about one answer's trades per coin however long the demo
+runs (it used to keep every bucket ever asked, ~0.1 MB a minute of the desktop demo until 20,000
+buckets: benchmarks/soak.py). The demo wallet never trades here.
 """
 
 from __future__ import annotations
@@ -45,7 +49,6 @@ PRICE_JITTER = 0.0002
 """Relative spread of trade prices around the mark."""
 MAX_BUCKETS = 8_640
 """How far back (a day of buckets) an answer looks for trades at most."""
-CACHE_LIMIT = 20_000
 ZERO_HASH = "0x" + "0" * 64
 """The hash of a trade no user signed: liquidations and ADL, as the venue shows them."""
 ADL_TID = 8_000_000_000
@@ -73,7 +76,7 @@ class TradeTape:
     def __init__(self, wallets: PublicWallets, exchange: str) -> None:
         self.wallets = wallets
         self.book = wallets.world.books[exchange]
-        self._buckets: dict[tuple[str, int], list[Trade]] = {}
+        self._buckets: dict[str, dict[int, list[Trade]]] = {}  # coin → bucket → its trades
 
     def recent(self, coin: str, count: int = RECENT_TRADES) -> list[Trade]:
         """The latest `count` trades of `coin` up to sim time now, oldest first."""
@@ -81,27 +84,34 @@ class TradeTape:
         last = math.floor(now / BUCKET_SECONDS)
         found: list[list[Trade]] = []
         total = 0
+        cached = self._buckets.setdefault(coin, {})
         for bucket in range(last, last - MAX_BUCKETS, -1):
-            trades = [t for t in self._bucket(coin, bucket, now) if t.at <= now]
+            trades = [t for t in self._bucket(cached, coin, bucket, now) if t.at <= now]
             found.append(trades)
             total += len(trades)
             if total >= count:
                 break
+        for older in [b for b in cached if b < bucket]:  # no later answer reaches back there
+            del cached[older]
         ordered = [t for trades in reversed(found) for t in trades]
         return ordered[-count:] if count > 0 else []
 
-    def _bucket(self, coin: str, bucket: int, now: float) -> list[Trade]:
-        cached = self._buckets.get((coin, bucket))
-        if cached is not None:
-            return cached
+    def cached_trades(self) -> int:
+        """The trades kept for later answers, all coins together: what the tape's memory is."""
+        return sum(len(trades) for cached in self._buckets.values() for trades in cached.values())
+
+    def _bucket(
+        self, cached: dict[int, list[Trade]], coin: str, bucket: int, now: float
+    ) -> list[Trade]:
+        kept = cached.get(bucket)
+        if kept is not None:
+            return kept
         start = bucket * BUCKET_SECONDS
         end = start + BUCKET_SECONDS
         trades = self._flow(coin, bucket, start, end) + self._forced(coin, start, end)
         trades.sort(key=lambda t: (t.at, t.tid))
         if end <= now:  # nothing that happens later changes an ended bucket
-            if len(self._buckets) >= CACHE_LIMIT:
-                self._buckets.clear()
-            self._buckets[(coin, bucket)] = trades
+            cached[bucket] = trades
         return trades
 
     # --- ordinary trades ---------------------------------------------------------------------

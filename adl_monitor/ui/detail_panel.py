@@ -13,7 +13,7 @@ from datetime import datetime
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGraphicsView, QLabel, QVBoxLayout, QWidget
 
 from adl_monitor.core.model.levels import Level
 from adl_monitor.core.model.position import PositionId
@@ -88,6 +88,11 @@ class DetailPanel(QWidget):
 
         self.graphs = pg.GraphicsLayoutWidget()
         self.graphs.setMinimumHeight(220)
+        # The background is one colour, painted as cheaply as a cached copy is drawn. pyqtgraph
+        # caches it in a pixmap the size of the view (2.7 MB in a 1600×1000 window, four times
+        # that at 2× scaling), made anew whenever the view is resized — the summary above wraps
+        # to another line — and the allocator kept each freed one resident (benchmarks/soak.py).
+        self.graphs.setCacheMode(QGraphicsView.CacheModeFlag.CacheNone)
         self.price_plot = self.graphs.addPlot(
             row=0, col=0, axisItems={"bottom": ClockAxis(orientation="bottom")}
         )

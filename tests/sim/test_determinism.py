@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import tracemalloc
+
 from adl_monitor.sim.world import World
 
 
@@ -38,3 +40,23 @@ def test_population_is_a_realistic_crowd() -> None:
         assert {p.margin_mode.value for p in positions} == {"cross", "isolated"}
         entries = [p.entry / 97_250.0 for p in positions if p.base == "BTC"]
         assert min(entries) < 0.97 and max(entries) > 1.03  # spread along the price history
+
+
+def test_a_day_of_prices_costs_a_few_bytes_a_second() -> None:
+    """The price path keeps every sim second it has drawn (any past second can be asked again);
+    a demo left running for days must keep them as plain numbers, not Python objects."""
+    day = 86_400.0
+    tracemalloc.start()
+    try:
+        world = World("calm", seed=3)
+        before = tracemalloc.get_traced_memory()[0]
+        noon = {base: world.history_price(base, day / 2) for base in world.paths}
+        for base in world.paths:
+            world.history_price(base, day)
+        held = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert held / day / len(world.paths) < 10  # 8 bytes a second, and room to grow
+    assert {base: world.history_price(base, day / 2) for base in world.paths} == noon
+    again = World("calm", seed=3)
+    assert {base: again.history_price(base, day / 2) for base in again.paths} == noon

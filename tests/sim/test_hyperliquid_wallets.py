@@ -225,3 +225,25 @@ async def test_liquidations_and_adl_closes_are_public_trades_with_a_zero_hash(
     closes = [t for t in tapes[adl.base] if hit in t["users"] and t["time"] == world.to_ms(adl.at)]
     assert [set(t["users"]) for t in closes] == [{hit, counterparty}]
     assert float(closes[0]["px"]) == pytest.approx(adl.price)
+
+
+async def test_the_trade_tape_keeps_about_one_answer_per_coin_however_long_it_is_asked(
+    sim: SimExchange, client: Client
+) -> None:
+    """A demo left running answers `recentTrades` for hours: the simulator must not keep every
+    trade it ever made (benchmarks/soak.py), and what it drops must come back the same."""
+    hyperliquid = client("hyperliquid")
+    tape = sim.dialects["hyperliquid"].public()[1]  # type: ignore[attr-defined]
+    kept = []
+    for _ in range(120):  # two sim hours, each coin asked every sim minute
+        sim.advance(60)
+        for coin in COINS:
+            assert len(await trades(hyperliquid, coin)) == 100
+        kept.append(tape.cached_trades())
+    # Each answer is 100 trades; the tape keeps those plus the rest of the oldest bucket.
+    assert max(kept) <= 2 * 100 * len(COINS)
+    assert max(kept[60:]) <= max(kept[:60])  # the second hour holds no more than the first
+    latest = await trades(hyperliquid, "ETH")
+    sim.world = World("squeeze", seed=1, epoch_ms=sim.world.epoch_ms)  # a tape never asked
+    sim.advance(120 * 60)
+    assert await trades(hyperliquid, "ETH") == latest

@@ -7,6 +7,9 @@ import math
 import time
 from datetime import UTC, datetime, timedelta
 
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QGraphicsView
+
 from adl_monitor.ui.chart_gaps import break_at_gaps
 from adl_monitor.ui.detail_panel import TIER_OFFSET, ClockAxis, DetailPanel
 from adl_monitor.ui.position_history import PositionHistory
@@ -81,3 +84,16 @@ def test_a_tier_that_holds_is_drawn_from_its_corners_only(qtbot) -> None:  # typ
     times, values = panel.exchange_curve.getData()
     assert [round(v) for v in values] == [2, 4, 4]
     assert list(times) == [(NOW + timedelta(seconds=s)).timestamp() for s in (0, 300, 599)]
+
+
+def test_the_chart_keeps_no_view_sized_copy_of_its_plain_background(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """pyqtgraph caches a view's background in a pixmap the size of the view, made anew on each
+    resize: 2.7 MB in the soak's window, and a long run kept each freed one resident
+    (benchmarks/soak.py). The background is one colour; it is painted in it all the same."""
+    panel = DetailPanel(PositionHistory())
+    qtbot.addWidget(panel)
+    assert panel.graphs.cacheMode() == QGraphicsView.CacheModeFlag.CacheNone
+    for height in (500, 520, 480, 500):  # the summary above wraps to another line, and back
+        panel.resize(800, height)
+        image = panel.graphs.grab().toImage()
+        assert image.pixelColor(2, 2) == panel.palette().color(QPalette.ColorRole.Base)
