@@ -41,7 +41,7 @@ from adl_monitor.core.security.key_verdict import KeyCheck, KeyVerdict
 from adl_monitor.exchanges.background_read import BackgroundRead
 from adl_monitor.exchanges.base import UnifiedPosition, VenueConnector
 from adl_monitor.exchanges.closes import HistoryRecord, SeenRecords, match_records
-from adl_monitor.exchanges.hyperliquid_adl_reach import ADL_DIR
+from adl_monitor.exchanges.hyperliquid_adl_reach import ADL_DIR, REACH_HOURS
 from adl_monitor.exchanges.hyperliquid_positions import CoinSymbols, unified_position
 from adl_monitor.exchanges.hyperliquid_wallets import WALLETS_INTERVAL, Sampled, WalletSample
 from adl_monitor.exchanges.reply_shape import ReplyShape
@@ -89,9 +89,10 @@ MOVE_TRIGGER = 0.005
 """A held mark this far (a fraction) from the one the market figures were read with reads
 them again at once: one request (`metaAndAssetCtxs`) per refresh while the market runs, none
 more in a quiet one."""
-ADL_FRONT_HOURS = 2.0
+ADL_FRONT_HOURS = REACH_HOURS
 """How long a position ADL reached is taken to stand at its queue's front: the queue fills
-again behind and ahead of it as traders open new positions."""
+again behind and ahead of it as traders open new positions — as long as other wallets' ADL
+closes count (`hyperliquid_adl_reach`)."""
 CANDLE_HOURS = 336
 """Two weeks of hourly candles: the holding times the prior allows."""
 

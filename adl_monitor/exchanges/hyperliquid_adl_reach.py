@@ -46,11 +46,12 @@ READS_PER_BATCH = 4
 """`userFills` reads per batch at most (weight 20 each)."""
 REACH_HOURS = 2.0
 """How long an ADL close counts: the queue fills again, ahead of and behind it, as traders
-open new positions (the same span as the user's own ADL fill: `hyperliquid.ADL_FRONT_HOURS`)."""
+open new positions (the user's own ADL fill counts as long: `hyperliquid.ADL_FRONT_HOURS`)."""
 MAX_REMEMBERED = 2_000
 """Trades, wallets known not to be deleveraged, and closes remembered at most (the oldest
 go first)."""
-_ADDRESS = re.compile(r"0x[0-9a-f]{40}")
+ADDRESS = re.compile(r"0x[0-9a-f]{40}")
+"""A wallet address as the venue writes it in a trade's `users`, lowercased."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +128,7 @@ class AdlReach:
                 continue
             taker = 0 if fields.get("side") == "B" else 1  # "B": the buyer's order crossed
             ordered = [users[1 - taker], users[taker]]
-            wallets = [u for u in ordered if u != self._own and _ADDRESS.fullmatch(u)]
+            wallets = [u for u in ordered if u != self._own and ADDRESS.fullmatch(u)]
             if wallets:
                 self._pending[tid] = _Pending(coin, at, wallets)
         _trim(self._pending, MAX_REMEMBERED)

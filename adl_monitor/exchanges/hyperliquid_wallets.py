@@ -23,13 +23,12 @@ liquidations or ADL, up to 4 `userFills` (weight 20) on top: 160 more.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from adl_monitor.core.model.market_context import WalletPosition
-from adl_monitor.exchanges.hyperliquid_adl_reach import AdlReach
+from adl_monitor.exchanges.hyperliquid_adl_reach import ADDRESS, AdlReach
 from adl_monitor.exchanges.values import as_dict, as_list, number, to_float
 
 WALLETS_INTERVAL = 30.0
@@ -41,7 +40,6 @@ rest keep it current."""
 MAX_WALLETS = 400
 MAX_READ_BATCHES = 60
 """A wallet read this many batches ago (30 min at `WALLETS_INTERVAL`) no longer counts."""
-_ADDRESS = re.compile(r"0x[0-9a-f]{40}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +113,7 @@ class WalletSample:
             when = to_float(fields.get("time")) or 0.0
             for user in as_list(fields.get("users")):
                 address = user.lower() if isinstance(user, str) else ""
-                if address != self._own and _ADDRESS.fullmatch(address):
+                if address != self._own and ADDRESS.fullmatch(address):
                     last = self._seen.get(address, (0, 0.0))[1]
                     self._seen[address] = (self._batch, max(when, last))
         if len(self._seen) > MAX_WALLETS:
