@@ -257,7 +257,8 @@ def seconds(value: float | None) -> str:
 
 
 def pct(share: float | None) -> str:
-    return "–" if share is None else f"{100.0 * share:.0f} %"
+    """One decimal: the targets sit at 95 % and 99 %, and 94.7 % must not print as 95 %."""
+    return "–" if share is None else f"{100.0 * share:.1f} %"
 
 
 class SimClock:

@@ -29,6 +29,7 @@ from adl_monitor.sim.demo import (
 from adl_monitor.sim.faults import FaultKind, check_route, parse_kind
 from adl_monitor.sim.request_log import REQUEST_LOGGER
 from adl_monitor.sim.scenarios import SCENARIOS
+from adl_monitor.sim.world import POPULATIONS
 from adl_monitor.terminal_text import terminal_text
 
 
@@ -48,6 +49,21 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--seed", type=int, default=1, help="random seed (same seed, same run)")
     parser.add_argument(
         "--speed", type=float, default=1.0, help="sim seconds per real second (default 1)"
+    )
+    parser.add_argument(
+        "--population",
+        default="a",
+        choices=POPULATIONS,
+        help="the synthetic traders: a (default) or b, a family designed apart from the "
+        "estimator (docs/simulator.md)",
+    )
+    parser.add_argument(
+        "--lead-in",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="sim seconds of quiet market before the scenario's story starts (default 0), "
+        "for the app to calibrate in",
     )
     parser.add_argument(
         "--fault",
@@ -159,7 +175,14 @@ def run(args: argparse.Namespace) -> int:
     if refusal is not None:
         print(refusal, file=sys.stderr)
         return 1
-    sim = SimExchangeThread(args.scenario, args.seed, args.speed, port=args.port)
+    sim = SimExchangeThread(
+        args.scenario,
+        args.seed,
+        args.speed,
+        port=args.port,
+        population=args.population,
+        lead_in=args.lead_in,
+    )
     try:
         base_url = sim.start()
     except OSError as error:

@@ -20,12 +20,17 @@ Scored with Hyperliquid's formula at the fill's price, those closes give the rea
 Which wallet of a zero-hash trade is read: first its maker — a liquidation order crosses the
 book, so the other side of a liquidation is whoever's resting order took it, and in an ADL the
 deleveraged position is matched against the liquidated order — then, once every trade's maker
-was read, its taker, while the batch's `READS_PER_BATCH` allow; the newest trades first, as
-they reached deepest. A wallet
-whose fills showed no ADL for a zero-hash trade it was in (a market maker, a liquidated
-trader) is not read for another one. What it costs, only while the tape shows such trades:
-`READS_PER_BATCH` `userFills` (weight 20 each) and a `clearinghouseState` (weight 2) for each
-wallet found deleveraged, every `hyperliquid_wallets.WALLETS_INTERVAL`.
+was read, its taker, while the batch's `READS_PER_BATCH` allow. The trades are grouped by the
+queue their maker would be in (coin, and short when the maker bought), and the queues take
+turns, the one with the newest trade first, each its newest trade first: a burst of closes on
+one coin must not keep another coin's queue waiting (in the cascade of seed 4, read newest
+first across coins, hundreds of ETH closes kept BTC's reach unknown until minutes after ADL
+had reached the user's BTC short). Older trades are read in later batches, not skipped: new
+high-leverage positions refill the front of a queue, so the newest close is not always the
+deepest. A wallet whose fills showed no ADL for a zero-hash trade it was in (a market maker, a
+liquidated trader) is not read for another one. What it costs, only while the tape shows such
+trades: `READS_PER_BATCH` `userFills` (weight 20 each) and a `clearinghouseState` (weight 2)
+for each wallet found deleveraged, every `hyperliquid_wallets.WALLETS_INTERVAL`.
 """
 
 from __future__ import annotations
@@ -70,6 +75,8 @@ class _Pending:
     """A zero-hash trade not yet explained: the wallets still to read, maker first."""
 
     coin: str
+    side: str
+    """The queue its maker was in, if the venue deleveraged the maker: "short" when it bought."""
     at_ms: float
     wallets: list[str]
     read: int = 0
@@ -130,35 +137,58 @@ class AdlReach:
             ordered = [users[1 - taker], users[taker]]
             wallets = [u for u in ordered if u != self._own and ADDRESS.fullmatch(u)]
             if wallets:
-                self._pending[tid] = _Pending(coin, at, wallets)
+                side = "long" if taker == 0 else "short"  # the maker sold: it closed a long
+                self._pending[tid] = _Pending(coin, side, at, wallets)
         _trim(self._pending, MAX_REMEMBERED)
 
     async def read(self, client: Any) -> None:
-        """Read up to `READS_PER_BATCH` wallets' fills: every trade's maker before any taker,
-        the newest trades first. An error ends the batch (what it read is kept) and reaches
+        """Read up to `READS_PER_BATCH` wallets' fills: every queue's newest unread maker in
+        turn, then takers likewise. An error ends the batch (what it read is kept) and reaches
         the caller."""
         reads = 0
-        newest_first = sorted(self._pending, key=lambda t: -self._pending[t].at_ms)
         for makers_only in (True, False):
-            for tid in newest_first:
-                pending = self._pending[tid]
-                while pending.wallets and pending.wallets[0] in self._not_deleveraged:
-                    pending.wallets.pop(0)
-                if reads >= READS_PER_BATCH or not pending.wallets or tid in self._explained:
-                    continue
-                if makers_only and pending.read:
-                    continue
-                wallet = pending.wallets.pop(0)
-                pending.read += 1
-                reads += 1
-                if not await self._read_wallet(client, wallet):
-                    self._not_deleveraged[wallet] = None
-        for tid in newest_first:
+            turned = True
+            while turned and reads < READS_PER_BATCH:
+                turned = False
+                for queue in self._queues_newest_first():
+                    tid = self._next_unread(queue, makers_only)
+                    if reads >= READS_PER_BATCH or tid is None:
+                        continue
+                    pending = self._pending[tid]
+                    wallet = pending.wallets.pop(0)
+                    pending.read += 1
+                    reads += 1
+                    turned = True
+                    if not await self._read_wallet(client, wallet):
+                        self._not_deleveraged[wallet] = None
+        for tid in list(self._pending):
             if tid in self._explained or not self._pending[tid].wallets:
                 del self._pending[tid]
                 self._explained[tid] = None
         _trim(self._explained, MAX_REMEMBERED)
         _trim(self._not_deleveraged, MAX_REMEMBERED)
+
+    def _queues_newest_first(self) -> list[tuple[str, str]]:
+        """The (coin, side) queues with trades still to explain, the newest trade's first."""
+        newest: dict[tuple[str, str], float] = {}
+        for tid, pending in self._pending.items():
+            if tid not in self._explained:
+                queue = (pending.coin, pending.side)
+                newest[queue] = max(pending.at_ms, newest.get(queue, -math.inf))
+        return sorted(newest, key=lambda queue: -newest[queue])
+
+    def _next_unread(self, queue: tuple[str, str], makers_only: bool) -> int | None:
+        """The queue's newest trade with a wallet still worth reading (in the makers' round,
+        only a trade whose maker was not read yet), or None."""
+        for tid, pending in sorted(self._pending.items(), key=lambda item: -item[1].at_ms):
+            if tid in self._explained or (pending.coin, pending.side) != queue:
+                continue
+            while pending.wallets and pending.wallets[0] in self._not_deleveraged:
+                pending.wallets.pop(0)
+                pending.read += 1
+            if pending.wallets and not (makers_only and pending.read):
+                return tid
+        return None
 
     async def _read_wallet(self, client: Any, wallet: str) -> bool:
         """Read `wallet`'s fills and keep its ADL closes (their trades are explained); whether

@@ -60,7 +60,8 @@ class SimExchange:
     """The four venues behind one aiohttp server on 127.0.0.1.
 
     `speed` is sim seconds per real second (0 freezes the clock: drive it with `advance`).
-    `traders_per_side` sizes the synthetic population per venue, symbol and side.
+    `traders_per_side` sizes the synthetic population per venue, symbol and side;
+    `population` and `lead_in` are the `World`'s (trader family; quiet seconds before the story).
     """
 
     def __init__(
@@ -69,9 +70,16 @@ class SimExchange:
         seed: int = 1,
         speed: float = 1.0,
         traders_per_side: int = 150,
+        population: str = "a",
+        lead_in: float = 0.0,
     ) -> None:
         self.world = World(
-            scenario, seed, traders_per_side=traders_per_side, epoch_ms=int(time.time() * 1000)
+            scenario,
+            seed,
+            traders_per_side=traders_per_side,
+            epoch_ms=int(time.time() * 1000),
+            lead_in=lead_in,
+            population=population,
         )
         self.speed = max(0.0, speed)
         self.base_url = ""

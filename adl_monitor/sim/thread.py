@@ -23,8 +23,17 @@ class SimExchangeThread:
         speed: float = 1.0,
         port: int = 0,
         traders_per_side: int = 150,
+        population: str = "a",
+        lead_in: float = 0.0,
     ) -> None:
-        self.sim = SimExchange(scenario, seed, speed, traders_per_side=traders_per_side)
+        self.sim = SimExchange(
+            scenario,
+            seed,
+            speed,
+            traders_per_side=traders_per_side,
+            population=population,
+            lead_in=lead_in,
+        )
         self._port = port
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None

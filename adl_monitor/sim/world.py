@@ -297,7 +297,9 @@ class World:
         return {
             "scenario": self.scenario.name,
             "seed": self.seed,
+            "population": self.population,
             "wild_population": self.population == "a" and self.mixes["bybit"].wild,
+            "lead_in": self.lead_in,
             "sim_time": self.t,
             "time": self.now_ms(),
             "marks": self.marks(),

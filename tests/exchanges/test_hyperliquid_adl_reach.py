@@ -184,3 +184,39 @@ async def test_a_market_maker_in_many_closes_is_read_once_and_the_batch_stays_sm
     assert deleveraged in fills_asked
     assert dict(reach.reach("BTC"))["short"] == pytest.approx(100_000 / 90_000 * 45_000 / 15_000)
     assert reach.reach("ETH") == ()
+
+
+async def test_a_burst_of_closes_on_one_coin_does_not_starve_another_coins_queue() -> None:
+    """The cascade of seed 4: ADL closes hundreds of ETH shorts, newer than the BTC shorts it
+    closes at the same time. Read newest first across coins, every batch went to ETH, and
+    BTC's reach came five minutes after ADL had reached the user's BTC short. Each queue (coin
+    and side) now gets its turn, its newest close first; the older ones follow in later
+    batches (new high-leverage positions refill the front, so an older close may have reached
+    deeper)."""
+    eth_shorts = ["0x" + f"{n:040x}" for n in range(1, 31)]
+    btc_short, liquidated = "0x" + "b" * 40, "0x" + "c" * 40
+    btc = [zero_hash_trade(8_000, 1_000, btc_short, liquidated)]
+    eth = [
+        zero_hash_trade(8_100 + n, 2_000 + n, wallet, liquidated) | {"coin": "ETH"}
+        for n, wallet in enumerate(eth_shorts)
+    ]
+    venue = ScriptedVenue(
+        {btc_short: [fill(tid=8_000, time=1_000)]}
+        | {
+            wallet: [fill(coin="ETH", px="3000", tid=8_100 + n, time=2_000 + n)]
+            for n, wallet in enumerate(eth_shorts)
+        }
+    )
+    reach = AdlReach(own_wallet=None)
+    reach.note("BTC", btc)
+    reach.note("ETH", eth)
+    await reach.read(venue)
+    fills_asked = [user for kind, user in venue.asked if kind == "userFills"]
+    assert fills_asked[:2] == [eth_shorts[-1], btc_short], fills_asked  # each queue's newest
+    assert len(fills_asked) <= READS_PER_BATCH
+    assert dict(reach.reach("BTC")), "BTC's queue waited behind ETH's burst"
+    assert dict(reach.reach("ETH"))
+    for _ in range(10):
+        await reach.read(venue)
+    fills_asked = [user for kind, user in venue.asked if kind == "userFills"]
+    assert sorted(fills_asked) == sorted([*eth_shorts, btc_short])  # each wallet once
