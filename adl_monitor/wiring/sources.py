@@ -176,7 +176,18 @@ def _configured(
         demo=False,
         config_path=config_path,
         settings=settings,
+        calibration_path=paths.data_dir() / calibration_file(accounts),
     )
+
+
+def calibration_file(accounts: tuple[AccountSpec, ...]) -> str:
+    """The calibration file's name for a config's accounts. A config of only simulator accounts
+    (`sim-exchange --write-config`) calibrates apart: its queues carry the real venues' names,
+    so its synthetic traders' tiers would otherwise shape the cut points of a real Binance
+    account monitored later (the demo keeps its own file too)."""
+    if accounts and all(spec.simulator for spec in accounts):
+        return "sim-calibration.json"
+    return "calibration.json"
 
 
 def simulator_credentials(spec: AccountSpec) -> Credentials | None:

@@ -62,6 +62,10 @@ def test_written_config_gives_ok_accounts_with_no_key_set(
         "okx",
         "hyperliquid",
     }
+    # The simulator's synthetic traders calibrate apart from the real venues' queues.
+    data = Path(os.environ["ADLMON_DATA_DIR"])
+    assert (data / "sim-calibration.json").exists()
+    assert not (data / "calibration.json").exists()
 
 
 def test_demo_key_only_for_a_flagged_account_on_this_computer() -> None:
