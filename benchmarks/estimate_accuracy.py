@@ -74,8 +74,9 @@ from adl_monitor.exchanges.base import VenueConnector
 from adl_monitor.exchanges.registry import connector_for
 from adl_monitor.exchanges.slow_read import SlowRead
 from adl_monitor.sim.population_mix import is_wild
+from adl_monitor.sim.populations import POPULATIONS
 from adl_monitor.sim.server import SimExchange
-from adl_monitor.sim.world import POPULATIONS, World
+from adl_monitor.sim.world import World
 from benchmarks.common import Row
 
 SCENARIOS = ("calm", "squeeze", "cascade", "hedge-leg")

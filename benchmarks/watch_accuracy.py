@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -35,11 +34,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from adl_monitor.commands.sim_exchange import LISTENING
+from adl_monitor.sim.populations import POPULATIONS
 from adl_monitor.sim.scenarios import SCENARIOS
-from adl_monitor.sim.world import POPULATIONS
 from benchmarks.estimate_accuracy import true_tier
 
-LISTENING = re.compile(r"Simulated exchange on (http://127\.0\.0\.1:\d+)")
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 10.0
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import errno
 import logging
+import re
 import sys
 import time
 from pathlib import Path
@@ -27,9 +28,9 @@ from adl_monitor.sim.demo import (
     DemoAccount,
 )
 from adl_monitor.sim.faults import FaultKind, check_route, parse_kind
+from adl_monitor.sim.populations import POPULATIONS
 from adl_monitor.sim.request_log import REQUEST_LOGGER
 from adl_monitor.sim.scenarios import SCENARIOS
-from adl_monitor.sim.world import POPULATIONS
 from adl_monitor.terminal_text import terminal_text
 
 
@@ -140,6 +141,11 @@ def config_toml(accounts: list[DemoAccount]) -> str:
             entry["wallet_address"] = account.wallet_address
         entries.append(entry)
     return tomli_w.dumps({"accounts": entries})
+
+
+LISTENING = re.compile(r"Simulated exchange on (http://127\.0\.0\.1:\d+)")
+"""The line of `describe` that names where the server listens: what a script that starts it
+reads (with `--port 0`, the only way to learn the port)."""
 
 
 def describe(base_url: str, accounts: list[DemoAccount], scenario: str, seed: int) -> str:

@@ -145,13 +145,16 @@ class AdlReach:
         """Read up to `READS_PER_BATCH` wallets' fills: every queue's newest unread maker in
         turn, then takers likewise. An error ends the batch (what it read is kept) and reaches
         the caller."""
+        queues: dict[tuple[str, str], list[int]] = {}  # the queue of the newest trade first
+        for trade, noted in sorted(self._pending.items(), key=lambda item: -item[1].at_ms):
+            queues.setdefault((noted.coin, noted.side), []).append(trade)
         reads = 0
         for makers_only in (True, False):
             turned = True
             while turned and reads < READS_PER_BATCH:
                 turned = False
-                for queue in self._queues_newest_first():
-                    tid = self._next_unread(queue, makers_only)
+                for newest_first in queues.values():
+                    tid = self._next_unread(newest_first, makers_only)
                     if reads >= READS_PER_BATCH or tid is None:
                         continue
                     pending = self._pending[tid]
@@ -168,20 +171,12 @@ class AdlReach:
         _trim(self._explained, MAX_REMEMBERED)
         _trim(self._not_deleveraged, MAX_REMEMBERED)
 
-    def _queues_newest_first(self) -> list[tuple[str, str]]:
-        """The (coin, side) queues with trades still to explain, the newest trade's first."""
-        newest: dict[tuple[str, str], float] = {}
-        for tid, pending in self._pending.items():
-            if tid not in self._explained:
-                queue = (pending.coin, pending.side)
-                newest[queue] = max(pending.at_ms, newest.get(queue, -math.inf))
-        return sorted(newest, key=lambda queue: -newest[queue])
-
-    def _next_unread(self, queue: tuple[str, str], makers_only: bool) -> int | None:
-        """The queue's newest trade with a wallet still worth reading (in the makers' round,
-        only a trade whose maker was not read yet), or None."""
-        for tid, pending in sorted(self._pending.items(), key=lambda item: -item[1].at_ms):
-            if tid in self._explained or (pending.coin, pending.side) != queue:
+    def _next_unread(self, newest_first: list[int], makers_only: bool) -> int | None:
+        """Of one queue's trades (newest first), the first with a wallet still worth reading
+        (in the makers' round, only a trade whose maker was not read yet), or None."""
+        for tid in newest_first:
+            pending = self._pending[tid]
+            if tid in self._explained:
                 continue
             while pending.wallets and pending.wallets[0] in self._not_deleveraged:
                 pending.wallets.pop(0)

@@ -26,6 +26,7 @@ from adl_monitor.sim.population_mix import (
     draw_mix,
     draw_trend,
 )
+from adl_monitor.sim.populations import POPULATIONS
 from adl_monitor.sim.price_path import PricePath
 from adl_monitor.sim.scenarios import DemoHolding, Scenario, get_scenario
 from adl_monitor.sim.venue_book import VenueBook
@@ -33,7 +34,6 @@ from adl_monitor.sim.venue_book import VenueBook
 TICK = 0.5  # sim seconds between liquidation checks
 BINANCE_REFRESH = 30.0  # Binance recomputes adlQuantile every 30 s
 DEFAULT_EPOCH_MS = 1_760_054_400_000  # 10 Oct 2025 00:00 UTC: used when no epoch is given
-POPULATIONS = ("a", "b")
 
 
 @dataclass(frozen=True)

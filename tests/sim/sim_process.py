@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 import signal
 import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-LISTENING = re.compile(r"Simulated exchange on (http://127\.0\.0\.1:\d+)")
+from adl_monitor.commands.sim_exchange import LISTENING
 
 
 class SimProcess:
