@@ -1,0 +1,108 @@
+"""Saved calibration bridges a restart, but is not carried into another market
+(`engine/calibration.py`): a file older than `KEPT_FOR` starts the estimator from the prior."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from adl_monitor.core.estimate.rank_estimator import RankEstimator
+from adl_monitor.core.model.estimate import Score
+from adl_monitor.core.model.position import QueueKey
+from adl_monitor.engine.calibration import KEPT_FOR, load_estimator, save_estimator
+from adl_monitor.engine.engine import Engine
+from adl_monitor.engine.options import EngineOptions
+from adl_monitor.sim.thread import SimExchangeThread
+from tests.engine.conftest import FAST, RecordingFactory, demo_setup
+
+NOW = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)
+PLANTED = 300
+
+
+def _calibrated_elsewhere(queues: tuple[QueueKey, ...] = ()) -> RankEstimator:
+    """An estimator that read `PLANTED` Binance tiers on a market unlike the simulator's, of
+    each of `queues` (else of the venue overall)."""
+    estimator = RankEstimator()
+    for queue in queues or (None,):
+        for i in range(PLANTED):
+            score = Score((i % 50) / 100, "binance", True)
+            estimator.observe("binanceusdm", score, 1 + (i % 50) // 10, queue=queue)
+    return estimator
+
+
+@pytest.mark.parametrize(
+    ("age", "kept"),
+    [
+        (timedelta(minutes=10), True),
+        (KEPT_FOR - timedelta(seconds=1), True),
+        (KEPT_FOR + timedelta(seconds=1), False),
+        (timedelta(days=2), False),
+        (-timedelta(days=2), False),  # saved "in the future": the clock was wrong, or is
+    ],
+)
+def test_saved_calibration_is_restored_only_within_its_age(
+    tmp_path: Path, age: timedelta, kept: bool
+) -> None:
+    path = tmp_path / "calibration.json"
+    save_estimator(_calibrated_elsewhere(), path, now=NOW - age)
+
+    restored = load_estimator(path, now=NOW)
+
+    assert restored.readings("binanceusdm") == (PLANTED if kept else 0)
+    assert restored.calibrated("binanceusdm") is kept
+
+
+def test_a_file_from_before_saved_at_is_dated_by_its_modification_time(tmp_path: Path) -> None:
+    path = tmp_path / "calibration.json"
+    save_estimator(_calibrated_elsewhere(), path)
+    state = json.loads(path.read_text(encoding="utf-8"))
+    state.pop("saved_at", None)
+    path.write_text(json.dumps(state), encoding="utf-8")
+
+    assert load_estimator(path).readings("binanceusdm") == PLANTED
+    yesterday = (datetime.now(UTC) - timedelta(days=1)).timestamp()
+    os.utime(path, (yesterday, yesterday))
+    assert load_estimator(path).readings("binanceusdm") == 0
+
+
+async def test_yesterdays_calibration_does_not_shape_todays_estimate(
+    start_sim: Callable[..., SimExchangeThread], factory: RecordingFactory, tmp_path: Path
+) -> None:
+    """Through the engine: the Binance estimates' basis names the readings they rest on. A
+    file saved ten minutes ago is kept (a restart); one saved yesterday is not."""
+    sim = start_sim()
+    accounts, credentials = demo_setup(sim)
+    queues = tuple(
+        QueueKey(place["symbol"], place["side"])
+        for place in sim.truth()["venues"]["binanceusdm"]["positions"]
+    )
+    bases: dict[str, list[str]] = {}
+    for name, age in (("restart", timedelta(minutes=10)), ("yesterday", timedelta(days=1))):
+        path = tmp_path / name / "calibration.json"
+        save_estimator(_calibrated_elsewhere(queues), path, now=datetime.now(UTC) - age)
+        engine = Engine(
+            accounts,
+            credentials,
+            EngineOptions(
+                settings=FAST,
+                history_path=tmp_path / name / "history.sqlite3",
+                calibration_path=path,
+                connector_factory=factory,
+            ),
+        )
+        snapshot = await engine.run_once()
+        await engine.stop()
+        bases[name] = [
+            r.estimate.basis
+            for r in snapshot.positions
+            if r.position.exchange == "binanceusdm" and r.estimate is not None
+        ]
+
+    assert bases["restart"] and bases["yesterday"]
+    assert all("calibrated on" in basis for basis in bases["restart"]), bases
+    assert not any("calibrated on" in basis for basis in bases["yesterday"]), bases
