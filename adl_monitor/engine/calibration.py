@@ -14,6 +14,10 @@ squeeze's calibration kept into a calm market cost Binance up to 6 points of wit
 the accuracy benchmark's runs). Such a file starts from the prior instead, which the
 venue's first tiers fit at the first refresh.
 A file without `saved_at` (written before it was added) is dated by its modification time.
+
+**Simulator accounts calibrate apart** (`Calibrations`): the simulator's queues carry the real
+venues' names (`binanceusdm`, `BTC/USDT:USDT`), so its synthetic traders' tiers would otherwise
+shape the cut points of a real account on the same venue, in the same config or a later one.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from adl_monitor.core.estimate.rank_estimator import RankEstimator
+from adl_monitor.core.model.account_spec import AccountSpec
 
 KEPT_FOR = timedelta(hours=1)
 """How old saved calibration may be and still be restored (see the module docstring)."""
@@ -78,6 +83,32 @@ def save_estimator(
             raise
     except OSError as error:
         _log.warning("could not save calibration to %s: %s", path, error)
+
+
+class Calibrations:
+    """The engine's estimators: one for real accounts (`path`) and, with `sim_path`, one for
+    accounts marked `simulator = true` (without it they share the real one: the demo, whose
+    accounts are all the simulator's, keeps its own file anyway).
+
+    Each is loaded when the first account of its kind asks for it, so a config of simulator
+    accounts never reads, nor rewrites, the real accounts' file. Not thread-safe beyond
+    `loaded()`, which the engine's saving thread may call while its loop asks for estimators.
+    """
+
+    def __init__(self, path: Path | None, sim_path: Path | None = None) -> None:
+        self._paths = {False: path, True: sim_path}
+        self._loaded: dict[bool, RankEstimator] = {}
+
+    def for_account(self, spec: AccountSpec) -> RankEstimator:
+        simulator = spec.simulator and self._paths[True] is not None
+        estimator = self._loaded.get(simulator)
+        if estimator is None:
+            estimator = self._loaded[simulator] = load_estimator(self._paths[simulator])
+        return estimator
+
+    def loaded(self) -> list[tuple[RankEstimator, Path | None]]:
+        """Each estimator in use, with the file it is saved to."""
+        return [(estimator, self._paths[kind]) for kind, estimator in list(self._loaded.items())]
 
 
 def _saved_at(data: dict[str, object]) -> datetime | None:

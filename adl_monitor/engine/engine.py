@@ -37,7 +37,7 @@ from adl_monitor.engine.account_worker import (
     MissingKey,
     as_failure,
 )
-from adl_monitor.engine.calibration import load_estimator, save_estimator
+from adl_monitor.engine.calibration import Calibrations, save_estimator
 from adl_monitor.engine.connector import ConnectorFactory, venue_connector_factory
 from adl_monitor.engine.options import EngineOptions
 from adl_monitor.engine.settings import EngineSettings
@@ -78,14 +78,13 @@ class Engine:
         self._settings = options.settings
         self._alert_rules = AlertRules(options.alert_settings)
         self._history_path = options.history_path
-        self._calibration_path = options.calibration_path
         self._make_connector = options.connector_factory or venue_connector_factory(
             options.cache_dir
         )
         self._clock = options.clock
         self._rng = random.Random(self._settings.jitter_seed)
-        self._estimator = load_estimator(options.calibration_path)
-        self._builder = SnapshotBuilder(self._estimator)
+        self._calibrations = Calibrations(options.calibration_path, options.sim_calibration_path)
+        self._builder = SnapshotBuilder(self._calibrations.for_account)
         self._workers: dict[str, AccountWorker] = {}
         self._trackers: dict[str, AccountTracker] = {}
         self._listeners: list[EngineListener] = []
@@ -169,7 +168,7 @@ class Engine:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks = []
-        save_estimator(self._estimator, self._calibration_path)
+        self._save_calibration()
         await self._close_history()
 
     async def set_accounts(self, accounts: Sequence[AccountSpec]) -> None:
@@ -273,7 +272,7 @@ class Engine:
         for tracker in self._trackers.values():
             tracker.waited_for_others = waited
         snapshot = await self._publish(feed_alerts=False)
-        save_estimator(self._estimator, self._calibration_path)
+        self._save_calibration()
         return snapshot
 
     # -- key verification (Accounts dialog, `accounts verify`) ---------------------------
@@ -346,6 +345,11 @@ class Engine:
         await self._in_history(lambda history: history.record(snapshot, alerts))
         return snapshot
 
+    def _save_calibration(self) -> None:
+        """Save each estimator in use to its file (engine/calibration.py)."""
+        for estimator, path in self._calibrations.loaded():
+            save_estimator(estimator, path)
+
     async def _maintenance(self) -> None:
         """Save the calibration every few minutes and prune history every hour, for the whole
         session: a failure of either is logged and tried again next time, never the end."""
@@ -353,7 +357,7 @@ class Engine:
         while True:
             await asyncio.sleep(CALIBRATION_SAVE_SECONDS)
             try:
-                await asyncio.to_thread(save_estimator, self._estimator, self._calibration_path)
+                await asyncio.to_thread(self._save_calibration)
                 if time.monotonic() - last_prune >= PRUNE_SECONDS:
                     last_prune = time.monotonic()
                     await self._in_history(lambda history: history.prune())

@@ -24,14 +24,16 @@ def utc_now() -> datetime:
 @dataclass(frozen=True, slots=True)
 class EngineOptions:
     """`history_path` None uses the platform default (`settings.record_history` False records
-    none); `calibration_path` None keeps calibration in memory only; `cache_dir` holds the
-    venues' market lists; `connector_factory` None uses the real venue connectors; `clock` is
-    the engine's notion of now (tests drive it)."""
+    none); `calibration_path` None keeps calibration in memory only; `sim_calibration_path`
+    keeps simulator accounts' apart (None: with the others; engine/calibration.py);
+    `cache_dir` holds the venues' market lists; `connector_factory` None uses the real venue
+    connectors; `clock` is the engine's notion of now (tests drive it)."""
 
     settings: EngineSettings = field(default_factory=EngineSettings)
     alert_settings: AlertSettings = field(default_factory=AlertSettings)
     history_path: Path | None = None
     calibration_path: Path | None = None
+    sim_calibration_path: Path | None = None
     cache_dir: Path | None = None
     connector_factory: ConnectorFactory | None = None
     clock: Callable[[], datetime] = utc_now

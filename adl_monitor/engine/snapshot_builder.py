@@ -12,7 +12,7 @@ own, slower bound.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -65,8 +65,10 @@ def with_venue_risk(
 
 
 class SnapshotBuilder:
-    def __init__(self, estimator: RankEstimator) -> None:
-        self.estimator = estimator
+    def __init__(self, estimator_for: Callable[[AccountSpec], RankEstimator]) -> None:
+        """`estimator_for`: the estimator an account's positions calibrate and are estimated
+        with (`engine.calibration.Calibrations.for_account`)."""
+        self._estimator_for = estimator_for
         self._assessed: dict[str, _Assessed] = {}
 
     def build(self, trackers: Sequence[AccountTracker], now: datetime) -> Snapshot:
@@ -93,7 +95,13 @@ class SnapshotBuilder:
             # estimator) by one threshold: give it the indicator's own; rows are re-marked below.
             rows = with_venue_risk(
                 reading,
-                assess(reading, tracker.spec, self.estimator, now=now, stale_after=adl_stale_after),
+                assess(
+                    reading,
+                    tracker.spec,
+                    self._estimator_for(tracker.spec),
+                    now=now,
+                    stale_after=adl_stale_after,
+                ),
             )
             previous = _Assessed(reading, tracker.spec, rows)
             self._assessed[tracker.spec.name] = previous

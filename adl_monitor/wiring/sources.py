@@ -53,6 +53,9 @@ class Sources:
     """The config's `[settings]` table (empty in pure demo mode)."""
     history_path: Path = field(default_factory=paths.default_history_path)
     calibration_path: Path = field(default_factory=lambda: paths.data_dir() / "calibration.json")
+    sim_calibration_path: Path | None = None
+    """Where accounts marked `simulator = true` calibrate, apart from the real accounts' file
+    (engine/calibration.py); None: in `calibration_path` (the demo, all simulator)."""
     cache_dir: Path = field(default_factory=paths.cache_dir)
 
     def monitor_settings(self, refresh_seconds: float | None = None) -> MonitorSettings:
@@ -109,6 +112,7 @@ class Sources:
             alert_settings=resolved.alerts,
             history_path=self.history_path,
             calibration_path=self.calibration_path,
+            sim_calibration_path=self.sim_calibration_path,
             cache_dir=self.cache_dir,
         )
 
@@ -176,18 +180,8 @@ def _configured(
         demo=False,
         config_path=config_path,
         settings=settings,
-        calibration_path=paths.data_dir() / calibration_file(accounts),
+        sim_calibration_path=paths.data_dir() / "sim-calibration.json",
     )
-
-
-def calibration_file(accounts: tuple[AccountSpec, ...]) -> str:
-    """The calibration file's name for a config's accounts. A config of only simulator accounts
-    (`sim-exchange --write-config`) calibrates apart: its queues carry the real venues' names,
-    so its synthetic traders' tiers would otherwise shape the cut points of a real Binance
-    account monitored later (the demo keeps its own file too)."""
-    if accounts and all(spec.simulator for spec in accounts):
-        return "sim-calibration.json"
-    return "calibration.json"
 
 
 def simulator_credentials(spec: AccountSpec) -> Credentials | None:

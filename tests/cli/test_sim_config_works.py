@@ -15,7 +15,8 @@ import pytest
 
 from adl_monitor.cli import main
 from adl_monitor.core.model.account_spec import AccountSpec
-from adl_monitor.sim.demo import DEMO_API_KEY
+from adl_monitor.sim.demo import DEMO_API_KEY, DEMO_SECRET
+from adl_monitor.sim.thread import SimExchangeThread
 from adl_monitor.storage.config import ConfigError, load_config
 from adl_monitor.wiring.sources import open_sources, simulator_credentials
 from tests.cli.conftest import write_config
@@ -116,3 +117,29 @@ def test_a_stored_key_wins_over_the_demo_key(
         credentials = sources.credentials(spec)
 
     assert spec.simulator and credentials is not None and credentials.api_key == "my-own-key"
+
+
+def test_real_and_simulator_accounts_in_one_config_calibrate_apart(
+    sim: SimExchangeThread, config_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A user's own account (here on the simulator too, with a key of the user's, but not
+    marked) calibrates in calibration.json; the marked simulator account beside it only in
+    sim-calibration.json — whatever venue each is on."""
+    write_config(
+        config_path,
+        {"name": "mine", "exchange": "bybit", "api_url": f"{sim.base_url}/bybit"},
+        {"name": "sim", "exchange": "binanceusdm", "api_url": f"{sim.base_url}/binanceusdm"},
+    )
+    config_path.write_text(
+        config_path.read_text(encoding="utf-8") + "simulator = true\n", encoding="utf-8"
+    )
+    monkeypatch.setenv("ADLMON_MINE_API_KEY", DEMO_API_KEY)
+    monkeypatch.setenv("ADLMON_MINE_SECRET", DEMO_SECRET)
+
+    assert main(["snapshot", "--config", str(config_path), "--json"]) == 0
+
+    data = Path(os.environ["ADLMON_DATA_DIR"])
+    real = json.loads((data / "calibration.json").read_text(encoding="utf-8"))
+    simulated = json.loads((data / "sim-calibration.json").read_text(encoding="utf-8"))
+    assert set(real["venues"]) == {"bybit"}
+    assert set(simulated["venues"]) == {"binanceusdm"}
