@@ -27,6 +27,13 @@ class Cadence:
     positions: float
     indicator: float  # the ADL indicator; Binance recomputes adlQuantile only every 30 s
 
+    @property
+    def indicator_lag(self) -> float:
+        """How long before it is read the venue may have computed its indicator: the timer of a
+        venue that recomputes it on one (Binance: 30 s), 0 for one that computes it with every
+        trade (read with the positions, it ranks the position as read)."""
+        return self.indicator if self.indicator > self.positions else 0.0
+
     def __post_init__(self) -> None:
         if not 0 < self.positions <= self.indicator:
             raise ValueError(f"cadence must be 0 < positions ≤ indicator, got {self!r}")
