@@ -12,7 +12,7 @@ from adl_monitor.core.model.account_figures import AccountFigures
 from adl_monitor.core.model.account_reading import AccountReading
 from adl_monitor.core.model.account_spec import AccountSpec
 from adl_monitor.core.model.adl_indicator import AdlIndicator
-from adl_monitor.core.model.estimate import Score
+from adl_monitor.core.model.estimate import Estimate, Score
 from adl_monitor.core.model.position import Position
 from adl_monitor.core.ranking.formulas import score_position
 from tests.core.test_assess import FIGURES, linear
@@ -171,29 +171,35 @@ def test_assess_follows_a_binance_position_between_the_venue_updates() -> None:
     assert "cut point" in risk.estimate.basis and "up" in risk.estimate.basis
 
 
-def _walk(
-    estimator: RankEstimator, exchange: str, scores: list[Score], source: tuple[str, ...]
-) -> datetime:
-    """The position estimated every 5 s with each of `scores` in turn; the time of the last."""
+SOURCE = ("main", *BTC_LONGS)
+PROFIT = Score(0.35, "binance", True)
+LOSS = Score(0.0, "binance", False)
+
+
+def report_after(
+    estimator: RankEstimator,
+    exchange: str,
+    before: list[Score],
+    now: Score,
+    tier: int,
+    gap: timedelta = timedelta(seconds=5),
+) -> Estimate:
+    """The position estimated every 5 s with each of `before` in turn; then, `gap` after the
+    last, the venue's `tier` read with the score `now`: the estimate at that moment."""
     at = NOW
-    for i, score in enumerate(scores):
+    for i, score in enumerate(before):
         at = NOW + timedelta(seconds=5 * i)
-        estimator.estimate(exchange, score, queue=BTC_LONGS, source=source, at=at)
-    return at
+        estimator.estimate(exchange, score, queue=BTC_LONGS, source=SOURCE, at=at)
+    read = at + gap
+    estimator.observe(exchange, now, tier, source=SOURCE, at=read, queue=BTC_LONGS)
+    return estimator.estimate(exchange, now, queue=BTC_LONGS, source=SOURCE, at=read)
 
 
 def test_a_binance_tier_computed_on_a_profit_since_gone_does_not_hold_a_losing_account_up() -> None:
     """Binance recomputes its tier every 30 s. The account was in profit (score 0.35, tier 4)
     and fell to a loss (score 0, the back of the queue) just before the tier computed on its
     profit was read. The estimate says 1 — not the 4 that lasts until Binance's next update."""
-    estimator = calibrated_binance()
-    source = ("main", *BTC_LONGS)
-    profit, loss = Score(0.35, "binance", True), Score(0.0, "binance", False)
-    last = _walk(estimator, "binanceusdm", [profit] * 4, source)
-    read = last + timedelta(seconds=5)
-    estimator.observe("binanceusdm", loss, 4, source=source, at=read, queue=BTC_LONGS)
-
-    now = estimator.estimate("binanceusdm", loss, queue=BTC_LONGS, source=source, at=read)
+    now = report_after(calibrated_binance(), "binanceusdm", [PROFIT] * 4, LOSS, 4)
 
     assert now.tier == 1, now
     assert "Binance's own tier 4" in now.basis and "crossed 3 cut points down" in now.basis
@@ -202,14 +208,9 @@ def test_a_binance_tier_computed_on_a_profit_since_gone_does_not_hold_a_losing_a
 def test_a_binance_tier_computed_on_a_loss_since_gone_does_not_hold_a_winner_back() -> None:
     """The reverse: tier 1 computed while the account was losing, read once it is back in
     profit at a tier-3 score. The estimate says 3."""
-    estimator = calibrated_binance()
-    source = ("main", *BTC_LONGS)
-    profit, loss = Score(0.29, "binance", True), Score(0.0, "binance", False)
-    last = _walk(estimator, "binanceusdm", [loss] * 4, source)
-    read = last + timedelta(seconds=5)
-    estimator.observe("binanceusdm", profit, 1, source=source, at=read, queue=BTC_LONGS)
+    profit = Score(0.29, "binance", True)
 
-    now = estimator.estimate("binanceusdm", profit, queue=BTC_LONGS, source=source, at=read)
+    now = report_after(calibrated_binance(), "binanceusdm", [LOSS] * 4, profit, 1)
 
     assert now.tier == 3 and "crossed 2 cut points up" in now.basis, now
 
@@ -217,14 +218,9 @@ def test_a_binance_tier_computed_on_a_loss_since_gone_does_not_hold_a_winner_bac
 def test_a_tier_older_than_binances_lag_ranks_the_score_read_with_it() -> None:
     """A score from before the lag (here 60 s before the report) is not one Binance ranked:
     the report anchors the score read with it, as before."""
-    estimator = calibrated_binance()
-    source = ("main", *BTC_LONGS)
-    profit, loss = Score(0.35, "binance", True), Score(0.0, "binance", False)
-    _walk(estimator, "binanceusdm", [profit], source)
-    read = NOW + timedelta(seconds=60)
-    estimator.observe("binanceusdm", loss, 4, source=source, at=read, queue=BTC_LONGS)
+    gap = timedelta(seconds=60)
 
-    now = estimator.estimate("binanceusdm", loss, queue=BTC_LONGS, source=source, at=read)
+    now = report_after(calibrated_binance(), "binanceusdm", [PROFIT], LOSS, 4, gap)
 
     assert now.tier == 4 and "crossed no cut point" in now.basis, now
 
@@ -232,14 +228,9 @@ def test_a_tier_older_than_binances_lag_ranks_the_score_read_with_it() -> None:
 def test_a_venue_that_ranks_as_read_keeps_its_tier_whatever_the_score_was_before() -> None:
     """Bybit's tier is computed as it is read: with the same history of scores, the estimate
     is the venue's tier, never one placed on an earlier score."""
-    estimator = RankEstimator()
-    source = ("main", *BTC_LONGS)
     profit, loss = Score(0.35, "classic", True), Score(-0.01, "classic", False)
-    last = _walk(estimator, "bybit", [profit] * 4, source)
-    read = last + timedelta(seconds=5)
-    estimator.observe("bybit", loss, 4, source=source, at=read, queue=BTC_LONGS)
 
-    now = estimator.estimate("bybit", loss, queue=BTC_LONGS, source=source, at=read)
+    now = report_after(RankEstimator(), "bybit", [profit] * 4, loss, 4)
 
     assert now.tier == 4 and "Bybit's own tier 4, reported 0 s ago" in now.basis, now
 
@@ -248,12 +239,8 @@ def test_a_lagging_binance_tier_calibrates_the_score_it_ranked() -> None:
     """The tier 4 Binance computed on the account's profit, read once the account is at a
     loss, calibrates (0.35, 4) — not (0, 4), which would pull every cut point below 0."""
     estimator = calibrated_binance()
-    source = ("main", *BTC_LONGS)
-    profit, loss = Score(0.35, "binance", True), Score(0.0, "binance", False)
-    last = _walk(estimator, "binanceusdm", [profit] * 4, source)
-    estimator.observe(
-        "binanceusdm", loss, 4, source=source, at=last + timedelta(seconds=5), queue=BTC_LONGS
-    )
+
+    report_after(estimator, "binanceusdm", [PROFIT] * 4, LOSS, 4)
 
     queue_readings = estimator.to_dict()["queues"][-1][3]  # type: ignore[index]
     assert queue_readings[-1] == [0.35, 4]
