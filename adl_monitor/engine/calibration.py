@@ -57,9 +57,11 @@ def load_estimator(path: Path | None, *, now: datetime | None = None) -> RankEst
     age = (now or datetime.now(UTC)) - saved_at
     if not timedelta(0) - KEPT_FOR <= age <= KEPT_FOR:
         _log.info(
-            "calibration in %s was saved %s, on another market; starting from the prior",
+            "calibration in %s was saved at %s, not within %d minutes of now (another "
+            "market); starting from the prior",
             path,
             saved_at.isoformat(timespec="seconds"),
+            KEPT_FOR.total_seconds() // 60,
         )
         return RankEstimator()
     return RankEstimator.from_dict(data)
