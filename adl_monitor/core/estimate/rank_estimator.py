@@ -546,6 +546,8 @@ class RankEstimator:
         return best
 
     def _remember_score(self, exchange: str, source: Hashable, at: datetime, score: float) -> None:
+        """Keep the position's score as estimated at `at` (the last `SCORE_MEMORY` of them),
+        for the venue's next lagging tier to be placed on (`_ranked_score`)."""
         key = (exchange, source)
         scores = self._scores.get(key)
         if scores is None:
