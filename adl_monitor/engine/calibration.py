@@ -26,6 +26,7 @@ import json
 import logging
 import os
 import tempfile
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -93,24 +94,36 @@ class Calibrations:
     accounts are all the simulator's, keeps its own file anyway).
 
     Each is loaded when the first account of its kind asks for it, so a config of simulator
-    accounts never reads, nor rewrites, the real accounts' file. Not thread-safe beyond
-    `loaded()`, which the engine's saving thread may call while its loop asks for estimators.
+    accounts never reads, nor rewrites, the real accounts' file. `save` writes only an
+    estimator that took a reading since it was loaded or last saved: a session that read
+    nothing (a network down for hours) does not re-date old calibration as fresh. Not
+    thread-safe beyond `save`, which the engine's saving thread may call while its loop asks
+    for estimators.
     """
 
     def __init__(self, path: Path | None, sim_path: Path | None = None) -> None:
         self._paths = {False: path, True: sim_path}
         self._loaded: dict[bool, RankEstimator] = {}
+        self._saved: dict[bool, int] = {}
+        """Per kind, `readings_taken` when last loaded or saved."""
 
     def for_account(self, spec: AccountSpec) -> RankEstimator:
         simulator = spec.simulator and self._paths[True] is not None
         estimator = self._loaded.get(simulator)
         if estimator is None:
-            estimator = self._loaded[simulator] = load_estimator(self._paths[simulator])
+            estimator = load_estimator(self._paths[simulator])
+            self._saved[simulator] = estimator.readings_taken
+            self._loaded[simulator] = estimator
         return estimator
 
-    def loaded(self) -> list[tuple[RankEstimator, Path | None]]:
-        """Each estimator in use, with the file it is saved to."""
-        return [(estimator, self._paths[kind]) for kind, estimator in list(self._loaded.items())]
+    def save(self, save: Callable[[RankEstimator, Path | None], None] | None = None) -> None:
+        """Save each estimator with readings not yet saved to its file, by `save` (default
+        `save_estimator`); one whose save raises is tried again at the next call."""
+        for kind, estimator in list(self._loaded.items()):
+            taken = estimator.readings_taken
+            if taken != self._saved.get(kind):
+                (save or save_estimator)(estimator, self._paths[kind])
+                self._saved[kind] = taken
 
 
 def _saved_at(data: dict[str, object]) -> datetime | None:

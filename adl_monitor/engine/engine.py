@@ -346,9 +346,8 @@ class Engine:
         return snapshot
 
     def _save_calibration(self) -> None:
-        """Save each estimator in use to its file (engine/calibration.py)."""
-        for estimator, path in self._calibrations.loaded():
-            save_estimator(estimator, path)
+        """Save each estimator with new readings to its file (engine/calibration.py)."""
+        self._calibrations.save(save_estimator)
 
     async def _maintenance(self) -> None:
         """Save the calibration every few minutes and prune history every hour, for the whole

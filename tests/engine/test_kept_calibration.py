@@ -12,9 +12,15 @@ from pathlib import Path
 import pytest
 
 from adl_monitor.core.estimate.rank_estimator import RankEstimator
+from adl_monitor.core.model.account_spec import AccountSpec
 from adl_monitor.core.model.estimate import Score
 from adl_monitor.core.model.position import QueueKey
-from adl_monitor.engine.calibration import KEPT_FOR, load_estimator, save_estimator
+from adl_monitor.engine.calibration import (
+    KEPT_FOR,
+    Calibrations,
+    load_estimator,
+    save_estimator,
+)
 from adl_monitor.engine.engine import Engine
 from adl_monitor.engine.options import EngineOptions
 from adl_monitor.sim.thread import SimExchangeThread
@@ -106,3 +112,22 @@ async def test_yesterdays_calibration_does_not_shape_todays_estimate(
     assert bases["restart"] and bases["yesterday"]
     assert all("calibrated on" in basis for basis in bases["restart"]), bases
     assert not any("calibrated on" in basis for basis in bases["yesterday"]), bases
+
+
+def test_a_session_that_read_nothing_does_not_re_date_its_calibration(tmp_path: Path) -> None:
+    """Saved 50 minutes ago and restored, then a session that reads nothing (the network
+    down): the engine's saves leave the file as it was, so it still ages out on time."""
+    path = tmp_path / "calibration.json"
+    save_estimator(_calibrated_elsewhere(), path, now=datetime.now(UTC) - timedelta(minutes=50))
+    written = path.read_text(encoding="utf-8")
+    calibrations = Calibrations(path)
+    estimator = calibrations.for_account(AccountSpec("main", "binanceusdm"))
+
+    calibrations.save()
+    assert path.read_text(encoding="utf-8") == written
+
+    estimator.observe("binanceusdm", Score(0.1, "binance", True), 2)
+    calibrations.save()
+    saved_at = datetime.fromisoformat(json.loads(path.read_text(encoding="utf-8"))["saved_at"])
+    assert datetime.now(UTC) - saved_at < timedelta(minutes=1)
+    assert load_estimator(path).readings("binanceusdm") == PLANTED + 1

@@ -235,6 +235,9 @@ class RankEstimator:
         self._sorted: dict[_LevelKey, tuple[list[float], list[int]]] = {}
         self._last_sample: dict[tuple[str, Hashable], tuple[datetime, int]] = {}
         self._anchors: dict[tuple[str, Hashable], Anchor] = {}
+        self.readings_taken = 0
+        """Readings calibrated on since this estimator was made (restored ones included): a
+        saver compares it with the count at its last save (`engine.calibration`)."""
         self._scores: dict[tuple[str, Hashable], deque[tuple[datetime, float]]] = {}
         """Each position's recent scores, as estimated, with when (`_ranked_score`)."""
         self._public: OrderedDict[tuple[str, str, str], tuple[MarketContext, PublicPrior]] = (
@@ -283,6 +286,7 @@ class RankEstimator:
         reading = CalibrationSample(value, exchange_tier)
         readings = self._readings.setdefault(exchange, deque(maxlen=self._window))
         readings.append(reading)
+        self.readings_taken += 1
         if queue is not None:
             self._queue_readings(exchange, queue, create=True).append(reading)
         self._forget_mapping(exchange)
