@@ -116,13 +116,13 @@ class Calibrations:
             self._loaded[simulator] = estimator
         return estimator
 
-    def save(self, save: Callable[[RankEstimator, Path | None], None] | None = None) -> None:
-        """Save each estimator with readings not yet saved to its file, by `save` (default
-        `save_estimator`); one whose save raises is tried again at the next call."""
+    def save(self, save: Callable[[RankEstimator, Path | None], None]) -> None:
+        """Save each estimator with readings not yet saved to its file, by `save`
+        (`save_estimator`); one whose save raises is tried again at the next call."""
         for kind, estimator in list(self._loaded.items()):
             taken = estimator.readings_taken
             if taken != self._saved.get(kind):
-                (save or save_estimator)(estimator, self._paths[kind])
+                save(estimator, self._paths[kind])
                 self._saved[kind] = taken
 
 

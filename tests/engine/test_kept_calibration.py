@@ -123,11 +123,11 @@ def test_a_session_that_read_nothing_does_not_re_date_its_calibration(tmp_path: 
     calibrations = Calibrations(path)
     estimator = calibrations.for_account(AccountSpec("main", "binanceusdm"))
 
-    calibrations.save()
+    calibrations.save(save_estimator)
     assert path.read_text(encoding="utf-8") == written
 
     estimator.observe("binanceusdm", Score(0.1, "binance", True), 2)
-    calibrations.save()
+    calibrations.save(save_estimator)
     saved_at = datetime.fromisoformat(json.loads(path.read_text(encoding="utf-8"))["saved_at"])
     assert datetime.now(UTC) - saved_at < timedelta(minutes=1)
     assert load_estimator(path).readings("binanceusdm") == PLANTED + 1

@@ -377,8 +377,8 @@ class RankEstimator:
         """
         if market is not None and queue is not None:
             self._use_market(exchange, queue, market)
-        if source is not None and at is not None and math.isfinite(score.value):
-            self._remember_score(exchange, source, at, score.value)
+        if source is not None and at is not None and _indicator_lag(exchange) > 0:
+            self._remember_score(exchange, source, at, score.value)  # only a lag reads them
         level = self._level(exchange, queue)
         tier = self._tier_in(level, score)
         anchor = self._anchor_for(exchange, source, at)
@@ -558,7 +558,7 @@ class RankEstimator:
             if len(self._scores) >= _MAX_SOURCES:
                 self._scores.clear()
             scores = self._scores[key] = deque(maxlen=SCORE_MEMORY)
-        if not scores or scores[-1][0] < at:
+        if math.isfinite(score) and (not scores or scores[-1][0] < at):
             scores.append((at, score))
 
     def _anchor_for(
