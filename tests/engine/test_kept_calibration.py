@@ -103,10 +103,12 @@ async def test_yesterdays_calibration_does_not_shape_todays_estimate(
         )
         snapshot = await engine.run_once()
         await engine.stop()
-        bases[name] = [
+        bases[name] = [  # a losing account is at the back whatever the cut points: left out
             r.estimate.basis
             for r in snapshot.positions
-            if r.position.exchange == "binanceusdm" and r.estimate is not None
+            if r.position.exchange == "binanceusdm"
+            and r.estimate is not None
+            and "tied at the back" not in r.estimate.basis
         ]
 
     assert bases["restart"] and bases["yesterday"]

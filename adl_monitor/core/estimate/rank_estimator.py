@@ -9,7 +9,10 @@ start).
 A tier is the quintile of a score among **all** positions on that side of that contract, losers
 included (`core.ranking.queue.queue_tiers`): the classic formula's losing branch ranks them, and
 when most of a side is losing a small loss sits in tier 3–5, so the cut points span losing scores
-too and losing readings calibrate them. Binance ranks accounts (`core.ranking.formulas.binance`).
+too and losing readings calibrate them. Binance ranks accounts (`core.ranking.formulas.binance`)
+and scores every losing one 0: tied, they sit at the back, so there a loser is tier 1 whatever
+the cut points say, and a higher tier Binance reports for it was computed before the loss (its
+30 s lag) and is neither anchored nor calibrated on (`loser_at_back`).
 Hyperliquid queues only profitable positions: a loser there is tier 0, "not in queue".
 
 **A venue tier anchors the estimate.** A venue's reading of our position is the truth at that
@@ -98,6 +101,7 @@ from adl_monitor.core.ranking.formulas import (
     describe,
     formula_name,
     in_queue,
+    loser_at_back,
     queues_losers,
     score_position,
 )
@@ -272,6 +276,8 @@ class RankEstimator:
             return
         if not score.profitable and not queues_losers(exchange):
             return
+        if loser_at_back(exchange, score) and exchange_tier > BACK_OF_QUEUE_TIER:
+            return  # ranked while still in profit (the venue's lag): no score of ours to place
         value = score.value
         if source is not None and at is not None:
             value = self._anchor(exchange, source, score.value, exchange_tier, at, queue)
@@ -324,16 +330,11 @@ class RankEstimator:
         """The tier the score alone earns: where it falls among the cut points, losers
         included; 0 (not in the queue) for a loser on a venue that queues only profitable
         positions."""
-        if not math.isfinite(score.value):
-            return BACK_OF_QUEUE_TIER
-        if not in_queue(exchange, score):
-            return NOT_IN_QUEUE_TIER
-        self._guess_market(exchange, score)
-        return _tier_of(score.value, self._cut_points(self._level(exchange, queue)))
+        return self._tier_in(self._level(exchange, queue), score)
 
     def _tier_in(self, level: _Level, score: Score) -> int:
         """`tier_for` on a level already looked up (`estimate` needs the level itself too)."""
-        if not math.isfinite(score.value):
+        if not math.isfinite(score.value) or loser_at_back(level.exchange, score):
             return BACK_OF_QUEUE_TIER
         if not in_queue(level.exchange, score):
             return NOT_IN_QUEUE_TIER
@@ -387,6 +388,7 @@ class RankEstimator:
             and at is not None
             and tier != NOT_IN_QUEUE_TIER
             and math.isfinite(score.value)
+            and not loser_at_back(exchange, score)
         ):
             moved = _cuts_crossed(anchor.score, score.value, self._cut_points(level))
             followed = max(BACK_OF_QUEUE_TIER, min(MAX_TIER, anchor.tier + moved))
@@ -519,12 +521,13 @@ class RankEstimator:
         A venue that computes its indicator with every trade ranked the score read with it.
         One that recomputes it on a timer (Binance: every 30 s) ranked one the position had
         within that lag — which one is not said. Anchoring the score read *now* is wrong when
-        the score crossed cut points in the meantime: an account that just fell out of profit
-        (score 0, the back of the queue) keeps the tier 4 Binance gave its profit until the next
-        update, and one just back in profit keeps its tier 1. So where the score read now is
-        `LAG_GAP` or more tiers from the venue's under the cut points, the score the position
-        had within the lag whose tier is nearest the venue's is taken (the newest of equals).
-        The reading calibrates that score too: (0, tier 4) would pull every cut below 0.
+        the score crossed cut points in the meantime: an account just back in profit would keep
+        the tier 1 Binance gave its loss until the next update, and one whose profit jumped the
+        tier its smaller profit had. So where the score read now is `LAG_GAP` or more tiers
+        from the venue's under the cut points, the score the position had within the lag whose
+        tier is nearest the venue's is taken (the newest of equals). The reading calibrates
+        that score too: (0.29, tier 1) would pull the cuts below 0.29 above it. (An account
+        that just fell to a loss never gets here: it is at the back, `loser_at_back`.)
 
         The cost: where the cut points are that far off (a prior fitted on few readings), the
         pair that would have corrected them is replaced by one that agrees with them, for as
@@ -717,7 +720,11 @@ class RankEstimator:
         return cached
 
     def _range(self, level: _Level, score: Score, tier: int) -> tuple[int, int]:
-        if tier == NOT_IN_QUEUE_TIER or not math.isfinite(score.value):
+        if (
+            tier == NOT_IN_QUEUE_TIER
+            or not math.isfinite(score.value)
+            or loser_at_back(level.exchange, score)
+        ):
             return tier, tier
         public = self._public_prior(level)
         if public is not None:
@@ -776,6 +783,12 @@ class RankEstimator:
                 "and this one is losing"
             )
         source = self._source_words(level)
+        if loser_at_back(level.exchange, score):
+            venue = venue_display_name(level.exchange)
+            return (
+                f"{inputs}; losing: {venue} scores every losing account 0, tied at the back of "
+                "the queue behind every account in profit"
+            )
         if not score.profitable:
             source = f"losing: ranked by its loss among every position on this side; {source}"
         return f"{inputs}; {source}"

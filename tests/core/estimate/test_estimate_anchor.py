@@ -201,8 +201,33 @@ def test_a_binance_tier_computed_on_a_profit_since_gone_does_not_hold_a_losing_a
     profit was read. The estimate says 1 — not the 4 that lasts until Binance's next update."""
     now = report_after(calibrated_binance(), "binanceusdm", [PROFIT] * 4, LOSS, 4)
 
-    assert now.tier == 1, now
-    assert "Binance's own tier 4" in now.basis and "crossed 3 cut points down" in now.basis
+    assert (now.tier, now.low, now.high) == (1, 1, 1), now
+    assert "Binance scores every losing account 0, tied at the back of the queue" in now.basis
+
+
+def test_a_losing_binance_account_is_at_the_back_even_on_a_tier_read_before_any_score() -> None:
+    """The app starts just after the account fell to a loss; Binance's first tier, 4, was
+    computed on the profit it had before (the app never saw that score). Every losing account
+    scores 0 and they tie at the back of the queue: the estimate says 1, not the 4 the
+    report would anchor, and the report is not a reading of where 0 ranks."""
+    estimator = calibrated_binance()
+    readings = estimator.readings("binanceusdm", queue=BTC_LONGS)
+
+    now = report_after(estimator, "binanceusdm", [], LOSS, 4)
+
+    assert (now.tier, now.low, now.high) == (1, 1, 1), now
+    assert estimator.readings("binanceusdm", queue=BTC_LONGS) == readings
+    assert estimator.tier_for("binanceusdm", LOSS, queue=BTC_LONGS) == 1
+
+
+def test_a_losing_bybit_position_keeps_the_tier_bybit_gives_it() -> None:
+    """Only a formula that scores every loser alike ties them at the back: Bybit's losing
+    position (the classic formula ranks losses by their size) keeps the tier Bybit reads."""
+    loss = Score(-0.01, "classic", False)
+
+    now = report_after(RankEstimator(), "bybit", [], loss, 3)
+
+    assert now.tier == 3 and "Bybit's own tier 3, reported 0 s ago" in now.basis, now
 
 
 def test_a_binance_tier_computed_on_a_loss_since_gone_does_not_hold_a_winner_back() -> None:
@@ -219,8 +244,9 @@ def test_a_tier_older_than_binances_lag_ranks_the_score_read_with_it() -> None:
     """A score from before the lag (here 60 s before the report) is not one Binance ranked:
     the report anchors the score read with it, as before."""
     gap = timedelta(seconds=60)
+    small = Score(0.05, "binance", True)
 
-    now = report_after(calibrated_binance(), "binanceusdm", [PROFIT], LOSS, 4, gap)
+    now = report_after(calibrated_binance(), "binanceusdm", [PROFIT], small, 4, gap)
 
     assert now.tier == 4 and "crossed no cut point" in now.basis, now
 
@@ -236,11 +262,12 @@ def test_a_venue_that_ranks_as_read_keeps_its_tier_whatever_the_score_was_before
 
 
 def test_a_lagging_binance_tier_calibrates_the_score_it_ranked() -> None:
-    """The tier 4 Binance computed on the account's profit, read once the account is at a
-    loss, calibrates (0.35, 4) — not (0, 4), which would pull every cut point below 0."""
+    """The tier 1 Binance computed on the account's loss, read once the account is back in
+    profit at 0.29, calibrates (0, 1) — not (0.29, 1), which would pull the cut points of
+    tiers 2 and 3 above 0.29."""
     estimator = calibrated_binance()
 
-    report_after(estimator, "binanceusdm", [PROFIT] * 4, LOSS, 4)
+    report_after(estimator, "binanceusdm", [LOSS] * 4, Score(0.29, "binance", True), 1)
 
     queue_readings = estimator.to_dict()["queues"][-1][3]  # type: ignore[index]
-    assert queue_readings[-1] == [0.35, 4]
+    assert queue_readings[-1] == [0.0, 1]

@@ -29,6 +29,7 @@ from adl_monitor.core.ranking.formulas.registry import (
     formula_for,
     formula_name,
     in_queue,
+    loser_at_back,
     queues_losers,
     score_position,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "htx_ranking",
     "hyperliquid_ranking",
     "in_queue",
+    "loser_at_back",
     "notional_at_mark",
     "pnl_fraction",
     "queues_losers",

@@ -52,6 +52,18 @@ def queues_losers(exchange: str) -> bool:
     return venue is None or not venue.profitable_only
 
 
+LOSERS_TIED = frozenset({binance.NAME})
+"""Formula families that score every losing position alike (Binance: 0, "no profit, no rank").
+Tied, the losers sit together at the back of the queue (`core.ranking.queue.queue_tiers`): a
+loser there is in tier 1 however many others lose."""
+
+
+def loser_at_back(exchange: str, score: Score) -> bool:
+    """Whether the score is a loser's on a venue whose formula ties every loser at the back of
+    the queue (tier 1), where no cut point can put it anywhere else."""
+    return not score.profitable and formula_name(exchange) in LOSERS_TIED
+
+
 def in_queue(exchange: str, score: Score) -> bool:
     """Whether a position with this score is in its venue's ADL queue at all."""
     return score.profitable or queues_losers(exchange)
