@@ -782,13 +782,13 @@ class RankEstimator:
                 f"{inputs}; not in queue: {venue} deleverages only profitable positions, "
                 "and this one is losing"
             )
-        source = self._source_words(level)
-        if loser_at_back(level.exchange, score):
+        if loser_at_back(level.exchange, score):  # no cut point places it: none is named
             venue = venue_display_name(level.exchange)
             return (
                 f"{inputs}; losing: {venue} scores every losing account 0, tied at the back of "
                 "the queue behind every account in profit"
             )
+        source = self._source_words(level)
         if not score.profitable:
             source = f"losing: ranked by its loss among every position on this side; {source}"
         return f"{inputs}; {source}"
