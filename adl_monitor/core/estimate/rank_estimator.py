@@ -382,13 +382,16 @@ class RankEstimator:
             self._remember_score(exchange, source, at, score.value)  # only a lag reads them
         level = self._level(exchange, queue)
         tier = self._tier_in(level, score)
+        if loser_at_back(exchange, score):  # neither an anchor nor a cut point moves it
+            return Estimate(
+                score=score.value, tier=tier, low=tier, high=tier, basis=self._basis(level, score)
+            )
         anchor = self._anchor_for(exchange, source, at)
         if (
             anchor is not None
             and at is not None
             and tier != NOT_IN_QUEUE_TIER
             and math.isfinite(score.value)
-            and not loser_at_back(exchange, score)
         ):
             moved = _cuts_crossed(anchor.score, score.value, self._cut_points(level))
             followed = max(BACK_OF_QUEUE_TIER, min(MAX_TIER, anchor.tier + moved))
@@ -720,11 +723,7 @@ class RankEstimator:
         return cached
 
     def _range(self, level: _Level, score: Score, tier: int) -> tuple[int, int]:
-        if (
-            tier == NOT_IN_QUEUE_TIER
-            or not math.isfinite(score.value)
-            or loser_at_back(level.exchange, score)
-        ):
+        if tier == NOT_IN_QUEUE_TIER or not math.isfinite(score.value):
             return tier, tier
         public = self._public_prior(level)
         if public is not None:
