@@ -66,6 +66,7 @@ DOCUMENTED_READS: dict[str, frozenset[tuple[str, str]]] = {
             ("GET", "/fapi/v3/positionRisk"),
             ("GET", "/fapi/v1/adlQuantile"),
             ("GET", "/fapi/v1/symbolAdlRisk"),  # venue-wide ADL risk rating
+            ("GET", "/fapi/v1/klines"),  # public hourly candles, for the estimate's prior
             ("GET", "/fapi/v1/symbolConfig"),  # the leverage set per symbol (a read)
             ("GET", "/fapi/v1/forceOrders"),  # ADL evidence: autoCloseType=ADL
             ("GET", "/fapi/v1/allOrders"),  # ADL evidence: clientOrderId adl_autoclose

@@ -25,6 +25,7 @@ from adl_monitor.core.model.account_reading import AccountReading, CloseEvidence
 from adl_monitor.core.model.account_spec import AccountSpec, Credentials
 from adl_monitor.core.model.adl_indicator import AdlIndicator
 from adl_monitor.core.model.failure import FailureKind, VenueFailure
+from adl_monitor.core.model.market_context import Candle, MarketContext
 from adl_monitor.core.model.position import Position, QueueKey
 from adl_monitor.core.model.venue_risk import VenueRisk
 from adl_monitor.core.ranking.scales import map_indicator
@@ -42,6 +43,7 @@ from adl_monitor.exchanges.position_builder import (
     open_position_key,
     position_key,
 )
+from adl_monitor.exchanges.public_candles import read_candles
 from adl_monitor.exchanges.reply_shape import NO_ENVELOPE, ReplyShape
 from adl_monitor.exchanges.response_guard import install_response_guard
 from adl_monitor.exchanges.slow_read import SlowRead
@@ -102,6 +104,10 @@ class VenueConnector:
     # Seconds between reads of the venue-wide ADL risk (core/model/venue_risk.py); None: none
     # published.
     venue_risk_interval: ClassVar[float | None] = None
+    # Seconds between reads of the held markets' public hourly candles, which the estimate's
+    # prior rests on where the venue's tiers cannot place a queue (exchanges/public_candles.py);
+    # None: not read (a venue whose tier is fresh at every refresh needs no prior between).
+    candle_interval: ClassVar[float | None] = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         """A class that names its venue reads at the cadence of the venue's record; a class
@@ -133,6 +139,9 @@ class VenueConnector:
         self._adl_refreshed_at: float | None = None  # time.monotonic() of the last ADL read
         self._venue_risk: SlowRead[VenueRisk] = SlowRead(
             "venue-wide ADL risk", self.venue_risk_interval or 0.0
+        )
+        self._candles: SlowRead[tuple[Candle, ...]] = SlowRead(
+            "public candles", self.candle_interval or 0.0
         )
         self._positions: dict[QueueKey, UnifiedPosition] = {}
         self._figures: dict[str, AccountFigures] = {}
@@ -292,6 +301,7 @@ class VenueConnector:
             self._adl = self._map(raw, fetched_at)
             self._adl_refreshed_at = time.monotonic()
         await self._refresh_venue_risk()
+        await self._refresh_candles()
         self._hits = self._marked_hits()
         await self._judge_closes(previous)
         return self._reading(fetched_at)
@@ -397,6 +407,7 @@ class VenueConnector:
             },
             unconfirmed_closes=self._closes.unconfirmed,
             venue_risk={s: risk for s, risk in self._venue_risk.values.items() if s in held},
+            markets=self._candle_markets(built),
         )
 
     def _keyed(self, positions: list[UnifiedPosition]) -> dict[QueueKey, UnifiedPosition]:
@@ -435,6 +446,28 @@ class VenueConnector:
             lambda: self._read_venue_risk(symbols, utc_now()),
             lambda error: str(self._failure(error)),
         )
+
+    async def _refresh_candles(self) -> None:
+        """The held markets' public hourly candles, every `candle_interval` seconds; a failed
+        read keeps the last candles and does not fail the account (exchanges/slow_read.py)."""
+        if self.candle_interval is None:
+            return
+        symbols = sorted({symbol for symbol, _side in self._positions})
+        await self._candles.refresh(
+            self.spec.name,
+            symbols,
+            lambda: read_candles(self.client, symbols),
+            lambda error: str(self._failure(error)),
+        )
+
+    def _candle_markets(self, positions: list[Position]) -> dict[str, MarketContext]:
+        """The candles of each held market, at its position's mark (`MarketContext`)."""
+        candles = self._candles.values
+        return {
+            p.symbol: MarketContext(symbol=p.symbol, mark=p.mark_price, candles=candles[p.symbol])
+            for p in positions
+            if p.symbol in candles
+        }
 
     def _map(self, raw: Mapping[QueueKey, object], at: datetime) -> dict[QueueKey, AdlIndicator]:
         return {

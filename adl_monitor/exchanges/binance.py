@@ -25,6 +25,7 @@ from adl_monitor.exchanges.balance_table import BalanceFields, figures_from_rows
 from adl_monitor.exchanges.base import UnifiedPosition, VenueConnector
 from adl_monitor.exchanges.closes import HistoryRecord, SeenRecords, match_records
 from adl_monitor.exchanges.position_builder import is_open, position_key
+from adl_monitor.exchanges.public_candles import CANDLE_INTERVAL
 from adl_monitor.exchanges.reply_shape import ReplyShape
 from adl_monitor.exchanges.slow_read import SlowRead
 from adl_monitor.exchanges.values import as_dict, as_list, to_float
@@ -107,6 +108,9 @@ class BinanceConnector(VenueConnector):
     venue_risk_call: ClassVar[str] = ""  # `symbolAdlRisk`; USDⓈ-M only
     # USDⓈ-M positionRisk v3 carries no leverage: `symbolConfig` does (COIN-M's positions do).
     leverage_call: ClassVar[str] = ""
+    # Its tier is up to 30 s old: between updates the estimate follows the score over cut
+    # points whose prior rests on the market's candles where the tiers cannot place them.
+    candle_interval = CANDLE_INTERVAL
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

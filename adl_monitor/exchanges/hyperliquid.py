@@ -5,8 +5,9 @@ margin summary together (ccxt's fetch_positions and fetch_balance would each mak
 positions are mapped by `hyperliquid_positions`, not ccxt's slower parser), and the
 venue publishes no ADL indicator — the local estimate is the only tier. Its prior rests on the
 venue's public market data (`core.estimate.public_prior`): for each symbol held, hourly candles
-(`fetch_ohlcv`) and, in one call for all, funding, open interest, daily volume and maximum
-leverage (`fetch_funding_rates`), re-read every `MARKET_INTERVAL` — the figures at once when the
+(`exchanges/public_candles`, read by the base connector) and, in one call for all, funding, open
+interest, daily volume and maximum leverage (`fetch_funding_rates`), re-read every
+`MARKET_INTERVAL` — the figures at once when the
 market moved (`MOVE_TRIGGER`); a failed read keeps the last figures (or none: the estimate then
 says its prior is the reference book). When the venue's ADL reached one of the wallet's
 positions and left part of it open, the score it had is passed with the market's figures
@@ -34,7 +35,7 @@ from typing import Any
 from adl_monitor.core.model.account_figures import AccountFigures
 from adl_monitor.core.model.account_reading import AccountReading, CloseCause, CloseEvidence
 from adl_monitor.core.model.failure import FailureKind, VenueFailure
-from adl_monitor.core.model.market_context import Candle, MarketContext
+from adl_monitor.core.model.market_context import MarketContext
 from adl_monitor.core.model.position import QueueKey
 from adl_monitor.core.ranking.formulas import score_position
 from adl_monitor.core.security.key_verdict import KeyCheck, KeyVerdict
@@ -93,20 +94,18 @@ ADL_FRONT_HOURS = REACH_HOURS
 """How long a position ADL reached is taken to stand at its queue's front: the queue fills
 again behind and ahead of it as traders open new positions — as long as other wallets' ADL
 closes count (`hyperliquid_adl_reach`)."""
-CANDLE_HOURS = 336
-"""Two weeks of hourly candles: the holding times the prior allows."""
 
 
 class HyperliquidConnector(VenueConnector):
     exchange_id = "hyperliquid"
     market_types = ("swap",)
+    candle_interval = MARKET_INTERVAL
     # HTTP 422: the venue could not read the wallet address (a typo, a wrong length).
     reply_shape = ReplyShape(status_failures={422: FailureKind.WALLET_REJECTED})
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._seen = SeenRecords()  # fills already matched, and when we started
-        self._candles: SlowRead[tuple[Candle, ...]] = SlowRead("public candles", MARKET_INTERVAL)
         self._figures_of: SlowRead[MarketContext] = SlowRead("public market data", MARKET_INTERVAL)
         self._last: AccountReading | None = None  # scored only where ADL reaches it
         self._fronts: dict[QueueKey, tuple[float, float]] = {}  # ADL hit: (when, score before)
@@ -186,9 +185,6 @@ class HyperliquidConnector(VenueConnector):
         wallet batch is only started here: it runs on while the reading goes out."""
         symbols = sorted({p["symbol"] for p in positions if isinstance(p.get("symbol"), str)})
         describe = self._describe
-        await self._candles.refresh(
-            self.spec.name, symbols, lambda: self._read_candles(symbols), describe
-        )
         moved = self._moved(positions)
         await self._figures_of.refresh(
             self.spec.name,
@@ -215,23 +211,6 @@ class HyperliquidConnector(VenueConnector):
             if known and mark and known.mark > 0 and abs(mark / known.mark - 1) >= MOVE_TRIGGER:
                 return True
         return False
-
-    async def _read_candles(self, symbols: list[str]) -> dict[str, tuple[Candle, ...]]:
-        fresh = {symbol: await self._candles_of(symbol) for symbol in symbols}
-        return {symbol: candles for symbol, candles in fresh.items() if candles}
-
-    async def _candles_of(self, symbol: str) -> tuple[Candle, ...]:
-        since = self.client.milliseconds() - CANDLE_HOURS * 3_600_000
-        rows = as_list(await self.client.fetch_ohlcv(symbol, "1h", since, CANDLE_HOURS))
-        candles = [row for row in rows if isinstance(row, list) and len(row) >= 6]
-        if not candles:
-            return ()
-        newest = max(to_float(row[0]) or 0.0 for row in candles)
-        return tuple(
-            Candle((newest - (to_float(t) or 0.0)) / 3_600_000, (h + lo + c) / 3, v)
-            for t, _, h, lo, c, v, *_ in candles
-            if all(isinstance(x, int | float) for x in (h, lo, c, v))
-        )
 
     async def _read_market_figures(self, symbols: list[str]) -> dict[str, MarketContext]:
         """Funding, open interest, daily volume, maximum leverage and mark of every symbol,

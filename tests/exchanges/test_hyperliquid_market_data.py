@@ -8,7 +8,7 @@ from typing import Any
 
 from adl_monitor.core.assess import assess
 from adl_monitor.core.estimate.rank_estimator import RankEstimator
-from adl_monitor.exchanges.hyperliquid import CANDLE_HOURS
+from adl_monitor.exchanges.public_candles import CANDLE_HOURS
 from adl_monitor.exchanges.registry import connector_for
 from adl_monitor.sim.server import SimExchange
 from tests.exchanges.test_sim_venues import connect, sim  # noqa: F401  (fixtures)

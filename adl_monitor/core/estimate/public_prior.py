@@ -6,8 +6,8 @@ public, but where they *entered* largely is: positions were opened at the prices
 traded, in proportion to the volume traded there, and the older ones have since been closed.
 So the queue is modelled from public data alone:
 
-* **Entries**: every candle's typical price, weighted by its volume × the share of positions
-  opened then that are still open, exp(−age ÷ holding time).
+* **Entries** (`entries`): every candle's typical price, weighted by its volume × the share of
+  positions opened then that are still open, exp(−age ÷ holding time).
 * **Holding time**: open interest ÷ daily volume, in days (Little's law: what is open ÷ the
   rate it turns over), bounded to 1 h … 14 days; 24 h when either is unknown.
 * **Funding** paid since entry (the hourly rate × age; > 0: longs pay) comes out of the payer's
@@ -52,20 +52,16 @@ import itertools
 import math
 from dataclasses import dataclass
 
+from adl_monitor.core.estimate.entries import entry_weights, holding_hours, priced
 from adl_monitor.core.estimate.wallet_sample import sampled_backings
 from adl_monitor.core.model.market_context import Candle, MarketContext
 from adl_monitor.core.ranking.formulas import hyperliquid_ranking
 
-MIN_HOLDING_HOURS = 1.0
-MAX_HOLDING_HOURS = 24.0 * 14
-DEFAULT_HOLDING_HOURS = 24.0
 DEFAULT_MAX_LEVERAGE = 20.0
 LEVERAGE_STEPS = 12
 """Log-uniform leverage quantiles per entry price."""
 SHOWN_SHARE = 0.01
 """A deleveraged share this large is named in the basis."""
-NEGLIGIBLE = 1e-4
-"""Candles weighing less than this share of the heaviest are left out (speed)."""
 RECENT_HOURS = 2.0
 """The move of the last hours is the one ADL may still be answering (`_recent_price`)."""
 HOLDING_FACTORS = (0.5, 2.0)
@@ -92,17 +88,6 @@ class PublicPrior:
     open_ended: bool = False
     """After a cascade: ADL may have closed everyone ahead of the position, so its range runs
     to tier 5."""
-
-
-def holding_hours(context: MarketContext) -> float:
-    """Open interest ÷ daily volume, in hours, bounded; the default when either is unknown."""
-    oi, volume = context.open_interest, context.day_volume
-    if oi is None or volume is None or not (oi > 0 and volume > 0):
-        return DEFAULT_HOLDING_HOURS
-    hours = 24.0 * oi / volume
-    if not math.isfinite(hours):
-        return DEFAULT_HOLDING_HOURS
-    return min(MAX_HOLDING_HOURS, max(MIN_HOLDING_HOURS, hours))
 
 
 def _max_leverage(context: MarketContext) -> float:
@@ -140,11 +125,6 @@ class _Entered:
     """Empty when the side lost since the candle: losers are not in the queue."""
 
 
-def _priced(context: MarketContext) -> list[Candle]:
-    """The candles with a usable price."""
-    return [c for c in context.candles if c.price > 0 and math.isfinite(c.price)]
-
-
 def _entered(
     context: MarketContext,
     candles: list[Candle],
@@ -174,17 +154,6 @@ def _entered(
             scores = ()
         entered.append(_Entered(len(accounts), scores))
     return entered
-
-
-def _weighted(candles: list[Candle], hours: float) -> list[tuple[int, float]]:
-    """(index in `candles`, weight: volume × share still open), the negligible ones left out."""
-    weighted = []
-    for index, candle in enumerate(candles):
-        weight = max(candle.volume, 0.0) * math.exp(-max(candle.hours_ago, 0.0) / hours)
-        if weight > 0 and math.isfinite(weight):
-            weighted.append((index, weight))
-    top = max((w for _, w in weighted), default=0.0)
-    return [(i, w) for i, w in weighted if w >= NEGLIGIBLE * top]
 
 
 def _open_weight(entered: list[_Entered], weighted: list[tuple[int, float]]) -> float:
@@ -219,8 +188,10 @@ def deleveraged_share(context: MarketContext, sign: int, hours: float) -> float:
     so this assumes it did not — the pessimistic case, the one a warning must not miss. In a
     quiet market nobody was liquidated and the share is 0.
     """
-    candles = _priced(context)
-    return _deleveraged(context, candles, _weighted(candles, hours), sign, _backings(context)[0])
+    candles = priced(context)
+    return _deleveraged(
+        context, candles, entry_weights(candles, hours), sign, _backings(context)[0]
+    )
 
 
 def _deleveraged(
@@ -303,8 +274,8 @@ def public_prior(context: MarketContext, side: str) -> PublicPrior | None:
         return None
     sign = 1 if side == "long" else -1
     hours = holding_hours(context)
-    candles = _priced(context)
-    weighted = _weighted(candles, hours)
+    candles = priced(context)
+    weighted = entry_weights(candles, hours)
     per_margin, sampled = _backings(context)
     deleveraged = _deleveraged(context, candles, weighted, sign, per_margin)
     entered = _entered(context, candles, sign, context.mark, per_margin)
@@ -324,7 +295,7 @@ def public_prior(context: MarketContext, side: str) -> PublicPrior | None:
         for held, share in variants
         if (
             alt := _quintile_cuts(
-                _profitable_scores(entered, _weighted(candles, held), share, front)
+                _profitable_scores(entered, entry_weights(candles, held), share, front)
             )
         )
         is not None

@@ -59,7 +59,11 @@ uses the most specific level with evidence (simple hierarchical shrinkage):
   helps) on its last `QUEUE_FIT_READINGS` readings, the newest explained first: a queue's
   readings are mostly of one of our positions, and its score → tier mapping drifts with the
   market within minutes. Where the readings cannot tell moves apart, the fit is pulled towards
-  the venue's own fit instead of towards a flat market: the shrinkage towards the parent level;
+  how far the queue's own market moved for its side since its positions were likely entered,
+  from the market's public hourly candles (`entries.entry_move`, passed in as `market`; Binance,
+  whose tier lags, is read with them), else towards the venue's own fit: the shrinkage towards
+  the parent level. Binance's losers tell it nothing — every losing account is tier 1 there
+  whatever the move — so a queue whose position has just left a loss leans on its candles;
 * a queue without readings (new, or evicted) falls back to the venue overall — calibrated,
   fitted or prior as above — and its basis says so.
 
@@ -91,6 +95,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from adl_monitor.core import venues
+from adl_monitor.core.estimate.entries import entry_move
 from adl_monitor.core.estimate.public_prior import PublicPrior, public_prior
 from adl_monitor.core.model.account_figures import AccountFigures
 from adl_monitor.core.model.estimate import Estimate, Score
@@ -247,6 +252,9 @@ class RankEstimator:
         self._public: OrderedDict[tuple[str, str, str], tuple[MarketContext, PublicPrior]] = (
             OrderedDict()
         )
+        self._moves: OrderedDict[tuple[str, str, str], tuple[MarketContext, float]] = OrderedDict()
+        """Per queue of a venue with a tier, its market's move for the side since the likely
+        entries (`entries.entry_move`), with the figures it was computed from."""
 
     # ---- calibration -------------------------------------------------------------------
 
@@ -464,8 +472,10 @@ class RankEstimator:
 
     def _use_market(self, exchange: str, queue: QueueKey, market: MarketContext) -> None:
         """Cut points of the queue from its market's public figures, on a venue without an
-        indicator (a venue with one calibrates on its tiers instead)."""
+        indicator; on a venue with one, which calibrates on its tiers instead, the market move
+        its queue's fit leans on where the tiers cannot tell (`_use_entry_move`)."""
         if has_indicator(exchange):
+            self._use_entry_move(exchange, queue, market)
             return
         key = _queue_key(exchange, queue)
         known = self._public.get(key)
@@ -480,6 +490,33 @@ class RankEstimator:
             while len(self._public) > MAX_QUEUES:
                 self._public.popitem(last=False)
         self._forget_mapping(exchange)
+
+    def _use_entry_move(self, exchange: str, queue: QueueKey, market: MarketContext) -> None:
+        """Keep how far the queue's market moved for its side since the likely entries; the
+        queue's own mapping is made again when it changed (not on every mark: `_same_market`)."""
+        key = _queue_key(exchange, queue)
+        known = self._moves.get(key)
+        if known is not None and _same_market(known[0], market):
+            self._moves.move_to_end(key)
+            return
+        move = entry_move(market, queue[1])
+        if move is None:
+            self._moves.pop(key, None)
+        else:
+            self._moves[key] = (market, move)
+            self._moves.move_to_end(key)
+            while len(self._moves) > MAX_QUEUES:
+                self._moves.popitem(last=False)
+        for cache in (self._cuts, self._fits):
+            cache.pop(key, None)
+
+    def _entry_move(self, level: _Level) -> float | None:
+        """The market move of the level's queue from its candles (None: a venue level, or no
+        candles read)."""
+        if level.queue is None:
+            return None
+        known = self._moves.get(_queue_key(level.exchange, level.queue))
+        return known[1] if known is not None else None
 
     def _public_prior(self, level: _Level) -> PublicPrior | None:
         """The public-data prior of the asked queue, while its level has no readings."""
@@ -710,11 +747,13 @@ class RankEstimator:
             recent = self._level_readings(level)[-FIT_READINGS:]
             if level.queue is not None:
                 recent = recent[-QUEUE_FIT_READINGS:]
-                # Shrinkage: what the queue's readings cannot decide follows the venue.
-                venue = _Level((level.exchange,), level.exchange, None, None, MIN_READINGS)
-                cached = _fit_market(
-                    family, recent, anchor=self._fit(venue).move, latest_first=True
-                )
+                # Shrinkage: what the queue's readings cannot decide follows the queue's own
+                # market where its candles were read, else the venue.
+                anchor = self._entry_move(level)
+                if anchor is None:
+                    venue = _Level((level.exchange,), level.exchange, None, None, MIN_READINGS)
+                    anchor = self._fit(venue).move
+                cached = _fit_market(family, recent, anchor=anchor, latest_first=True)
             elif recent:
                 cached = _fit_market(family, recent)
             else:
@@ -765,8 +804,10 @@ class RankEstimator:
         if count >= level.min_readings:
             source = f"calibrated on {count} readings {where}"
         else:
+            candles = " and its hourly candles" if self._entry_move(level) is not None else ""
             source = (
-                f"prior fitted to the tiers {where}, {_market_words(self._fit(level).move)}: "
+                f"prior fitted to the tiers {where}{candles}, "
+                f"{_market_words(self._fit(level).move)}: "
                 f"not yet calibrated ({count} of {level.min_readings} readings)"
             )
         if level.queue is None and level.asked is not None:

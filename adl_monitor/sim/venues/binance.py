@@ -13,6 +13,7 @@ from urllib.parse import parse_qsl
 from aiohttp import web
 
 from adl_monitor.core.model.position import MarginMode, Side
+from adl_monitor.sim.candles import candles
 from adl_monitor.sim.demo import KeyPower
 from adl_monitor.sim.faults import VenueReplies
 from adl_monitor.sim.instruments import BY_BASE, INSTRUMENTS, by_venue_id
@@ -21,6 +22,9 @@ from adl_monitor.sim.venues.signing import KeyTable, hmac_hex, same, wall_ms
 from adl_monitor.sim.world import DemoView
 
 MANDATORY = "Mandatory parameter '{}' was not sent, was empty/null, or malformed."
+_KLINE_SECONDS = {"1m": 60, "15m": 900, "1h": 3600, "1d": 86_400}
+KLINES_LIMIT = 1500
+"""The most rows one `klines` request returns (Binance's documented maximum for futures)."""
 
 
 class Binance(Dialect):
@@ -37,6 +41,7 @@ class Binance(Dialect):
             ("GET", "/fapi/v1/time"): self.time,
             ("GET", "/fapi/v1/exchangeInfo"): self.exchange_info,
             ("GET", "/fapi/v1/premiumIndex"): self.premium_index,
+            ("GET", "/fapi/v1/klines"): self.klines,
             ("GET", "/fapi/v1/symbolAdlRisk"): self.symbol_adl_risk,
             ("GET", "/fapi/v1/leverageBracket"): self.leverage_bracket,
             ("GET", "/fapi/v1/symbolConfig"): self.symbol_config,
@@ -207,6 +212,39 @@ class Binance(Dialect):
             if symbol in (None, inst.venue_id(self.exchange))
         ]
         return web.json_response(rows[0] if symbol else rows)
+
+    async def klines(self, request: web.Request) -> web.Response:
+        """The market's candles (`sim.candles`) as Binance's rows: open time, open, high, low,
+        close, volume, close time, quote volume, trades, taker buy base and quote, "0"."""
+        symbol = self.symbol_param(request, required=True)
+        inst = by_venue_id(self.exchange, str(symbol))
+        step_s = _KLINE_SECONDS.get(request.query.get("interval", ""))
+        if inst is None or step_s is None:
+            raise self.fail(400, -1120, "Invalid interval.")
+        try:
+            limit = int(request.query.get("limit", "500"))
+        except ValueError:
+            raise self.fail(400, -1100, "Illegal characters found in parameter 'limit'.") from None
+        world = self.world
+        return web.json_response(
+            [
+                [
+                    world.to_ms(candle.start),
+                    num(candle.open),
+                    num(candle.high),
+                    num(candle.low),
+                    num(candle.close),
+                    num(candle.volume),
+                    world.to_ms(candle.end) - 1,
+                    num(candle.volume * candle.close),
+                    100,
+                    num(candle.volume / 2),
+                    num(candle.volume * candle.close / 2),
+                    "0",
+                ]
+                for candle in candles(world, inst, step_s, min(limit, KLINES_LIMIT))
+            ]
+        )
 
     async def symbol_adl_risk(self, request: web.Request) -> web.Response:
         """Venue-wide ADL risk per symbol. Binance weighs the insurance fund, volatility, PnL

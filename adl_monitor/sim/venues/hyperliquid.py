@@ -7,8 +7,6 @@ the venue's ADL closes with `dir` "Auto-Deleveraging"), and the trades naming th
 from __future__ import annotations
 
 import json
-import math
-import random
 from collections import Counter
 from typing import Any
 
@@ -16,6 +14,7 @@ from aiohttp import web
 
 from adl_monitor.core.model.position import MarginMode, Side
 from adl_monitor.sim.book_position import BookPosition, SimAccount
+from adl_monitor.sim.candles import DAY_VOLUME, candles
 from adl_monitor.sim.demo import HYPERLIQUID_DEMO_WALLET
 from adl_monitor.sim.faults import VenueReplies
 from adl_monitor.sim.instruments import BY_BASE, INSTRUMENTS
@@ -28,9 +27,6 @@ DESERIALIZE = "Failed to deserialize the JSON body into the target type: "
 VENUE_OPEN_INTEREST = 10_000.0
 """Coins open per market at sim time 0: the simulated book is a sample of a venue this size,
 so what is served is this scaled by the share of the book's size still open."""
-DAY_VOLUME = 10_000.0
-"""Coins traded per day (`dayBaseVlm`, and the candles' volume): 24 h of holding time at the
-start (open interest ÷ daily volume, the public prior's figure)."""
 _CANDLE_SECONDS = {"1m": 60, "15m": 900, "1h": 3600, "1d": 86_400}
 
 
@@ -129,53 +125,31 @@ class Hyperliquid(Dialect):
         return [self.meta(body), ctxs]
 
     def candle_snapshot(self, body: dict[str, Any]) -> list[dict[str, Any]]:
-        """Candles ending at sim time now (the requested window is counted, not placed: the
-        sim's clock is not the caller's). Before sim time 0 the price is the history the
-        synthetic traders entered on (`World.history_price`: the seed's trend) with a seeded
-        wobble of the scenario's entry spread; after it, the scenario's price path."""
+        """The market's candles (`sim.candles`), in Hyperliquid's shape."""
         req = body.get("req")
         req = req if isinstance(req, dict) else {}
         inst = next((i for i in INSTRUMENTS if i.base == req.get("coin")), None)
         step_s = _CANDLE_SECONDS.get(str(req.get("interval")))
         if inst is None or step_s is None:
             raise VenueError(422, DESERIALIZE + "invalid candleSnapshot request")
-        world = self.world
         start, end = req.get("startTime"), req.get("endTime")
         span = (end - start) / 1000 if isinstance(start, int) and isinstance(end, int) else 0
-        count = max(1, min(5000, int(span // step_s)))
-        spread = world.scenario.entry_spread.get(inst.base, 0.03)
-        rng = random.Random(f"{world.seed}:candles:{inst.base}")
-        # Hourly reversion so that the walk's own spread is `spread`.
-        keep = math.exp(-step_s / 86_400)
-        drift, before = 0.0, {}
-        first = int(world.t // step_s) - count + 1
-        for k in range(1, max(1, -first) + 2):
-            drift = drift * keep + rng.gauss(0.0, spread * math.sqrt(1 - keep * keep))
-            before[-k] = world.history_price(inst.base, -k * step_s) * math.exp(drift)
-        path = world.paths[inst.base]
-        candles = []
-        for index in range(first, first + count):
-            t0 = index * step_s
-            if t0 < 0:
-                prices = [before.get(index, inst.price), before.get(index + 1, inst.price)]
-            else:
-                ticks = [t0 + step_s * f / 4 for f in range(5)]
-                prices = [path.price(min(t, world.t)) for t in ticks]
-            candles.append(
-                {
-                    "t": world.to_ms(t0),
-                    "T": world.to_ms(t0 + step_s) - 1,
-                    "s": inst.base,
-                    "i": req.get("interval"),
-                    "o": num(prices[0]),
-                    "c": num(prices[-1]),
-                    "h": num(max(prices)),
-                    "l": num(min(prices)),
-                    "v": num(DAY_VOLUME * step_s / 86_400),
-                    "n": 100,
-                }
-            )
-        return candles
+        world = self.world
+        return [
+            {
+                "t": world.to_ms(candle.start),
+                "T": world.to_ms(candle.end) - 1,
+                "s": inst.base,
+                "i": req.get("interval"),
+                "o": num(candle.open),
+                "c": num(candle.close),
+                "h": num(candle.high),
+                "l": num(candle.low),
+                "v": num(candle.volume),
+                "n": 100,
+            }
+            for candle in candles(world, inst, step_s, int(span // step_s))
+        ]
 
     def spot_meta(self, body: dict[str, Any]) -> dict[str, Any]:
         return {

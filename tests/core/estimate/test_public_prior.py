@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
-from adl_monitor.core.estimate.public_prior import deleveraged_share, holding_hours, public_prior
+from adl_monitor.core.estimate.entries import holding_hours
+from adl_monitor.core.estimate.public_prior import deleveraged_share, public_prior
 from adl_monitor.core.estimate.rank_estimator import RankEstimator
 from adl_monitor.core.model.market_context import Candle, MarketContext
 from adl_monitor.core.model.position import Side
