@@ -93,6 +93,7 @@ from collections import OrderedDict, deque
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from adl_monitor.core import venues
 from adl_monitor.core.estimate.entries import entry_move
@@ -478,35 +479,18 @@ class RankEstimator:
             self._use_entry_move(exchange, queue, market)
             return
         key = _queue_key(exchange, queue)
-        known = self._public.get(key)
-        if known is not None and _same_market(known[0], market):
-            self._public.move_to_end(key)
+        if _known_for(self._public, key, market):
             return
-        prior = public_prior(market, queue[1])
-        if prior is None:
-            self._public.pop(key, None)
-        else:
-            self._public[key] = (market, prior)
-            while len(self._public) > MAX_QUEUES:
-                self._public.popitem(last=False)
+        _keep(self._public, key, market, public_prior(market, queue[1]))
         self._forget_mapping(exchange)
 
     def _use_entry_move(self, exchange: str, queue: QueueKey, market: MarketContext) -> None:
         """Keep how far the queue's market moved for its side since the likely entries; the
         queue's own mapping is made again when it changed (not on every mark: `_same_market`)."""
         key = _queue_key(exchange, queue)
-        known = self._moves.get(key)
-        if known is not None and _same_market(known[0], market):
-            self._moves.move_to_end(key)
+        if _known_for(self._moves, key, market):
             return
-        move = entry_move(market, queue[1])
-        if move is None:
-            self._moves.pop(key, None)
-        else:
-            self._moves[key] = (market, move)
-            self._moves.move_to_end(key)
-            while len(self._moves) > MAX_QUEUES:
-                self._moves.popitem(last=False)
+        _keep(self._moves, key, market, entry_move(market, queue[1]))
         for cache in (self._cuts, self._fits):
             cache.pop(key, None)
 
@@ -894,6 +878,36 @@ def _same_market(known: MarketContext, market: MarketContext) -> bool:
     if replace(known, mark=market.mark) != market:
         return False
     return abs(market.mark - known.mark) <= MARK_TOLERANCE * abs(known.mark)
+
+
+_Derived = TypeVar("_Derived")
+_QueueId = tuple[str, str, str]
+"""(exchange, symbol, side)."""
+_PerQueue = OrderedDict[_QueueId, tuple[MarketContext, _Derived]]
+
+
+def _known_for(cache: _PerQueue[_Derived], key: _QueueId, market: MarketContext) -> bool:
+    """Whether `cache` holds the queue's value for the same market figures (`_same_market`);
+    if so it counts as recently used."""
+    known = cache.get(key)
+    if known is None or not _same_market(known[0], market):
+        return False
+    cache.move_to_end(key)
+    return True
+
+
+def _keep(
+    cache: _PerQueue[_Derived], key: _QueueId, market: MarketContext, value: _Derived | None
+) -> None:
+    """Keep the queue's value derived from `market` as the most recently used (at most
+    `MAX_QUEUES` queues), or forget the queue where nothing could be derived."""
+    if value is None:
+        cache.pop(key, None)
+        return
+    cache[key] = (market, value)
+    cache.move_to_end(key)
+    while len(cache) > MAX_QUEUES:
+        cache.popitem(last=False)
 
 
 def _tier_of(value: float, cuts: tuple[float, ...]) -> int:
