@@ -58,12 +58,16 @@ uses the most specific level with evidence (simple hierarchical shrinkage):
 * a queue with fewer readings gets its own market fit (one parameter, so even one reading
   helps) on its last `QUEUE_FIT_READINGS` readings, the newest explained first: a queue's
   readings are mostly of one of our positions, and its score → tier mapping drifts with the
-  market within minutes. Where the readings cannot tell moves apart, the fit is pulled towards
-  how far the queue's own market moved for its side since its positions were likely entered,
-  from the market's public hourly candles (`entries.entry_move`, passed in as `market`; Binance,
-  whose tier lags, is read with them), else towards the venue's own fit: the shrinkage towards
-  the parent level. Binance's losers tell it nothing — every losing account is tier 1 there
-  whatever the move — so a queue whose position has just left a loss leans on its candles;
+  market within minutes. Not on a venue whose tier lags (Binance): there the newest reading is
+  the one most likely to pair a score with a tier computed on an earlier one, and in a fast
+  market it alone can pick a family member the other recent readings all contradict, so the
+  recent readings count alike (`_newest_first`). Where the readings cannot tell moves apart,
+  the fit is pulled towards how far the queue's own market moved for its side since its
+  positions were likely entered, from the market's public hourly candles
+  (`entries.entry_move`, passed in as `market`; Binance, whose tier lags, is read with them),
+  else towards the venue's own fit: the shrinkage towards the parent level. Binance's losers
+  tell it nothing — every losing account is tier 1 there whatever the move — so a queue whose
+  position has just left a loss leans on its candles;
 * a queue without readings (new, or evicted) falls back to the venue overall — calibrated,
   fitted or prior as above — and its basis says so.
 
@@ -695,7 +699,7 @@ class RankEstimator:
             # it must explain the recent readings better than the one-parameter fit to win
             # (in a queue, the newest reading first, as in the queue's fit).
             recent = readings[-FIT_READINGS:]
-            newest = readings[-1:] if level.queue is not None else []
+            newest = readings[-1:] if _newest_first(level) else []
             if (_misfit(calibrated, newest), _misfit(calibrated, recent)) < (
                 _misfit(prior, newest),
                 _misfit(prior, recent),
@@ -737,7 +741,8 @@ class RankEstimator:
                 if anchor is None:
                     venue = _Level((level.exchange,), level.exchange, None, None, MIN_READINGS)
                     anchor = self._fit(venue).move
-                cached = _fit_market(family, recent, anchor=anchor, latest_first=True)
+                newest_first = _newest_first(level)
+                cached = _fit_market(family, recent, anchor=anchor, latest_first=newest_first)
             elif recent:
                 cached = _fit_market(family, recent)
             else:
@@ -863,6 +868,13 @@ def _cuts_crossed(before: float, now: float, cuts: tuple[float, ...]) -> int:
     if high < start:
         return high - start
     return 0
+
+
+def _newest_first(level: _Level) -> bool:
+    """Whether the level's newest reading is the best evidence of its mapping: a queue's, on a
+    venue whose tier is computed as read. A lagging tier's newest reading may rank a score the
+    position had before (`RankEstimator._ranked_score`), so there it weighs like the others."""
+    return level.queue is not None and _indicator_lag(level.exchange) <= 0
 
 
 def _indicator_lag(exchange: str) -> float:
