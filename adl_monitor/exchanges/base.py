@@ -407,7 +407,7 @@ class VenueConnector:
             },
             unconfirmed_closes=self._closes.unconfirmed,
             venue_risk={s: risk for s, risk in self._venue_risk.values.items() if s in held},
-            markets=self._candle_markets(built),
+            markets=self._market_contexts(built),
         )
 
     def _keyed(self, positions: list[UnifiedPosition]) -> dict[QueueKey, UnifiedPosition]:
@@ -460,8 +460,9 @@ class VenueConnector:
             lambda error: str(self._failure(error)),
         )
 
-    def _candle_markets(self, positions: list[Position]) -> dict[str, MarketContext]:
-        """The candles of each held market, at its position's mark (`MarketContext`)."""
+    def _market_contexts(self, positions: list[Position]) -> dict[str, MarketContext]:
+        """What each held market serves publicly (`MarketContext`): here its candles, at its
+        position's mark; a venue that reads more figures says so by overriding this."""
         candles = self._candles.values
         return {
             p.symbol: MarketContext(symbol=p.symbol, mark=p.mark_price, candles=candles[p.symbol])

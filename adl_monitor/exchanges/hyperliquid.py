@@ -2,25 +2,25 @@
 
 What differs here: one `POST /info {"type": "clearinghouseState"}` returns the positions and the
 margin summary together (ccxt's fetch_positions and fetch_balance would each make it; its
-positions are mapped by `hyperliquid_positions`, not ccxt's slower parser), and the
-venue publishes no ADL indicator — the local estimate is the only tier. Its prior rests on the
-venue's public market data (`core.estimate.public_prior`): for each symbol held, hourly candles
+positions are mapped by `hyperliquid_positions`, not ccxt's slower parser), and the venue
+publishes no ADL indicator — the local estimate is the only tier. Its prior rests on the venue's
+public market data (`core.estimate.public_prior`): for each symbol held, hourly candles
 (`exchanges/public_candles`, read by the base connector) and, in one call for all, funding, open
 interest, daily volume and maximum leverage (`fetch_funding_rates`), re-read every
-`MARKET_INTERVAL` — the figures at once when the
-market moved (`MOVE_TRIGGER`); a failed read keeps the last figures (or none: the estimate then
-says its prior is the reference book). When the venue's ADL reached one of the wallet's
-positions and left part of it open, the score it had is passed with the market's figures
-(`MarketContext.adl_front`): the queue's front since, which the prior rests on. ADL closes are
-marked in the user's fills (`dir` "Auto-Deleveraging"), asked only when a position closed or
-shrank (docs/adl-evidence.md). Every wallet's positions being public, the connector also reads,
-every `WALLETS_INTERVAL`, some of the wallets seen in the held coins' public trades
-(`hyperliquid_wallets`): the estimate's prior takes from their positions how much account stands
-behind one (`core.estimate.wallet_sample`), and from the fills of those the venue deleveraged
-how deep its ADL reached (`hyperliquid_adl_reach`). That batch (some 25 requests one after
-another) runs beside the refresh, not in it (`background_read`): the refresh that finds it due
-starts it and returns with the last sample, a later one shows the new (only the first refresh
-waits for its batch: a one-shot `snapshot` has no later one); `close()` cancels it.
+`MARKET_INTERVAL` — the figures at once when the market moved (`MOVE_TRIGGER`); a failed read
+keeps the last figures (or none: the estimate then says its prior is the reference book). When
+the venue's ADL reached one of the wallet's positions and left part of it open, the score it had
+is passed with the market's figures (`MarketContext.adl_front`): the queue's front since, which
+the prior rests on. ADL closes are marked in the user's fills (`dir` "Auto-Deleveraging"), asked
+only when a position closed or shrank (docs/adl-evidence.md). Every wallet's positions being
+public, the connector also reads, every `WALLETS_INTERVAL`, some of the wallets seen in the held
+coins' public trades (`hyperliquid_wallets`): the estimate's prior takes from their positions
+how much account stands behind one (`core.estimate.wallet_sample`), and from the fills of those
+the venue deleveraged how deep its ADL reached (`hyperliquid_adl_reach`). That batch (some 25
+requests one after another) runs beside the refresh, not in it (`background_read`): the refresh
+that finds it due starts it and returns with the last sample, a later one shows the new (only
+the first refresh waits for its batch: a one-shot `snapshot` has no later one); `close()`
+cancels it.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from adl_monitor.core.model.account_figures import AccountFigures
 from adl_monitor.core.model.account_reading import AccountReading, CloseCause, CloseEvidence
 from adl_monitor.core.model.failure import FailureKind, VenueFailure
 from adl_monitor.core.model.market_context import MarketContext
-from adl_monitor.core.model.position import QueueKey
+from adl_monitor.core.model.position import Position, QueueKey
 from adl_monitor.core.ranking.formulas import score_position
 from adl_monitor.core.security.key_verdict import KeyCheck, KeyVerdict
 from adl_monitor.exchanges.background_read import BackgroundRead
@@ -234,7 +234,7 @@ class HyperliquidConnector(VenueConnector):
             )
         return figures
 
-    def _market_contexts(self) -> dict[str, MarketContext]:
+    def _market_contexts(self, positions: list[Position]) -> dict[str, MarketContext]:
         """The market figures with their candles (a symbol without both has no context), where
         ADL reached the wallet's own positions (`MarketContext.adl_front`), how deep it reached
         other wallets' (`MarketContext.adl_reach`), and the other wallets' positions read
@@ -299,7 +299,7 @@ class HyperliquidConnector(VenueConnector):
     def _reading(self, fetched_at: datetime) -> AccountReading:
         reading = super()._reading(fetched_at)
         self._remember(reading)
-        return replace(reading, markets=self._market_contexts())
+        return reading
 
     async def check_key(self) -> KeyCheck:
         return KeyCheck(KeyVerdict.NOT_NEEDED, (), "no key: positions are read by wallet address")

@@ -21,6 +21,9 @@ DAY_VOLUME = 10_000.0
 """Coins traded per day (Hyperliquid's `dayBaseVlm`, and every candle's volume): 24 h of
 holding time at the start (open interest ÷ daily volume, the public prior's figure)."""
 MAX_CANDLES = 5000
+INTERVAL_SECONDS = {"1m": 60, "15m": 900, "1h": 3600, "1d": 86_400}
+"""The candle intervals the simulated venues serve, by the name both Binance and Hyperliquid
+give them."""
 
 
 @dataclass(frozen=True, slots=True)

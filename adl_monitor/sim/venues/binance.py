@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl
 from aiohttp import web
 
 from adl_monitor.core.model.position import MarginMode, Side
-from adl_monitor.sim.candles import candles
+from adl_monitor.sim.candles import INTERVAL_SECONDS, candles
 from adl_monitor.sim.demo import KeyPower
 from adl_monitor.sim.faults import VenueReplies
 from adl_monitor.sim.instruments import BY_BASE, INSTRUMENTS, by_venue_id
@@ -22,7 +22,6 @@ from adl_monitor.sim.venues.signing import KeyTable, hmac_hex, same, wall_ms
 from adl_monitor.sim.world import DemoView
 
 MANDATORY = "Mandatory parameter '{}' was not sent, was empty/null, or malformed."
-_KLINE_SECONDS = {"1m": 60, "15m": 900, "1h": 3600, "1d": 86_400}
 KLINES_LIMIT = 1500
 """The most rows one `klines` request returns (Binance's documented maximum for futures)."""
 
@@ -218,7 +217,7 @@ class Binance(Dialect):
         close, volume, close time, quote volume, trades, taker buy base and quote, "0"."""
         symbol = self.symbol_param(request, required=True)
         inst = by_venue_id(self.exchange, str(symbol))
-        step_s = _KLINE_SECONDS.get(request.query.get("interval", ""))
+        step_s = INTERVAL_SECONDS.get(request.query.get("interval", ""))
         if inst is None or step_s is None:
             raise self.fail(400, -1120, "Invalid interval.")
         try:

@@ -14,7 +14,7 @@ from aiohttp import web
 
 from adl_monitor.core.model.position import MarginMode, Side
 from adl_monitor.sim.book_position import BookPosition, SimAccount
-from adl_monitor.sim.candles import DAY_VOLUME, candles
+from adl_monitor.sim.candles import DAY_VOLUME, INTERVAL_SECONDS, candles
 from adl_monitor.sim.demo import HYPERLIQUID_DEMO_WALLET
 from adl_monitor.sim.faults import VenueReplies
 from adl_monitor.sim.instruments import BY_BASE, INSTRUMENTS
@@ -27,7 +27,6 @@ DESERIALIZE = "Failed to deserialize the JSON body into the target type: "
 VENUE_OPEN_INTEREST = 10_000.0
 """Coins open per market at sim time 0: the simulated book is a sample of a venue this size,
 so what is served is this scaled by the share of the book's size still open."""
-_CANDLE_SECONDS = {"1m": 60, "15m": 900, "1h": 3600, "1d": 86_400}
 
 
 class Hyperliquid(Dialect):
@@ -129,7 +128,7 @@ class Hyperliquid(Dialect):
         req = body.get("req")
         req = req if isinstance(req, dict) else {}
         inst = next((i for i in INSTRUMENTS if i.base == req.get("coin")), None)
-        step_s = _CANDLE_SECONDS.get(str(req.get("interval")))
+        step_s = INTERVAL_SECONDS.get(str(req.get("interval")))
         if inst is None or step_s is None:
             raise VenueError(422, DESERIALIZE + "invalid candleSnapshot request")
         start, end = req.get("startTime"), req.get("endTime")
