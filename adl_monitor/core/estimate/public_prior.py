@@ -35,6 +35,16 @@ points.
   a fact, where the share above is a guess, so it takes the share's place. Of the two, the
   lower score: the deeper ADL went.
 
+* **Nobody modelled in profit** on the side (the price is past every entry the candles weigh,
+  or ADL took the modelled share off the whole queue): a position in profit there entered
+  where the candles show little trading, and the model cannot tell whether it is alone at the
+  front or behind others who did the same (`PublicPrior.cuts` is None). Both happen: on the
+  benchmark's books a short at a two-week high was alone in its queue, and a long at a
+  two-week low behind a few others. The estimate then keeps the reference book's tier, its
+  range is the whole queue, and its basis says why; it used to say the market data "was not
+  read". Putting it at the front instead was tried and dropped (README, "How good the
+  estimated tier is").
+
 The range comes from halving and doubling the holding time, and from that backstop case.
 After a cascade (the move liquidated `OPEN_ENDED_SHARE` or more of the other side) it also
 runs up to tier 5: how much ADL closed is not public — the liquidated share is itself a
@@ -82,7 +92,9 @@ class PublicPrior:
     """Cut points (tiers 2–5 start) for one side, the alternatives that bound the range, and
     the figures they rest on, in words."""
 
-    cuts: tuple[float, ...]
+    cuts: tuple[float, ...] | None
+    """None: the model leaves nobody of the side in profit, so it cannot place a profitable
+    position (the estimator keeps the reference book's tier, ranged over the whole queue)."""
     alternatives: tuple[tuple[float, ...], ...]
     words: str
     open_ended: bool = False
@@ -268,8 +280,8 @@ def _quintile_cuts(scored: list[tuple[float, float]]) -> tuple[float, ...] | Non
 
 
 def public_prior(context: MarketContext, side: str) -> PublicPrior | None:
-    """The side's cut points from the market's public figures; None without usable candles
-    or when the model leaves nobody in profit."""
+    """The side's cut points from the market's public figures (None where the model leaves
+    nobody of the side in profit); None without usable candles."""
     if not (context.mark > 0 and math.isfinite(context.mark)) or not context.candles:
         return None
     sign = 1 if side == "long" else -1
@@ -283,8 +295,8 @@ def public_prior(context: MarketContext, side: str) -> PublicPrior | None:
     cuts = _quintile_cuts(_profitable_scores(entered, weighted, deleveraged, front))
     if cuts is None and front is not None:
         cuts = (front,) * len(QUINTILES)  # nothing modelled behind it: it is the front
-    if cuts is None:
-        return None
+    if not weighted:
+        return None  # no candle with volume: nothing is modelled at all
     # The range: half and twice the holding time, and — after a move that liquidated part
     # of the other side — the queue as it would be had the backstop absorbed it all.
     variants = [(hours * factor, deleveraged) for factor in HOLDING_FACTORS]
@@ -317,6 +329,18 @@ def public_prior(context: MarketContext, side: str) -> PublicPrior | None:
         words += (
             f"; ADL closed other wallets' {side}s here down to a score of {front:.3g} (their "
             "public fills): every position that scored above it is taken as closed"
+        )
+    elif cuts is None:
+        why = (
+            f"the move of the last {RECENT_HOURS:.0f} h liquidated ~{deleveraged * 100:.0f} % "
+            "of the other side, assumed deleveraged from the front of this one"
+            if deleveraged > 0
+            else "the price is past every entry the candles weigh"
+        )
+        words += (
+            f"; it leaves no {side} in profit ({why}), so it cannot place one that is: it may "
+            "be alone at the front of the queue or behind others who entered where the candles "
+            "show little trading"
         )
     elif deleveraged >= SHOWN_SHARE:
         other = "shorts" if sign > 0 else "longs"

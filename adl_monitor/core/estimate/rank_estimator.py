@@ -483,7 +483,9 @@ class RankEstimator:
             self._use_entry_move(exchange, queue, market)
             return
         key = _queue_key(exchange, queue)
-        if _known_for(self._public, key, market):
+        # A prior that places nobody in profit holds at its own mark only: the first step back
+        # under the newest candles' prices places positions again.
+        if _known_for(self._public, key, market) and self._public[key][1].cuts is not None:
             return
         _keep(self._public, key, market, public_prior(market, queue[1]))
         self._forget_mapping(exchange)
@@ -684,7 +686,7 @@ class RankEstimator:
 
     def _cut_points(self, level: _Level) -> tuple[float, ...]:
         public = self._public_prior(level)
-        if public is not None:
+        if public is not None and public.cuts is not None:
             return public.cuts
         cached = self._cuts.get(level.key)
         if cached is not None:
@@ -754,6 +756,8 @@ class RankEstimator:
         if tier == NOT_IN_QUEUE_TIER or not math.isfinite(score.value):
             return tier, tier
         public = self._public_prior(level)
+        if public is not None and public.cuts is None:
+            return BACK_OF_QUEUE_TIER, MAX_TIER  # the model cannot place it (`_source_words`)
         if public is not None:
             tiers = [_tier_of(score.value, cuts) for cuts in public.alternatives]
             high = MAX_TIER if public.open_ended else max([tier, *tiers])
@@ -781,6 +785,12 @@ class RankEstimator:
         """What the cut points rest on: calibration, a fitted prior or the prior alone."""
         exchange = level.exchange
         public = self._public_prior(level)
+        if public is not None and public.cuts is None:
+            return (
+                f"{public.words}; {venue_display_name(exchange)} publishes no ADL indicator: "
+                f"the tier is the reference book's, for {_market_words(self._fit(level).move)}"
+                ", and the range is the whole queue"
+            )
         if public is not None:
             return f"{public.words}; {venue_display_name(exchange)} publishes no ADL indicator"
         count = self._level_count(level)

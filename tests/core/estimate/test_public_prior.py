@@ -69,7 +69,8 @@ def test_the_cut_points_follow_the_candles() -> None:
     slide = public_prior(market([*ramp(130.0, 100.0), 102.0], oi=70_000.0), "long")
     assert rally is not None and slide is not None
     assert rally.cuts != slide.cuts
-    assert public_prior(market(ramp(80.0, 102.0)), "short") is None  # every short is losing
+    every_short_losing = public_prior(market(ramp(80.0, 102.0)), "short")
+    assert every_short_losing is not None and every_short_losing.cuts is None
 
 
 def test_the_advisor_uses_the_public_prior_of_the_queue() -> None:
@@ -91,6 +92,33 @@ def test_without_public_data_the_basis_says_the_prior_is_the_reference_book() ->
 
 
 HL_BTC_SHORTS = ("BTC/USDC:USDC", "short")
+
+
+def test_a_short_in_profit_at_a_new_high_is_ranged_over_the_whole_queue() -> None:
+    """Two weeks of rally to a new high: every short the candles place is losing, and a short
+    that is in profit all the same (entered higher, where they show little trading) cannot be
+    placed by the model — it may be alone at the front or behind a few others who did the
+    same. The estimate keeps the reference book's tier, its range is the whole queue, and the
+    basis says the public figures were read and why they cannot place it (it used to say they
+    were "not read"). A step back below the newest candles, the model places the short again."""
+    rally = market(ramp(80.0, 102.0))
+    short = score_position("hyperliquid", *make_position("hyperliquid", 1.0, 0.01, Side.SHORT))
+    assert short.profitable
+    unread = RankEstimator().estimate("hyperliquid", short, queue=HL_BTC_SHORTS)
+    estimate = RankEstimator().estimate("hyperliquid", short, queue=HL_BTC_SHORTS, market=rally)
+    assert (estimate.tier, estimate.low, estimate.high) == (unread.tier, 1, 5)
+    assert "public market data was not read" not in estimate.basis
+    assert "prior from BTC/USDC:USDC's public market data" in estimate.basis
+    assert "it leaves no short in profit (the price is past every entry" in estimate.basis
+    assert "the tier is the reference book's" in estimate.basis
+    # The first step back under the newest candle's price places shorts in profit again, even
+    # one smaller than the mark move that otherwise keeps a queue's prior (0.1 %).
+    estimator = RankEstimator()
+    estimator.estimate("hyperliquid", short, queue=HL_BTC_SHORTS, market=rally)
+    pulled_back = replace(rally, mark=101.95)
+    placed = estimator.estimate("hyperliquid", short, queue=HL_BTC_SHORTS, market=pulled_back)
+    assert "reference book" not in placed.basis
+    assert (placed.low, placed.high) != (1, 5)
 
 
 def test_after_a_crash_a_short_moves_up_the_queue_the_liquidations_emptied() -> None:
