@@ -280,8 +280,8 @@ def _quintile_cuts(scored: list[tuple[float, float]]) -> tuple[float, ...] | Non
 
 
 def public_prior(context: MarketContext, side: str) -> PublicPrior | None:
-    """The side's cut points from the market's public figures (None where the model leaves
-    nobody of the side in profit); None without usable candles."""
+    """The side's cut points from the market's public figures (`cuts` None where the model
+    leaves nobody of the side in profit); None without usable candles."""
     if not (context.mark > 0 and math.isfinite(context.mark)) or not context.candles:
         return None
     sign = 1 if side == "long" else -1
@@ -332,10 +332,11 @@ def public_prior(context: MarketContext, side: str) -> PublicPrior | None:
         )
     elif cuts is None:
         why = (
-            f"the move of the last {RECENT_HOURS:.0f} h liquidated ~{deleveraged * 100:.0f} % "
-            "of the other side, assumed deleveraged from the front of this one"
-            if deleveraged > 0
-            else "the price is past every entry the candles weigh"
+            "the price is past every entry the candles weigh"
+            if not any(e.scores for e in entered)
+            else f"the move of the last {RECENT_HOURS:.0f} h liquidated "
+            f"~{deleveraged * 100:.0f} % of the other side, assumed deleveraged from the front "
+            "of this one"
         )
         words += (
             f"; it leaves no {side} in profit ({why}), so it cannot place one that is: it may "

@@ -71,3 +71,13 @@ def test_the_quantiles_follow_the_sample() -> None:
     high = sampled_backings(with_wallets(wallets(100, 3, (1.0, 2.0))), 36)
     assert low is not None and high is not None and len(low) == 36
     assert list(low) == sorted(low) and max(low) < min(high)
+
+
+def test_a_crash_that_liquidated_every_modelled_long_leaves_no_short_to_place() -> None:
+    """Every sampled account runs 20–40×: a 12 % crash liquidated every long the model holds,
+    and ADL, taken to close that share of the shorts from their front, closed all of them. The
+    model cannot place a short in profit, and the basis names the move, not the price."""
+    crash = replace(with_wallets(wallets(60, 4, (20.0, 40.0))), mark=88.0)
+    prior = public_prior(crash, "short")
+    assert prior is not None and prior.cuts is None
+    assert "it leaves no short in profit (the move of the last 2 h liquidated ~100 %" in prior.words
