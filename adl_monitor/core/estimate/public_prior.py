@@ -295,7 +295,7 @@ def public_prior(context: MarketContext, side: str) -> PublicPrior | None:
     cuts = _quintile_cuts(_profitable_scores(entered, weighted, deleveraged, front))
     if cuts is None and front is not None:
         cuts = (front,) * len(QUINTILES)  # nothing modelled behind it: it is the front
-    if not weighted:
+    if cuts is None and not weighted:
         return None  # no candle with volume: nothing is modelled at all
     # The range: half and twice the holding time, and — after a move that liquidated part
     # of the other side — the queue as it would be had the backstop absorbed it all.
