@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+HYPERLIQUID_MAX_LEVERAGE = 40
+"""Hyperliquid's cap, as its `meta` serves it for the simulated coins (the real venue's is
+40x on BTC and lower on smaller coins)."""
+
 
 @dataclass(frozen=True)
 class Instrument:
@@ -11,6 +15,7 @@ class Instrument:
 
     `price` is the mark at sim time 0; `mmr` the maintenance-margin rate of the first risk tier;
     `okx_ct_val` the coin amount of one OKX contract (OKX counts positions in contracts).
+    `max_leverage` is the most other venues allow; Hyperliquid allows less (`max_leverage_on`).
     """
 
     base: str
@@ -34,6 +39,13 @@ class Instrument:
         if exchange == "hyperliquid":
             return self.base
         return f"{self.base}USDT"
+
+    def max_leverage_on(self, exchange: str) -> int:
+        """The most leverage `exchange` lets a position open with: what its market metadata
+        serves, and so the cap on every trader the simulator puts on its book."""
+        if exchange == "hyperliquid":
+            return min(self.max_leverage, HYPERLIQUID_MAX_LEVERAGE)
+        return self.max_leverage
 
     def round_price(self, price: float) -> float:
         return round(round(price / self.tick) * self.tick, 8)

@@ -54,7 +54,7 @@ def synthetic_positions(
 
     `trend` is the longs' favourable move per day before sim time 0 (`population_mix`).
     """
-    max_lev = instrument.max_leverage
+    max_lev = instrument.max_leverage_on(exchange)
     spread_base = entry_spread * mix.spread_scale
     made = tries = 0
     while made < count:

@@ -12,8 +12,9 @@ designed without looking at the estimator, and differs in structure, not just in
   each still liquidates on its own, as `venue_book.py` expects, while the venue's account-wide
   figures (Binance's uPnL and margin ratio, Hyperliquid's account value) mix the positions.
   Isolated positions have their own margin; an isolated-only account keeps spare cash.
-* **Round leverage.** 1, 2, 3, 5, 10, 20, 25, 50, 75, 100, 125 (capped at the instrument's
-  maximum, so 125 piles onto 100 or 75), weighted per seed and venue by a Dirichlet draw.
+* **Round leverage.** 1, 2, 3, 5, 10, 20, 25, 50, 75, 100, 125 (capped at what the venue
+  allows on the instrument, so 125 piles onto 100 or 75, and on Hyperliquid 50 and up onto
+  40), weighted per seed and venue by a Dirichlet draw.
 * **Entries in bursts.** The market of the ten days before sim time 0 (`MarketHistory`) has
   1–4 events per seed, 1 h to 10 days old, each with the price then 1–30 % above or below
   today's; most positions were opened around one of them (each side favouring its own events),
@@ -155,10 +156,12 @@ class AccountDraw:
         history: MarketHistory,
         rng: random.Random,
         pids: PidSource,
+        exchange: str,
         name: str,
         whale: bool,
     ) -> None:
         self.shape, self.history, self.rng, self.pids = shape, history, rng, pids
+        self.exchange = exchange
         self.account = SimAccount(name=name, wallet=0.0)
         self.cross = rng.random() < shape.cross_share
         self.buffer = rng.uniform(1.05, 2.5)
@@ -172,7 +175,7 @@ class AccountDraw:
             chosen = self.rng.choice(WHALE_LEVERAGES)
         else:
             chosen = self.rng.choices(ROUND_LEVERAGES, self.shape.leverage_weights)[0]
-        return float(min(instrument.max_leverage, chosen))
+        return float(min(instrument.max_leverage_on(self.exchange), chosen))
 
     def entry_age_hours(self, side: Side) -> float:
         rng, shape = self.rng, self.shape
@@ -259,7 +262,7 @@ def population_b(
     made = 0
     while any(left > 0 for left in remaining.values()):
         name = f"{exchange}-b-{made:05d}"
-        draw = AccountDraw(shape, history, rng, pids, name, whale=made < shape.whales)
+        draw = AccountDraw(shape, history, rng, pids, exchange, name, whale=made < shape.whales)
         wanted = rng.choices(POSITIONS_PER_ACCOUNT, shape.per_account_weights)[0]
         held: list[tuple[str, Side]] = []
         for _ in range(wanted):

@@ -17,6 +17,7 @@ from adl_monitor.sim.demo import HYPERLIQUID_DEMO_WALLET
 from adl_monitor.sim.server import SimExchange
 from adl_monitor.sim.wallets import market_maker_addresses, wallet_address
 from adl_monitor.sim.world import World
+from tests.sim.clients import rest_client
 
 Client = Callable[..., Any]
 ZERO_HASH = "0x" + "0" * 64
@@ -247,3 +248,35 @@ async def test_the_trade_tape_keeps_about_one_answer_per_coin_however_long_it_is
     sim.world = World("squeeze", seed=1, epoch_ms=sim.world.epoch_ms)  # a tape never asked
     sim.advance(120 * 60)
     assert await trades(hyperliquid, "ETH") == latest
+
+
+@pytest.mark.parametrize(("population", "seed"), [("a", 14), ("a", 10), ("b", 17)])
+async def test_no_wallet_holds_more_leverage_than_the_venue_allows(
+    population: str, seed: int
+) -> None:
+    """Hyperliquid's `meta` caps leverage at 40x; a trader the simulator drew at 50-100x (as the
+    other venues allow, and as these wild seeds favour) could not have opened that position
+    there, yet the estimate is scored against the queue such traders make up."""
+    sim = SimExchange("cascade", seed=seed, speed=0, population=population)
+    await sim.start()
+    hyperliquid = rest_client(sim, "hyperliquid")
+    try:
+        meta = await hyperliquid.public_post_info({"type": "meta"})
+        allowed = {coin["name"]: float(coin["maxLeverage"]) for coin in meta["universe"]}
+        held = {p.account.name: p for p in sim.world.books["hyperliquid"].added}
+        assert len(held) > 300
+        for name in list(held)[::5]:  # every fifth wallet, all three coins among them
+            reply = await state(hyperliquid, wallet_address(seed, name))
+            shown = positions(reply).values()
+            for position in shown:
+                assert float(position["maxLeverage"]) == allowed[position["coin"]]
+                assert float(position["leverage"]["value"]) <= allowed[position["coin"]]
+            # What the account had behind its positions when it opened them.
+            wallet = float(reply["marginSummary"]["accountValue"]) - sum(
+                float(p["unrealizedPnl"]) for p in shown
+            )
+            at_entry = sum(abs(float(p["szi"])) * float(p["entryPx"]) for p in shown)
+            assert at_entry <= wallet * max(allowed.values()) * 1.000001, name
+    finally:
+        await hyperliquid.close()
+        await sim.stop()

@@ -83,7 +83,7 @@ class Hyperliquid(Dialect):
                 {
                     "szDecimals": inst.hl_sz_decimals,
                     "name": inst.base,
-                    "maxLeverage": min(inst.max_leverage, 40),
+                    "maxLeverage": inst.max_leverage_on("hyperliquid"),
                     "marginTableId": 56,
                 }
                 for inst in INSTRUMENTS
@@ -318,6 +318,6 @@ def _position(held: BookPosition, mark: float, upnl: float, used: float) -> dict
         "returnOnEquity": num(upnl / held.initial_margin(mark)),
         "liquidationPx": num(held.liq) if held.liq > 0 else None,
         "marginUsed": num(used),
-        "maxLeverage": "40",
+        "maxLeverage": str(BY_BASE[held.base].max_leverage_on("hyperliquid")),
         "cumFunding": {"allTime": "0.0", "sinceChange": "0.0", "sinceOpen": "0.0"},
     }
