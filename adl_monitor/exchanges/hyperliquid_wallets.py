@@ -13,7 +13,14 @@ Which wallets a batch reads: up to `NEW_PER_BATCH` never read (the most recently
 to grow the sample; the rest keep it current — wallets read before that a trade has named since
 (their position may have changed), then the oldest reads of wallets holding a position. A read
 older than `MAX_READ_BATCHES` batches no longer counts, and at most `MAX_WALLETS` wallets are
-remembered (the least recently seen go first).
+remembered (the least recently seen go first, those never read before any read).
+
+What a wallet counts as: each of its positions **as first read**, kept after the position
+shrank or closed (`_Read.as_opened`). The estimate wants the account mix traders opened with,
+and removes from its own model whom the market since liquidated (`public_prior`); wallets
+re-read after a crash would show it only the survivors, the low-leverage ones, and count the
+crash twice. And an ADL close leaves its profit in the account, so a wallet read after one
+looks like a trader who opened with far more account than it did.
 
 What it costs, every `WALLETS_INTERVAL`: one `recentTrades` per held coin (weight 20) and
 `READS_PER_BATCH` `clearinghouseState` (weight 2 each) — 120 of the 1,200 weight a minute
@@ -56,7 +63,10 @@ class Sampled:
 class _Read:
     batch: int
     positions: Mapping[str, WalletPosition]
-    """By coin."""
+    """By coin: what the read showed."""
+    as_opened: Mapping[str, WalletPosition]
+    """By coin: each position the wallet held, as first read (a read showing another side or
+    entry is another position), kept after it shrank or closed."""
 
 
 def wallet_positions(state: object) -> dict[str, WalletPosition]:
@@ -103,7 +113,7 @@ class WalletSample:
             self._adl.note(coin, trades)
         for address in self._next_reads():
             state = await client.publicPostInfo({"type": "clearinghouseState", "user": address})
-            self._reads[address] = _Read(self._batch, wallet_positions(state))
+            self._reads[address] = self._read(address, wallet_positions(state))
         await self._adl.read(client)
         return self._sampled(coins)
 
@@ -117,10 +127,21 @@ class WalletSample:
                     last = self._seen.get(address, (0, 0.0))[1]
                     self._seen[address] = (self._batch, max(when, last))
         if len(self._seen) > MAX_WALLETS:
-            by_age = sorted(self._seen, key=lambda a: self._seen[a])
+            # Wallets never read go first: a read cost a request, and a crash's trades name
+            # hundreds of new wallets, which would push out every read taken before it.
+            by_age = sorted(self._seen, key=lambda a: (a in self._reads, self._seen[a]))
             for address in by_age[: len(self._seen) - MAX_WALLETS]:
                 del self._seen[address]
                 self._reads.pop(address, None)
+
+    def _read(self, address: str, shown: dict[str, WalletPosition]) -> _Read:
+        before = self._reads.get(address)
+        as_opened = dict(before.as_opened) if before is not None else {}
+        for coin, position in shown.items():
+            first = as_opened.get(coin)
+            if first is None or (first.side, first.entry) != (position.side, position.entry):
+                as_opened[coin] = position
+        return _Read(self._batch, shown, as_opened)
 
     def _next_reads(self) -> list[str]:
         """Wallets read before that a trade named since, then the oldest reads of wallets
@@ -144,7 +165,7 @@ class WalletSample:
         ]
         return {
             symbol: Sampled(
-                tuple(read.positions[coin] for read in current if coin in read.positions),
+                tuple(read.as_opened[coin] for read in current if coin in read.as_opened),
                 len(current),
                 self._adl.reach(coin),
             )
