@@ -135,6 +135,8 @@ class WalletSample:
                 self._reads.pop(address, None)
 
     def _read(self, address: str, shown: dict[str, WalletPosition]) -> _Read:
+        """This batch's read of `address`, keeping each position as its first read showed it
+        (a position that shrank since is the same one; one at another side or entry is new)."""
         before = self._reads.get(address)
         as_opened = dict(before.as_opened) if before is not None else {}
         for coin, position in shown.items():

@@ -44,8 +44,8 @@ async def test_after_adl_reached_the_short_it_stands_near_the_front(tmp_path: An
     """The cascade deleverages part of the demo's BTC short (seed 6). Its fill says so; the
     connector passes the score the short had then with the market's figures, and a minute
     later the estimate puts what is left of it near the front, within one of the venue's
-    truth (tier 4–5), instead of at the back. While the market runs each refresh re-reads the market figures (one
-    request); in a quiet market they wait for `MARKET_INTERVAL`."""
+    truth (tier 4–5), instead of at the back. While the market runs each refresh re-reads the
+    market figures (one request); in a quiet market they wait for `MARKET_INTERVAL`."""
     cascade = SimExchange("cascade", seed=6, speed=0)
     await cascade.start()
     account = next(a for a in cascade.demo_accounts() if a.exchange == "hyperliquid")

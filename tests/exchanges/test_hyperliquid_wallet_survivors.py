@@ -54,6 +54,8 @@ async def test_wallets_read_before_the_crash_still_count_as_they_opened(
     sim: SimExchange,
     connect: Any,  # noqa: F811
 ) -> None:
+    """Read in the quiet lead-in, liquidated or deleveraged since: still in the sample, at the
+    size and account the first read showed."""
     book = sim.world.books["hyperliquid"]
     connector = await connect("hyperliquid")
     before = sampled(await batches(connector, sim, 7))  # the quiet lead-in
@@ -67,7 +69,7 @@ async def test_wallets_read_before_the_crash_still_count_as_they_opened(
     assert len(gone_or_cut) >= 5, gone_or_cut
 
 
-async def test_the_crash_s_new_wallets_do_not_push_out_the_reads_taken_before_it(
+async def test_wallets_first_seen_in_the_crash_do_not_push_out_the_reads_taken_before_it(
     sim: SimExchange,
 ) -> None:
     """A crash's trades name hundreds of wallets never seen before; the sample remembers at
