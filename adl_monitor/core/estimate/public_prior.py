@@ -41,9 +41,8 @@ points.
   front or behind others who did the same (`PublicPrior.cuts` is None). Both happen: on the
   benchmark's books a short at a two-week high was alone in its queue, and a long at a
   two-week low behind a few others. The estimate then keeps the reference book's tier, its
-  range is the whole queue, and its basis says why; it used to say the market data "was not
-  read". Putting it at the front instead was tried and dropped (README, "How good the
-  estimated tier is").
+  range is the whole queue, and its basis says why. Putting it at the front instead was tried
+  and dropped (README, "How good the estimated tier is").
 
 The range comes from halving and doubling the holding time, and from that backstop case.
 After a cascade (the move liquidated `OPEN_ENDED_SHARE` or more of the other side) it also
