@@ -39,7 +39,7 @@ results are merged in the order one process would play them: the same figures, i
 order, with any number of workers (`--workers 1` plays them all in this process).
 
     .venv/bin/python -m benchmarks accuracy              # the summary rows
-    .venv/bin/python -m benchmarks.estimate_accuracy     # per venue and per seed, ~2-4 min
+    .venv/bin/python -m benchmarks.estimate_accuracy     # per venue and per seed, ~13 min
     .venv/bin/python -m benchmarks.estimate_accuracy --json
     .venv/bin/python -m benchmarks.estimate_accuracy --first-seed 11   # held-out seeds 11-20
     .venv/bin/python -m benchmarks.estimate_accuracy --population b    # traders of another design
@@ -86,6 +86,13 @@ STEP = 5.0  # sim seconds between reads: the app's REST cadence
 RELATIVE_COST = {"calm": 1.0, "squeeze": 1.0, "cascade": 1.5, "hedge-leg": 0.9}
 """CPU time of one run of each scenario, relative (measured): the costliest are handed out
 first."""
+TRADERS_PER_SIDE = 750
+"""Synthetic traders per venue, symbol and side in the benchmark's book (the simulated
+exchange the app runs on has 150). A tier is a quintile of the positions in the queue, and a
+trending history leaves only a few percent of a side in profit: of 150, two to five, whose
+quintiles a tick of the mark reshuffles (true tier 1, 3, 5, 3 … on one position within a
+minute). Real books hold thousands per side; at 750 such a queue still holds a dozen or more.
+Three to four times the CPU of 150 (docs/simulator.md, "Book size")."""
 STALE_AFTER = 90.0  # seconds: three of Binance's indicator periods, as the engine allows
 TIER_VENUES = ("bybit", "binanceusdm", "okx")
 NO_TIER_VENUES = ("hyperliquid",)
@@ -203,6 +210,8 @@ class Results:
     runs: int = 0
     population: str = "a"
     """The simulator's trader family (`World(population=…)`)."""
+    traders_per_side: int = TRADERS_PER_SIDE
+    """The size of the simulator's book (`World(traders_per_side=…)`)."""
 
     def is_wild(self, seed: int) -> bool:
         """Population A's wild seeds (`population_mix.is_wild`); population B has none."""
@@ -343,9 +352,11 @@ class Run:
         calibration: float = CALIBRATION,
         story: float | None = None,
         population: str = "a",
+        traders_per_side: int = TRADERS_PER_SIDE,
     ) -> None:
         """`story`: sim seconds of the scenario played after calibration (default: all of it);
-        `population`: the simulator's trader family (`World`)."""
+        `population`: the simulator's trader family (`World`); `traders_per_side`: the book's
+        size (`TRADERS_PER_SIDE`)."""
         self.scenario = scenario
         self.seed = seed
         self.results = results
@@ -355,7 +366,12 @@ class Run:
         # the server reads `sim.world` on every request).
         world = self.sim.world
         self.sim.world = World(
-            scenario, seed, epoch_ms=world.epoch_ms, lead_in=calibration, population=population
+            scenario,
+            seed,
+            traders_per_side,
+            epoch_ms=world.epoch_ms,
+            lead_in=calibration,
+            population=population,
         )
         self.duration = calibration + (world.scenario.duration if story is None else story)
         self.estimator = RankEstimator()
@@ -525,10 +541,11 @@ async def play(
     calibration: float = CALIBRATION,
     story: float | None = None,
     population: str = "a",
+    traders_per_side: int = TRADERS_PER_SIDE,
 ) -> Results:
     """One run, scored into a `Results` of its own (`Run` says what `story` is)."""
-    results = Results(seeds=(seed,), population=population)
-    await Run(scenario, seed, results, calibration, story, population).play()
+    results = Results(seeds=(seed,), population=population, traders_per_side=traders_per_side)
+    await Run(scenario, seed, results, calibration, story, population, traders_per_side).play()
     results.runs = 1
     return results
 
@@ -539,9 +556,10 @@ def play_in_worker(
     calibration: float = CALIBRATION,
     story: float | None = None,
     population: str = "a",
+    traders_per_side: int = TRADERS_PER_SIDE,
 ) -> Results:
     """`play` on a worker process's own event loop (a module-level function: it pickles)."""
-    return asyncio.run(play(scenario, seed, calibration, story, population))
+    return asyncio.run(play(scenario, seed, calibration, story, population, traders_per_side))
 
 
 async def measure(
@@ -552,19 +570,22 @@ async def measure(
     calibration: float = CALIBRATION,
     story: float | None = None,
     population: str = "a",
+    traders_per_side: int = TRADERS_PER_SIDE,
 ) -> Results:
     """Play every scenario with every seed. The runs share nothing (each has its own
     simulator, connectors, estimator and rules), so `workers` processes (default: one per
     core) play them side by side; each run's results are merged in the order one process
     plays them (scenario by scenario, seed by seed), so the figures and the order of the
     per-run lists are the same whatever the number of workers. `calibration` and `story`
-    shorten the runs (tests); `population` picks the simulator's trader family."""
-    results = Results(seeds=tuple(seeds), population=population)
+    shorten the runs (tests); `population` picks the simulator's trader family and
+    `traders_per_side` the size of its book."""
+    results = Results(seeds=tuple(seeds), population=population, traders_per_side=traders_per_side)
+    setup = (calibration, story, population, traders_per_side)
     plan = [(scenario, seed) for scenario in scenarios for seed in results.seeds]
     workers = max(1, min(workers or os.cpu_count() or 1, len(plan)))
     if workers == 1:
         for scenario, seed in plan:
-            results.merge(await play(scenario, seed, calibration, story, population))
+            results.merge(await play(scenario, seed, *setup))
         return results
     loop = asyncio.get_running_loop()
     # "spawn": a fresh interpreter per worker, not a fork of a process that may hold threads
@@ -574,8 +595,7 @@ async def measure(
         # The costliest scenarios first, so the workers run out of work together.
         costliest_first = sorted(plan, key=lambda run: -RELATIVE_COST.get(run[0], 1.0))
         futures = {
-            run: loop.run_in_executor(pool, play_in_worker, *run, calibration, story, population)
-            for run in costliest_first
+            run: loop.run_in_executor(pool, play_in_worker, *run, *setup) for run in costliest_first
         }
         for run in plan:
             results.merge(await futures[run])
@@ -678,6 +698,7 @@ def accuracy_json(results: Results) -> dict[str, Any]:
         "scenarios": list(SCENARIOS),
         "seeds": list(results.seeds),
         "population": results.population,
+        "traders_per_side": results.traders_per_side,
         "wild_seeds": [seed for seed in results.seeds if results.is_wild(seed)],
         "calibration_s": CALIBRATION,
         "scored": "each scenario's whole story, after calibration",
@@ -803,6 +824,13 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
         "independently of the estimator (population_b.py, docs/simulator.md)",
     )
     parser.add_argument(
+        "--traders-per-side",
+        type=int,
+        default=TRADERS_PER_SIDE,
+        help=f"synthetic traders per venue, symbol and side (default {TRADERS_PER_SIDE}; the "
+        "simulated exchange the app runs on has 150)",
+    )
+    parser.add_argument(
         "--workers", type=int, default=None, help="processes playing runs (default: one per core)"
     )
     args = parser.parse_args(argv)
@@ -818,7 +846,13 @@ def main(argv: list[str] | None = None) -> None:
     started = time.perf_counter()
     scenarios = tuple(args.scenario or SCENARIOS)
     measured = asyncio.run(
-        measure(scenarios, args.played, args.workers, population=args.population)
+        measure(
+            scenarios,
+            args.played,
+            args.workers,
+            population=args.population,
+            traders_per_side=args.traders_per_side,
+        )
     )
     figures = json.dumps(accuracy_json(measured), indent=2)
     if args.json_file:

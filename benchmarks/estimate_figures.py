@@ -13,9 +13,10 @@ from benchmarks import estimate_accuracy as accuracy
 QUICK_SEEDS = (2,)
 """`--quick`: one population, a wild one (`sim/population_mix.is_wild`: drawn outside the ranges
 the prior was built on, the harder case). A seed is four runs (its scenarios, step by step),
-about 25–35 s of CPU, played by one worker process per core (`estimate_accuracy.measure`);
-`--quick` keeps to one so its figures compare with earlier quick runs. The full run plays ten,
-and the JSON's `seeds` says which were played."""
+about 2–2.5 min of CPU on the benchmark's book of 750 traders a side, played by one worker
+process per core (`estimate_accuracy.measure`); `--quick` keeps to one so its figures compare
+with earlier quick runs. The full run plays ten, and the JSON's `seeds` says which were
+played."""
 
 
 async def figures(quick: bool = False) -> dict[str, Any]:

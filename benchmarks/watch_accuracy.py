@@ -35,9 +35,9 @@ from pathlib import Path
 from typing import IO, Any
 
 from adl_monitor.commands.sim_exchange import LISTENING
-from adl_monitor.sim.populations import POPULATIONS
+from adl_monitor.sim.populations import DEFAULT_TRADERS_PER_SIDE, POPULATIONS
 from adl_monitor.sim.scenarios import SCENARIOS
-from benchmarks.estimate_accuracy import true_tier
+from benchmarks.estimate_accuracy import TRADERS_PER_SIDE, true_tier
 
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 10.0
@@ -129,6 +129,7 @@ def play(args: argparse.Namespace, home: Path) -> tuple[Score, int]:
             f"--seed={args.seed}",
             f"--speed={args.speed}",
             f"--population={args.population}",
+            f"--traders-per-side={args.traders_per_side}",
             f"--lead-in={args.lead_in}",
             f"--write-config={config}",
         ],
@@ -182,6 +183,13 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--scenario", default="cascade", choices=sorted(SCENARIOS))
     parser.add_argument("--seed", type=int, default=4)
     parser.add_argument("--population", default="a", choices=POPULATIONS)
+    parser.add_argument(
+        "--traders-per-side",
+        type=int,
+        default=DEFAULT_TRADERS_PER_SIDE,
+        help=f"the simulator's book (default {DEFAULT_TRADERS_PER_SIDE}, the app's demo; "
+        f"estimate_accuracy plays {TRADERS_PER_SIDE})",
+    )
     parser.add_argument(
         "--minutes", type=float, default=20.0, help="sim minutes scored after the lead-in"
     )

@@ -35,7 +35,8 @@ def add_source_arguments(parser: Any) -> None:
 
 
 def count_argument(text: str) -> int:
-    """`--count N` as argparse's `type`: a whole number of snapshots, 1 or more."""
+    """A count as argparse's `type`, a whole number, 1 or more: `watch --count N` (snapshots),
+    `sim-exchange --traders-per-side N`."""
     try:
         count = int(text)
     except ValueError:

@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from adl_monitor.commands.command_line import count_argument
 from adl_monitor.commands.sim_config_file import existing_config_refusal, write_config_file
 from adl_monitor.sim.demo import (
     DEMO_API_KEY,
@@ -28,7 +29,7 @@ from adl_monitor.sim.demo import (
     DemoAccount,
 )
 from adl_monitor.sim.faults import FaultKind, check_route, parse_kind
-from adl_monitor.sim.populations import POPULATIONS
+from adl_monitor.sim.populations import DEFAULT_TRADERS_PER_SIDE, POPULATIONS
 from adl_monitor.sim.request_log import REQUEST_LOGGER
 from adl_monitor.sim.scenarios import SCENARIOS
 from adl_monitor.terminal_text import terminal_text
@@ -57,6 +58,14 @@ def register(subparsers: Any) -> None:
         choices=POPULATIONS,
         help="the synthetic traders: a (default) or b, a family designed apart from the "
         "estimator (docs/simulator.md)",
+    )
+    parser.add_argument(
+        "--traders-per-side",
+        type=count_argument,
+        default=DEFAULT_TRADERS_PER_SIDE,
+        metavar="N",
+        help=f"synthetic traders per venue, coin and side (default {DEFAULT_TRADERS_PER_SIDE}); "
+        "more make deeper queues and a slower simulator",
     )
     parser.add_argument(
         "--lead-in",
@@ -186,6 +195,7 @@ def run(args: argparse.Namespace) -> int:
         args.seed,
         args.speed,
         port=args.port,
+        traders_per_side=args.traders_per_side,
         population=args.population,
         lead_in=args.lead_in,
     )

@@ -255,14 +255,18 @@ def population_b(
     history: MarketHistory,
     rng: random.Random,
     pids: PidSource,
+    market_scale: float = 1.0,
 ) -> Iterator[BookPosition]:
-    """Accounts of 1–4 positions until every (base, side) holds its `counts` positions."""
+    """Accounts of 1–4 positions until every (base, side) holds its `counts` positions.
+    `market_scale`: how many times the demo's market this book is (`World`); its whales
+    multiply with it, as its other traders do."""
     shape = draw_shape(rng, len(history.events))
+    whales = round(shape.whales * market_scale)
     remaining = dict(counts)
     made = 0
     while any(left > 0 for left in remaining.values()):
         name = f"{exchange}-b-{made:05d}"
-        draw = AccountDraw(shape, history, rng, pids, exchange, name, whale=made < shape.whales)
+        draw = AccountDraw(shape, history, rng, pids, exchange, name, whale=made < whales)
         wanted = rng.choices(POSITIONS_PER_ACCOUNT, shape.per_account_weights)[0]
         held: list[tuple[str, Side]] = []
         for _ in range(wanted):

@@ -28,6 +28,7 @@ from aiohttp import web
 from adl_monitor.sim.control import ControlGuard
 from adl_monitor.sim.demo import DemoAccount, demo_accounts
 from adl_monitor.sim.faults import Fault, FaultKind, FaultRenderer, FaultTable
+from adl_monitor.sim.populations import DEFAULT_TRADERS_PER_SIDE
 from adl_monitor.sim.request_log import RequestLog
 from adl_monitor.sim.venues.base import Dialect
 from adl_monitor.sim.venues.binance import Binance
@@ -69,7 +70,7 @@ class SimExchange:
         scenario: str = "calm",
         seed: int = 1,
         speed: float = 1.0,
-        traders_per_side: int = 150,
+        traders_per_side: int = DEFAULT_TRADERS_PER_SIDE,
         population: str = "a",
         lead_in: float = 0.0,
     ) -> None:

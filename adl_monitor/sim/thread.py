@@ -10,6 +10,7 @@ from types import TracebackType
 from typing import Any
 
 from adl_monitor.sim.faults import FaultKind
+from adl_monitor.sim.populations import DEFAULT_TRADERS_PER_SIDE
 from adl_monitor.sim.server import SimExchange
 
 START_TIMEOUT = 30.0
@@ -22,7 +23,7 @@ class SimExchangeThread:
         seed: int = 1,
         speed: float = 1.0,
         port: int = 0,
-        traders_per_side: int = 150,
+        traders_per_side: int = DEFAULT_TRADERS_PER_SIDE,
         population: str = "a",
         lead_in: float = 0.0,
     ) -> None:

@@ -26,7 +26,7 @@ from adl_monitor.sim.population_mix import (
     draw_mix,
     draw_trend,
 )
-from adl_monitor.sim.populations import POPULATIONS
+from adl_monitor.sim.populations import DEFAULT_TRADERS_PER_SIDE, POPULATIONS
 from adl_monitor.sim.price_path import PricePath
 from adl_monitor.sim.scenarios import DemoHolding, Scenario, get_scenario
 from adl_monitor.sim.venue_book import VenueBook
@@ -78,7 +78,7 @@ class World:
         self,
         scenario: str = "calm",
         seed: int = 1,
-        traders_per_side: int = 150,
+        traders_per_side: int = DEFAULT_TRADERS_PER_SIDE,
         epoch_ms: int = DEFAULT_EPOCH_MS,
         lead_in: float = 0.0,
         population: str = "a",
@@ -88,6 +88,7 @@ class World:
         if population not in POPULATIONS:
             raise ValueError(f"population must be one of {', '.join(POPULATIONS)}")
         self.population = population
+        self.traders_per_side = traders_per_side
         self.scenario: Scenario = get_scenario(scenario)
         self.seed = seed
         self.epoch_ms = epoch_ms
@@ -124,17 +125,21 @@ class World:
         for venue in VENUES:
             mix = self.mixes[venue] = draw_mix(seed, venue)
             long_share = min(0.85, max(0.15, self.scenario.long_share + mix.long_share_shift))
+            # A bigger book is a bigger market: its insurance funds and the depth that absorbs
+            # its liquidations grow with it, so liquidations and ADL stay the same share of it.
+            scale = traders_per_side / DEFAULT_TRADERS_PER_SIDE
             funds = {
-                inst.base: self.scenario.insurance.get(venue, self.scenario.default_insurance)
+                inst.base: scale
+                * self.scenario.insurance.get(venue, self.scenario.default_insurance)
                 for inst in INSTRUMENTS
             }
-            book = VenueBook(venue, funds, self.scenario.depth)
+            book = VenueBook(venue, funds, scale * self.scenario.depth)
             longs = round(2 * traders_per_side * long_share)
             counts = {Side.LONG: longs, Side.SHORT: 2 * traders_per_side - longs}
             if self.history_b is not None:
                 rng = random.Random(f"{seed}:population-b:{venue}")
                 wanted = {(i.base, side): n for i in INSTRUMENTS for side, n in counts.items()}
-                for held in population_b(venue, wanted, self.history_b, rng, pids):
+                for held in population_b(venue, wanted, self.history_b, rng, pids, scale):
                     book.add(held)
             else:
                 self._add_population_a(book, counts, mix, pids)
@@ -298,6 +303,7 @@ class World:
             "scenario": self.scenario.name,
             "seed": self.seed,
             "population": self.population,
+            "traders_per_side": self.traders_per_side,
             "wild_population": self.population == "a" and self.mixes["bybit"].wild,
             "lead_in": self.lead_in,
             "sim_time": self.t,

@@ -6,15 +6,18 @@ from __future__ import annotations
 
 from adl_monitor.core.alerts.alert import AlertKind
 from adl_monitor.core.model.levels import Level
+from adl_monitor.sim.populations import DEFAULT_TRADERS_PER_SIDE
 from benchmarks import estimate_accuracy as bench
 
+DEMO_BOOK = DEFAULT_TRADERS_PER_SIDE
 HIT = ("demo-bybit", "BTC/USDT:USDT", "long")
 SPARED = ("demo-okx", "ETH/USDT:USDT", "short")
 
 
 async def test_the_squeeze_hit_is_found_warned_and_scored_after_calibration() -> None:
-    results = bench.Results(seeds=(1,))
-    run = bench.Run("squeeze", 1, results, calibration=60.0, story=120.0)
+    # The measuring stick, not the book: the demo's book keeps the suite fast.
+    results = bench.Results(seeds=(1,), traders_per_side=DEMO_BOOK)
+    run = bench.Run("squeeze", 1, results, 60.0, 120.0, traders_per_side=DEMO_BOOK)
     await run.play()
 
     events = run.sim.truth()["venues"]["bybit"]["adl_events"]
@@ -76,8 +79,9 @@ async def test_runs_played_by_two_worker_processes_merge_as_one_process_plays_th
     """The benchmark plays its runs in worker processes; what it reports — the figures and
     every hit, false alarm and alert count, in order — is what one process reports."""
     runs = ("squeeze", "calm"), (1, 2)
-    alone = await bench.measure(*runs, workers=1, calibration=60.0, story=60.0)
-    split = await bench.measure(*runs, workers=2, calibration=60.0, story=60.0)
+    short = {"calibration": 60.0, "story": 60.0, "traders_per_side": DEMO_BOOK}
+    alone = await bench.measure(*runs, workers=1, **short)
+    split = await bench.measure(*runs, workers=2, **short)
 
     assert split.runs == alone.runs == 4
     assert alone.tallies and split.tallies == alone.tallies
@@ -94,3 +98,20 @@ def test_held_out_seeds_are_played_from_the_first_seed_given() -> None:
     assert list(bench.arguments([]).played) == list(range(1, 11))
     assert list(bench.arguments(["--first-seed", "11"]).played) == list(range(11, 21))
     assert list(bench.arguments(["--first-seed", "21", "--seeds", "3"]).played) == [21, 22, 23]
+
+
+def test_the_benchmark_plays_a_bigger_book_than_the_demo_and_says_so() -> None:
+    """A tier is a quintile of a queue; on the demo's 150 traders per side a trending history
+    leaves a queue of two or three to rank, so the benchmark plays `TRADERS_PER_SIDE`, or the
+    size it is told, and its JSON records which."""
+    assert bench.arguments([]).traders_per_side == bench.TRADERS_PER_SIDE
+    assert bench.TRADERS_PER_SIDE > DEMO_BOOK
+    assert bench.arguments(["--traders-per-side", "300"]).traders_per_side == 300
+
+    results = bench.Results(seeds=(1,), traders_per_side=40)
+    run = bench.Run("calm", 1, results, calibration=5.0, story=5.0, traders_per_side=40)
+    for book in run.sim.world.books.values():
+        theirs = [p for queue in book.queues.values() for p in queue]
+        synthetic = [p for p in theirs if p.account.name not in book.demo_accounts]
+        assert len(synthetic) == 3 * 2 * 40
+    assert bench.accuracy_json(results)["traders_per_side"] == 40
