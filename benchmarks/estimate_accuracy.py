@@ -88,11 +88,12 @@ RELATIVE_COST = {"calm": 1.0, "squeeze": 1.0, "cascade": 1.5, "hedge-leg": 0.9}
 first."""
 TRADERS_PER_SIDE = 750
 """Synthetic traders per venue, symbol and side in the benchmark's book (the simulated
-exchange the app runs on has 150). A tier is a quintile of the positions in the queue, and a
-trending history leaves only a few percent of a side in profit: of 150, two to five, whose
-quintiles a tick of the mark reshuffles (true tier 1, 3, 5, 3 … on one position within a
-minute). Real books hold thousands per side; at 750 such a queue still holds a dozen or more.
-Three to four times the CPU of 150 (docs/simulator.md, "Book size")."""
+exchange the app runs on has 150), its insurance funds and depth scaled with it (`World`). A
+tier is a quintile of the positions in the queue, and a trending history can leave only a few
+percent of a side in profit: of 150, two or three, whose quintiles a tick of the mark
+reshuffles (seed 14's calm BTC long on Hyperliquid: true tier 3, 5, 3, 5 within 70 s). Real
+books hold thousands a side. Three times the wall time of 150 on two cores (docs/simulator.md,
+"Book size")."""
 STALE_AFTER = 90.0  # seconds: three of Binance's indicator periods, as the engine allows
 TIER_VENUES = ("bybit", "binanceusdm", "okx")
 NO_TIER_VENUES = ("hyperliquid",)
