@@ -60,6 +60,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from adl_monitor.commands.command_line import count_argument
 from adl_monitor.core.alerts.alert import Alert, AlertKind
 from adl_monitor.core.alerts.rules import AlertRules
 from adl_monitor.core.assess import assess
@@ -826,7 +827,7 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--traders-per-side",
-        type=int,
+        type=count_argument,
         default=TRADERS_PER_SIDE,
         help=f"synthetic traders per venue, symbol and side (default {TRADERS_PER_SIDE}; the "
         "simulated exchange the app runs on has 150)",

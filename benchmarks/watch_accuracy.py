@@ -34,6 +34,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from adl_monitor.commands.command_line import count_argument
 from adl_monitor.commands.sim_exchange import LISTENING
 from adl_monitor.sim.populations import DEFAULT_TRADERS_PER_SIDE, POPULATIONS
 from adl_monitor.sim.scenarios import SCENARIOS
@@ -185,7 +186,7 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--population", default="a", choices=POPULATIONS)
     parser.add_argument(
         "--traders-per-side",
-        type=int,
+        type=count_argument,
         default=DEFAULT_TRADERS_PER_SIDE,
         help=f"the simulator's book (default {DEFAULT_TRADERS_PER_SIDE}, the app's demo; "
         f"estimate_accuracy plays {TRADERS_PER_SIDE})",

@@ -122,12 +122,12 @@ class World:
         self.history_b: MarketHistory | None = draw_history(seed) if population == "b" else None
         """Population B's market of the days before sim time 0 (its traders entered on it)."""
         pids = PidSource()
+        # A bigger book is a bigger market: its insurance funds and the depth that absorbs its
+        # liquidations grow with it, so liquidations and ADL stay the same share of it.
+        scale = traders_per_side / DEFAULT_TRADERS_PER_SIDE
         for venue in VENUES:
             mix = self.mixes[venue] = draw_mix(seed, venue)
             long_share = min(0.85, max(0.15, self.scenario.long_share + mix.long_share_shift))
-            # A bigger book is a bigger market: its insurance funds and the depth that absorbs
-            # its liquidations grow with it, so liquidations and ADL stay the same share of it.
-            scale = traders_per_side / DEFAULT_TRADERS_PER_SIDE
             funds = {
                 inst.base: scale
                 * self.scenario.insurance.get(venue, self.scenario.default_insurance)
