@@ -9,10 +9,13 @@ is warned at orange when one of these says ADL is near on its market:
   `symbolAdlRisk`, Bybit `adlAlert`, Gate `adl_risk_states`: core/model/venue_risk.py);
 * **tier rising fast** — its tier (the venue's, or our estimate) rose by `TIER_JUMP` or more
   within `TIER_WINDOW`: the queue in front of it is being emptied;
-* **market run** — on a venue that publishes no venue-wide risk (OKX, Hyperliquid: nothing
-  else would say it), the mark moved `RUN_SHARE` or more in the position's favour within
-  `RUN_WINDOW`: the other side is being liquidated, and a liquidation the insurance fund cannot
-  cover is what ADL pays for.
+* **market run** — the mark moved `RUN_SHARE` or more in the position's favour: the other side
+  is being liquidated, and a liquidation the insurance fund cannot cover is what ADL pays for.
+  On a venue that publishes no venue-wide risk (OKX, Hyperliquid: nothing else would say it)
+  within `RUN_WINDOW`. On one that does, only within `FAST_RUN_WINDOW`: its rating follows the
+  insurance fund, refreshed each minute (Bybit) or half hour (Binance), so it says what a slow
+  run does but cannot see a fast one — nor a single liquidation bigger than the whole fund,
+  which goes to ADL while the fund is still full (10 Oct 2025; the simulator's books too).
 
 Pure: `MarketMemory` keeps the few recent readings per position that these need; the caller
 (core/alerts/rules.py) feeds it and asks. Red (the position's own tier 5) stays red: the raise is to
@@ -40,6 +43,8 @@ TIER_JUMP = 2
 TIER_WINDOW = timedelta(minutes=5)
 RUN_SHARE = 0.03
 RUN_WINDOW = timedelta(minutes=10)
+FAST_RUN_WINDOW = timedelta(minutes=1)
+"""The run that counts where the venue publishes its own risk: faster than Bybit refreshes it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,13 +77,14 @@ class MarketMemory:
         lowest = min(tier for _, tier in self.tiers)
         return (lowest, latest) if latest - lowest >= TIER_JUMP else None
 
-    def run(self, sign: int) -> float:
+    def run(self, sign: int, within: timedelta = RUN_WINDOW) -> float:
         """How far the mark moved in the position's favour from its least favourable point in
-        the window, as a share of that price (0 when it did not)."""
+        the last `within` (at most `RUN_WINDOW`), as a share of that price (0 when it did not)."""
         if not self.marks:
             return 0.0
-        latest = self.marks[-1][1]
-        worst = min(self.marks, key=lambda m: sign * m[1])[1]
+        now, latest = self.marks[-1]
+        recent = [mark for at, mark in self.marks if now - at <= within]
+        worst = min(recent, key=lambda mark: sign * mark)
         return max(0.0, sign * (latest - worst) / worst)
 
 
@@ -124,13 +130,15 @@ def raised(risk: PositionRisk, memory: MarketMemory, now: datetime) -> Raised | 
             f"Its tier rose from {low} to {high} within {minutes:.0f} min: the queue in front of "
             "it is emptying fast.",
         )
-    move = memory.run(position.side.sign)
-    if risk.venue_risk is None and move >= RUN_SHARE:
-        minutes = RUN_WINDOW.total_seconds() / 60
+    window = RUN_WINDOW if venue_risk is None else FAST_RUN_WINDOW
+    move = memory.run(position.side.sign, window)
+    if move >= RUN_SHARE:
+        minutes = window.total_seconds() / 60
+        unit = "min" if venue_risk is None else "min, faster than the venue's own rating follows"
         return Raised(
             RAISED_TO,
             f"The market ran {100 * move:.1f} % in this position's favour within {minutes:.0f} "
-            "min: the other side is being liquidated, and ADL can reach profitable positions "
-            f"behind the front of the queue — {own}, the risk is the market's.",
+            f"{unit}: the other side is being liquidated, and ADL can reach profitable "
+            f"positions behind the front of the queue — {own}, the risk is the market's.",
         )
     return None

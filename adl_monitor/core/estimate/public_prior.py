@@ -33,7 +33,9 @@ points.
   wallets' positions (their public fills: `MarketContext.adl_reach`, the lowest score closed):
   ADL closes the queue front first, so every modelled position that scored above it is gone —
   a fact, where the share above is a guess, so it takes the share's place. Of the two, the
-  lower score: the deeper ADL went.
+  lower score: the deeper ADL went. Where that front leaves less than `THIN_SHARE` of the
+  modelled profitable side behind it, the model has nothing left to say about the rest: they
+  are taken as spread evenly in score from 0 up to the front.
 
 * **Nobody modelled in profit** on the side (the price is past every entry the candles weigh,
   or ADL took the modelled share off the whole queue): a position in profit there entered
@@ -81,6 +83,13 @@ trader's account usually holds more than one position's margin, and how much is 
 MAINTENANCE_SHARE = 0.5
 """Hyperliquid's maintenance margin is half the initial margin at maximum leverage."""
 QUINTILES = (0.2, 0.4, 0.6, 0.8)
+THIN_SHARE = 0.1
+"""Where ADL's measured front leaves less than a tenth of the modelled profitable side behind
+it, that remainder is the tail of a few (entry, backing) steps, its quintiles fall within a
+per cent of each other, and an estimate flips from tier 1 to 5 between two refreshes (held-out
+seed 19's cascade). The model has said all it can there; the remaining queue is taken as spread
+evenly in score from 0 (no profit) up to the front, the least-informed choice between the two
+bounds that are known."""
 OPEN_ENDED_SHARE = 0.1
 """A move that liquidated a tenth of the other side within `RECENT_HOURS` is a cascade: the
 range then runs to tier 5 (`PublicPrior.open_ended`)."""
@@ -256,6 +265,15 @@ def _profitable_scores(
     return scored
 
 
+def _share_behind(
+    entered: list[_Entered], weighted: list[tuple[int, float]], scored: list[tuple[float, float]]
+) -> float:
+    """The share of the side's modelled profitable positions that `scored` (those behind the
+    ADL front) keeps."""
+    profitable = sum(w * len(entered[i].scores) for i, w in weighted)
+    return sum(w for _, w in scored) / profitable if profitable > 0 else 0.0
+
+
 def _quintile_cuts(scored: list[tuple[float, float]]) -> tuple[float, ...] | None:
     total = sum(weight for _, weight in scored)
     if not scored or total <= 0:
@@ -291,9 +309,11 @@ def public_prior(context: MarketContext, side: str) -> PublicPrior | None:
     deleveraged = _deleveraged(context, candles, weighted, sign, per_margin)
     entered = _entered(context, candles, sign, context.mark, per_margin)
     front, own_front = _front(context, side)
-    cuts = _quintile_cuts(_profitable_scores(entered, weighted, deleveraged, front))
-    if cuts is None and front is not None:
-        cuts = (front,) * len(QUINTILES)  # nothing modelled behind it: it is the front
+    scored = _profitable_scores(entered, weighted, deleveraged, front)
+    cuts = _quintile_cuts(scored)
+    behind = None if front is None else _share_behind(entered, weighted, scored)
+    if front is not None and behind is not None and behind < THIN_SHARE:
+        cuts = tuple(front * q for q in QUINTILES)  # too few modelled behind it: spread evenly
     if cuts is None and not weighted:
         return None  # no candle with volume: nothing is modelled at all
     # The range: half and twice the holding time, and — after a move that liquidated part
@@ -319,16 +339,20 @@ def public_prior(context: MarketContext, side: str) -> PublicPrior | None:
         f"{len(context.candles)} candles over {span:.0f} h, positions held ~{hours:.0f} h "
         f"(open interest ÷ daily volume){funding_words}, {_backing_words(context, sampled)}"
     )
-    if front is not None and own_front:
+    if front is not None:
         words += (
             f"; ADL reached your {side} here (the venue's fill): every position that scored "
             f"above it then ({front:.3g}) is taken as closed"
+            if own_front
+            else f"; ADL closed other wallets' {side}s here down to a score of {front:.3g} "
+            "(their public fills): every position that scored above it is taken as closed"
         )
-    elif front is not None:
-        words += (
-            f"; ADL closed other wallets' {side}s here down to a score of {front:.3g} (their "
-            "public fills): every position that scored above it is taken as closed"
-        )
+        if behind is not None and behind < THIN_SHARE:
+            words += (
+                f"; the model leaves ~{behind * 100:.0f} % of its profitable {side}s behind "
+                "that, too few to place yours among: the rest are taken as spread evenly from "
+                "0 up to it"
+            )
     elif cuts is None:
         why = (
             "the price is past every entry the candles weigh"

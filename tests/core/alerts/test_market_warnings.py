@@ -96,14 +96,26 @@ def test_a_slow_drift_of_the_tier_is_not_a_rise() -> None:
     assert fired == [[], [], []]
 
 
-def run_of(exchange: str, symbol: str, side: Side, marks: list[float]) -> list[Alert]:
-    """Feed a tier-1 estimate whose mark follows `marks`, one reading every 30 s."""
+def run_of(
+    exchange: str,
+    symbol: str,
+    side: Side,
+    marks: list[float],
+    *,
+    rating: VenueRiskLevel | None = None,
+    every: timedelta = 30 * SEC,
+) -> list[Alert]:
+    """Feed a tier-1 position whose mark follows `marks`, one reading `every`; with a venue-wide
+    `rating`, the tier is the venue's (as Bybit's), else our estimate (as Hyperliquid's)."""
     rules = AlertRules()
     fired: list[Alert] = []
     for i, mark in enumerate(marks):
-        at = T0 + 30 * i * SEC
+        at = T0 + i * every
         pos = replace(position(exchange=exchange, symbol=symbol, side=side), mark_price=mark)
-        fired += feed(rules, risk(None, at, pos, estimated=1))
+        row = risk(None, at, pos, estimated=1) if rating is None else risk(1, at, pos)
+        if rating is not None:
+            row = replace(row, venue_risk=replace(venue_risk(rating), updated_at=at))
+        fired += feed(rules, row)
     return fired
 
 
@@ -122,3 +134,28 @@ def test_a_market_run_warns_where_the_venue_rates_no_risk() -> None:
 def test_quiet_noise_is_not_a_market_run() -> None:
     wiggle = [60_000.0 * (1 + 0.004 * (-1) ** i) for i in range(40)]
     assert run_of("hyperliquid", "BTC/USDC:USDC", Side.SHORT, wiggle) == []
+
+
+def test_a_slow_run_is_left_to_the_venue_that_rates_its_own_risk() -> None:
+    """Bybit rates the contract's ADL risk from its insurance pool: a run over minutes is what
+    that rating follows, and it says low."""
+    crash = [60_000.0 * (1 - 0.005 * i) for i in range(10)]  # −4.5 % in 4.5 min
+    assert run_of("bybit", "BTC/USDT:USDT", Side.SHORT, crash, rating=VenueRiskLevel.LOW) == []
+
+
+def test_a_run_faster_than_the_venue_rating_follows_is_warned_there_too() -> None:
+    """The simulator's seed 18 hedge-leg: the mark fell 3.3 % within 45 s while Bybit's pool
+    was full and its rating low, and ADL closed the tier-1 short 8 s later. A liquidation
+    bigger than the whole pool goes to ADL without draining it first."""
+    crash = [97_341.0, 97_255.0, 97_226.0, 96_842.0, 96_486.0, 96_016.0, 95_666.0]
+    crash += [95_283.0, 94_834.0, 94_106.0]  # one reading every 5 s
+    alerts = run_of(
+        "bybit", "BTC/USDT:USDT", Side.SHORT, crash, rating=VenueRiskLevel.LOW, every=5 * SEC
+    )
+    assert [a.level for a in alerts] == [Level.ORANGE]
+    assert "The market ran 3.3 % in this position's favour within 1 min, faster than" in (
+        alerts[0].body
+    )
+    assert "its own tier is 1" in alerts[0].body
+    # The long on the losing side of that crash is not warned by it.
+    assert run_of("bybit", "BTC/USDT:USDT", Side.LONG, crash, rating=VenueRiskLevel.LOW) == []

@@ -203,6 +203,38 @@ def test_adl_that_closed_other_wallets_positions_tells_how_deep_it_went() -> Non
     )
 
 
+def test_adl_deeper_than_the_model_reaches_spreads_the_rest_evenly_up_to_the_front() -> None:
+    """The same crash, and other wallets' fills say ADL closed shorts down to a score of 0.55
+    to 0.61 (held-out seed 19's cascade on the benchmark). The model scored nearly every
+    profitable short above that: it leaves ~3 % behind, a sliver of a few (entry, backing)
+    steps whose quintiles fell within a per cent of each other, so a 0.29 short read tier 1
+    one refresh and 5 the next while the venue had it at 3. Behind a front the model cannot
+    fill, the rest are taken as spread evenly from 0 up to it: half the front is tier 3,
+    whichever of the measured fronts, and the basis says what the tier rests on. A front the
+    model leaves a real queue behind (1.0 here) keeps the model's cut points."""
+    crash = replace(market([100.0] * 336), mark=88.0)
+
+    def tier_of(leverage: float, front: float) -> tuple[int, str]:
+        position = make_position("hyperliquid", leverage, 0.12, Side.SHORT)
+        score = score_position("hyperliquid", *position)
+        reached = replace(crash, adl_reach=(("short", front),))
+        estimate = RankEstimator().estimate(
+            "hyperliquid", score, queue=HL_BTC_SHORTS, market=reached
+        )
+        assert estimate.low <= estimate.tier <= estimate.high
+        return estimate.tier, estimate.basis
+
+    assert [tier_of(0.3, front)[0] for front in (0.55, 0.58, 0.61)] == [3, 3, 3]
+    assert tier_of(0.05, 0.6)[0] == 1
+    assert tier_of(0.5, 0.61)[0] == 4
+    basis = tier_of(0.3, 0.6)[1]
+    assert "leaves ~3 % of its profitable shorts behind that" in basis
+    assert "spread evenly from 0 up to it" in basis
+    modelled = public_prior(replace(crash, adl_reach=(("short", 1.0),)), "short")
+    assert modelled is not None and modelled.cuts is not None
+    assert modelled.cuts[0] > 0.5 and "spread evenly" not in modelled.words
+
+
 def test_after_a_cascade_the_range_runs_to_the_front_and_the_basis_says_why() -> None:
     """The 12 % crash liquidated far more than a tenth of the longs: how much of the short
     queue ADL closed with it is not public (the liquidated share is itself modelled, and queues
