@@ -14,8 +14,8 @@ is warned at orange when one of these says ADL is near on its market:
   On a venue that publishes no venue-wide risk (OKX, Hyperliquid: nothing else would say it)
   within `RUN_WINDOW`. On one that does, only within `FAST_RUN_WINDOW`: its rating follows the
   insurance fund, refreshed each minute (Bybit) or half hour (Binance), so it says what a slow
-  run does but cannot see a fast one — nor a single liquidation bigger than the whole fund,
-  which goes to ADL while the fund is still full (10 Oct 2025; the simulator's books too).
+  run does but cannot see a fast one — nor a single liquidation bigger than the fund can
+  cover, which goes to ADL while the rating still reads low (the simulator's books do this).
 
 Pure: `MarketMemory` keeps the few recent readings per position that these need; the caller
 (core/alerts/rules.py) feeds it and asks. Red (the position's own tier 5) stays red: the raise is to
