@@ -75,7 +75,7 @@ from adl_monitor.exchanges.base import VenueConnector
 from adl_monitor.exchanges.registry import connector_for
 from adl_monitor.exchanges.slow_read import SlowRead
 from adl_monitor.sim.population_mix import is_wild
-from adl_monitor.sim.populations import POPULATIONS
+from adl_monitor.sim.populations import DEFAULT_TRADERS_PER_SIDE, POPULATIONS
 from adl_monitor.sim.server import SimExchange
 from adl_monitor.sim.world import World
 from benchmarks.common import Row
@@ -830,7 +830,7 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
         type=count_argument,
         default=TRADERS_PER_SIDE,
         help=f"synthetic traders per venue, symbol and side (default {TRADERS_PER_SIDE}; the "
-        "simulated exchange the app runs on has 150)",
+        f"simulated exchange the app runs on has {DEFAULT_TRADERS_PER_SIDE})",
     )
     parser.add_argument(
         "--workers", type=int, default=None, help="processes playing runs (default: one per core)"

@@ -133,12 +133,13 @@ def raised(risk: PositionRisk, memory: MarketMemory, now: datetime) -> Raised | 
     window = RUN_WINDOW if venue_risk is None else FAST_RUN_WINDOW
     move = memory.run(position.side.sign, window)
     if move >= RUN_SHARE:
-        minutes = window.total_seconds() / 60
-        unit = "min" if venue_risk is None else "min, faster than the venue's own rating follows"
+        span = f"{window.total_seconds() / 60:.0f} min"
+        if venue_risk is not None:
+            span += ", faster than the venue's own rating follows"
         return Raised(
             RAISED_TO,
-            f"The market ran {100 * move:.1f} % in this position's favour within {minutes:.0f} "
-            f"{unit}: the other side is being liquidated, and ADL can reach profitable "
+            f"The market ran {100 * move:.1f} % in this position's favour within {span}: "
+            "the other side is being liquidated, and ADL can reach profitable "
             f"positions behind the front of the queue — {own}, the risk is the market's.",
         )
     return None
