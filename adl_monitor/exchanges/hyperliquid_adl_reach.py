@@ -4,7 +4,7 @@ ADL closes a queue from its front: the highest score first. So the lowest score 
 closed, on one side of one coin, is how far it reached — every position that scored above
 it then is gone, and a position that scores just below it is at the front of what is left.
 Public figures cannot tell a queue ADL emptied to half its depth from one it barely touched
-(README, "How good the estimated tier is"); the venue's own closes can, and they are public:
+(docs/estimate-history.md); the venue's own closes can, and they are public:
 
 * every close the venue makes itself — a liquidation or an ADL — is a trade with a zero hash
   in `recentTrades`, naming both wallets;

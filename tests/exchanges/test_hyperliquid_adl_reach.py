@@ -56,7 +56,7 @@ async def test_the_deepest_adl_close_of_other_wallets_moves_the_short_up_the_que
 ) -> None:
     """The cascade of seed 7 deleverages BTC shorts but never reaches the demo's: nothing of
     the user's own says how deep ADL went, and the public figures read the same as on seeds
-    where it went far shallower (README, "How good the estimated tier is"). The venue's closes
+    where it went far shallower (docs/estimate-history.md). The venue's closes
     are on the public tape; the connector reads the deleveraged wallets' fills, scores the
     closes as the venue ranks, and the lowest — the one that reached deepest — is what the
     book really closed. The estimate then lands within one tier of the venue's true tier and

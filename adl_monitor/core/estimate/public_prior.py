@@ -44,7 +44,7 @@ points.
   benchmark's books a short at a two-week high was alone in its queue, and a long at a
   two-week low behind a few others. The estimate then keeps the reference book's tier, its
   range is the whole queue, and its basis says why. Putting it at the front instead was tried
-  and dropped (README, "How good the estimated tier is").
+  and dropped (docs/estimate-history.md).
 
 The range comes from halving and doubling the holding time, and from that backstop case.
 After a cascade (the move liquidated `OPEN_ENDED_SHARE` or more of the other side) it also
@@ -54,7 +54,7 @@ figures are emptied to very different depths — so the tier the position would 
 closed everyone ahead of it stays in the range, and the basis says so. The point estimate
 stays the modelled case: moving it up for every cascade trades a miss on a deep one for a miss
 on a shallow one, and public data cannot tell them apart (benchmarks/estimate_accuracy.py,
-README "How good the estimated tier is").
+docs/estimate-history.md).
 """
 
 from __future__ import annotations

@@ -19,7 +19,9 @@ Hyperliquid queues only profitable positions: a loser there is tier 0, "not in q
 moment: the estimate returns it as is while the score has not moved (Bybit and OKX read theirs
 every refresh, so there the two never disagree; the reading goes to calibration), and between
 the venue's updates (Binance: every 30 s) it is the anchor's tier moved by the cut points the
-score has clearly crossed since (`_cuts_crossed`). Without an anchor the cut points alone decide.
+score has clearly crossed since (`_cuts_crossed`) — by one tier at most while those cut points
+are not calibrated and the anchor placed a profit (`UNCALIBRATED_FOLLOW`). Without an anchor
+the cut points alone decide.
 Binance computes its tier up to 30 s before we read it, so the score it ranked may not be the
 one read with it: where the two are far apart, the anchor (and the calibration reading) takes
 the score the position had within those 30 s that fits the tier (`_ranked_score`).
@@ -145,6 +147,19 @@ FOLLOW_MARGIN = 0.3
 """Between venue updates a cut point counts as crossed once the score is past it by 30 % of
 the score: on the simulator's Binance a smaller margin follows more false crossings than real
 ones (benchmarks/estimate_accuracy.py)."""
+UNCALIBRATED_FOLLOW = 1
+"""Between venue updates, on cut points not yet calibrated (fewer than the level's minimum of
+readings), the estimate moves at most this many tiers from the venue's tier. Those cut points
+are the reference book's, whose scale a population of more leveraged traders can miss
+thirtyfold: in a squeeze the demo's long, Binance's tier 1, rose 0.001 → 0.07 within 30 s with
+the whole queue, crossed three of them and stayed at the back (benchmarks/estimate_accuracy.py,
+wild seed 6). A tier that ranked a loss places no profit (every loser is tied at the back), so
+an account just out of one goes as far as the cut points say: on seeds 1, 11 and 12 a cap
+would hold such longs at 2 where they are 4–5. That includes a tier read beside a profit the
+cut points put two tiers up, which the lag lets rank the loss of seconds before
+(`_ranked_score`): the cut points' scale is the other explanation (wild seed 14's squeeze,
+true tier 1, estimated 3), but where the loss is the right one (seeds 15, 16 and 20's
+cascades, true tier 4, held at 2) the cap errs towards the back of the queue, the unsafe way."""
 MARK_TOLERANCE = 0.001
 """A public-data prior is recomputed once the mark moved by 0.1 % since (`_same_market`)."""
 _MAX_SOURCES = 10_000
@@ -202,6 +217,18 @@ class Anchor:
     score: float
     tier: int
     at: datetime
+    at_back: bool = False
+    """The ranked score was a loser's, tied at the back (Binance): the tier places no profit."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Remembered:
+    """One of a position's recent scores (`RankEstimator._remember_score`): when, its value,
+    and whether it was a loser tied at the back of its venue's queue."""
+
+    at: datetime
+    value: float
+    at_back: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,7 +279,7 @@ class RankEstimator:
         self.readings_taken = 0
         """Readings calibrated on since this estimator was made (restored ones included): a
         saver compares it with the count at its last save (`engine.calibration`)."""
-        self._scores: dict[tuple[str, Hashable], deque[tuple[datetime, float]]] = {}
+        self._scores: dict[tuple[str, Hashable], deque[_Remembered]] = {}
         """Each position's recent scores, as estimated, with when (`_ranked_score`)."""
         self._public: OrderedDict[tuple[str, str, str], tuple[MarketContext, PublicPrior]] = (
             OrderedDict()
@@ -293,7 +320,7 @@ class RankEstimator:
             return  # ranked while still in profit (the venue's lag): no score of ours to place
         value = score.value
         if source is not None and at is not None:
-            value = self._anchor(exchange, source, score.value, exchange_tier, at, queue)
+            value = self._anchor(exchange, source, score, exchange_tier, at, queue)
             previous = self._last_sample.get((exchange, source))
             if previous is not None:
                 last_at, last_tier = previous
@@ -392,7 +419,7 @@ class RankEstimator:
         if market is not None and queue is not None:
             self._use_market(exchange, queue, market)
         if source is not None and at is not None and _indicator_lag(exchange) > 0:
-            self._remember_score(exchange, source, at, score.value)  # only a lag reads them
+            self._remember_score(exchange, source, at, score)  # only a lag reads them
         level = self._level(exchange, queue)
         tier = self._tier_in(level, score)
         if loser_at_back(exchange, score):  # neither an anchor nor a cut point moves it
@@ -406,14 +433,18 @@ class RankEstimator:
             and tier != NOT_IN_QUEUE_TIER
             and math.isfinite(score.value)
         ):
-            moved = _cuts_crossed(anchor.score, score.value, self._cut_points(level))
+            crossed = _cuts_crossed(anchor.score, score.value, self._cut_points(level))
+            moved = crossed
+            if not anchor.at_back and self._level_count(level) < level.min_readings:
+                moved = max(-UNCALIBRATED_FOLLOW, min(UNCALIBRATED_FOLLOW, crossed))
             followed = max(BACK_OF_QUEUE_TIER, min(MAX_TIER, anchor.tier + moved))
+            reach = max(BACK_OF_QUEUE_TIER, min(MAX_TIER, anchor.tier + crossed))
             return Estimate(
                 score=score.value,
                 tier=followed,
-                low=min(followed, anchor.tier),
-                high=max(followed, anchor.tier),
-                basis=self._anchored_basis(level, score, anchor, moved, at),
+                low=min(followed, anchor.tier, reach),
+                high=max(followed, anchor.tier, reach),
+                basis=self._anchored_basis(level, score, anchor, (crossed, moved), at),
             )
         low, high = self._range(level, score, tier)
         return Estimate(
@@ -519,7 +550,7 @@ class RankEstimator:
         self,
         exchange: str,
         source: Hashable,
-        score: float,
+        score: Score,
         tier: int,
         at: datetime,
         queue: QueueKey | None,
@@ -533,20 +564,20 @@ class RankEstimator:
             return previous.score
         if previous is None and len(self._anchors) >= _MAX_SOURCES:
             self._anchors.clear()
-        ranked = self._ranked_score(exchange, key, score, tier, at, queue)
-        self._anchors[key] = Anchor(ranked, tier, at)
-        return ranked
+        read = _Remembered(at, score.value, loser_at_back(exchange, score))
+        ranked = self._ranked_score(exchange, key, read, tier, queue)
+        self._anchors[key] = Anchor(ranked.value, tier, at, ranked.at_back)
+        return ranked.value
 
     def _ranked_score(
         self,
         exchange: str,
         key: tuple[str, Hashable],
-        score: float,
+        read: _Remembered,
         tier: int,
-        at: datetime,
         queue: QueueKey | None,
-    ) -> float:
-        """The score the venue ranked when it computed `tier`, reported at `at`.
+    ) -> _Remembered:
+        """The score the venue ranked when it computed `tier`, reported with `read`.
 
         A venue that computes its indicator with every trade ranked the score read with it.
         One that recomputes it on a timer (Binance: every 30 s) ranked one the position had
@@ -567,22 +598,28 @@ class RankEstimator:
         lag = _indicator_lag(exchange)
         recent = self._scores.get(key)
         if lag <= 0 or not recent:
-            return score
-        since = at - timedelta(seconds=lag)
-        candidates = [value for when, value in recent if when > since]
+            return read
+        since = read.at - timedelta(seconds=lag)
+        # A loser tied at the back is tier 1 whatever the cuts: it cannot be what a higher
+        # tier ranked (`observe` drops that reading for the score read now, likewise).
+        candidates = [
+            kept
+            for kept in recent
+            if kept.at > since and not (kept.at_back and tier > BACK_OF_QUEUE_TIER)
+        ]
         if not candidates:
-            return score
+            return read
         cuts = self._cut_points(self._level(exchange, queue))
-        best, gap = score, abs(_tier_of(score, cuts) - tier)
+        best, gap = read, abs(_tier_of(read.value, cuts) - tier)
         if gap < LAG_GAP:
-            return score  # one tier off: a cut point as likely as the lag
-        for value in reversed(candidates):
-            distance = abs(_tier_of(value, cuts) - tier)
+            return read  # one tier off: a cut point as likely as the lag
+        for kept in reversed(candidates):
+            distance = abs(_tier_of(kept.value, cuts) - tier)
             if distance < gap:
-                best, gap = value, distance
+                best, gap = kept, distance
         return best
 
-    def _remember_score(self, exchange: str, source: Hashable, at: datetime, score: float) -> None:
+    def _remember_score(self, exchange: str, source: Hashable, at: datetime, score: Score) -> None:
         """Keep the position's score as estimated at `at` (the last `SCORE_MEMORY` of them),
         for the venue's next lagging tier to be placed on (`_ranked_score`)."""
         key = (exchange, source)
@@ -591,8 +628,8 @@ class RankEstimator:
             if len(self._scores) >= _MAX_SOURCES:
                 self._scores.clear()
             scores = self._scores[key] = deque(maxlen=SCORE_MEMORY)
-        if math.isfinite(score) and (not scores or scores[-1][0] < at):
-            scores.append((at, score))
+        if math.isfinite(score.value) and (not scores or scores[-1].at < at):
+            scores.append(_Remembered(at, score.value, loser_at_back(exchange, score)))
 
     def _anchor_for(
         self, exchange: str, source: Hashable | None, at: datetime | None
@@ -605,19 +642,31 @@ class RankEstimator:
         return anchor
 
     def _anchored_basis(
-        self, level: _Level, score: Score, anchor: Anchor, moved: int, at: datetime
+        self,
+        level: _Level,
+        score: Score,
+        anchor: Anchor,
+        crossed_moved: tuple[int, int],
+        at: datetime,
     ) -> str:
         venue = venue_display_name(level.exchange)
         age = (at - anchor.at).total_seconds()
         told = f"{venue}'s own tier {anchor.tier}, reported {age:.0f} s ago"
-        if moved == 0:
+        crossed, moved = crossed_moved
+        if crossed == 0:
             follow = "the score has crossed no cut point since"
         else:
-            crossed = abs(moved)
-            direction = "up" if moved > 0 else "down"
+            count = abs(crossed)
+            direction = "up" if crossed > 0 else "down"
             follow = (
-                f"the score has since crossed {crossed} cut point{'s' if crossed > 1 else ''} "
+                f"the score has since crossed {count} cut point{'s' if count > 1 else ''} "
                 f"{direction}"
+            )
+        if moved != crossed:
+            step = abs(moved)
+            follow = (
+                f"{follow}, taken as {step} tier{'s' if step > 1 else ''}: cut points not yet "
+                f"calibrated may be off in scale, the venue's tier is not"
             )
         return f"{describe(score)}; {told}; {follow} ({self._source_words(level)})"
 

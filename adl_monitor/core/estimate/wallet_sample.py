@@ -14,7 +14,7 @@ wallets seen trading show it as well as the ones that sit still. It replaces the
 spread (leverage log-uniform up to the market's maximum, one to two margins of account); the
 entries and their ages still come from the candles.
 
-What was tried and left out (README, "How good the estimated tier is"): ranking the user's
+What was tried and left out (docs/estimate-history.md): ranking the user's
 position straight among the sampled positions, and measuring how deep ADL went from sampled
 positions found closed. Wallets that trade are the fresh, highly leveraged ones, the *front* of
 Hyperliquid's queue, so the sample itself is no picture of the queue; and the positions ADL

@@ -271,3 +271,81 @@ def test_a_lagging_binance_tier_calibrates_the_score_it_ranked() -> None:
 
     queue_readings = estimator.to_dict()["queues"][-1][3]  # type: ignore[index]
     assert queue_readings[-1] == [0.0, 1]
+
+
+def test_a_binance_tier_above_the_back_is_never_placed_on_a_loss_the_account_had_before() -> None:
+    """Binance's tier 2, read once the account is back in profit at 0.45 (tier 5 under the
+    cut points), was computed within the last 30 s, while the account may still have been
+    losing. It cannot be the loss's tier: every losing account is tier 1 at Binance. So the
+    report ranks the profit read with it, and the estimate says the venue's 2 — not a 5
+    followed up from a loss anchored at tier 2, beside a venue tier read that instant."""
+    estimator = calibrated_binance()
+    risen = Score(0.45, "binance", True)
+
+    now = report_after(estimator, "binanceusdm", [LOSS] * 4, risen, 2)
+
+    assert (now.tier, now.low, now.high) == (2, 2, 2), now
+    assert "Binance's own tier 2, reported 0 s ago" in now.basis, now
+    queue_readings = estimator.to_dict()["queues"][-1][3]  # type: ignore[index]
+    assert queue_readings[-1] == [0.45, 2]
+
+
+def test_a_binance_account_just_out_of_a_loss_goes_as_far_as_the_cut_points_say() -> None:
+    """The tier Binance gave a loss (1, tied at the back) places no profit: an account just
+    back in profit is estimated where the cut points put its profit, however many it crossed,
+    even before the queue is calibrated (one tier at a time is for a tier given a profit)."""
+    estimator = RankEstimator()
+    estimator.observe("binanceusdm", LOSS, 1, source=SOURCE, at=NOW, queue=BTC_LONGS)
+    risen = Score(0.04, "binance", True)
+
+    later = NOW + timedelta(seconds=20)
+    now = estimator.estimate("binanceusdm", risen, queue=BTC_LONGS, source=SOURCE, at=later)
+
+    alone = estimator.tier_for("binanceusdm", risen, queue=BTC_LONGS)
+    assert alone >= 3 and now.tier == alone, now
+    assert "not yet calibrated" in now.basis and "taken as" not in now.basis, now
+
+
+def test_on_cut_points_not_yet_calibrated_binance_is_followed_one_tier_at_a_time() -> None:
+    """The reference book's cut points can be off in scale tenfold for a queue of more
+    leveraged traders. Binance put the account in tier 1 at a small profit; in a squeeze its
+    score rises 40-fold within Binance's 30 s, with the whole queue. Before the queue is
+    calibrated the estimate moves one tier from the venue's, and says how far the cut points
+    alone would take it; once calibrated it follows every cut point crossed."""
+    estimator = RankEstimator()
+    small, risen = Score(0.001, "binance", True), Score(0.04, "binance", True)
+    estimator.observe("binanceusdm", small, 1, source=SOURCE, at=NOW, queue=BTC_LONGS)
+    later = NOW + timedelta(seconds=20)
+
+    now = estimator.estimate("binanceusdm", risen, queue=BTC_LONGS, source=SOURCE, at=later)
+
+    crossed = int(now.basis.split("crossed ")[1].split(" ")[0])
+    assert crossed >= 2, now
+    assert (now.tier, now.low, now.high) == (2, 1, 1 + crossed), now
+    assert f"crossed {crossed} cut points up, taken as 1 tier" in now.basis, now
+    assert "not yet calibrated" in now.basis, now
+
+    calibrated = calibrated_binance()
+    calibrated.observe(
+        "binanceusdm", Score(0.05, "binance", True), 1, source=SOURCE, at=NOW, queue=BTC_LONGS
+    )
+    followed = calibrated.estimate(
+        "binanceusdm", Score(0.45, "binance", True), queue=BTC_LONGS, source=SOURCE, at=later
+    )
+    assert followed.tier == 4 and "crossed 3 cut points up (calibrated" in followed.basis
+
+
+def test_a_tier_the_lag_places_on_a_loss_lets_the_profit_since_go_as_far_as_the_cuts_say() -> None:
+    """Binance's tier 1 is read while the account is at a profit of 0.02, which the cut points
+    not yet calibrated put two or more tiers higher; the account was losing seconds before,
+    within Binance's lag, and the report is taken to rank that loss. The tier then places no
+    profit, so the profit since is not held one tier from it: held at 2, a position the
+    cascade has put at tier 4 would be shown at the back of the queue."""
+    estimator = RankEstimator()
+    profit = Score(0.02, "binance", True)
+    alone = estimator.tier_for("binanceusdm", profit, queue=BTC_LONGS)
+    assert alone >= 3
+
+    now = report_after(estimator, "binanceusdm", [LOSS] * 4, profit, 1)
+
+    assert now.tier >= 3 and "taken as" not in now.basis, now
