@@ -411,7 +411,8 @@ class RankEstimator:
 
         With `source` and `at` (the position's identity and now), a venue tier observed for
         the position within `ANCHOR_MAX_AGE` anchors the estimate: the anchor's tier, moved
-        by as many cut points as the score crossed since the venue reported it. A tier the
+        by as many cut points as the score crossed since the venue reported it (one tier at
+        most on cut points not yet calibrated: `UNCALIBRATED_FOLLOW`). A tier the
         venue reported for the score the position still has is therefore returned as it is
         — the estimate never contradicts a fresh venue tier — and between the venue's
         updates (Binance: every 30 s) the estimate follows the score.

@@ -307,7 +307,7 @@ def test_a_binance_account_just_out_of_a_loss_goes_as_far_as_the_cut_points_say(
 
 
 def test_on_cut_points_not_yet_calibrated_binance_is_followed_one_tier_at_a_time() -> None:
-    """The reference book's cut points can be off in scale tenfold for a queue of more
+    """The reference book's cut points can be off in scale thirtyfold for a queue of more
     leveraged traders. Binance put the account in tier 1 at a small profit; in a squeeze its
     score rises 40-fold within Binance's 30 s, with the whole queue. Before the queue is
     calibrated the estimate moves one tier from the venue's, and says how far the cut points
