@@ -436,16 +436,17 @@ class RankEstimator:
         ):
             crossed = _cuts_crossed(anchor.score, score.value, self._cut_points(level))
             moved = crossed
-            if not anchor.at_back and self._level_count(level) < level.min_readings:
+            if not anchor.at_back and self._on_prior(level):
                 moved = max(-UNCALIBRATED_FOLLOW, min(UNCALIBRATED_FOLLOW, crossed))
-            followed = max(BACK_OF_QUEUE_TIER, min(MAX_TIER, anchor.tier + moved))
-            reach = max(BACK_OF_QUEUE_TIER, min(MAX_TIER, anchor.tier + crossed))
+            # The range runs from the venue's tier to where the cut points alone take it; the
+            # tier followed lies between (`moved` is `crossed`, or less of it).
+            reach = _queued_tier(anchor.tier + crossed)
             return Estimate(
                 score=score.value,
-                tier=followed,
-                low=min(followed, anchor.tier, reach),
-                high=max(followed, anchor.tier, reach),
-                basis=self._anchored_basis(level, score, anchor, (crossed, moved), at),
+                tier=_queued_tier(anchor.tier + moved),
+                low=min(anchor.tier, reach),
+                high=max(anchor.tier, reach),
+                basis=self._anchored_basis(level, score, anchor, crossed, moved, at),
             )
         low, high = self._range(level, score, tier)
         return Estimate(
@@ -647,13 +648,13 @@ class RankEstimator:
         level: _Level,
         score: Score,
         anchor: Anchor,
-        crossed_moved: tuple[int, int],
+        crossed: int,
+        moved: int,
         at: datetime,
     ) -> str:
         venue = venue_display_name(level.exchange)
         age = (at - anchor.at).total_seconds()
         told = f"{venue}'s own tier {anchor.tier}, reported {age:.0f} s ago"
-        crossed, moved = crossed_moved
         if crossed == 0:
             follow = "the score has crossed no cut point since"
         else:
@@ -722,6 +723,11 @@ class RankEstimator:
         if level.queue is not None:
             return len(self._queues.get(_queue_key(level.exchange, level.queue), ()))
         return len(self._readings.get(level.exchange, ()))
+
+    def _on_prior(self, level: _Level) -> bool:
+        """Whether the level's cut points are still a prior (fitted or not): fewer readings
+        than it needs to be calibrated (`calibrated`, for a level)."""
+        return self._level_count(level) < level.min_readings
 
     def _level_readings(self, level: _Level) -> list[CalibrationSample]:
         if level.queue is not None:
@@ -812,7 +818,7 @@ class RankEstimator:
             tiers = [_tier_of(score.value, cuts) for cuts in public.alternatives]
             high = MAX_TIER if public.open_ended else max([tier, *tiers])
             return min([tier, *tiers]), high
-        if self._level_count(level) < level.min_readings:
+        if self._on_prior(level):
             family = _prior_family(formula_name(level.exchange), level.exchange)
             plausible = self._fit(level).plausible
             spanned = {tier, *(_tier_of(score.value, family[move]) for move in plausible)}
@@ -980,6 +986,12 @@ def _keep(
     cache.move_to_end(key)
     while len(cache) > MAX_QUEUES:
         cache.popitem(last=False)
+
+
+def _queued_tier(tier: int) -> int:
+    """`tier` within the queue, 1–5 (`levels.clamp_tier` allows 0, not in queue: an anchor
+    followed down stays in the queue it was read in)."""
+    return max(BACK_OF_QUEUE_TIER, min(MAX_TIER, tier))
 
 
 def _tier_of(value: float, cuts: tuple[float, ...]) -> int:
