@@ -274,37 +274,22 @@ def pct(share: float | None) -> str:
 
 
 class SimClock:
-    """Maps sim time onto datetimes and paces each connector's indicator reads in sim time."""
+    """Maps sim time onto datetimes and paces each connector's slow reads in sim time."""
 
     def __init__(self, sim: SimExchange) -> None:
         self.sim = sim
-        self._last_indicator_read: dict[str, float] = {}
         self._last_slow_read: dict[tuple[str, str], float] = {}
 
     def now(self) -> datetime:
         return datetime.fromtimestamp(self.sim.world.now_ms() / 1000, UTC)
 
-    def pace(self, venue: str, connector: VenueConnector) -> bool:
-        """Make the connector's indicator due exactly when its interval has passed in sim time;
-        True when it is due now.
-
-        The connector paces itself with `time.monotonic()`; the frozen simulator jumps sim time
-        instead, so the pacing is set here (a benchmark-only reach into the connector).
-        """
-        t = self.sim.world.t
-        last = self._last_indicator_read.get(venue)
-        if last is None or t - last >= connector.adl_interval - 0.5:
-            connector._adl_refreshed_at = None
-            self._last_indicator_read[venue] = t
-            return True
-        connector._adl_refreshed_at = time.monotonic()
-        return False
-
     def pace_venue_risk(self, venue: str, connector: VenueConnector) -> None:
-        """The same for the venue's slow reads: the venue-wide ADL risk
-        (core/model/venue_risk.py; Bybit every minute, Binance every 5 minutes) and
-        Hyperliquid's sample of other wallets (`exchanges/hyperliquid_wallets.py`), each at the
-        connector's own cadence in sim time. The sample runs beside the refresh in the app
+        """Make the venue's slow reads due when their interval has passed in sim time: the
+        venue-wide ADL risk (core/model/venue_risk.py; Bybit every minute, Binance every 5
+        minutes) and Hyperliquid's sample of other wallets (`exchanges/hyperliquid_wallets.py`).
+        The connector paces them with `time.monotonic()`; the frozen simulator jumps sim time
+        instead, so the pacing is set here (a benchmark-only reach into the connector). The
+        sample runs beside the refresh in the app
         (`exchanges/background_read.py`); here the refresh that starts it waits for it: sim time
         stands still while it runs, so its values are those of the reading's instant."""
         interval = connector.venue_risk_interval
@@ -326,10 +311,10 @@ class SimClock:
             read._read_at = time.monotonic()
 
 
-def restamp(reading: AccountReading, at: datetime, indicator_at: datetime) -> AccountReading:
-    """The reading as if fetched at sim time `at`, its indicator read at `indicator_at`."""
+def restamp(reading: AccountReading, at: datetime) -> AccountReading:
+    """The reading as if fetched, its indicator with it, at sim time `at`."""
     adl = {
-        key: value if value.tier is None else replace(value, updated_at=indicator_at)
+        key: value if value.tier is None else replace(value, updated_at=at)
         for key, value in reading.adl.items()
     }
     return replace(reading, fetched_at=at, adl=adl)
@@ -380,7 +365,6 @@ class Run:
         self.rules = AlertRules()
         self.clock = SimClock(self.sim)
         self.connectors: dict[str, VenueConnector] = {}
-        self.indicator_at: dict[str, datetime] = {}
         self.rows: dict[str, tuple[PositionRisk, ...]] = {}
         self.warnings: dict[PositionId, list[Warning]] = {}
         self.notices: dict[PositionId, list[tuple[float, AlertKind]]] = {}
@@ -408,8 +392,6 @@ class Run:
         statuses = []
         for venue, connector in self.connectors.items():
             spec = accounts[venue].spec()
-            if self.clock.pace(venue, connector):
-                self.indicator_at[venue] = now
             self.clock.pace_venue_risk(venue, connector)
             try:
                 reading = await connector.fetch()
@@ -418,7 +400,7 @@ class Run:
                 error_state = AccountStatus(spec.name, venue, AccountState.ERROR, error=str(error))
                 statuses.append(error_state)
                 continue
-            reading = restamp(reading, now, self.indicator_at.get(venue, now))
+            reading = restamp(reading, now)
             assessed = assess(reading, spec, self.estimator, now=now, stale_after=STALE_AFTER)
             risks = with_venue_risk(reading, assessed)
             self.rows[venue] = risks

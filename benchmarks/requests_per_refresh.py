@@ -22,9 +22,9 @@ MINIMUM: dict[str, tuple[float, str]] = {
         "all categories or all settle coins) + wallet-balance (the equity the formula needs)",
     ),
     "binanceusdm": (
-        2,
-        "positionRisk + account (equity); adlQuantile is one more, at most once per its 30-s "
-        "publication period",
+        3,
+        "positionRisk + account (equity) + adlQuantile: recomputed every 30 s, read every "
+        "refresh, since the read that sees it change says when Binance ranked",
     ),
     "okx": (2, "account/positions (carries adl) + account/balance (equity)"),
     "hyperliquid": (1, "clearinghouseState holds positions and margin summary together"),

@@ -43,7 +43,8 @@ class AccountTracker:
     the slower REST reconcile period used while a websocket delivers."""
     stale_after_periods: float = 3.0
     adl_period: float = 0.0
-    """How often the venue's ADL indicator is re-read (Binance: 30 s, slower than positions)."""
+    """How often the venue recomputes its ADL indicator (Binance: 30 s, slower than positions):
+    a value read is the venue's latest until three of those have passed unread."""
     reading: AccountReading | None = None
     failure: VenueFailure | None = None
     failure_sentence: str | None = None

@@ -6,10 +6,12 @@ Life of a worker:
 
 1. look the credentials up (off the loop: a keyring call may block), build the connector;
 2. REST-fetch at the refresh period; after the first success, start the position stream when
-   the venue has one. While it delivers, REST only reconciles every `reconcile_seconds`; but
-   the data may never grow older than one refresh period for want of a stream message, so a
-   stream that goes quiet hands over to REST at the full cadence, and one silent for longer
-   than the staleness bound no longer counts as streaming (docs/liveness.md);
+   the venue has one. While it delivers, REST only reconciles every `reconcile_seconds` (not
+   where the stream leaves out the venue's ADL indicator, as Binance's does: REST reads it at
+   the full cadence, `Connector.streams_indicator`); but the data may never grow older than
+   one refresh period for want of a stream message, so a stream that goes quiet hands over to
+   REST at the full cadence, and one silent for longer than the staleness bound no longer
+   counts as streaming (docs/liveness.md);
 3. a retryable failure (network, rate limit, venue down, bad reply) retries with exponential
    back-off and jitter, never sooner than the venue's Retry-After; a non-retryable one (bad key,
    missing permission, clock skew, incomplete setup) closes the connector and retries slowly,
@@ -263,7 +265,8 @@ class AccountWorker:
 
     async def _until_rest_is_due(self) -> None:
         """Sleep until the next REST read: a period after the last one — or, while a stream
-        delivers, a reconcile period after it, unless the data (from either) is a period old."""
+        that carries the indicator delivers, a reconcile period after it, unless the data (from
+        either) is a period old."""
         while not self._stopping.is_set():
             delay = self._rest_due_in()
             if delay <= 0 or await self._sleep(delay):
@@ -280,7 +283,9 @@ class AccountWorker:
                 "%s: position stream silent for %.0f s; reading by REST", self.spec.name, silent_for
             )
             tracker.streaming = False
-        rest_every = max(period, settings.reconcile_seconds) if tracker.streaming else period
+        indicator_streamed = self._connector is not None and self._connector.streams_indicator
+        slow = tracker.streaming and indicator_streamed
+        rest_every = max(period, settings.reconcile_seconds) if slow else period
         return min(self._last_rest + rest_every, self._last_data + period) - now
 
     def _record_reading(self, reading: AccountReading, *, by_rest: bool) -> float:

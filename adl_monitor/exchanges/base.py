@@ -12,7 +12,6 @@ import asyncio
 import contextlib
 import importlib
 import logging
-import time
 from collections.abc import Awaitable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -85,15 +84,17 @@ def is_loopback(api_url: str | None) -> bool:
 class VenueConnector:
     """Reads one account at one venue through ccxt. One instance per account.
 
-    All methods run on the engine's event loop. `fetch()` never returns stale data silently:
-    the ADL readings it reuses between indicator refreshes keep their original `updated_at`.
+    All methods run on the engine's event loop. `fetch()` reads the ADL indicator with the
+    positions, even from a venue that recomputes it less often (Binance: every 30 s): only a
+    reader that looks often sees when it recomputed (core/estimate/recompute_clock.py).
     """
 
     exchange_id: ClassVar[str] = ""
     ccxt_id: ClassVar[str] = ""  # the ccxt class name when it differs from exchange_id
     market_types: ClassVar[tuple[str, ...] | None] = None  # options["fetchMarkets"]["types"]
-    # Seconds between reads: the venue record's cadence (core/venues/table.py), set for each
-    # connector class by `__init_subclass__`.
+    # The venue record's cadence (core/venues/table.py), set for each connector class by
+    # `__init_subclass__`: seconds between reads, and between the venue's recomputes of its
+    # indicator (how old a value just read may be).
     position_interval: float = venues.USUAL_CADENCE.positions
     adl_interval: float = venues.USUAL_CADENCE.indicator
     supports_watch: bool = False
@@ -136,7 +137,12 @@ class VenueConnector:
         self._client: Any = None
         self._market_refresh: asyncio.Task[None] | None = None
         self._adl: dict[QueueKey, AdlIndicator] = {}
-        self._adl_refreshed_at: float | None = None  # time.monotonic() of the last ADL read
+        self.streams_indicator = self.supports_watch and (
+            self.indicator_field is not None or self._overrides("_indicator")
+        )
+        """Whether a stream update carries the position's ADL indicator; a stream that leaves
+        it to a call of its own (Binance's adlQuantile, Bitget's) needs REST at the full
+        cadence even while the stream delivers (engine/account_worker.py)."""
         self._venue_risk: SlowRead[VenueRisk] = SlowRead(
             "venue-wide ADL risk", self.venue_risk_interval or 0.0
         )
@@ -296,10 +302,8 @@ class VenueConnector:
         previous = dict(self._positions)
         self._positions = self._keyed(positions)
         self._figures = figures
-        if self._adl_due():
-            raw = await self._read_indicators(list(self._positions.values()))
-            self._adl = self._map(raw, fetched_at)
-            self._adl_refreshed_at = time.monotonic()
+        raw = await self._read_indicators(list(self._positions.values()))
+        self._adl = self._map(raw, fetched_at)
         await self._refresh_venue_risk()
         await self._refresh_candles()
         self._hits = self._marked_hits()
@@ -424,13 +428,6 @@ class VenueConnector:
                     unified.get("contracts"),
                 )
         return keyed
-
-    def _adl_due(self) -> bool:
-        if self._adl_refreshed_at is None:
-            return True
-        if any(key not in self._adl for key in self._positions):
-            return True  # a new position: do not wait a whole period for its first tier
-        return time.monotonic() - self._adl_refreshed_at >= self.adl_interval - 0.5
 
     async def _refresh_venue_risk(self) -> None:
         """The venue-wide ADL risk of the symbols held, at the venue's own slow cadence; a

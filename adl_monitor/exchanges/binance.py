@@ -1,9 +1,11 @@
 """Binance USDⓈ-M (`binanceusdm`) and COIN-M (`binancecoinm`) futures.
 
-What differs here: the ADL indicator is a separate call (`adlQuantile`), refreshed by Binance only
-every 30 s, and read as the raw per-side object because ccxt's unified method collapses hedge mode
-(docs/venues.md, "ccxt notes"). The ranking formula is account-level, so the account call
-(wallet balance, margin balance, maintenance margin per asset) is read on every refresh.
+What differs here: the ADL indicator is a separate call (`adlQuantile`), recomputed by Binance
+only every 30 s but read with every refresh (when it changes tells the estimate when Binance
+ranked: core/estimate/recompute_clock.py), and read as the raw per-side object because ccxt's
+unified method collapses hedge mode (docs/venues.md, "ccxt notes"). The ranking formula is
+account-level, so the account call (wallet balance, margin balance, maintenance margin per asset)
+is read on every refresh.
 
 ADL closes are listed by `forceOrders?autoCloseType=ADL` (client order id `adl_autoclose`), asked
 only when a position closed or shrank; a vanished position with none there is looked for in the

@@ -48,14 +48,8 @@ async def connectors(sim: SimExchange) -> AsyncIterator[dict[str, VenueConnector
         await connector.close()
 
 
-async def fresh_reading(connector: VenueConnector) -> AccountReading:
-    """A REST reading whose indicator is read now, not reused from an earlier refresh."""
-    connector._adl_refreshed_at = None  # the cadence is wall-clock; sim time jumped
-    return await connector.fetch()
-
-
 async def readings(connectors: dict[str, VenueConnector]) -> dict[str, AccountReading]:
-    return {venue: await fresh_reading(c) for venue, c in connectors.items()}
+    return {venue: await c.fetch() for venue, c in connectors.items()}
 
 
 def truth_positions(sim: SimExchange, venue: str) -> dict[tuple[str, str], dict[str, Any]]:

@@ -22,9 +22,12 @@ the venue's updates (Binance: every 30 s) it is the anchor's tier moved by the c
 score has clearly crossed since (`_cuts_crossed`) — by one tier at most while those cut points
 are not calibrated and the anchor placed a profit (`UNCALIBRATED_FOLLOW`). Without an anchor
 the cut points alone decide.
-Binance computes its tier up to 30 s before we read it, so the score it ranked may not be the
-one read with it: where the two are far apart, the anchor (and the calibration reading) takes
-the score the position had within those 30 s that fits the tier (`_ranked_score`).
+Binance recomputes its tier every 30 s, so the score it ranked may not be the one read with it.
+Read every refresh, the read that first sees a tier change places Binance's timer
+(`core.estimate.recompute_clock`): each tier is then anchored at its recompute, on the score read
+then. Until then it may have been computed up to 30 s before the read: where the score read and
+the tier are far apart, the anchor (and the calibration reading) takes the score the position had
+within those 30 s that fits the tier (`_ranked_score`).
 
 Three sources for the cut points, in order of how much the venue has told us:
 
@@ -104,6 +107,7 @@ from typing import TypeVar
 from adl_monitor.core import venues
 from adl_monitor.core.estimate.entries import entry_move
 from adl_monitor.core.estimate.public_prior import PublicPrior, public_prior
+from adl_monitor.core.estimate.recompute_clock import Computed, RecomputeClock
 from adl_monitor.core.model.account_figures import AccountFigures
 from adl_monitor.core.model.estimate import Estimate, Score
 from adl_monitor.core.model.levels import MAX_TIER
@@ -159,7 +163,9 @@ would hold such longs at 2 where they are 4–5. That includes a tier read besid
 cut points put two tiers up, which the lag lets rank the loss of seconds before
 (`_ranked_score`): the cut points' scale is the other explanation (wild seed 14's squeeze,
 true tier 1, estimated 3), but where the loss is the right one (seeds 15, 16 and 20's
-cascades, true tier 4, held at 2) the cap errs towards the back of the queue, the unsafe way."""
+cascades, true tier 4, held at 2) the cap errs towards the back of the queue, the unsafe way.
+Once Binance's timer is placed (`RecomputeClock`), the lag shrinks to the 5 s between reads,
+and seed 14's tier is placed on the profit it was computed on."""
 MARK_TOLERANCE = 0.001
 """A public-data prior is recomputed once the mark moved by 0.1 % since (`_same_market`)."""
 _MAX_SOURCES = 10_000
@@ -276,6 +282,10 @@ class RankEstimator:
         self._sorted: dict[_LevelKey, tuple[list[float], list[int]]] = {}
         self._last_sample: dict[tuple[str, Hashable], tuple[datetime, int]] = {}
         self._anchors: dict[tuple[str, Hashable], Anchor] = {}
+        self._clocks: dict[str, RecomputeClock] = {}
+        """Per venue whose tier lags, when it recomputes it (`_computed`)."""
+        self._seen: dict[tuple[str, Hashable], tuple[datetime, int]] = {}
+        """Each position's last tier read, with when: a change places its venue's clock."""
         self.readings_taken = 0
         """Readings calibrated on since this estimator was made (restored ones included): a
         saver compares it with the count at its last save (`engine.calibration`)."""
@@ -316,11 +326,15 @@ class RankEstimator:
             return
         if not score.profitable and not queues_losers(exchange):
             return
+        if source is not None and at is not None:
+            self._see(exchange, source, exchange_tier, at)
         if loser_at_back(exchange, score) and exchange_tier > BACK_OF_QUEUE_TIER:
             return  # ranked while still in profit (the venue's lag): no score of ours to place
         value = score.value
         if source is not None and at is not None:
-            value = self._anchor(exchange, source, score, exchange_tier, at, queue)
+            computed = self._computed(exchange, source, exchange_tier, at)
+            at = computed.at
+            value = self._anchor(exchange, source, score, exchange_tier, computed, queue)
             previous = self._last_sample.get((exchange, source))
             if previous is not None:
                 last_at, last_tier = previous
@@ -548,26 +562,55 @@ class RankEstimator:
         known = self._public.get(_queue_key(level.exchange, level.asked))
         return known[1] if known is not None else None
 
+    def _see(self, exchange: str, source: Hashable, tier: int, read_at: datetime) -> None:
+        """Note the tier read for the position; one that changed since the previous read
+        places a recompute of its venue's indicator between the two (`RecomputeClock`)."""
+        lag = _indicator_lag(exchange)
+        if lag <= 0:
+            return
+        key = (exchange, source)
+        previous = self._seen.get(key)
+        if previous is not None and previous[1] != tier:
+            self._clock(exchange, lag).changed(previous[0], read_at)
+        if previous is None and len(self._seen) >= _MAX_SOURCES:
+            self._seen.clear()
+        self._seen[key] = (read_at, tier)
+
+    def _clock(self, exchange: str, lag: float) -> RecomputeClock:
+        clock = self._clocks.get(exchange)
+        if clock is None:
+            clock = self._clocks[exchange] = RecomputeClock(lag)
+        return clock
+
+    def _computed(self, exchange: str, source: Hashable, tier: int, read_at: datetime) -> Computed:
+        """When the venue computed the tier read at `read_at`: then, on a venue that computes
+        it with every trade; on one that recomputes it on a timer, at the timer's last tick."""
+        lag = _indicator_lag(exchange)
+        if lag <= 0:
+            return Computed(read_at, 0.0)
+        return self._clock(exchange, lag).computed(read_at)
+
     def _anchor(
         self,
         exchange: str,
         source: Hashable,
         score: Score,
         tier: int,
-        at: datetime,
+        computed: Computed,
         queue: QueueKey | None,
     ) -> float:
         """Keep the venue's latest tier for the position, with the score it ranked
         (`_ranked_score`), and return that score. A report already anchored (same time, same
         tier: the venue has not updated since) keeps the score it was first read with."""
         key = (exchange, source)
+        at = computed.at
         previous = self._anchors.get(key)
         if previous is not None and (previous.at, previous.tier) == (at, tier):
             return previous.score
         if previous is None and len(self._anchors) >= _MAX_SOURCES:
             self._anchors.clear()
         read = _Remembered(at, score.value, loser_at_back(exchange, score))
-        ranked = self._ranked_score(exchange, key, read, tier, queue)
+        ranked = self._ranked_score(exchange, key, read, tier, queue, computed.within)
         self._anchors[key] = Anchor(ranked.value, tier, at, ranked.at_back)
         return ranked.value
 
@@ -578,6 +621,7 @@ class RankEstimator:
         read: _Remembered,
         tier: int,
         queue: QueueKey | None,
+        lag: float,
     ) -> _Remembered:
         """The score the venue ranked when it computed `tier`, reported with `read`.
 
@@ -597,7 +641,6 @@ class RankEstimator:
         long as the lag holds a score that agrees — on the accuracy benchmark one wild seed
         (6) lost 2 points of Binance's within one while the held-out worst seed gained 2.7.
         """
-        lag = _indicator_lag(exchange)
         recent = self._scores.get(key)
         if lag <= 0 or not recent:
             return read

@@ -349,3 +349,55 @@ def test_a_tier_the_lag_places_on_a_loss_lets_the_profit_since_go_as_far_as_the_
     now = report_after(estimator, "binanceusdm", [LOSS] * 4, profit, 1)
 
     assert now.tier >= 3 and "taken as" not in now.basis, now
+
+
+def read_every_refresh(
+    estimator: RankEstimator, reads: list[tuple[float, Score, int]], exchange: str = "binanceusdm"
+) -> Estimate:
+    """The position read as the app reads it: at each (second, score, venue tier), the venue's
+    tier observed, then the estimate made; the estimate of the last read."""
+    estimate = None
+    for second, score, tier in reads:
+        read = NOW + timedelta(seconds=second)
+        estimator.observe(exchange, score, tier, source=SOURCE, at=read, queue=BTC_LONGS)
+        estimate = estimator.estimate(exchange, score, queue=BTC_LONGS, source=SOURCE, at=read)
+    assert estimate is not None
+    return estimate
+
+
+def test_binances_tier_read_every_refresh_is_followed_from_the_recompute_not_each_read() -> None:
+    """The app reads adlQuantile with every refresh (5 s), and Binance serves the same value
+    until its next recompute, 30 s on. Tier 2 was computed at 0.15; by the fourth read after
+    it the score is 0.29, past the next cut point (0.2): the estimate says 3, followed from
+    the score the tier was computed on — not 2, re-anchored on every read as if each were a
+    tier just computed."""
+    rising = [0.15, 0.2, 0.24, 0.27, 0.29]
+    reads = [(5.0 * i, Score(value, "binance", True), 2) for i, value in enumerate(rising)]
+
+    now = read_every_refresh(calibrated_binance(), reads)
+
+    assert now.tier == 3 == true_tier(0.29), now
+    assert "Binance's own tier 2, reported 20 s ago" in now.basis, now
+    assert "crossed 1 cut point up" in now.basis, now
+
+
+def test_once_a_tier_change_places_binances_timer_its_tier_ranks_the_score_read_with_it() -> None:
+    """Wild seed 14's squeeze (benchmarks/estimate_accuracy.py): the account was losing until
+    seconds ago, and Binance's next tier, 1, is read beside a profit of 0.29 that the cut points
+    put at 3. Read once per 30 s, that tier may have been computed on the loss, and was taken
+    to be. Read every refresh, the change from 2 to 3 seen between 10 s and 15 s placed
+    Binance's timer: this tier was computed at 45 s, on the profit read then. The estimate is
+    Binance's 1 (the cut points are off, not the venue), and the reading calibrates (0.29, 1)."""
+    estimator = calibrated_binance()
+    profit = Score(0.15, "binance", True)
+    reads = [(0.0, profit, 2), (5.0, profit, 2), (10.0, profit, 2)]
+    reads += [(15.0, Score(0.25, "binance", True), 3)]  # Binance recomputed in (10 s, 15 s]
+    reads += [(float(second), LOSS, 3) for second in range(20, 45, 5)]
+    reads += [(45.0, Score(0.29, "binance", True), 1)]  # 15 s + 30 s: its next recompute
+
+    now = read_every_refresh(estimator, reads)
+
+    assert (now.tier, now.low, now.high) == (1, 1, 1), now
+    assert "Binance's own tier 1, reported 0 s ago; the score has crossed no" in now.basis, now
+    queue_readings = estimator.to_dict()["queues"][-1][3]  # type: ignore[index]
+    assert queue_readings[-1] == [0.29, 1]

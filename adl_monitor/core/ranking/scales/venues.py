@@ -118,7 +118,7 @@ def _bitmex(raw: object, _side: str | None) -> int:
 
 
 BINANCE = VenueScale(
-    "Binance adlQuantile 0–4, 4 = front of queue (refreshed every 30 s)",
+    "Binance adlQuantile 0–4, 4 = front of queue (recomputed every 30 s)",
     _binance,  # reads its own objects: see scales/binance.py
 )
 BYBIT = VenueScale(
