@@ -332,7 +332,7 @@ class RankEstimator:
             return  # ranked while still in profit (the venue's lag): no score of ours to place
         value = score.value
         if source is not None and at is not None:
-            computed = self._computed(exchange, source, exchange_tier, at)
+            computed = self._computed(exchange, at)
             at = computed.at
             value = self._anchor(exchange, source, score, exchange_tier, computed, queue)
             previous = self._last_sample.get((exchange, source))
@@ -582,7 +582,7 @@ class RankEstimator:
             clock = self._clocks[exchange] = RecomputeClock(lag)
         return clock
 
-    def _computed(self, exchange: str, source: Hashable, tier: int, read_at: datetime) -> Computed:
+    def _computed(self, exchange: str, read_at: datetime) -> Computed:
         """When the venue computed the tier read at `read_at`: then, on a venue that computes
         it with every trade; on one that recomputes it on a timer, at the timer's last tick."""
         lag = _indicator_lag(exchange)
