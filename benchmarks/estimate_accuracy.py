@@ -289,9 +289,9 @@ class SimClock:
         minutes) and Hyperliquid's sample of other wallets (`exchanges/hyperliquid_wallets.py`).
         The connector paces them with `time.monotonic()`; the frozen simulator jumps sim time
         instead, so the pacing is set here (a benchmark-only reach into the connector). The
-        sample runs beside the refresh in the app
-        (`exchanges/background_read.py`); here the refresh that starts it waits for it: sim time
-        stands still while it runs, so its values are those of the reading's instant."""
+        sample runs beside the refresh in the app (`exchanges/background_read.py`); here the
+        refresh that starts it waits for it: sim time stands still while it runs, so its values
+        are those of the reading's instant."""
         interval = connector.venue_risk_interval
         if interval is not None:
             self._pace(("risk", venue), connector._venue_risk, interval)

@@ -137,9 +137,7 @@ class VenueConnector:
         self._client: Any = None
         self._market_refresh: asyncio.Task[None] | None = None
         self._adl: dict[QueueKey, AdlIndicator] = {}
-        self.streams_indicator = self.supports_watch and (
-            self.indicator_field is not None or self._overrides("_indicator")
-        )
+        self.streams_indicator = self.supports_watch and self._rows_carry_indicator()
         """Whether a stream update carries the position's ADL indicator; a stream that leaves
         it to a call of its own (Binance's adlQuantile, Bitget's) needs REST at the full
         cadence even while the stream delivers (engine/account_worker.py)."""
@@ -513,7 +511,7 @@ class VenueConnector:
     async def _read_indicators(self, positions: list[UnifiedPosition]) -> dict[QueueKey, object]:
         """The raw ADL indicator per position; by default `info[indicator_field]`."""
         raw: dict[QueueKey, object] = {}
-        if self.indicator_field is None and not self._overrides("_indicator"):
+        if not self._rows_carry_indicator():
             return raw  # a venue without an indicator (Hyperliquid): nothing to look for
         for unified in positions:
             key = position_key(unified)
@@ -525,6 +523,11 @@ class VenueConnector:
     async def _read_venue_risk(self, symbols: set[str], read_at: datetime) -> dict[str, VenueRisk]:
         """Venue hook: the venue-wide ADL risk per unified symbol, for `symbols` (held now)."""
         return {}
+
+    def _rows_carry_indicator(self) -> bool:
+        """Whether a position row (REST or stream) holds the venue's ADL indicator; a venue
+        that reads it with a call of its own overrides `_read_indicators` instead."""
+        return self.indicator_field is not None or self._overrides("_indicator")
 
     def _overrides(self, hook: str) -> bool:
         """Whether this venue's class replaces the base class's `hook`: a hook left as it is

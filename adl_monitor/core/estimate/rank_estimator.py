@@ -565,30 +565,32 @@ class RankEstimator:
     def _see(self, exchange: str, source: Hashable, tier: int, read_at: datetime) -> None:
         """Note the tier read for the position; one that changed since the previous read
         places a recompute of its venue's indicator between the two (`RecomputeClock`)."""
-        lag = _indicator_lag(exchange)
-        if lag <= 0:
+        clock = self._clock(exchange)
+        if clock is None:
             return
         key = (exchange, source)
         previous = self._seen.get(key)
         if previous is not None and previous[1] != tier:
-            self._clock(exchange, lag).changed(previous[0], read_at)
+            clock.changed(previous[0], read_at)
         if previous is None and len(self._seen) >= _MAX_SOURCES:
             self._seen.clear()
         self._seen[key] = (read_at, tier)
 
-    def _clock(self, exchange: str, lag: float) -> RecomputeClock:
+    def _clock(self, exchange: str) -> RecomputeClock | None:
+        """The venue's recompute clock; None for a venue that computes its tier as read."""
         clock = self._clocks.get(exchange)
         if clock is None:
+            lag = _indicator_lag(exchange)
+            if lag <= 0:
+                return None
             clock = self._clocks[exchange] = RecomputeClock(lag)
         return clock
 
     def _computed(self, exchange: str, read_at: datetime) -> Computed:
         """When the venue computed the tier read at `read_at`: then, on a venue that computes
         it with every trade; on one that recomputes it on a timer, at the timer's last tick."""
-        lag = _indicator_lag(exchange)
-        if lag <= 0:
-            return Computed(read_at, 0.0)
-        return self._clock(exchange, lag).computed(read_at)
+        clock = self._clock(exchange)
+        return Computed(read_at, 0.0) if clock is None else clock.computed(read_at)
 
     def _anchor(
         self,
