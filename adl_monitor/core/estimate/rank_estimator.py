@@ -147,10 +147,16 @@ ANCHOR_MAX_AGE = timedelta(seconds=300)
 """A venue tier anchors its position's estimate for this long; after that the queue around the
 position has moved too far for "the venue's tier plus the cuts the score crossed" to beat the
 cut points alone."""
-FOLLOW_MARGIN = 0.3
-"""Between venue updates a cut point counts as crossed once the score is past it by 30 % of
-the score: on the simulator's Binance a smaller margin follows more false crossings than real
-ones (benchmarks/estimate_accuracy.py)."""
+FOLLOW_MARGIN = 0.5
+"""Between venue updates a cut point counts as crossed once the score is past it by half of
+the score (up: twice the cut; down: below two thirds of it). A score mostly moves with its
+market, and so do its neighbours': the calm scenario's SOL short rose 0.0012 → 0.0020 within
+15 s past a cut at 0.0013, while the true start of its tier rose 0.0008 → 0.0022 and the
+position fell a tier (Binance's 4 → 3; the estimate said 5). Replayed on the Binance readings
+of the accuracy benchmark (benchmarks/estimate_accuracy.py), 0.5 makes fewer two-tier misses
+than 0.3 (chosen when a tier could be 30 s older than its read) and is more often exact; at 1.0
+a rise is never followed and misses are five times as many. A tier that ranked a loss places
+no profit, so from there the cut points alone place the profit, with no margin (`estimate`)."""
 UNCALIBRATED_FOLLOW = 1
 """Between venue updates, on cut points not yet calibrated (fewer than the level's minimum of
 readings), the estimate moves at most this many tiers from the venue's tier. Those cut points
@@ -448,7 +454,11 @@ class RankEstimator:
             and tier != NOT_IN_QUEUE_TIER
             and math.isfinite(score.value)
         ):
-            crossed = _cuts_crossed(anchor.score, score.value, self._cut_points(level))
+            cuts = self._cut_points(level)
+            if anchor.at_back:  # a tier that ranked a loss placed no profit: behind every cut
+                crossed = _cuts_crossed(-math.inf, score.value, cuts, margin=0.0)
+            else:
+                crossed = _cuts_crossed(anchor.score, score.value, cuts, margin=FOLLOW_MARGIN)
             moved = crossed
             if not anchor.at_back and self._on_prior(level):
                 moved = max(-UNCALIBRATED_FOLLOW, min(UNCALIBRATED_FOLLOW, crossed))
@@ -967,13 +977,14 @@ def _market_words(move: float) -> str:
     return f"a market that moved {move * 100:+.1f} % for this side"
 
 
-def _cuts_crossed(before: float, now: float, cuts: tuple[float, ...]) -> int:
+def _cuts_crossed(before: float, now: float, cuts: tuple[float, ...], margin: float) -> int:
     """Cut points the score has crossed since `before`, up (> 0) or down (< 0), counting only
-    those it is clearly past: by `FOLLOW_MARGIN` of its own size. A cut point is an estimate
-    and the venue's tier lags, so a score that only grazes a cut keeps the venue's tier."""
+    those it is clearly past: by `margin` of its own size (`FOLLOW_MARGIN`). A cut point is an
+    estimate and the queue moves with the score, so a score that only grazes a cut keeps the
+    venue's tier."""
     start = _tier_of(before, cuts)
-    margin = FOLLOW_MARGIN * abs(now)
-    low, high = _tier_of(now - margin, cuts), _tier_of(now + margin, cuts)
+    slack = margin * abs(now)
+    low, high = _tier_of(now - slack, cuts), _tier_of(now + slack, cuts)
     if low > start:
         return low - start
     if high < start:
