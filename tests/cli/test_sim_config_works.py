@@ -20,6 +20,7 @@ from adl_monitor.sim.thread import SimExchangeThread
 from adl_monitor.storage.config import ConfigError, load_config
 from adl_monitor.wiring.sources import open_sources, simulator_credentials
 from tests.cli.conftest import write_config
+from tests.ctrl_c import default_ctrl_c
 
 
 def test_written_config_gives_ok_accounts_with_no_key_set(
@@ -34,6 +35,7 @@ def test_written_config_gives_ok_accounts_with_no_key_set(
         stderr=subprocess.PIPE,
         text=True,
         env=env,
+        preexec_fn=default_ctrl_c,
     )
     try:
         assert server.stdout is not None

@@ -11,6 +11,7 @@ import sys
 import pytest
 
 from adl_monitor.cli import main
+from tests.ctrl_c import default_ctrl_c
 
 
 def test_json_lines_are_snapshots_and_alerts(capsys: pytest.CaptureFixture[str]) -> None:
@@ -40,6 +41,7 @@ def test_ctrl_c_exits_cleanly() -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=dict(os.environ),
+        preexec_fn=default_ctrl_c,
     )
     try:
         assert process.stdout is not None

@@ -15,6 +15,7 @@ from adl_monitor.core.model.account_spec import AccountSpec
 from adl_monitor.sim.demo import DEMO_API_KEY, DEMO_SECRET
 from adl_monitor.sim.thread import SimExchangeThread
 from tests.cli.conftest import write_config
+from tests.ctrl_c import default_ctrl_c
 
 
 def _snapshot_names(process: subprocess.Popen[str], wanted: set[str]) -> set[str]:
@@ -50,6 +51,7 @@ def test_an_account_added_to_the_file_while_watching_is_monitored(
             stderr=stderr,
             text=True,
             env=env,
+            preexec_fn=default_ctrl_c,
         )
     killer = None
     try:

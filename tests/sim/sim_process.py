@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from adl_monitor.commands.sim_exchange import LISTENING
+from tests.ctrl_c import default_ctrl_c
 
 
 class SimProcess:
@@ -32,7 +33,9 @@ def sim_exchange(*options: str) -> Iterator[SimProcess]:
     """Start `adl-monitor sim-exchange --port 0 OPTIONS…` and wait until it listens."""
     command = [sys.executable, "-m", "adl_monitor", "sim-exchange", "--port", "0", *options]
     # Binary pipes: communicate() after a buffered text readline() can split a UTF-8 character.
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=default_ctrl_c
+    )
     try:
         assert process.stdout is not None
         base_url = ""
