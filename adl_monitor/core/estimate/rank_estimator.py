@@ -454,11 +454,10 @@ class RankEstimator:
             and tier != NOT_IN_QUEUE_TIER
             and math.isfinite(score.value)
         ):
-            cuts = self._cut_points(level)
-            if anchor.at_back:  # a tier that ranked a loss placed no profit: behind every cut
-                crossed = _cuts_crossed(-math.inf, score.value, cuts, margin=0.0)
+            if anchor.at_back:  # a tier that ranked a loss placed no profit: the cuts alone do
+                crossed = tier - anchor.tier
             else:
-                crossed = _cuts_crossed(anchor.score, score.value, cuts, margin=FOLLOW_MARGIN)
+                crossed = _cuts_crossed(anchor.score, score.value, self._cut_points(level))
             moved = crossed
             if not anchor.at_back and self._on_prior(level):
                 moved = max(-UNCALIBRATED_FOLLOW, min(UNCALIBRATED_FOLLOW, crossed))
@@ -977,14 +976,14 @@ def _market_words(move: float) -> str:
     return f"a market that moved {move * 100:+.1f} % for this side"
 
 
-def _cuts_crossed(before: float, now: float, cuts: tuple[float, ...], margin: float) -> int:
+def _cuts_crossed(before: float, now: float, cuts: tuple[float, ...]) -> int:
     """Cut points the score has crossed since `before`, up (> 0) or down (< 0), counting only
-    those it is clearly past: by `margin` of its own size (`FOLLOW_MARGIN`). A cut point is an
-    estimate and the queue moves with the score, so a score that only grazes a cut keeps the
-    venue's tier."""
+    those it is clearly past: by `FOLLOW_MARGIN` of its own size. A cut point is an estimate
+    and the queue moves with the score, so a score that only grazes a cut keeps the venue's
+    tier."""
     start = _tier_of(before, cuts)
-    slack = margin * abs(now)
-    low, high = _tier_of(now - slack, cuts), _tier_of(now + slack, cuts)
+    margin = FOLLOW_MARGIN * abs(now)
+    low, high = _tier_of(now - margin, cuts), _tier_of(now + margin, cuts)
     if low > start:
         return low - start
     if high < start:
